@@ -1,0 +1,134 @@
+// Package plan is the domain model of an administrative-reform plan (kế
+// hoạch cải cách hành chính): units, officials, areas, targets, tasks and
+// their occurrences, the four statuses, reporting periods under both cut-off
+// conventions and the working-day calendar. It has no I/O and no clock of
+// its own: every judgement takes the instant it is made at.
+package plan
+
+import "time"
+
+// Role is what an official may do and see.
+type Role string
+
+// The roles of an official.
+const (
+	RoleChairman Role = "chairman" // chủ tịch: receives digests, plan-wide views
+	RoleOffice   Role = "office"   // văn phòng: administers the plan, receives digests
+	RoleMember   Role = "member"   // cán bộ, công chức: leads or supports tasks
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	return r == RoleChairman || r == RoleOffice || r == RoleMember
+}
+
+// Measure is how a target is read.
+type Measure string
+
+// The measures of a target.
+const (
+	MeasurePercent Measure = "percent"
+	MeasureCount   Measure = "count"
+	MeasureYesNo   Measure = "yesno"
+)
+
+// Valid reports whether m is a known measure.
+func (m Measure) Valid() bool {
+	return m == MeasurePercent || m == MeasureCount || m == MeasureYesNo
+}
+
+// Comparator says how a reading is compared with a target's goal.
+type Comparator string
+
+// The comparators of a target.
+const (
+	CmpGE Comparator = ">="
+	CmpLE Comparator = "<="
+	CmpEQ Comparator = "="
+	CmpGT Comparator = ">"
+	CmpLT Comparator = "<"
+)
+
+// Valid reports whether c is a known comparator.
+func (c Comparator) Valid() bool {
+	switch c {
+	case CmpGE, CmpLE, CmpEQ, CmpGT, CmpLT:
+		return true
+	}
+	return false
+}
+
+// Met reports whether actual satisfies the goal under c.
+func (c Comparator) Met(actual, goal float64) bool {
+	switch c {
+	case CmpGE:
+		return actual >= goal
+	case CmpLE:
+		return actual <= goal
+	case CmpEQ:
+		return actual == goal
+	case CmpGT:
+		return actual > goal
+	case CmpLT:
+		return actual < goal
+	}
+	return false
+}
+
+// Cadence is how often a recurring task or a target reading comes round, as
+// written in a plan file's `every` field.
+type Cadence string
+
+// The cadences of the plan file.
+const (
+	Weekly     Cadence = "weekly"
+	Monthly    Cadence = "monthly"
+	Quarterly  Cadence = "quarterly"
+	HalfYearly Cadence = "half-yearly"
+	Yearly     Cadence = "yearly"
+)
+
+// Valid reports whether c is a known cadence.
+func (c Cadence) Valid() bool { return c.Kind() != "" }
+
+// Kind returns the period kind of the cadence, or "" when c is unknown.
+func (c Cadence) Kind() PeriodKind {
+	switch c {
+	case Weekly:
+		return Week
+	case Monthly:
+		return Month
+	case Quarterly:
+		return Quarter
+	case HalfYearly:
+		return Half
+	case Yearly:
+		return Year
+	}
+	return ""
+}
+
+// Status is one of the four statuses of government task tracking, judged as
+// of an instant.
+type Status string
+
+// The four statuses.
+const (
+	DoneOnTime  Status = "done_on_time" // hoàn thành đúng hạn
+	DoneLate    Status = "done_late"    // hoàn thành quá hạn
+	OpenOnTime  Status = "open_on_time" // đang thực hiện trong hạn
+	OpenOverdue Status = "open_overdue" // đang thực hiện quá hạn
+)
+
+// Unit is a People's Committee (đơn vị); units nest.
+type Unit struct {
+	Code     string
+	Name     string
+	Timezone string
+	Parent   string // code of the parent unit, "" for none
+}
+
+// Location loads the unit's time zone.
+func (u Unit) Location() (*time.Location, error) {
+	return time.LoadLocation(u.Timezone)
+}

@@ -1,0 +1,115 @@
+// Package store keeps the reform plan, its progress history, the outbox and
+// the job ledger in PostgreSQL through sqlx and lib/pq. Schema changes are
+// embedded goose migrations. Every method takes a context, receives "now"
+// from its caller (the store never reads the wall clock) and wraps its
+// errors with the operation that failed.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq" // PostgreSQL driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is the PostgreSQL storage of nhacviec. It is safe for concurrent use.
+type Store struct {
+	db  *sqlx.DB
+	url string
+}
+
+// Open connects to the PostgreSQL database at url and checks that it answers.
+// It does not migrate; call Migrate.
+func Open(ctx context.Context, url string) (*Store, error) {
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(10)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect to database: %w", err)
+	}
+	return &Store{db: db, url: url}, nil
+}
+
+// Close closes the connection pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB exposes the connection pool to packages that own their own SQL
+// (benchmarks, the data generator). Application code uses Store methods.
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// URL returns the connection URL the store was opened with (for LISTEN).
+func (s *Store) URL() string { return s.url }
+
+// Migrate applies every embedded migration not yet applied. Concurrent calls
+// from several processes are serialised by a PostgreSQL advisory lock.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	fsys, err := fs.Sub(migrationFS, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("store: migrate: %w", err)
+	}
+	locker, err := lock.NewPostgresSessionLocker(
+		lock.WithLockTimeout(1, 600), // poll every second for up to ten minutes
+	)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrate: lock: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, s.db.DB, fsys, goose.WithSessionLocker(locker))
+	if err != nil {
+		return nil, fmt.Errorf("store: migrate: %w", err)
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrate: %w", err)
+	}
+	applied := make([]string, 0, len(results))
+	for _, r := range results {
+		applied = append(applied, r.Source.Path)
+	}
+	return applied, nil
+}
+
+// Tx runs fn in a transaction, committing when fn returns nil and rolling
+// back otherwise.
+func (s *Store) Tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// notFound turns sql.ErrNoRows into ErrNotFound, keeping other errors.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
