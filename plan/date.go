@@ -103,7 +103,26 @@ func (d Date) Compare(e Date) int { return d.Time().Compare(e.Time()) }
 // DaysUntil returns the number of days from d to e (negative when e is
 // before d).
 func (d Date) DaysUntil(e Date) int {
-	return int(e.Time().Sub(d.Time()).Hours() / 24)
+	// Whole seconds rather than a time.Duration, which overflows beyond
+	// about 292 years.
+	return int((e.Time().Unix() - d.Time().Unix()) / secondsPerDay)
+}
+
+const secondsPerDay = 24 * 60 * 60
+
+// DaysIn returns the number of days of month m of year y (28 to 31).
+func DaysIn(y int, m time.Month) int {
+	return NewDate(y, m+1, 0).Day
+}
+
+// normalize returns d with out-of-range fields carried over the way NewDate
+// does, so that normalised Dates can be compared with == and used as map
+// keys.
+func (d Date) normalize() Date {
+	if d.Day >= 1 && d.Day <= 28 && d.Month >= time.January && d.Month <= time.December {
+		return d
+	}
+	return NewDate(d.Year, d.Month, d.Day)
 }
 
 // Value implements driver.Valuer, storing a Date in a PostgreSQL date column.

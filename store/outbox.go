@@ -33,6 +33,10 @@ type Payload struct {
 	Buttons    [][]Button  `json:"buttons,omitempty"`
 	ReplyTo    int64       `json:"reply_to,omitempty"` // Telegram message id to reply to
 	Attachment *Attachment `json:"attachment,omitempty"`
+	// Refs are the occurrence ids a message lists, in order, so that a reply
+	// "2: 60%" to it maps back to the second one. A message about a single
+	// occurrence uses OutMessage.OccurrenceID instead.
+	Refs []int64 `json:"refs,omitempty"`
 }
 
 // OutMessage is a message decided by a job or the bot, to be delivered by

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/goccy/go-yaml"
+)
+
+func runCheckConfig(ctx context.Context, e env, args []string) error {
+	fs, cfgPath := newFlags(e, "check-config", "",
+		"Load the configuration (file, then NHACVIEC_* environment), validate it and print\n"+
+			"the effective values with secrets masked. Exits non-zero listing every problem.")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e, fs, *cfgPath)
+	if err != nil {
+		return err
+	}
+	mask := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return "********"
+	}
+	cfg.Database.URL = mask(cfg.Database.URL)
+	cfg.Telegram.Token = mask(cfg.Telegram.Token)
+	cfg.Telegram.WebhookSecret = mask(cfg.Telegram.WebhookSecret)
+	out, err := yaml.Marshal(cfg)
+	if err != nil {
+		return fmt.Errorf("print config: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "%s# configuration is valid\n", out)
+	return nil
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/nhacviec/nhacviec/plan"
+	"github.com/nhacviec/nhacviec/report"
+)
+
+func runDigest(ctx context.Context, e env, args []string) (err error) {
+	fs, cfgPath := newFlags(e, "digest", "--period P [--unit CODE] [--at RFC3339] [--format text|json] [-o FILE]",
+		"Compile the digest of a period: every occurrence due in it plus earlier ones still open at its\n"+
+			"start, judged as of --at. P is a key (2025-W07, 2025-03, 2025-Q1, 2025-H1, 2025) or a kind\n"+
+			"(week, month, quarter, half, year: the period of that kind containing --at).")
+	period := fs.String("period", "", "period key or kind (required)")
+	unit := fs.String("unit", "", "unit `CODE` (default: the only unit)")
+	at := fs.String("at", "", "judge as of this RFC3339 instant (default: now)")
+	format := fs.String("format", "text", "text | json")
+	out := fs.String("o", "", "write to `FILE` instead of standard output")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *period == "" {
+		return usageError{"--period is required"}
+	}
+	switch *format {
+	case "text", "json":
+	default:
+		return usageError{fmt.Sprintf("--format %q is not text or json", *format)}
+	}
+	a, err := openApp(ctx, e, fs, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer closeApp(a, &err)
+	asOf := a.Clock.Now()
+	if *at != "" {
+		asOf, err = time.Parse(time.RFC3339, *at)
+		if err != nil {
+			return usageError{fmt.Sprintf("--at %q is not an RFC3339 instant", *at)}
+		}
+	}
+	u, err := pickUnit(ctx, a.Store, *unit)
+	if err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(u.Timezone)
+	if err != nil {
+		loc = a.Loc
+	}
+	p, err := plan.PeriodFor(*period, asOf, loc, a.Cfg.Cutoff())
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	d, err := report.Compile(ctx, a.Store, u.Code, p, asOf)
+	if err != nil {
+		return err
+	}
+	var data []byte
+	switch *format {
+	case "json":
+		data, err = report.RenderJSON(d)
+		if err != nil {
+			return err
+		}
+		data = append(data, '\n')
+	default:
+		data = []byte(report.RenderText(d, a.Printer))
+	}
+	var w io.Writer = e.stdout
+	if *out != "" {
+		if err := os.WriteFile(*out, data, 0o644); err != nil {
+			return fmt.Errorf("write digest: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "digest %s of %s written to %s\n", p.Key, u.Code, *out)
+		return nil
+	}
+	_, err = w.Write(data)
+	return err
+}

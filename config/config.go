@@ -1,0 +1,426 @@
+// Package config is nhacviec's typed configuration: built-in defaults, then
+// a YAML file, then environment variables (NHACVIEC_SECTION_KEY; secrets
+// also from NHACVIEC_SECTION_KEY_FILE), then Validate.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/robfig/cron/v3"
+
+	"github.com/nhacviec/nhacviec/plan"
+)
+
+// Config is the whole configuration. The yaml tags are the external
+// contract of DESIGN.md; fields marked "extension" are documented in the
+// README.
+type Config struct {
+	Database  Database  `yaml:"database"`
+	Telegram  Telegram  `yaml:"telegram"`
+	Language  string    `yaml:"language"`
+	Schedule  Schedule  `yaml:"schedule"`
+	Reminders Reminders `yaml:"reminders"`
+	Periods   Periods   `yaml:"periods"`
+	Calendar  Calendar  `yaml:"calendar"`
+	HTTP      HTTP      `yaml:"http"`
+	Log       Log       `yaml:"log"`
+}
+
+// Database says where PostgreSQL is.
+type Database struct {
+	// URL of an existing server; empty starts a managed local cluster.
+	URL string `yaml:"url" secret:"true"`
+	// DataDir holds the managed local cluster.
+	DataDir string `yaml:"data_dir"`
+}
+
+// Telegram configures the bot.
+type Telegram struct {
+	Token         string  `yaml:"token" secret:"true"`
+	APIURL        string  `yaml:"api_url"`
+	Mode          string  `yaml:"mode"` // polling | webhook
+	RatePerSecond float64 `yaml:"rate_per_second"`
+	// BotUsername (extension) is used for invite links when getMe cannot be
+	// asked (no token); empty asks Telegram.
+	BotUsername string `yaml:"bot_username"`
+	// WebhookURL (extension) is the public HTTPS URL Telegram posts to in
+	// webhook mode.
+	WebhookURL string `yaml:"webhook_url"`
+	// WebhookListen (extension) is the local address of the webhook server.
+	WebhookListen string `yaml:"webhook_listen"`
+	// WebhookSecret (extension) is checked against the
+	// X-Telegram-Bot-Api-Secret-Token header.
+	WebhookSecret string `yaml:"webhook_secret" secret:"true"`
+}
+
+// Schedule holds the cron specs (5 fields, in Timezone).
+type Schedule struct {
+	Timezone        string `yaml:"timezone"`
+	Reminders       string `yaml:"reminders"`
+	ProgressRequest string `yaml:"progress_request"`
+	DigestWeekly    string `yaml:"digest_weekly"`
+	DigestMonthly   string `yaml:"digest_monthly"`
+	DigestQuarterly string `yaml:"digest_quarterly"`
+	// DigestHalfYearly and DigestYearly (extensions) are off when empty.
+	DigestHalfYearly string `yaml:"digest_half_yearly"`
+	DigestYearly     string `yaml:"digest_yearly"`
+	// Materialize (extension) creates occurrences of recurring tasks.
+	Materialize string `yaml:"materialize"`
+	// TargetReadings (extension) asks target owners for readings when a
+	// target's period closes.
+	TargetReadings string `yaml:"target_readings"`
+	// CatchUp (extension) is how far back missed runs are caught up on start.
+	CatchUp time.Duration `yaml:"catch_up"`
+}
+
+// Reminders tunes deadline reminders and overdue handling.
+type Reminders struct {
+	BeforeDays        []int `yaml:"before_days"`
+	OverdueEveryDays  int   `yaml:"overdue_every_days"`
+	EscalateAfterDays int   `yaml:"escalate_after_days"`
+	NotifySupport     bool  `yaml:"notify_support"`
+	// OnNonWorkingDays (extension) sends reminders on weekends and holidays.
+	OnNonWorkingDays bool `yaml:"on_non_working_days"`
+	// InviteTTL (extension) is how long an invite code stays valid.
+	InviteTTL time.Duration `yaml:"invite_ttl"`
+}
+
+// Periods selects the reporting cut-off convention.
+type Periods struct {
+	Cutoff string `yaml:"cutoff"` // decree09 | calendar
+}
+
+// Calendar is the working-day calendar.
+type Calendar struct {
+	Workdays []int    `yaml:"workdays"`
+	Holidays []string `yaml:"holidays"`
+	// MakeupWorkdays (extension) are official make-up working days (ngày làm
+	// bù) that fall on a weekend.
+	MakeupWorkdays []string `yaml:"makeup_workdays"`
+}
+
+// HTTP (extension) serves /healthz and /metrics; empty Listen disables it.
+type HTTP struct {
+	Listen string `yaml:"listen"`
+}
+
+// Log (extension) configures log/slog.
+type Log struct {
+	Level  string `yaml:"level"`  // debug | info | warn | error
+	Format string `yaml:"format"` // text | json
+}
+
+// Default returns the built-in defaults of DESIGN.md.
+func Default() Config {
+	return Config{
+		Database: Database{DataDir: "./data"},
+		Telegram: Telegram{
+			APIURL:        "https://api.telegram.org",
+			Mode:          "polling",
+			RatePerSecond: 25,
+			WebhookListen: ":8443",
+		},
+		Language: "vi",
+		Schedule: Schedule{
+			Timezone:        "Asia/Ho_Chi_Minh",
+			Reminders:       "0 8 * * 1-5",
+			ProgressRequest: "0 14 * * 5",
+			DigestWeekly:    "30 7 * * 1",
+			DigestMonthly:   "0 8 15 * *",
+			DigestQuarterly: "0 8 15 3,6,9,12 *",
+			Materialize:     "5 0 * * *",
+			TargetReadings:  "0 9 * * *",
+			CatchUp:         24 * time.Hour,
+		},
+		Reminders: Reminders{
+			BeforeDays:        []int{7, 3, 1, 0},
+			OverdueEveryDays:  1,
+			EscalateAfterDays: 3,
+			NotifySupport:     true,
+			InviteTTL:         7 * 24 * time.Hour,
+		},
+		Periods: Periods{Cutoff: string(plan.CutoffDecree09)},
+		Calendar: Calendar{
+			Workdays: []int{1, 2, 3, 4, 5},
+			Holidays: []string{"2025-01-01", "2025-01-27", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31"},
+		},
+		Log: Log{Level: "info", Format: "text"},
+	}
+}
+
+// Load returns the defaults overlaid with the YAML file at path (when it
+// exists, or always when required is true) and the environment, validated.
+func Load(path string, required bool, getenv func(string) string) (Config, error) {
+	cfg := Default()
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		if len(strings.TrimSpace(string(data))) > 0 {
+			if err := yaml.UnmarshalWithOptions(data, &cfg, yaml.Strict()); err != nil {
+				return Config{}, fmt.Errorf("config %s: %s", path, oneLine(yaml.FormatError(err, false, true)))
+			}
+		}
+	case errors.Is(err, os.ErrNotExist) && !required:
+	default:
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	if err := applyEnv(&cfg, getenv); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return Config{}, fmt.Errorf("config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// oneLine squeezes a multi-line YAML error into one line.
+func oneLine(s string) string {
+	fields := strings.Fields(s)
+	return strings.Join(fields, " ")
+}
+
+// Validate checks every value and reports all problems at once.
+func (c Config) Validate() error {
+	var errs []error
+	add := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if c.Database.URL == "" && c.Database.DataDir == "" {
+		add("database.data_dir", "must be set when database.url is empty")
+	}
+	switch c.Telegram.Mode {
+	case "polling", "webhook":
+	default:
+		add("telegram.mode", "%q is not polling or webhook", c.Telegram.Mode)
+	}
+	if c.Telegram.Mode == "webhook" && c.Telegram.WebhookURL == "" {
+		add("telegram.webhook_url", "required in webhook mode")
+	}
+	if c.Telegram.RatePerSecond <= 0 || c.Telegram.RatePerSecond > 30 {
+		add("telegram.rate_per_second", "%v must be above 0 and at most 30 (Telegram's limit)", c.Telegram.RatePerSecond)
+	}
+	if c.Telegram.APIURL == "" {
+		add("telegram.api_url", "must not be empty")
+	}
+	if c.Language != "vi" && c.Language != "en" {
+		add("language", "%q is not vi or en", c.Language)
+	}
+	if _, err := time.LoadLocation(c.Schedule.Timezone); err != nil || c.Schedule.Timezone == "" {
+		add("schedule.timezone", "unknown time zone %q", c.Schedule.Timezone)
+	}
+	for _, s := range c.Specs() {
+		if s.Spec == "" {
+			if s.Required {
+				add("schedule."+s.Key, "must not be empty")
+			}
+			continue
+		}
+		if _, err := cron.ParseStandard(s.Spec); err != nil {
+			add("schedule."+s.Key, "invalid cron spec %q: %v", s.Spec, err)
+		}
+	}
+	if c.Schedule.CatchUp < 0 {
+		add("schedule.catch_up", "must not be negative")
+	}
+	for _, d := range c.Reminders.BeforeDays {
+		if d < 0 || d > 366 {
+			add("reminders.before_days", "%d is not between 0 and 366", d)
+		}
+	}
+	if c.Reminders.OverdueEveryDays < 0 {
+		add("reminders.overdue_every_days", "must not be negative (0 disables nags)")
+	}
+	if c.Reminders.EscalateAfterDays < 0 {
+		add("reminders.escalate_after_days", "must not be negative (0 disables escalation)")
+	}
+	if c.Reminders.InviteTTL <= 0 {
+		add("reminders.invite_ttl", "must be positive")
+	}
+	if _, err := plan.ParseCutoff(c.Periods.Cutoff); err != nil {
+		add("periods.cutoff", "%q is not decree09 or calendar", c.Periods.Cutoff)
+	}
+	if _, err := c.WorkCalendar(); err != nil {
+		add("calendar", "%v", err)
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		add("log.level", "%q is not debug, info, warn or error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		add("log.format", "%q is not text or json", c.Log.Format)
+	}
+	return errors.Join(errs...)
+}
+
+// Spec is one named cron schedule.
+type Spec struct {
+	Key      string // config key under schedule
+	Job      string // job name
+	Spec     string
+	Required bool
+}
+
+// Specs lists the configured schedules with their job names.
+func (c Config) Specs() []Spec {
+	s := c.Schedule
+	return []Spec{
+		{Key: "materialize", Job: "materialize", Spec: s.Materialize, Required: true},
+		{Key: "reminders", Job: "remind", Spec: s.Reminders, Required: true},
+		{Key: "progress_request", Job: "progress_request", Spec: s.ProgressRequest, Required: true},
+		{Key: "target_readings", Job: "target_readings", Spec: s.TargetReadings},
+		{Key: "digest_weekly", Job: "digest_weekly", Spec: s.DigestWeekly},
+		{Key: "digest_monthly", Job: "digest_monthly", Spec: s.DigestMonthly},
+		{Key: "digest_quarterly", Job: "digest_quarterly", Spec: s.DigestQuarterly},
+		{Key: "digest_half_yearly", Job: "digest_half_yearly", Spec: s.DigestHalfYearly},
+		{Key: "digest_yearly", Job: "digest_yearly", Spec: s.DigestYearly},
+	}
+}
+
+// Location loads the schedule time zone.
+func (c Config) Location() (*time.Location, error) {
+	loc, err := time.LoadLocation(c.Schedule.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("config: schedule.timezone: %w", err)
+	}
+	return loc, nil
+}
+
+// Cutoff returns the parsed cut-off convention.
+func (c Config) Cutoff() plan.Cutoff {
+	co, err := plan.ParseCutoff(c.Periods.Cutoff)
+	if err != nil {
+		return plan.CutoffDecree09
+	}
+	return co
+}
+
+// WorkCalendar builds the working-day calendar.
+func (c Config) WorkCalendar() (*plan.Calendar, error) {
+	parse := func(key string, list []string) ([]plan.Date, error) {
+		out := make([]plan.Date, 0, len(list))
+		for i, s := range list {
+			d, err := plan.ParseDate(s)
+			if err != nil {
+				return nil, fmt.Errorf("%s[%d]: %w", key, i, err)
+			}
+			out = append(out, d)
+		}
+		return out, nil
+	}
+	holidays, err := parse("holidays", c.Calendar.Holidays)
+	if err != nil {
+		return nil, err
+	}
+	makeup, err := parse("makeup_workdays", c.Calendar.MakeupWorkdays)
+	if err != nil {
+		return nil, err
+	}
+	return plan.NewCalendar(c.Calendar.Workdays, holidays, makeup)
+}
+
+// applyEnv overlays NHACVIEC_SECTION_KEY variables (and *_FILE for secrets)
+// on cfg, walking the yaml tags.
+func applyEnv(cfg *Config, getenv func(string) string) error {
+	return walk(reflect.ValueOf(cfg).Elem(), "NHACVIEC", "", getenv)
+}
+
+func walk(v reflect.Value, envPrefix, keyPrefix string, getenv func(string) string) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := strings.Split(f.Tag.Get("yaml"), ",")[0]
+		if tag == "" || tag == "-" {
+			continue
+		}
+		env := envPrefix + "_" + strings.ToUpper(tag)
+		key := tag
+		if keyPrefix != "" {
+			key = keyPrefix + "." + tag
+		}
+		fv := v.Field(i)
+		if fv.Kind() == reflect.Struct {
+			if err := walk(fv, env, key, getenv); err != nil {
+				return err
+			}
+			continue
+		}
+		val := getenv(env)
+		if f.Tag.Get("secret") == "true" {
+			if file := getenv(env + "_FILE"); file != "" {
+				data, err := os.ReadFile(file)
+				if err != nil {
+					return fmt.Errorf("%s_FILE: %w", env, err)
+				}
+				val = strings.TrimSpace(string(data))
+			}
+		}
+		if val == "" {
+			continue
+		}
+		if err := setFromString(fv, val); err != nil {
+			return fmt.Errorf("%s (%s): %w", env, key, err)
+		}
+	}
+	return nil
+}
+
+func setFromString(v reflect.Value, s string) error {
+	if v.Type() == reflect.TypeOf(time.Duration(0)) {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return err
+		}
+		v.SetInt(int64(d))
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return err
+		}
+		v.SetBool(b)
+	case reflect.Int, reflect.Int64:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return err
+		}
+		v.SetInt(n)
+	case reflect.Float64:
+		n, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return err
+		}
+		v.SetFloat(n)
+	case reflect.Slice:
+		parts := strings.Split(s, ",")
+		out := reflect.MakeSlice(v.Type(), 0, len(parts))
+		for _, p := range parts {
+			p = strings.TrimSpace(p)
+			if p == "" {
+				continue
+			}
+			e := reflect.New(v.Type().Elem()).Elem()
+			if err := setFromString(e, p); err != nil {
+				return err
+			}
+			out = reflect.Append(out, e)
+		}
+		v.Set(out)
+	default:
+		return fmt.Errorf("unsupported type %s", v.Type())
+	}
+	return nil
+}

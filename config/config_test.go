@@ -1,0 +1,123 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nhacviec/nhacviec/plan"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestDefaultsAreValid(t *testing.T) {
+	if err := Default().Validate(); err != nil {
+		t.Fatalf("defaults do not validate: %v", err)
+	}
+}
+
+func TestLoadExample(t *testing.T) {
+	cfg, err := Load(filepath.Join("..", "config.example.yaml"), true, env(nil))
+	if err != nil {
+		t.Fatalf("example config: %v", err)
+	}
+	if got := len(cfg.Calendar.Holidays); got != 11 {
+		t.Errorf("holidays = %d, want the 11 public holidays of 2025", got)
+	}
+	if cfg.Schedule.CatchUp != 24*time.Hour {
+		t.Errorf("catch_up = %v, want 24h", cfg.Schedule.CatchUp)
+	}
+	cal, err := cfg.WorkCalendar()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"2025-01-27", "2025-04-07", "2025-09-01"} {
+		day := plan.MustParseDate(d)
+		if cal.IsWorkday(day) {
+			t.Errorf("%s is a working day, want a holiday", d)
+		}
+	}
+}
+
+func TestMissingFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "none.yaml")
+	if _, err := Load(path, false, env(nil)); err != nil {
+		t.Fatalf("absent optional config: %v", err)
+	}
+	if _, err := Load(path, true, env(nil)); err == nil {
+		t.Fatal("absent required config: no error")
+	}
+}
+
+func TestEnvOverrides(t *testing.T) {
+	secret := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(secret, []byte("123:abc\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(filepath.Join(t.TempDir(), "none.yaml"), false, env(map[string]string{
+		"NHACVIEC_TELEGRAM_TOKEN_FILE":      secret,
+		"NHACVIEC_TELEGRAM_RATE_PER_SECOND": "10",
+		"NHACVIEC_REMINDERS_BEFORE_DAYS":    "5, 2,0",
+		"NHACVIEC_REMINDERS_NOTIFY_SUPPORT": "false",
+		"NHACVIEC_SCHEDULE_CATCH_UP":        "2h",
+		"NHACVIEC_LANGUAGE":                 "en",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Telegram.Token != "123:abc" {
+		t.Errorf("token = %q", cfg.Telegram.Token)
+	}
+	if cfg.Telegram.RatePerSecond != 10 || cfg.Language != "en" || cfg.Reminders.NotifySupport {
+		t.Errorf("overrides not applied: %+v", cfg)
+	}
+	if got := cfg.Reminders.BeforeDays; len(got) != 3 || got[0] != 5 || got[2] != 0 {
+		t.Errorf("before_days = %v", got)
+	}
+	if cfg.Schedule.CatchUp != 2*time.Hour {
+		t.Errorf("catch_up = %v", cfg.Schedule.CatchUp)
+	}
+}
+
+func TestBadConfigReportsEveryProblem(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	data := `
+telegram:
+  mode: carrier-pigeon
+  rate_per_second: 100
+language: fr
+schedule:
+  reminders: "every morning"
+periods:
+  cutoff: lunar
+calendar:
+  holidays: ["2025-02-30"]
+`
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path, true, env(nil))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"telegram.mode", "telegram.rate_per_second", "language", "schedule.reminders", "periods.cutoff", "calendar"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %s:\n%v", want, err)
+		}
+	}
+}
+
+func TestUnknownKeyIsLocated(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("telegram:\n  tokn: x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path, true, env(nil))
+	if err == nil || !strings.Contains(err.Error(), "tokn") || !strings.Contains(err.Error(), "2") {
+		t.Fatalf("want an error naming tokn at line 2, got %v", err)
+	}
+}

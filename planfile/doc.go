@@ -1,0 +1,36 @@
+// Package planfile reads a reform plan from its YAML file (see the plan file
+// section of the design) and validates it strictly: Parse reports every
+// mistake it finds at once, each as "file:line:column: field: message", and
+// returns a File only when there is none.
+//
+// The file has four top-level fields: unit, plan, officials and areas.
+//
+//	unit:      {code, name, timezone, parent}
+//	plan:      {code, title, year}
+//	officials: [{key, name, position, roles, email, language}]
+//	areas:     [{code, name, targets, tasks}]
+//	targets:   [{key, text, measure, goal, comparator, owner, every}]
+//	tasks:     [{key, title, lead, support, due | every + due_day [+ start, until], note}]
+//
+// Defaults: an official's roles are [member]; a target's comparator is
+// ">=" and its reading cadence (every) monthly; a recurring task starts on
+// 1 January of the plan's year; a unit's timezone is Asia/Ho_Chi_Minh.
+//
+// Extensions to the schema of the design (documented for the README):
+//
+//	unit.parent         optional code of the parent unit (a ward's town); the
+//	                    parent unit must already be known to the database
+//	officials[].email   optional e-mail address of the official
+//	officials[].language optional "vi" or "en": the language of the
+//	                    official's messages, overriding the configured one
+//	tasks[].until       optional last date (YYYY-MM-DD) on which a recurring
+//	                    task's occurrence may be due; open-ended when omitted
+//	tasks[].note        optional free text kept with the task (for example
+//	                    the reference of the document it comes from)
+//
+// Other rules: keys (unit code, official, area, target and task keys) match
+// [a-z0-9-]+; target and task keys are unique across the whole plan; goals
+// of percent targets lie in 0..100 and those of yes/no targets are 0 or 1
+// (yes/no/true/false are accepted); a supporting official may not be listed
+// twice nor be the task's lead; YAML aliases are not supported.
+package planfile

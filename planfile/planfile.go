@@ -1,0 +1,537 @@
+package planfile
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml/ast"
+
+	"github.com/nhacviec/nhacviec/plan"
+)
+
+// DefaultTimezone is the time zone of a unit whose file names none.
+const DefaultTimezone = "Asia/Ho_Chi_Minh"
+
+// File is a validated plan file.
+type File struct {
+	Name      string // the name given to Parse, for messages
+	Unit      Unit
+	Plan      Plan
+	Officials []Official
+	Areas     []Area
+}
+
+// Unit is the People's Committee the plan belongs to.
+type Unit struct {
+	Code     string
+	Name     string
+	Timezone string // an IANA time zone name
+	Parent   string // code of the parent unit, "" for none
+	Pos      Pos
+}
+
+// Location loads the unit's time zone (validated by Parse).
+func (u Unit) Location() (*time.Location, error) {
+	loc, err := time.LoadLocation(u.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("planfile: unit %s: %w", u.Code, err)
+	}
+	return loc, nil
+}
+
+// Plan is the annual plan itself.
+type Plan struct {
+	Code  string
+	Title string
+	Year  int
+	Pos   Pos
+}
+
+// Official is a cán bộ, công chức of the unit.
+type Official struct {
+	Key      string
+	Name     string
+	Position string
+	Roles    []plan.Role // never empty; [member] by default
+	Email    string
+	Language string // "", "vi" or "en"
+	Pos      Pos
+}
+
+// Area is one of the reform areas (lĩnh vực) with its targets and tasks.
+type Area struct {
+	Code    string
+	Name    string
+	Targets []Target
+	Tasks   []Task
+	Pos     Pos
+}
+
+// Target is a measured goal (chỉ tiêu) read once per period of Every.
+type Target struct {
+	Key        string
+	Text       string
+	Measure    plan.Measure
+	Goal       float64
+	Comparator plan.Comparator // ">=" by default
+	Owner      string          // official key
+	Every      plan.Cadence    // monthly by default
+	Pos        Pos
+}
+
+// Task is a nhiệm vụ: one-off when Due is set, recurring when Every is.
+type Task struct {
+	Key     string
+	Title   string
+	Lead    string   // official key
+	Support []string // official keys, without the lead, each once
+	Due     plan.Date
+	Every   plan.Cadence
+	DueDay  int
+	Start   plan.Date // recurring only; 1 January of the plan year by default
+	Until   plan.Date // recurring only; zero for open-ended
+	Note    string
+	Pos     Pos
+}
+
+// Recurring reports whether the task comes round every period.
+func (t Task) Recurring() bool { return t.Every != "" }
+
+// Recurrence returns the schedule of a recurring task.
+func (t Task) Recurrence() plan.Recurrence {
+	return plan.Recurrence{Every: t.Every, DueDay: t.DueDay, Start: t.Start, End: t.Until}
+}
+
+// Official returns the official with the given key.
+func (f *File) Official(key string) (Official, bool) {
+	for _, o := range f.Officials {
+		if o.Key == key {
+			return o, true
+		}
+	}
+	return Official{}, false
+}
+
+// The fields each mapping of a plan file may have.
+var (
+	rootFields     = []string{"unit", "plan", "officials", "areas"}
+	unitFields     = []string{"code", "name", "timezone", "parent"}
+	planFields     = []string{"code", "title", "year"}
+	officialFields = []string{"key", "name", "position", "roles", "email", "language"}
+	areaFields     = []string{"code", "name", "targets", "tasks"}
+	targetFields   = []string{"key", "text", "measure", "goal", "comparator", "owner", "every"}
+	taskFields     = []string{"key", "title", "lead", "support", "due", "every", "due_day", "start", "until", "note"}
+)
+
+// Parse reads and validates the plan file data; name is used in messages.
+// It returns either the File or, when anything is wrong, an Errors listing
+// every mistake with its line and column.
+func Parse(name string, data []byte) (*File, error) {
+	d := &decoder{name: name}
+	f := d.file(data)
+	if len(d.errs) > 0 {
+		sortErrors(d.errs)
+		return nil, d.errs
+	}
+	return f, nil
+}
+
+// seen remembers where each key of one kind was first defined.
+type seen map[string]Pos
+
+// check records key at pos, reporting a duplicate.
+func (s seen) check(d *decoder, key string, pos Pos, field, kind string) {
+	if key == "" {
+		return
+	}
+	if first, dup := s[key]; dup {
+		d.errorf(pos, field, "duplicate %s %q (first at line %d)", kind, key, first.Line)
+		return
+	}
+	s[key] = pos
+}
+
+// file decodes the whole file.
+func (d *decoder) file(data []byte) *File {
+	body := d.parseYAML(data)
+	if body == nil {
+		return nil
+	}
+	root := d.mapping(body, "", rootFields)
+	if root == nil {
+		return nil
+	}
+	f := &File{Name: d.name}
+	if n := d.require(root, "unit"); n != nil {
+		f.Unit = d.unit(n)
+	}
+	if n := d.require(root, "plan"); n != nil {
+		f.Plan = d.plan(n)
+	}
+	officials := seen{}
+	if n := d.require(root, "officials"); n != nil {
+		items := d.nonEmptyList(root, "officials", n, "official")
+		for i, item := range items {
+			if o, ok := d.official(item, index("officials", i), officials); ok {
+				f.Officials = append(f.Officials, o)
+			}
+		}
+	}
+	if n := d.require(root, "areas"); n != nil {
+		areas, targets, tasks := seen{}, seen{}, seen{}
+		for i, item := range d.nonEmptyList(root, "areas", n, "area") {
+			a, ok := d.area(item, index("areas", i), f.Plan.Year, officials, areas, targets, tasks)
+			if ok {
+				f.Areas = append(f.Areas, a)
+			}
+		}
+	}
+	return f
+}
+
+// nonEmptyList decodes the list field name of m, whose value is n, and
+// records a mistake when it is empty.
+func (d *decoder) nonEmptyList(m *mapping, name string, n ast.Node, what string) []ast.Node {
+	items := d.list(m, name)
+	if seq, ok := unwrap(n).(*ast.SequenceNode); ok && len(seq.Values) == 0 {
+		d.errorf(posOf(n), join(m.path, name), "list at least one %s", what)
+	}
+	return items
+}
+
+func (d *decoder) unit(n ast.Node) Unit {
+	m := d.mapping(n, "unit", unitFields)
+	if m == nil {
+		return Unit{}
+	}
+	u := Unit{Pos: m.pos}
+	u.Code, _ = d.key(m, "code", true)
+	u.Name, _ = d.str(m, "name", true)
+	var parentPos Pos
+	u.Parent, parentPos = d.key(m, "parent", false)
+	if u.Parent != "" && u.Parent == u.Code {
+		d.errorf(parentPos, "unit.parent", "a unit cannot be its own parent")
+	}
+	u.Timezone = DefaultTimezone
+	if tz, pos, ok := d.optional(m, "timezone"); ok {
+		u.Timezone = tz
+		switch _, err := time.LoadLocation(tz); {
+		case tz == "" || tz == "Local":
+			d.errorf(pos, "unit.timezone", "want an IANA time zone name such as %s", DefaultTimezone)
+		case err != nil:
+			d.errorf(pos, "unit.timezone", "unknown time zone %q: want an IANA name such as %s", tz, DefaultTimezone)
+		}
+	}
+	return u
+}
+
+func (d *decoder) plan(n ast.Node) Plan {
+	m := d.mapping(n, "plan", planFields)
+	if m == nil {
+		return Plan{}
+	}
+	p := Plan{Pos: m.pos}
+	var pos Pos
+	p.Code, pos = d.str(m, "code", true)
+	if strings.ContainsAny(p.Code, " \t\n") {
+		d.errorf(pos, "plan.code", "must not contain spaces")
+	}
+	p.Title, _ = d.str(m, "title", true)
+	year, pos, ok := d.integer(m, "year", true)
+	if ok {
+		if year < 2000 || year > 2100 {
+			d.errorf(pos, "plan.year", "year %d is out of range 2000..2100", year)
+		} else {
+			p.Year = year
+		}
+	}
+	return p
+}
+
+func (d *decoder) official(n ast.Node, path string, officials seen) (Official, bool) {
+	m := d.mapping(n, path, officialFields)
+	if m == nil {
+		return Official{}, false
+	}
+	o := Official{Pos: m.pos}
+	key, pos := d.key(m, "key", true)
+	officials.check(d, key, pos, join(path, "key"), "official key")
+	o.Key = key
+	o.Name, _ = d.str(m, "name", true)
+	o.Position, _ = d.str(m, "position", false)
+
+	if m.has("roles") {
+		items := d.list(m, "roles")
+		if items != nil && len(items) == 0 {
+			_, kpos := m.field("roles")
+			d.errorf(kpos, join(path, "roles"), "list at least one role (chairman, office, member) or leave the field out")
+		}
+		for i, item := range items {
+			field := index(join(path, "roles"), i)
+			s, ok := d.text(item, field)
+			if !ok {
+				continue
+			}
+			r := plan.Role(s)
+			switch {
+			case !r.Valid():
+				d.errorf(posOf(item), field, "unknown role %q: want chairman, office or member", s)
+			case containsRole(o.Roles, r):
+				d.errorf(posOf(item), field, "role %q listed twice", s)
+			default:
+				o.Roles = append(o.Roles, r)
+			}
+		}
+	}
+	if len(o.Roles) == 0 {
+		o.Roles = []plan.Role{plan.RoleMember}
+	}
+
+	email, pos := d.str(m, "email", false)
+	if email != "" {
+		if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+			d.errorf(pos, join(path, "email"), "invalid e-mail address %q", email)
+		}
+	}
+	o.Email = email
+	lang, pos := d.str(m, "language", false)
+	if lang != "" && lang != "vi" && lang != "en" {
+		d.errorf(pos, join(path, "language"), "unknown language %q: want vi or en", lang)
+	}
+	o.Language = lang
+	return o, true
+}
+
+func containsRole(roles []plan.Role, r plan.Role) bool {
+	for _, have := range roles {
+		if have == r {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *decoder) area(n ast.Node, path string, year int, officials, areas, targets, tasks seen) (Area, bool) {
+	m := d.mapping(n, path, areaFields)
+	if m == nil {
+		return Area{}, false
+	}
+	a := Area{Pos: m.pos}
+	code, pos := d.key(m, "code", true)
+	areas.check(d, code, pos, join(path, "code"), "area code")
+	a.Code = code
+	a.Name, _ = d.str(m, "name", true)
+	for i, item := range d.list(m, "targets") {
+		if t, ok := d.target(item, index(join(path, "targets"), i), officials, targets); ok {
+			a.Targets = append(a.Targets, t)
+		}
+	}
+	for i, item := range d.list(m, "tasks") {
+		if t, ok := d.task(item, index(join(path, "tasks"), i), year, officials, tasks); ok {
+			a.Tasks = append(a.Tasks, t)
+		}
+	}
+	return a, true
+}
+
+// officialRef decodes a field naming an official and checks that the
+// official is defined.
+func (d *decoder) officialRef(m *mapping, name string, required bool, officials seen) string {
+	key, pos := d.str(m, name, required)
+	if key != "" {
+		if _, ok := officials[key]; !ok {
+			d.errorf(pos, join(m.path, name), "unknown official %q", key)
+		}
+	}
+	return key
+}
+
+func (d *decoder) target(n ast.Node, path string, officials, targets seen) (Target, bool) {
+	m := d.mapping(n, path, targetFields)
+	if m == nil {
+		return Target{}, false
+	}
+	t := Target{Pos: m.pos}
+	key, pos := d.key(m, "key", true)
+	targets.check(d, key, pos, join(path, "key"), "target key")
+	t.Key = key
+	t.Text, _ = d.str(m, "text", true)
+
+	measure, pos := d.str(m, "measure", true)
+	t.Measure = plan.Measure(measure)
+	if measure != "" && !t.Measure.Valid() {
+		d.errorf(pos, join(path, "measure"), "unknown measure %q: want percent, count or yesno", measure)
+	}
+	if g := d.require(m, "goal"); g != nil {
+		t.Goal = d.goal(g, join(path, "goal"), t.Measure)
+	}
+
+	t.Comparator = plan.CmpGE
+	if cmp, pos, ok := d.optional(m, "comparator"); ok {
+		t.Comparator = plan.Comparator(cmp)
+		if !t.Comparator.Valid() {
+			d.errorf(pos, join(path, "comparator"), "unknown comparator %q: want >=, <=, =, > or < (quoted)", cmp)
+		}
+	}
+	t.Owner = d.officialRef(m, "owner", true, officials)
+
+	t.Every = plan.Monthly
+	if every, pos, ok := d.optional(m, "every"); ok {
+		t.Every = plan.Cadence(every)
+		if !t.Every.Valid() {
+			d.errorf(pos, join(path, "every"), "unknown cadence %q: want weekly, monthly, quarterly, half-yearly or yearly", every)
+		}
+	}
+	return t, true
+}
+
+// goal decodes a target's goal according to its measure.
+func (d *decoder) goal(n ast.Node, field string, measure plan.Measure) float64 {
+	pos := posOf(n)
+	if measure == plan.MeasureYesNo {
+		switch v := unwrap(n).(type) {
+		case *ast.BoolNode:
+			if v.Value {
+				return 1
+			}
+			return 0
+		case *ast.StringNode:
+			switch strings.ToLower(v.Value) {
+			case "yes", "true":
+				return 1
+			case "no", "false":
+				return 0
+			}
+			d.errorf(pos, field, "a yes/no goal is 1 or 0 (yes or no), found %q", v.Value)
+			return 0
+		}
+	}
+	g, ok := d.number(n, field)
+	if !ok {
+		return 0
+	}
+	switch measure {
+	case plan.MeasurePercent:
+		if g < 0 || g > 100 {
+			d.errorf(pos, field, "a percent goal lies in 0..100, found %g", g)
+		}
+	case plan.MeasureYesNo:
+		if g != 0 && g != 1 {
+			d.errorf(pos, field, "a yes/no goal is 1 or 0 (yes or no), found %g", g)
+		}
+	case plan.MeasureCount:
+		if g < 0 {
+			d.errorf(pos, field, "a count goal cannot be negative, found %g", g)
+		}
+	}
+	return g
+}
+
+func (d *decoder) task(n ast.Node, path string, year int, officials, tasks seen) (Task, bool) {
+	m := d.mapping(n, path, taskFields)
+	if m == nil {
+		return Task{}, false
+	}
+	t := Task{Pos: m.pos}
+	key, pos := d.key(m, "key", true)
+	tasks.check(d, key, pos, join(path, "key"), "task key")
+	t.Key = key
+	t.Title, _ = d.str(m, "title", true)
+	t.Lead = d.officialRef(m, "lead", true, officials)
+	t.Support = d.support(m, t.Lead, officials)
+	t.Note, _ = d.str(m, "note", false)
+
+	hasDue, hasEvery := m.has("due"), m.has("every")
+	switch {
+	case hasDue && hasEvery:
+		_, pos := m.field("every")
+		d.errorf(pos, join(path, "every"), "a task is either one-off (due) or recurring (every, due_day), not both")
+		d.date(m, "due", false)
+	case hasDue:
+		t.Due, _, _ = d.date(m, "due", true)
+		for _, name := range []string{"due_day", "start", "until"} {
+			if m.has(name) {
+				_, pos := m.field(name)
+				d.errorf(pos, join(path, name), "only a recurring task (with every) has %s; this task has due", name)
+			}
+		}
+	case hasEvery:
+		d.recurrence(m, &t, year)
+	default:
+		for _, name := range []string{"due_day", "start", "until"} {
+			if m.has(name) {
+				_, pos := m.field(name)
+				d.errorf(pos, join(path, name), "%s needs every (a recurring task)", name)
+			}
+		}
+		d.errorf(m.pos, path, "missing due (a one-off task) or every and due_day (a recurring task)")
+	}
+	return t, true
+}
+
+// support decodes a task's supporting officials.
+func (d *decoder) support(m *mapping, lead string, officials seen) []string {
+	var out []string
+	listed := seen{}
+	for i, item := range d.list(m, "support") {
+		field := index(join(m.path, "support"), i)
+		key, ok := d.text(item, field)
+		if !ok || key == "" {
+			if ok {
+				d.errorf(posOf(item), field, "must not be empty")
+			}
+			continue
+		}
+		pos := posOf(item)
+		if _, known := officials[key]; !known {
+			d.errorf(pos, field, "unknown official %q", key)
+			continue
+		}
+		if key == lead {
+			d.errorf(pos, field, "official %q is the lead; list only other officials as support", key)
+			continue
+		}
+		if first, dup := listed[key]; dup {
+			d.errorf(pos, field, "official %q listed twice (first at line %d)", key, first.Line)
+			continue
+		}
+		listed[key] = pos
+		out = append(out, key)
+	}
+	return out
+}
+
+// recurrence decodes every, due_day, start and until of a recurring task.
+func (d *decoder) recurrence(m *mapping, t *Task, year int) {
+	every, everyPos, ok := d.optional(m, "every")
+	t.Every = plan.Cadence(every)
+	if ok && !t.Every.Valid() {
+		d.errorf(everyPos, join(m.path, "every"), "unknown cadence %q: want weekly, monthly, quarterly, half-yearly or yearly", every)
+	}
+	dueDay, dayPos, ok := d.integer(m, "due_day", true)
+	if ok {
+		t.DueDay = dueDay
+		if t.Every.Valid() {
+			r := plan.Recurrence{Every: t.Every, DueDay: dueDay}
+			if err := r.Validate(); err != nil {
+				d.errorf(dayPos, join(m.path, "due_day"), "%v", err)
+			}
+		}
+	}
+	start, _, ok := d.date(m, "start", false)
+	switch {
+	case ok:
+		t.Start = start
+	case !m.has("start") && year != 0:
+		t.Start = plan.NewDate(year, time.January, 1)
+	}
+	until, untilPos, ok := d.date(m, "until", false)
+	if ok {
+		t.Until = until
+		if !t.Start.IsZero() && until.Before(t.Start) {
+			d.errorf(untilPos, join(m.path, "until"), "until %s is before start %s", until, t.Start)
+		}
+	}
+}

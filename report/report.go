@@ -1,0 +1,465 @@
+// Package report compiles the periodic digest for the Chairman (tổng hợp
+// báo cáo) and renders it as plain text, Telegram HTML and JSON.
+//
+// A period's digest covers every occurrence due inside the period plus
+// every earlier one still open at the period's start (carried over), each
+// judged as of the digest's "as of" instant with plan.StatusAt: an
+// occurrence done after that instant counts as open.
+//
+// The JSON form is DESIGN.md's contract. Extensions, for the README:
+//
+//   - "unit_name": the unit's name.
+//   - totals carry "total" (the number of occurrences counted).
+//   - tasks[] carry "lead_name", "days_overdue" (calendar days past the due
+//     date as of the digest, 0 unless open_overdue), "carried_over" (due
+//     before the period and still open at its start) and "done_at".
+//   - targets[] carry "text", "measure", "area", "owner", "every" and, when
+//     there is a reading, "period" (the reading's period key) and
+//     "reported_at".
+//   - by_official[] entries carry "name" as in DESIGN.md; officials appear
+//     chairman first, then office, then members, by key.
+//   - "previous": {"key", "from", "to", "totals"}, the totals of the previous
+//     period of the same kind judged as of its end (or the digest's "as of"
+//     when earlier), and "change": the difference of each count and of the
+//     on-time rate from the previous period to this one.
+package report
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/nhacviec/nhacviec/plan"
+	"github.com/nhacviec/nhacviec/store"
+)
+
+// Digest is the compiled summary of one unit for one period.
+type Digest struct {
+	Unit           string         `json:"unit"`
+	UnitName       string         `json:"unit_name"`
+	Period         Period         `json:"period"`
+	AsOf           string         `json:"as_of"`
+	Totals         Totals         `json:"totals"`
+	ByArea         []AreaLine     `json:"by_area"`
+	ByOfficial     []OfficialLine `json:"by_official"`
+	Tasks          []TaskLine     `json:"tasks"`
+	Targets        []TargetLine   `json:"targets"`
+	MissingReports []string       `json:"missing_reports"`
+	Previous       *Previous      `json:"previous,omitempty"`
+	Change         *Change        `json:"change,omitempty"`
+
+	// period and asOf keep the typed values behind Period and AsOf for
+	// the renderers.
+	period plan.Period
+	asOf   time.Time
+}
+
+// Period is a digest's period as written in JSON.
+type Period struct {
+	Key  string    `json:"key"`
+	From plan.Date `json:"from"`
+	To   plan.Date `json:"to"`
+}
+
+// Totals counts occurrences by status, with the on-time rate.
+type Totals struct {
+	plan.Totals
+	OnTimeRate float64 `json:"on_time_rate"`
+	Total      int     `json:"total"`
+}
+
+// newTotals completes t with its rate and total.
+func newTotals(t plan.Totals) Totals {
+	return Totals{Totals: t, OnTimeRate: t.OnTimeRate(), Total: t.Total()}
+}
+
+// AreaLine is the totals of one reform area (lĩnh vực).
+type AreaLine struct {
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	Totals Totals `json:"totals"`
+}
+
+// OfficialLine is the totals of the occurrences an official leads, and
+// whether the official reported within the period.
+type OfficialLine struct {
+	Key      string `json:"key"`
+	Name     string `json:"name"`
+	Totals   Totals `json:"totals"`
+	Reported bool   `json:"reported"`
+}
+
+// TaskLine is one occurrence of a task in a digest or an overdue list.
+type TaskLine struct {
+	Key         string     `json:"key"`
+	Occurrence  string     `json:"occurrence"`
+	Title       string     `json:"title"`
+	Area        string     `json:"area"`
+	Lead        string     `json:"lead"`
+	Due         plan.Date  `json:"due"`
+	Status      string     `json:"status"`
+	Progress    int        `json:"progress"`
+	LastReport  *string    `json:"last_report"`
+	LeadName    string     `json:"lead_name"`
+	DaysOverdue int        `json:"days_overdue"`
+	CarriedOver bool       `json:"carried_over"`
+	DoneAt      *time.Time `json:"done_at,omitempty"`
+	// Support lists the keys of the supporting officials; only Overdue
+	// fills it.
+	Support []string `json:"support,omitempty"`
+	// OccurrenceID is the occurrence's row id, for bot replies.
+	OccurrenceID int64 `json:"-"`
+}
+
+// TargetLine is one target with its latest reading.
+type TargetLine struct {
+	Key        string     `json:"key"`
+	Goal       float64    `json:"goal"`
+	Comparator string     `json:"comparator"`
+	Actual     *float64   `json:"actual"`
+	Met        bool       `json:"met"`
+	Text       string     `json:"text"`
+	Measure    string     `json:"measure"`
+	Area       string     `json:"area"`
+	Owner      string     `json:"owner"`
+	Every      string     `json:"every"`
+	Period     string     `json:"period,omitempty"`
+	ReportedAt *time.Time `json:"reported_at,omitempty"`
+}
+
+// Previous is the previous period's totals, for "change since the previous
+// period".
+type Previous struct {
+	Key    string    `json:"key"`
+	From   plan.Date `json:"from"`
+	To     plan.Date `json:"to"`
+	Totals Totals    `json:"totals"`
+}
+
+// Change is this period's totals minus the previous period's.
+type Change struct {
+	DoneOnTime  int     `json:"done_on_time"`
+	DoneLate    int     `json:"done_late"`
+	OpenOnTime  int     `json:"open_on_time"`
+	OpenOverdue int     `json:"open_overdue"`
+	OnTimeRate  float64 `json:"on_time_rate"`
+}
+
+// PeriodValue returns the digest's period.
+func (d *Digest) PeriodValue() plan.Period { return d.period }
+
+// AsOfTime returns the instant the digest was judged at, in the unit's zone.
+func (d *Digest) AsOfTime() time.Time { return d.asOf }
+
+// Overdue returns the open-and-overdue task lines of the digest, most
+// overdue first.
+func (d *Digest) Overdue() []TaskLine {
+	var out []TaskLine
+	for _, t := range d.Tasks {
+		if t.Status == string(plan.OpenOverdue) {
+			out = append(out, t)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b TaskLine) int { return b.DaysOverdue - a.DaysOverdue })
+	return out
+}
+
+// UnmetTargets returns the target lines not met (no reading counts as not
+// met).
+func (d *Digest) UnmetTargets() []TargetLine {
+	var out []TargetLine
+	for _, t := range d.Targets {
+		if !t.Met {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// UnitLocation returns the time zone of the unit u, or fallback when the
+// unit's zone is empty or unknown.
+func UnitLocation(u store.Unit, fallback *time.Location) *time.Location {
+	if u.Timezone == "" {
+		return fallback
+	}
+	loc, err := time.LoadLocation(u.Timezone)
+	if err != nil {
+		return fallback
+	}
+	return loc
+}
+
+// Compile builds the digest of the unit unitCode for the period p, judged as
+// of asOf. The unit's own time zone places the period's boundaries and the
+// deadlines.
+func Compile(ctx context.Context, st *store.Store, unitCode string, p plan.Period, asOf time.Time) (*Digest, error) {
+	unit, err := st.UnitByCode(ctx, unitCode)
+	if err != nil {
+		return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
+	}
+	loc := UnitLocation(unit, asOf.Location())
+	asOf = asOf.In(loc)
+
+	d := &Digest{
+		Unit:           unit.Code,
+		UnitName:       unit.Name,
+		Period:         Period{Key: p.Key, From: p.From, To: p.To},
+		AsOf:           asOf.Format(time.RFC3339),
+		ByArea:         []AreaLine{},
+		ByOfficial:     []OfficialLine{},
+		Tasks:          []TaskLine{},
+		Targets:        []TargetLine{},
+		MissingReports: []string{},
+		period:         p,
+		asOf:           asOf,
+	}
+
+	var areas []store.Area
+	var targets []store.DigestTarget
+	pl, err := store.PlanOf(ctx, st.DB(), unit.ID, p.To.Year)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
+	default:
+		if areas, err = st.PlanAreas(ctx, pl.ID); err != nil {
+			return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
+		}
+		if targets, err = st.DigestTargets(ctx, pl.ID, asOf); err != nil {
+			return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
+		}
+	}
+	start := p.Start(loc)
+	occs, err := st.DigestOccurrences(ctx, unit.ID, p.From, p.To, start, asOf)
+	if err != nil {
+		return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
+	}
+	reportedUntil := p.End(loc)
+	if asOf.Before(reportedUntil) {
+		reportedUntil = asOf
+	}
+	reported, err := st.ReportedOfficials(ctx, unit.ID, start, reportedUntil)
+	if err != nil {
+		return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
+	}
+	officials, err := st.Officials(ctx, unit.Code)
+	if err != nil {
+		return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
+	}
+
+	var total plan.Totals
+	byArea := make(map[string]*plan.Totals)
+	areaOrder := make([]AreaLine, 0, len(areas))
+	for _, a := range areas {
+		byArea[a.Code] = &plan.Totals{}
+		areaOrder = append(areaOrder, AreaLine{Code: a.Code, Name: a.Name})
+	}
+	byLead := make(map[int64]*plan.Totals)
+	for _, o := range occs {
+		status := plan.StatusAt(o.Due, o.DoneAt, asOf, loc)
+		total.Add(status)
+		at, ok := byArea[o.AreaCode]
+		if !ok {
+			at = &plan.Totals{}
+			byArea[o.AreaCode] = at
+			areaOrder = append(areaOrder, AreaLine{Code: o.AreaCode, Name: o.AreaName})
+		}
+		at.Add(status)
+		lt, ok := byLead[o.LeadID]
+		if !ok {
+			lt = &plan.Totals{}
+			byLead[o.LeadID] = lt
+		}
+		lt.Add(status)
+		d.Tasks = append(d.Tasks, taskLine(o, status, p.From, asOf, loc))
+	}
+	d.Totals = newTotals(total)
+	for _, a := range areaOrder {
+		a.Totals = newTotals(*byArea[a.Code])
+		d.ByArea = append(d.ByArea, a)
+	}
+
+	owners := make(map[int64]bool)
+	for _, t := range targets {
+		owners[t.OwnerID] = true
+		line := TargetLine{
+			Key:        t.Key,
+			Goal:       t.Goal,
+			Comparator: t.Comparator,
+			Actual:     t.Actual,
+			Text:       t.Text,
+			Measure:    t.Measure,
+			Area:       t.AreaCode,
+			Owner:      t.OwnerKey,
+			Every:      t.Every,
+			ReportedAt: t.ActualAt,
+		}
+		if t.ActualPeriod != nil {
+			line.Period = *t.ActualPeriod
+		}
+		if t.Actual != nil {
+			line.Met = plan.Comparator(t.Comparator).Met(*t.Actual, t.Goal)
+		}
+		d.Targets = append(d.Targets, line)
+	}
+
+	for _, o := range officials {
+		lt, leads := byLead[o.ID]
+		if !leads && !owners[o.ID] {
+			continue
+		}
+		line := OfficialLine{Key: o.Key, Name: o.Name, Reported: reported[o.ID]}
+		if leads {
+			line.Totals = newTotals(*lt)
+		} else {
+			line.Totals = newTotals(plan.Totals{})
+		}
+		d.ByOfficial = append(d.ByOfficial, line)
+		if !line.Reported {
+			d.MissingReports = append(d.MissingReports, o.Key)
+		}
+	}
+
+	if err := compilePrevious(ctx, st, unit.ID, d, loc); err != nil {
+		return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
+	}
+	return d, nil
+}
+
+// compilePrevious fills d.Previous and d.Change with the totals of the
+// period before d's, judged as of that period's end or d's "as of",
+// whichever is earlier.
+func compilePrevious(ctx context.Context, st *store.Store, unitID int64, d *Digest, loc *time.Location) error {
+	prev := d.period.Prev()
+	if prev.Kind == "" {
+		return nil
+	}
+	asOf := prev.End(loc)
+	if d.asOf.Before(asOf) {
+		asOf = d.asOf
+	}
+	occs, err := st.DigestOccurrences(ctx, unitID, prev.From, prev.To, prev.Start(loc), asOf)
+	if err != nil {
+		return err
+	}
+	var t plan.Totals
+	for _, o := range occs {
+		t.Add(plan.StatusAt(o.Due, o.DoneAt, asOf, loc))
+	}
+	pt := newTotals(t)
+	d.Previous = &Previous{Key: prev.Key, From: prev.From, To: prev.To, Totals: pt}
+	d.Change = &Change{
+		DoneOnTime:  d.Totals.DoneOnTime - pt.DoneOnTime,
+		DoneLate:    d.Totals.DoneLate - pt.DoneLate,
+		OpenOnTime:  d.Totals.OpenOnTime - pt.OpenOnTime,
+		OpenOverdue: d.Totals.OpenOverdue - pt.OpenOverdue,
+		OnTimeRate:  math.Round((d.Totals.OnTimeRate-pt.OnTimeRate)*1e4) / 1e4,
+	}
+	return nil
+}
+
+// taskLine describes the occurrence o, judged status as of asOf, in a
+// digest of the period starting on from.
+func taskLine(o store.DigestOccurrence, status plan.Status, from plan.Date, asOf time.Time, loc *time.Location) TaskLine {
+	line := TaskLine{
+		Key:          o.TaskKey,
+		Occurrence:   o.Key,
+		Title:        o.TaskTitle,
+		Area:         o.AreaCode,
+		Lead:         o.LeadKey,
+		Due:          o.Due,
+		Status:       string(status),
+		Progress:     o.Progress,
+		LeadName:     o.LeadName,
+		CarriedOver:  o.Due.Before(from),
+		OccurrenceID: o.ID,
+		LastReport:   lastReportText(o.LastNote, o.LastPercent, o.LastDone),
+	}
+	switch status {
+	case plan.DoneOnTime, plan.DoneLate:
+		line.Progress = 100
+		line.DoneAt = o.DoneAt
+	case plan.OpenOverdue:
+		line.DaysOverdue = plan.DaysOverdue(o.Due, asOf, loc)
+	}
+	if line.Progress == 100 && (status == plan.OpenOnTime || status == plan.OpenOverdue) {
+		// Done after asOf without a dated report: as of asOf it was not.
+		line.Progress = 0
+		if o.LastPercent != nil && *o.LastPercent < 100 {
+			line.Progress = *o.LastPercent
+		}
+	}
+	return line
+}
+
+// lastReportText renders the latest progress report as "60% — note",
+// "60%", "100%" or the note alone; nil when there is none.
+func lastReportText(note *string, percent *int, done *bool) *string {
+	if note == nil && percent == nil && done == nil {
+		return nil
+	}
+	var s string
+	switch {
+	case percent != nil:
+		s = strconv.Itoa(*percent) + "%"
+	case done != nil && *done:
+		s = "100%"
+	}
+	if note != nil && *note != "" {
+		if s != "" {
+			s += " — "
+		}
+		s += *note
+	}
+	return &s
+}
+
+// Overdue returns the occurrences of the unit unitCode open and overdue as
+// of asOf (due before asOf's date in the unit's zone), most overdue first,
+// with their supporting officials. It serves the /quahan command.
+func Overdue(ctx context.Context, st *store.Store, unitCode string, asOf time.Time) ([]TaskLine, error) {
+	unit, err := st.UnitByCode(ctx, unitCode)
+	if err != nil {
+		return nil, fmt.Errorf("report: overdue of %s: %w", unitCode, err)
+	}
+	loc := UnitLocation(unit, asOf.Location())
+	today := plan.DateIn(asOf, loc)
+	occs, err := store.OpenOccurrences(ctx, st.DB(), unit.ID, today.AddDays(-1))
+	if err != nil {
+		return nil, fmt.Errorf("report: overdue of %s: %w", unitCode, err)
+	}
+	officials, err := st.Officials(ctx, unit.Code)
+	if err != nil {
+		return nil, fmt.Errorf("report: overdue of %s: %w", unitCode, err)
+	}
+	keys := make(map[int64]string, len(officials))
+	for _, o := range officials {
+		keys[o.ID] = o.Key
+	}
+	lines := make([]TaskLine, 0, len(occs))
+	for _, o := range occs {
+		line := TaskLine{
+			Key:          o.TaskKey,
+			Occurrence:   o.Key,
+			Title:        o.TaskTitle,
+			Area:         o.AreaCode,
+			Lead:         o.LeadKey,
+			Due:          o.Due,
+			Status:       string(plan.OpenOverdue),
+			Progress:     o.Percent,
+			LeadName:     o.LeadName,
+			DaysOverdue:  plan.DaysOverdue(o.Due, asOf, loc),
+			OccurrenceID: o.ID,
+			LastReport:   lastReportText(o.LastNote, o.LastPercent, nil),
+		}
+		for _, id := range o.SupporterIDs {
+			line.Support = append(line.Support, keys[id])
+		}
+		lines = append(lines, line)
+	}
+	return lines, nil
+}

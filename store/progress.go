@@ -1,0 +1,291 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/nhacviec/nhacviec/plan"
+)
+
+// OccurrenceInfo is an occurrence with what the bot needs to authorise and
+// confirm an update to it: its task, the lead and the supporters.
+type OccurrenceInfo struct {
+	Occurrence
+	TaskKey      string        `db:"task_key"`
+	TaskTitle    string        `db:"task_title"`
+	TaskArchived bool          `db:"task_archived"`
+	UnitID       int64         `db:"unit_id"`
+	LeadID       int64         `db:"lead_id"`
+	SupporterIDs pq.Int64Array `db:"supporter_ids"`
+}
+
+// CanUpdate reports whether the official officialID leads or supports the
+// occurrence's task, the only officials who may report progress on it.
+func (o OccurrenceInfo) CanUpdate(officialID int64) bool {
+	if o.LeadID == officialID {
+		return true
+	}
+	for _, id := range o.SupporterIDs {
+		if id == officialID {
+			return true
+		}
+	}
+	return false
+}
+
+// Done reports whether the occurrence is done.
+func (o OccurrenceInfo) Done() bool { return o.DoneAt != nil }
+
+// occurrenceInfoQuery selects OccurrenceInfo rows; callers add the WHERE.
+const occurrenceInfoQuery = `
+	SELECT o.id, o.task_id, o.key, o.nominal_due, o.due, o.percent, o.done_at, o.done_by,
+	       o.last_report_at, o.archived_at,
+	       t.key AS task_key, t.title AS task_title, t.archived_at IS NOT NULL AS task_archived,
+	       p.unit_id, t.lead_id,
+	       COALESCE((SELECT array_agg(ts.official_id ORDER BY ts.official_id)
+	                 FROM task_supporters ts WHERE ts.task_id = t.id), '{}') AS supporter_ids
+	FROM occurrences o
+	JOIN tasks t ON t.id = o.task_id
+	JOIN plans p ON p.id = t.plan_id`
+
+// OccurrenceInfoByID returns the occurrence id with its task, or
+// ErrNotFound.
+func OccurrenceInfoByID(ctx context.Context, q sqlx.QueryerContext, id int64) (OccurrenceInfo, error) {
+	var o OccurrenceInfo
+	if err := sqlx.GetContext(ctx, q, &o, occurrenceInfoQuery+` WHERE o.id = $1`, id); err != nil {
+		return OccurrenceInfo{}, fmt.Errorf("store: occurrence %d: %w", id, notFound(err))
+	}
+	return o, nil
+}
+
+// OfficialOccurrences returns the open (not done, not archived) occurrences
+// the official officialID leads or supports, due on or before through,
+// ordered by due date, at most limit of them.
+func OfficialOccurrences(ctx context.Context, q sqlx.QueryerContext, officialID int64, through plan.Date, limit int) ([]OccurrenceInfo, error) {
+	var occs []OccurrenceInfo
+	err := sqlx.SelectContext(ctx, q, &occs, occurrenceInfoQuery+`
+		WHERE o.done_at IS NULL AND o.archived_at IS NULL AND t.archived_at IS NULL
+		  AND o.due <= $2
+		  AND (t.lead_id = $1 OR EXISTS (
+		        SELECT 1 FROM task_supporters ts WHERE ts.task_id = t.id AND ts.official_id = $1))
+		ORDER BY o.due, t.position, t.key, o.key
+		LIMIT $3`, officialID, through, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: open occurrences of official %d: %w", officialID, err)
+	}
+	return occs, nil
+}
+
+// Sources of a progress report or a target reading.
+const (
+	SourceTelegram = "telegram"
+	SourceCLI      = "cli"
+	SourceDemo     = "demo"
+)
+
+// Evidence kinds of a progress report.
+const (
+	EvidencePhoto    = "photo"
+	EvidenceDocument = "document"
+)
+
+// ProgressInput is one progress report about an occurrence.
+type ProgressInput struct {
+	OccurrenceID int64
+	OfficialID   int64
+	Percent      *int // nil: the report does not change the percent
+	Done         bool // marks the occurrence done (percent 100)
+	Note         string
+	EvidenceKind string // "", EvidencePhoto or EvidenceDocument
+	EvidenceFile string // Telegram file_id of the evidence
+	Source       string
+	// Where the report came from on Telegram; zero when not from Telegram.
+	ChatID, MessageID, UpdateID int64
+	Now                         time.Time
+}
+
+// ProgressResult is what RecordProgress did.
+type ProgressResult struct {
+	Occurrence OccurrenceInfo // the occurrence after the report
+	// Duplicate is true when the Telegram update was already recorded for
+	// this occurrence: nothing was changed.
+	Duplicate bool
+	// WasDone is true when the occurrence was already done before the
+	// report; its percent and completion were left unchanged.
+	WasDone bool
+}
+
+// RecordProgress appends a progress report to the history and applies it to
+// the occurrence, under a row lock so that concurrent reports serialise: a
+// percent sets occurrences.percent, Done or 100% marks the occurrence done
+// by the reporting official at in.Now. An occurrence already done keeps its
+// completion (the report is still kept, e.g. late evidence). A report from
+// a Telegram update already recorded for the occurrence changes nothing.
+func RecordProgress(ctx context.Context, tx *sqlx.Tx, in ProgressInput) (ProgressResult, error) {
+	if in.Percent != nil && (*in.Percent < 0 || *in.Percent > 100) {
+		return ProgressResult{}, fmt.Errorf("store: record progress on occurrence %d: percent %d out of range", in.OccurrenceID, *in.Percent)
+	}
+	var doneAt *time.Time
+	if err := tx.GetContext(ctx, &doneAt, `
+		SELECT done_at FROM occurrences WHERE id = $1 FOR UPDATE`, in.OccurrenceID); err != nil {
+		return ProgressResult{}, fmt.Errorf("store: record progress on occurrence %d: %w", in.OccurrenceID, notFound(err))
+	}
+	done := in.Done || (in.Percent != nil && *in.Percent == 100)
+	percent := in.Percent
+	if done {
+		hundred := 100
+		percent = &hundred
+	}
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO progress_reports (occurrence_id, official_id, percent, done, note, evidence_kind,
+		                              evidence_file_id, source, telegram_chat_id, telegram_message_id,
+		                              telegram_update_id, reported_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		ON CONFLICT (telegram_update_id, occurrence_id) DO NOTHING`,
+		in.OccurrenceID, nullID(in.OfficialID), percent, done, in.Note, in.EvidenceKind,
+		in.EvidenceFile, in.Source, nullID(in.ChatID), nullID(in.MessageID), nullID(in.UpdateID), in.Now)
+	if err != nil {
+		return ProgressResult{}, fmt.Errorf("store: record progress on occurrence %d: insert report: %w", in.OccurrenceID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return ProgressResult{}, fmt.Errorf("store: record progress on occurrence %d: %w", in.OccurrenceID, err)
+	}
+	result := ProgressResult{Duplicate: n == 0, WasDone: doneAt != nil}
+	if !result.Duplicate {
+		_, err = tx.ExecContext(ctx, `
+			UPDATE occurrences
+			SET percent = CASE WHEN done_at IS NULL THEN COALESCE($2, percent) ELSE percent END,
+			    done_at = CASE WHEN done_at IS NULL AND $3 THEN $4 ELSE done_at END,
+			    done_by = CASE WHEN done_at IS NULL AND $3 THEN $5 ELSE done_by END,
+			    last_report_at = $4, updated_at = $4
+			WHERE id = $1`,
+			in.OccurrenceID, percent, done, in.Now, nullID(in.OfficialID))
+		if err != nil {
+			return ProgressResult{}, fmt.Errorf("store: record progress on occurrence %d: update: %w", in.OccurrenceID, err)
+		}
+	}
+	result.Occurrence, err = OccurrenceInfoByID(ctx, tx, in.OccurrenceID)
+	if err != nil {
+		return ProgressResult{}, err
+	}
+	return result, nil
+}
+
+// ProgressReports returns the progress history of occurrence id, oldest
+// first.
+func ProgressReports(ctx context.Context, q sqlx.QueryerContext, occurrenceID int64) ([]ProgressReport, error) {
+	var reports []ProgressReport
+	err := sqlx.SelectContext(ctx, q, &reports, `
+		SELECT id, occurrence_id, official_id, percent, done, note, evidence_kind, evidence_file_id,
+		       source, telegram_chat_id, telegram_message_id, telegram_update_id, reported_at
+		FROM progress_reports
+		WHERE occurrence_id = $1
+		ORDER BY reported_at, id`, occurrenceID)
+	if err != nil {
+		return nil, fmt.Errorf("store: progress reports of occurrence %d: %w", occurrenceID, err)
+	}
+	return reports, nil
+}
+
+// targetColumns is the explicit column list matching Target.
+const targetColumns = `id, plan_id, area_id, key, text, measure, goal, comparator, owner_id, every,
+	position, archived_at`
+
+// TargetByID returns target id, or ErrNotFound.
+func TargetByID(ctx context.Context, q sqlx.QueryerContext, id int64) (Target, error) {
+	var t Target
+	err := sqlx.GetContext(ctx, q, &t, `SELECT `+targetColumns+` FROM targets WHERE id = $1`, id)
+	if err != nil {
+		return Target{}, fmt.Errorf("store: target %d: %w", id, notFound(err))
+	}
+	return t, nil
+}
+
+// OwnedTargets returns the targets, not archived, that the official
+// officialID owns, in plan order.
+func OwnedTargets(ctx context.Context, q sqlx.QueryerContext, officialID int64) ([]Target, error) {
+	var targets []Target
+	err := sqlx.SelectContext(ctx, q, &targets, `
+		SELECT t.id, t.plan_id, t.area_id, t.key, t.text, t.measure, t.goal, t.comparator,
+		       t.owner_id, t.every, t.position, t.archived_at
+		FROM targets t
+		JOIN areas a ON a.id = t.area_id
+		WHERE t.owner_id = $1 AND t.archived_at IS NULL
+		ORDER BY a.position, a.code, t.position, t.key`, officialID)
+	if err != nil {
+		return nil, fmt.Errorf("store: targets of official %d: %w", officialID, err)
+	}
+	return targets, nil
+}
+
+// ReadingInput is one reading of a target for a period.
+type ReadingInput struct {
+	TargetID   int64
+	PeriodKey  string
+	Value      float64
+	OfficialID int64
+	Note       string
+	Source     string
+	// Where the reading came from on Telegram; zero when not from Telegram.
+	ChatID, MessageID, UpdateID int64
+	Now                         time.Time
+}
+
+// RecordReading appends a target reading. It reports false, changing
+// nothing, when the Telegram update was already recorded.
+func RecordReading(ctx context.Context, q sqlx.ExtContext, in ReadingInput) (bool, error) {
+	res, err := q.ExecContext(ctx, `
+		INSERT INTO target_readings (target_id, period_key, value, official_id, note, source,
+		                             telegram_chat_id, telegram_message_id, telegram_update_id, reported_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (telegram_update_id) DO NOTHING`,
+		in.TargetID, in.PeriodKey, in.Value, nullID(in.OfficialID), in.Note, in.Source,
+		nullID(in.ChatID), nullID(in.MessageID), nullID(in.UpdateID), in.Now)
+	if err != nil {
+		return false, fmt.Errorf("store: record reading of target %d for %s: %w", in.TargetID, in.PeriodKey, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: record reading of target %d for %s: %w", in.TargetID, in.PeriodKey, err)
+	}
+	return n == 1, nil
+}
+
+// Reading is a stored target reading.
+type Reading struct {
+	ID         int64     `db:"id"`
+	TargetID   int64     `db:"target_id"`
+	PeriodKey  string    `db:"period_key"`
+	Value      float64   `db:"value"`
+	OfficialID *int64    `db:"official_id"`
+	Note       string    `db:"note"`
+	Source     string    `db:"source"`
+	ReportedAt time.Time `db:"reported_at"`
+}
+
+// Readings returns the readings of target targetID, oldest first.
+func Readings(ctx context.Context, q sqlx.QueryerContext, targetID int64) ([]Reading, error) {
+	var rs []Reading
+	err := sqlx.SelectContext(ctx, q, &rs, `
+		SELECT id, target_id, period_key, value, official_id, note, source, reported_at
+		FROM target_readings
+		WHERE target_id = $1
+		ORDER BY reported_at, id`, targetID)
+	if err != nil {
+		return nil, fmt.Errorf("store: readings of target %d: %w", targetID, err)
+	}
+	return rs, nil
+}
+
+// nullID maps 0 to SQL NULL.
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
