@@ -1,7 +1,247 @@
 package i18n
 
 // botMessages are the texts of the Telegram conversation: linking, commands,
-// confirmations and errors.
+// confirmations and errors. They are Telegram HTML: arguments marked
+// "escaped" must be escaped by the caller.
 func botMessages() map[Key]Entry {
-	return map[Key]Entry{}
+	return map[Key]Entry{
+		// Linking (/start).
+		"bot.start_linked": {
+			VI: "✅ Đã kết nối tài khoản Telegram với <b>%s</b> — %s.\nTừ nay bạn sẽ nhận nhắc việc tại đây. Trả lời (reply) tin nhắn nhắc việc để báo cáo tiến độ; gõ /trogiup để xem hướng dẫn.",
+			EN: "✅ Your Telegram account is now linked to <b>%s</b> — %s.\nYou will get task reminders here. Reply to a reminder to report progress; send /help for instructions.",
+		},
+		"bot.start_already": {
+			VI: "Tài khoản Telegram này đã được kết nối với <b>%s</b>. Gõ /trogiup để xem hướng dẫn.",
+			EN: "This Telegram account is already linked to <b>%s</b>. Send /help for instructions.",
+		},
+		"bot.start_no_code": {
+			VI: "Xin chào! Đây là bot nhắc việc cải cách hành chính của UBND phường.\nĐể sử dụng, bạn cần mã kết nối do Văn phòng UBND phường cấp: mở đường link được gửi cho bạn, hoặc gõ <code>/start MÃ_KẾT_NỐI</code>.",
+			EN: "Hello! This is the administrative-reform reminder bot of the ward People's Committee.\nTo use it you need a link code from the ward office: open the link you were given, or send <code>/start CODE</code>.",
+		},
+		"bot.start_invalid": {
+			VI: "Mã kết nối không hợp lệ. Vui lòng kiểm tra lại, hoặc liên hệ Văn phòng UBND phường để được cấp mã mới.",
+			EN: "This link code is not valid. Please check it, or ask the ward office for a new one.",
+		},
+		"bot.start_used": {
+			VI: "Mã kết nối này đã được sử dụng; mỗi mã chỉ dùng được một lần. Vui lòng liên hệ Văn phòng UBND phường để được cấp mã mới.",
+			EN: "This link code has already been used; each code works once. Please ask the ward office for a new one.",
+		},
+		"bot.start_expired": {
+			VI: "Mã kết nối đã hết hạn. Vui lòng liên hệ Văn phòng UBND phường để được cấp mã mới.",
+			EN: "This link code has expired. Please ask the ward office for a new one.",
+		},
+		"bot.start_rate_limited": {
+			VI: "Bạn đã nhập sai mã kết nối quá nhiều lần. Vui lòng thử lại sau %d phút, hoặc liên hệ Văn phòng UBND phường.",
+			EN: "Too many wrong link codes. Please try again in %d minutes, or contact the ward office.",
+		},
+		"bot.unlinked": {
+			VI: "Tài khoản Telegram này chưa được kết nối với cán bộ, công chức nào của UBND phường. Vui lòng dùng mã kết nối do Văn phòng UBND phường cấp: <code>/start MÃ_KẾT_NỐI</code>.",
+			EN: "This Telegram account is not linked to any official of the ward People's Committee. Please use the link code from the ward office: <code>/start CODE</code>.",
+		},
+
+		// Help.
+		"bot.help": {
+			VI: "<b>Hướng dẫn sử dụng bot nhắc việc</b>\n" +
+				"• Trả lời (reply) tin nhắn nhắc việc để báo cáo tiến độ: <code>60%</code>, <code>80% đã trình ký</code>, <code>xong</code> hoặc <code>hoàn thành</code>; nội dung khác được ghi là ý kiến; gửi ảnh hoặc tệp để lưu minh chứng.\n" +
+				"• Bấm các nút 25% / 50% / 75% / ✅ Hoàn thành dưới tin nhắn nhắc việc.\n" +
+				"/viec — nhiệm vụ đang thực hiện của tôi\n" +
+				"/baocao — báo cáo kết quả chỉ tiêu\n" +
+				"/quahan — nhiệm vụ quá hạn\n" +
+				"/trogiup — hướng dẫn này",
+			EN: "<b>How to use the reminder bot</b>\n" +
+				"• Reply to a reminder to report progress: <code>60%</code>, <code>80% sent for signature</code>, <code>done</code>; any other text is kept as a note; send a photo or a file to keep it as evidence.\n" +
+				"• Press the 25% / 50% / 75% / ✅ Done buttons under a reminder.\n" +
+				"/tasks — my open tasks\n" +
+				"/report — report target readings\n" +
+				"/overdue — overdue tasks\n" +
+				"/help — this help",
+		},
+		"bot.help_manager": {
+			VI: "/tonghop — tổng hợp báo cáo kỳ hiện tại\n/chuabaocao — cán bộ, công chức chưa báo cáo trong kỳ",
+			EN: "/digest — digest of the current period\n/missing — officials who have not reported this period",
+		},
+		"bot.unknown_command": {
+			VI: "Không có lệnh %s.",
+			EN: "There is no command %s.",
+		},
+		"bot.not_reply": {
+			VI: "Để báo cáo tiến độ, hãy trả lời (reply) tin nhắn nhắc việc, ví dụ <code>60%</code>, <code>80% đã trình ký</code> hoặc <code>xong</code>. Gõ /viec để xem nhiệm vụ của bạn, /trogiup để xem hướng dẫn.",
+			EN: "To report progress, reply to a reminder, e.g. <code>60%</code>, <code>80% sent for signature</code> or <code>done</code>. Send /tasks for your tasks, /help for instructions.",
+		},
+		"bot.error": {
+			VI: "⚠️ Xin lỗi, đã có lỗi khi xử lý tin nhắn của bạn; nội dung chưa được ghi nhận. Vui lòng thử lại sau hoặc báo Văn phòng UBND phường.",
+			EN: "⚠️ Sorry, something went wrong while handling your message; nothing was recorded. Please try again later or tell the ward office.",
+		},
+		"bot.refused": {
+			VI: "Lệnh này chỉ dành cho Chủ tịch và Văn phòng UBND phường.",
+			EN: "This command is for the Chairman and the ward office only.",
+		},
+
+		// Progress replies.
+		"bot.reply_unknown_message": {
+			VI: "Tin nhắn bạn trả lời không gắn với nhiệm vụ nào. Hãy trả lời tin nhắn nhắc việc, hoặc gõ /viec để xem danh sách nhiệm vụ.",
+			EN: "The message you replied to is not about a task. Reply to a reminder, or send /tasks for the list of your tasks.",
+		},
+		"bot.reply_pick_number": {
+			VI: "Tin nhắn này liệt kê nhiều nhiệm vụ. Hãy ghi số thứ tự trước nội dung, ví dụ <code>2: 60%%</code> hoặc <code>1 xong</code>:\n%s",
+			EN: "That message lists several tasks. Put the task's number first, e.g. <code>2: 60%%</code> or <code>1 done</code>:\n%s",
+		},
+		"bot.not_allowed": {
+			VI: "Bạn không phải người chủ trì hoặc phối hợp thực hiện nhiệm vụ «%s», nên không thể cập nhật tiến độ. Không có thay đổi nào được ghi nhận.",
+			EN: "You neither lead nor support the task «%s», so you cannot update it. Nothing was changed.",
+		},
+		"bot.task_gone": {
+			VI: "Nhiệm vụ «%s» không còn trong kế hoạch; không có thay đổi nào được ghi nhận.",
+			EN: "The task «%s» is no longer in the plan; nothing was changed.",
+		},
+		"bot.progress_percent": {
+			VI: "✅ Đã ghi nhận tiến độ nhiệm vụ «%s» (hạn %s): <b>%d%%</b>.\nTình trạng: %s.",
+			EN: "✅ Progress recorded for «%s» (due %s): <b>%d%%</b>.\nStatus: %s.",
+		},
+		"bot.progress_done": {
+			VI: "✅ Đã ghi nhận <b>hoàn thành</b> nhiệm vụ «%s» (hạn %s).\nTình trạng: %s.",
+			EN: "✅ Recorded «%s» (due %s) as <b>done</b>.\nStatus: %s.",
+		},
+		"bot.progress_note": {
+			VI: "✅ Đã ghi nhận ý kiến về nhiệm vụ «%s» (hạn %s, tiến độ %d%%).\nTình trạng: %s.",
+			EN: "✅ Note recorded for «%s» (due %s, progress %d%%).\nStatus: %s.",
+		},
+		"bot.progress_already_done": {
+			VI: "Nhiệm vụ «%s» đã hoàn thành trước đó; nội dung của bạn được lưu vào lịch sử báo cáo, tiến độ không thay đổi.",
+			EN: "The task «%s» was already done; your message is kept in its history, its progress is unchanged.",
+		},
+		"bot.progress_note_line": {
+			VI: "Ý kiến: %s",
+			EN: "Note: %s",
+		},
+		"bot.progress_evidence": {
+			VI: "📎 Đã lưu minh chứng (%s).",
+			EN: "📎 Evidence kept (%s).",
+		},
+		"bot.evidence_photo":    {VI: "ảnh", EN: "photo"},
+		"bot.evidence_document": {VI: "tệp", EN: "file"},
+		"bot.parse_range": {
+			VI: "Tỷ lệ phần trăm phải từ 0% đến 100%. Ví dụ: <code>60%</code>, hoặc <code>xong</code> khi đã hoàn thành.",
+			EN: "A percentage must be between 0% and 100%. For example <code>60%</code>, or <code>done</code> when finished.",
+		},
+		"bot.parse_empty": {
+			VI: "Tin nhắn trống. Hãy ghi tiến độ (ví dụ <code>60%</code>), <code>xong</code>, một ý kiến, hoặc gửi ảnh/tệp minh chứng.",
+			EN: "The message is empty. Send a percentage (e.g. <code>60%</code>), <code>done</code>, a note, or a photo/file as evidence.",
+		},
+
+		// Inline buttons (answerCallbackQuery, plain text, at most 200 characters).
+		"bot.button_invalid":      {VI: "Nút không hợp lệ.", EN: "Invalid button."},
+		"bot.button_already_done": {VI: "Nhiệm vụ đã hoàn thành.", EN: "The task is already done."},
+		"bot.button_not_allowed":  {VI: "Bạn không được cập nhật nhiệm vụ này.", EN: "You may not update this task."},
+		"bot.button_unlinked":     {VI: "Tài khoản chưa được kết nối.", EN: "This account is not linked."},
+		"bot.button_recorded":     {VI: "Đã ghi nhận: %s", EN: "Recorded: %s"},
+		"bot.button_done_label":   {VI: "hoàn thành", EN: "done"},
+		"bot.button_no_change":    {VI: "Tiến độ hiện tại đã là %d%%; không có thay đổi.", EN: "Progress is already %d%%; nothing changed."},
+		"bot.button_error":        {VI: "Có lỗi, vui lòng thử lại.", EN: "Something went wrong, please try again."},
+
+		// /viec.
+		"bot.tasks_header": {
+			VI: "📋 <b>Nhiệm vụ đang thực hiện của bạn</b> (%d):",
+			EN: "📋 <b>Your open tasks</b> (%d):",
+		},
+		"bot.tasks_line": {
+			VI: "%d. %s — hạn %s — %d%% — %s",
+			EN: "%d. %s — due %s — %d%% — %s",
+		},
+		"bot.tasks_none": {
+			VI: "Bạn không có nhiệm vụ nào đang thực hiện. 👍",
+			EN: "You have no open tasks. 👍",
+		},
+		"bot.tasks_more": {
+			VI: "… và %d nhiệm vụ khác.",
+			EN: "… and %d more.",
+		},
+		"bot.tasks_footer": {
+			VI: "Trả lời tin nhắn này kèm số thứ tự để báo cáo, ví dụ <code>1: 60%</code> hoặc <code>2 xong</code>.",
+			EN: "Reply to this message with a number to report, e.g. <code>1: 60%</code> or <code>2 done</code>.",
+		},
+		"bot.role_lead":    {VI: "chủ trì", EN: "lead"},
+		"bot.role_support": {VI: "phối hợp", EN: "support"},
+
+		// /quahan.
+		"bot.overdue_header_mine": {
+			VI: "⏰ <b>Nhiệm vụ quá hạn của bạn</b> (%d):",
+			EN: "⏰ <b>Your overdue tasks</b> (%d):",
+		},
+		"bot.overdue_header_all": {
+			VI: "⏰ <b>Nhiệm vụ quá hạn toàn phường</b> (%d):",
+			EN: "⏰ <b>All overdue tasks</b> (%d):",
+		},
+		"bot.overdue_line": {
+			VI: "%d. %s — %s chủ trì — hạn %s, quá hạn %d ngày — %d%%",
+			EN: "%d. %s — led by %s — due %s, %d days overdue — %d%%",
+		},
+		"bot.overdue_none": {
+			VI: "Không có nhiệm vụ nào quá hạn. 👍",
+			EN: "No overdue tasks. 👍",
+		},
+
+		// /chuabaocao.
+		"bot.missing_header": {
+			VI: "📭 <b>Chưa báo cáo trong %s</b> (%d):",
+			EN: "📭 <b>Not reported in %s</b> (%d):",
+		},
+		"bot.missing_none": {
+			VI: "Tất cả cán bộ, công chức đã báo cáo trong %s. 👍",
+			EN: "Every official has reported in %s. 👍",
+		},
+
+		// /baocao and replies to reading requests.
+		"bot.report_none": {
+			VI: "Bạn không phụ trách chỉ tiêu nào trong kế hoạch.",
+			EN: "You own no target of the plan.",
+		},
+		"bot.report_choose": {
+			VI: "📊 <b>Chỉ tiêu bạn phụ trách</b>:\n%s\nGửi số thứ tự chỉ tiêu cần báo cáo, hoặc /huy để thôi.",
+			EN: "📊 <b>Targets you own</b>:\n%s\nSend the number of the target to report, or /cancel to stop.",
+		},
+		"bot.report_target_line": {
+			VI: "%d. %s — mục tiêu %s — kỳ %s — %s",
+			EN: "%d. %s — goal %s — period %s — %s",
+		},
+		"bot.report_latest": {VI: "lần gần nhất: %s", EN: "latest: %s"},
+		"bot.report_no_reading": {
+			VI: "chưa có kết quả",
+			EN: "no reading yet",
+		},
+		"bot.report_bad_choice": {
+			VI: "Hãy gửi một số thứ tự từ 1 đến %d, hoặc /huy để thôi.",
+			EN: "Send a number from 1 to %d, or /cancel to stop.",
+		},
+		"bot.report_ask_value": {
+			VI: "Nhập kết quả chỉ tiêu «%s» cho kỳ %s — %s:",
+			EN: "Enter the reading of «%s» for %s — %s:",
+		},
+		"bot.report_hint_percent": {VI: "một số từ 0 đến 100, ví dụ <code>96,5</code>", EN: "a number from 0 to 100, e.g. <code>96.5</code>"},
+		"bot.report_hint_count":   {VI: "một số, ví dụ <code>12</code>", EN: "a number, e.g. <code>12</code>"},
+		"bot.report_hint_yesno":   {VI: "<code>có</code> hoặc <code>không</code>", EN: "<code>yes</code> or <code>no</code>"},
+		"bot.report_bad_value": {
+			VI: "Không đọc được kết quả. Hãy nhập %s.",
+			EN: "Could not read that. Please enter %s.",
+		},
+		"bot.report_recorded": {
+			VI: "✅ Đã ghi nhận kết quả chỉ tiêu «%s» kỳ %s: <b>%s</b> (mục tiêu %s) — %s.",
+			EN: "✅ Reading recorded for «%s», %s: <b>%s</b> (goal %s) — %s.",
+		},
+		"bot.report_met":       {VI: "đạt", EN: "met"},
+		"bot.report_not_met":   {VI: "chưa đạt", EN: "not met"},
+		"bot.report_cancelled": {VI: "Đã huỷ báo cáo chỉ tiêu.", EN: "Target report cancelled."},
+		"bot.yes":              {VI: "có", EN: "yes"},
+		"bot.no":               {VI: "không", EN: "no"},
+		"bot.reading_not_owner": {
+			VI: "Chỉ người phụ trách chỉ tiêu «%s» mới được báo cáo kết quả. Không có thay đổi nào được ghi nhận.",
+			EN: "Only the owner of the target «%s» may report its readings. Nothing was changed.",
+		},
+
+		// Delivery notices.
+		"bot.unreachable_notice": {
+			VI: "⚠️ Không gửi được tin nhắn Telegram đến <b>%s</b> (%s): người dùng đã chặn bot hoặc không còn liên lạc được. Đề nghị liên hệ trực tiếp và cấp mã kết nối mới.",
+			EN: "⚠️ Telegram messages to <b>%s</b> (%s) cannot be delivered: the user blocked the bot or can no longer be reached. Please contact them and issue a new link code.",
+		},
+	}
 }

@@ -33,13 +33,14 @@ func jobsMessages() map[Key]Entry {
 		"jobs.progress_text":      {VI: "tiến độ %d%%", EN: "progress %d%%"},
 
 		// Weekly progress request (đề nghị báo cáo tiến độ).
-		"jobs.progress.head": {VI: "📝 Đề nghị báo cáo tiến độ tuần %s", EN: "📝 Progress request, week %s"},
+		"jobs.progress.head": {VI: "📝 Đề nghị báo cáo tiến độ %s", EN: "📝 Progress request, %s"},
 		"jobs.progress.intro": {
 			VI: "Đồng chí có %d nhiệm vụ đến hạn trong tuần này hoặc đã quá hạn:",
 			EN: "You have %d tasks due this week or overdue:",
 		},
 		"jobs.progress.item":         {VI: "%d. %s — hạn %s, tiến độ %d%%", EN: "%d. %s — due %s, progress %d%%"},
 		"jobs.progress.item_overdue": {VI: "%d. %s — hạn %s (quá hạn), tiến độ %d%%", EN: "%d. %s — due %s (overdue), progress %d%%"},
+		"jobs.progress.more":         {VI: "… và %d nhiệm vụ khác (xem bằng lệnh /viec)", EN: "… and %d more tasks (see /tasks)"},
 		"jobs.progress.hint": {
 			VI: "Trả lời tin nhắn này theo mẫu \"số thứ tự: tiến độ\", ví dụ \"2: 60%\" hoặc \"1: xong\".",
 			EN: "Reply to this message as \"number: progress\", e.g. \"2: 60%\" or \"1: done\".",

@@ -164,7 +164,7 @@ func (m reminder) taskLines(b *strings.Builder, pr *i18n.Printer) {
 	status := plan.StatusAt(m.occ.Due, nil, m.r.at, m.unit.loc)
 	b.WriteString(tghtml.Escape(pr.T("jobs.task.title", m.occ.TaskTitle)) + "\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.task.due", report.FormatDate(m.occ.Due))) + "\n")
-	b.WriteString(tghtml.Escape(pr.T("jobs.task.status", pr.T("status."+string(status)), m.occ.Percent)) + "\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.task.status", pr.T(i18n.Key("status."+string(status))), m.occ.Percent)) + "\n")
 }
 
 // escalate tells every chairman and office official of the unit, once per
@@ -183,7 +183,7 @@ func (m reminder) escalate(ctx context.Context, managers []store.Official) error
 		b.WriteString(tghtml.Escape(pr.T("jobs.escalate.lead", m.occ.LeadName)) + "\n")
 		b.WriteString(tghtml.Escape(pr.T("jobs.escalate.overdue", report.FormatDate(m.occ.Due),
 			plan.DaysOverdue(m.occ.Due, m.r.at, m.unit.loc))) + "\n")
-		b.WriteString(tghtml.Escape(pr.T("jobs.task.status", pr.T("status."+string(plan.OpenOverdue)), m.occ.Percent)) + "\n")
+		b.WriteString(tghtml.Escape(pr.T("jobs.task.status", pr.T(i18n.Key("status."+string(plan.OpenOverdue))), m.occ.Percent)) + "\n")
 		b.WriteString(tghtml.Escape(lastReportLine(pr, m.occ, m.unit.loc)))
 		err := m.r.send(ctx, store.OutMessage{
 			UnitID:       int64p(m.unit.ID),

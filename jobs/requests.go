@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
@@ -18,10 +19,15 @@ import (
 // for, so a plan imported mid-year is not met with a flood of requests.
 const readingGraceDays = 10
 
+// maxTitle is the length, in characters, a task title is cut to in a list.
+const maxTitle = 120
+
 // progressRequest asks every linked official with open occurrences — as
 // lead or supporter — due by the end of the run's ISO week, or overdue, for
 // their progress: one numbered message whose Payload.Refs lists the
-// occurrences in order, so that a reply "2: 60%" maps back.
+// occurrences in order, so that a reply "2: 60%" maps back. Like
+// reminders, requests are not sent on non-working days unless
+// reminders.on_non_working_days.
 func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 	units, err := s.units(ctx)
 	if err != nil {
@@ -29,6 +35,9 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 	}
 	for _, u := range units {
 		day := plan.DateIn(r.at, u.loc)
+		if !s.cal.IsWorkday(day) && !s.cfg.Reminders.OnNonWorkingDays {
+			continue
+		}
 		week := plan.PeriodContaining(plan.Week, day, s.cutoff)
 		officials, err := store.ActiveOfficials(ctx, r.tx, u.ID)
 		if err != nil {
@@ -60,16 +69,23 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 			var b strings.Builder
 			b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.progress.head", report.PeriodLabel(week, pr))) + "</b>\n")
 			b.WriteString(tghtml.Escape(pr.T("jobs.progress.intro", len(list))) + "\n")
+			hint := "<i>" + tghtml.Escape(pr.T("jobs.progress.hint")) + "</i>"
 			refs := make([]int64, 0, len(list))
 			for i, occ := range list {
-				item := "jobs.progress.item"
+				item := i18n.Key("jobs.progress.item")
 				if occ.Due.Before(day) {
 					item = "jobs.progress.item_overdue"
 				}
-				b.WriteString(tghtml.Escape(pr.T(item, i+1, occ.TaskTitle, report.FormatDate(occ.Due), occ.Percent)) + "\n")
+				line := tghtml.Escape(pr.T(item, i+1, report.Shorten(occ.TaskTitle, maxTitle), report.FormatDate(occ.Due), occ.Percent)) + "\n"
+				more := tghtml.Escape(pr.T("jobs.progress.more", len(list)-i)) + "\n"
+				if tghtml.Len(b.String()+line+more+hint) > tghtml.MaxMessage {
+					b.WriteString(more)
+					break
+				}
+				b.WriteString(line)
 				refs = append(refs, occ.ID)
 			}
-			b.WriteString("<i>" + tghtml.Escape(pr.T("jobs.progress.hint")) + "</i>")
+			b.WriteString(hint)
 			err := r.send(ctx, store.OutMessage{
 				UnitID:     int64p(u.ID),
 				OfficialID: int64p(o.ID),
@@ -165,15 +181,14 @@ func (s *Scheduler) targetReadings(ctx context.Context, r *runState) error {
 // to its owner.
 func (s *Scheduler) askReading(ctx context.Context, r *runState, u unitZone, t store.Target, p plan.Period, owner store.Official) error {
 	pr := s.printer(owner)
-	hint := "jobs.reading.hint_number"
+	hint := i18n.Key("jobs.reading.hint_number")
 	if plan.Measure(t.Measure) == plan.MeasureYesNo {
 		hint = "jobs.reading.hint_yesno"
 	}
 	var b strings.Builder
 	b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.reading.head")) + "</b>\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.reading.target", t.Text)) + "\n")
-	b.WriteString(tghtml.Escape(pr.T("jobs.reading.goal",
-		report.ComparatorSign(t.Comparator)+" "+report.FormatValue(t.Goal, t.Measure, pr))) + "\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.reading.goal", report.GoalText(t.Goal, t.Comparator, t.Measure, pr))) + "\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.reading.period", report.PeriodLabel(p, pr))) + "\n")
 	b.WriteString("<i>" + tghtml.Escape(pr.T(hint)) + "</i>")
 	return r.send(ctx, store.OutMessage{

@@ -5,7 +5,7 @@
 // Layout of Options.DataDir:
 //
 //	pgdata/         the cluster (the data directory made by initdb)
-//	postgres.log    the server's output
+//	postgres.log    the server's output (the previous one, once over 10 MB, in postgres.log.1)
 //	clients/        one file per live Cluster value using the server
 //	pgcluster.lock  serialises Start and Stop between processes
 //
@@ -106,6 +106,7 @@ const (
 	stopTimeout  = 60 * time.Second
 	pollInterval = 50 * time.Millisecond
 	logTailBytes = 1500
+	maxLogBytes  = 10 << 20
 	startRetries = 3
 )
 
@@ -128,19 +129,9 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	}
 	pgdata := filepath.Join(dataDir, pgdataName)
 
-	clusterVersion, err := readClusterVersion(pgdata)
-	if err != nil {
-		return nil, err
-	}
 	bin, err := findOrInstall(ctx, defaultSearch(), opts.Install, logf)
 	if err != nil {
 		return nil, err
-	}
-	if clusterVersion != "" && clusterVersion != bin.version {
-		bin, err = pickVersion(ctx, defaultSearch(), clusterVersion)
-		if err != nil {
-			return nil, fmt.Errorf("pgcluster: %s holds a PostgreSQL %s cluster: %w", dataDir, clusterVersion, err)
-		}
 	}
 	var user *osUser
 	if isRoot() {
@@ -159,6 +150,16 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	defer unlock()
 
 	c := &Cluster{dataDir: dataDir, logf: logf, user: user}
+	clusterVersion, err := readClusterVersion(pgdata)
+	if err != nil {
+		return nil, err
+	}
+	if clusterVersion != "" && clusterVersion != bin.version {
+		bin, err = pickVersion(ctx, defaultSearch(), clusterVersion)
+		if err != nil {
+			return nil, fmt.Errorf("pgcluster: %s holds a PostgreSQL %s cluster: %w", dataDir, clusterVersion, err)
+		}
+	}
 	if clusterVersion == "" {
 		if err := c.initdb(ctx, bin, opts.Ephemeral); err != nil {
 			return nil, err
@@ -175,7 +176,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		}
 		c.port = port
 		if err := c.waitReady(ctx, nil); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("pgcluster: PostgreSQL (pid %d) running in %s: %w", pid, dataDir, err)
 		}
 		logf("attached to PostgreSQL (pid %d) on 127.0.0.1:%d, data %s", pid, port, pgdata)
 	} else if err := c.start(ctx, bin, opts); err != nil {
@@ -183,6 +184,9 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	}
 
 	if err := c.register(); err != nil {
+		if c.child != nil {
+			_ = signalServer(c.child.pid, false)
+		}
 		return nil, err
 	}
 	return c, nil
@@ -371,6 +375,12 @@ func (c *Cluster) start(ctx context.Context, bin binaries, opts Options) error {
 // connections. portTaken reports a failure to bind the port.
 func (c *Cluster) startOn(ctx context.Context, bin binaries, port int, ephemeral bool) (portTaken bool, err error) {
 	logPath := filepath.Join(c.dataDir, logName)
+	if info, err := os.Stat(logPath); err == nil && info.Size() > maxLogBytes {
+		// No server writes to it now: keep it as the one previous log.
+		if err := os.Rename(logPath, logPath+".1"); err != nil {
+			return false, fmt.Errorf("pgcluster: server log: %w", err)
+		}
+	}
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return false, fmt.Errorf("pgcluster: server log: %w", err)

@@ -108,6 +108,30 @@ func ComparatorSign(c string) string {
 	return c
 }
 
+// GoalText formats a target's goal with its comparator: "≥ 90%", "≤ 5";
+// a yes/no goal is just its value ("có").
+func GoalText(goal float64, comparator, measure string, pr *i18n.Printer) string {
+	v := FormatValue(goal, measure, pr)
+	if plan.Measure(measure) == plan.MeasureYesNo {
+		return v
+	}
+	return ComparatorSign(comparator) + " " + v
+}
+
+// maxText is the length, in characters, a task title or target text is cut
+// to in a list.
+const maxText = 120
+
+// Shorten cuts s to at most n characters, ending it with "…" when cut, and
+// drops a final full stop so that the text can be followed by more words.
+func Shorten(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) > n {
+		return strings.TrimRight(string(r[:n-1]), " ,.;:") + "…"
+	}
+	return strings.TrimRight(string(r), ".")
+}
+
 // writer accumulates a rendered digest as plain text or Telegram HTML.
 type writer struct {
 	html bool
@@ -200,7 +224,7 @@ func render(w *writer, d *Digest, pr *i18n.Printer) {
 				w.line(pr.T("digest.more", len(overdue)-maxListed))
 				break
 			}
-			w.line(pr.T("digest.overdue_item", i+1, o.Title, o.LeadName, o.DaysOverdue, o.Progress))
+			w.line(pr.T("digest.overdue_item", i+1, Shorten(o.Title, maxText), o.LeadName, o.DaysOverdue, o.Progress))
 		}
 	}
 
@@ -220,7 +244,7 @@ func render(w *writer, d *Digest, pr *i18n.Printer) {
 				if tg.Actual != nil {
 					actual = FormatValue(*tg.Actual, tg.Measure, pr)
 				}
-				w.line(pr.T("digest.target_item", tg.Text, actual, ComparatorSign(tg.Comparator), FormatValue(tg.Goal, tg.Measure, pr)))
+				w.line(pr.T("digest.target_item", Shorten(tg.Text, maxText), actual, GoalText(tg.Goal, tg.Comparator, tg.Measure, pr)))
 			}
 		}
 	}

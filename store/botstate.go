@@ -106,3 +106,14 @@ func ClearChatState(ctx context.Context, q sqlx.ExecerContext, chatID int64) err
 	}
 	return nil
 }
+
+// UnitOf returns the unit with id unitID, or ErrNotFound.
+func UnitOf(ctx context.Context, q sqlx.QueryerContext, unitID int64) (Unit, error) {
+	var u Unit
+	err := sqlx.GetContext(ctx, q, &u, `
+		SELECT id, code, name, parent_id, timezone FROM units WHERE id = $1`, unitID)
+	if err != nil {
+		return Unit{}, fmt.Errorf("store: unit %d: %w", unitID, notFound(err))
+	}
+	return u, nil
+}

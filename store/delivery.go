@@ -60,8 +60,10 @@ func (r OutboxRow) Payload() (Payload, error) {
 // one, all committed before ClaimOutbox returns. A worker that dies after
 // claiming leaves the row to be claimed again when the lease expires.
 //
-// Rows are taken in (next_attempt_at, id) order, so messages to one chat go
-// out in the order they were enqueued.
+// Only the oldest pending row of a chat can be claimed: messages to one
+// chat go out in the order they were enqueued (the parts of a long digest,
+// a confirmation after the reply it confirms), even when an earlier one
+// waits for a retry or is leased to another worker.
 func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int, busy []int64) ([]OutboxRow, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -72,25 +74,21 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Durat
 	var claimed []OutboxRow
 	err := s.Tx(ctx, func(tx *sqlx.Tx) error {
 		var candidates []OutboxRow
-		// Several rows per chat may be due; look a little further than
-		// limit so that one busy chat does not starve the others.
 		err := tx.SelectContext(ctx, &candidates, `
 			SELECT `+outboxColumns+`
-			FROM outbox
+			FROM outbox o
 			WHERE status = 'pending' AND next_attempt_at <= $1 AND NOT (chat_id = ANY($2))
+			  AND NOT EXISTS (
+			        SELECT 1 FROM outbox e
+			        WHERE e.chat_id = o.chat_id AND e.status = 'pending' AND e.id < o.id)
 			ORDER BY next_attempt_at, id
 			LIMIT $3
-			FOR UPDATE SKIP LOCKED`, now, pq.Array(busy), limit*4)
+			FOR UPDATE SKIP LOCKED`, now, pq.Array(busy), limit)
 		if err != nil {
 			return fmt.Errorf("select due rows: %w", err)
 		}
-		seen := make(map[int64]bool, len(candidates))
-		ids := make([]int64, 0, limit)
+		ids := make([]int64, 0, len(candidates))
 		for _, r := range candidates {
-			if seen[r.ChatID] || len(ids) == limit {
-				continue
-			}
-			seen[r.ChatID] = true
 			ids = append(ids, r.ID)
 		}
 		if len(ids) == 0 {

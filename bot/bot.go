@@ -1,0 +1,418 @@
+// Package bot is the inbound side of the Telegram conversation: linking
+// chats with invite codes, progress replies and button presses, target
+// readings and the commands of DESIGN.md ("Telegram conversation").
+//
+// Every update is handled in one database transaction that also records
+// its update_id in processed_updates: an update is applied at most once,
+// and its effects (progress, readings, replies) commit together. Replies
+// are outbox rows (dedupe key "reply:<update_id>:<n>") delivered by package
+// notify; only answerCallbackQuery, which is ephemeral, is called directly,
+// after the commit.
+//
+// Updates arrive by long polling (Poll, which confirms an update to
+// Telegram only after its transaction committed) or by webhook
+// (WebhookHandler, which answers 200 only after the commit).
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/jmoiron/sqlx"
+
+	"github.com/nhacviec/nhacviec/callback"
+	"github.com/nhacviec/nhacviec/clock"
+	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/notify"
+	"github.com/nhacviec/nhacviec/plan"
+	"github.com/nhacviec/nhacviec/store"
+)
+
+// BotConfig configures a Bot. Zero fields take the documented defaults.
+type BotConfig struct {
+	// Language is the language of officials without one of their own and
+	// of unlinked chats (config "language"); default Vietnamese.
+	Language i18n.Lang
+	// Location is the time zone of due dates and statuses (config
+	// schedule.timezone); default Asia/Ho_Chi_Minh.
+	Location *time.Location
+	// Cutoff is the reporting-period convention (config periods.cutoff) for
+	// /tonghop, /chuabaocao and target readings; default decree09.
+	Cutoff plan.Cutoff
+	// BotUsername is the bot's username without "@": a command addressed
+	// to another bot ("/viec@other_bot") is ignored. Empty accepts any.
+	BotUsername string
+	// APIURL is the Bot API server polled for updates (config
+	// telegram.api_url); default https://api.telegram.org.
+	APIURL string
+	// PollTimeout is the long-poll timeout of getUpdates; default 50 s.
+	PollTimeout time.Duration
+	// WebhookSecret is compared with the X-Telegram-Bot-Api-Secret-Token
+	// header of webhook requests; empty disables the check.
+	WebhookSecret string
+	// InviteAttempts is how many wrong /start codes a Telegram user may
+	// send within InviteWindow before being refused; defaults 5 and 1 h.
+	InviteAttempts int
+	InviteWindow   time.Duration
+	// MaxFailures is how many times an update may fail to be processed
+	// before it is recorded as processed with an error reply, so that one
+	// poison update does not stall the bot; default 5. Recording it needs
+	// a working database, so a database outage never drops updates.
+	MaxFailures int
+	// HTTPClient makes the getUpdates requests; default a client with no
+	// timeout beyond the request's context.
+	HTTPClient *http.Client
+	// Signer verifies inline-button data (callback.NewSigner with
+	// store.CallbackKey). Required.
+	Signer *callback.Signer
+}
+
+// withDefaults fills zero fields.
+func (c BotConfig) withDefaults() BotConfig {
+	if c.Language == "" {
+		c.Language = i18n.VI
+	}
+	if c.Location == nil {
+		loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+		if err != nil {
+			loc = time.FixedZone("ICT", 7*3600)
+		}
+		c.Location = loc
+	}
+	if c.Cutoff == "" {
+		c.Cutoff = plan.CutoffDecree09
+	}
+	if c.APIURL == "" {
+		c.APIURL = "https://api.telegram.org"
+	}
+	if c.PollTimeout <= 0 {
+		c.PollTimeout = 50 * time.Second
+	}
+	if c.InviteAttempts <= 0 {
+		c.InviteAttempts = 5
+	}
+	if c.InviteWindow <= 0 {
+		c.InviteWindow = time.Hour
+	}
+	if c.MaxFailures <= 0 {
+		c.MaxFailures = 5
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{}
+	}
+	return c
+}
+
+// chatStateTTL is how long a multi-step conversation (/baocao) waits for
+// the next answer before it is forgotten.
+const chatStateTTL = time.Hour
+
+// Bot handles Telegram updates. It is safe for concurrent use.
+type Bot struct {
+	st     *store.Store
+	api    *tgbot.Bot
+	cfg    BotConfig
+	clk    clock.Clock
+	log    *slog.Logger
+	signer *callback.Signer
+
+	mu       sync.Mutex
+	failures map[int64]int // update id → failed attempts
+
+	// beforeDispatch, when set (by tests), runs inside an update's
+	// transaction before its handler.
+	beforeDispatch func(*models.Update)
+}
+
+// New returns a Bot reading and writing st and calling Telegram through
+// api (getUpdates, deleteWebhook and answerCallbackQuery; replies go
+// through the outbox). cfg.Signer must be set.
+func New(st *store.Store, api *tgbot.Bot, cfg BotConfig, clk clock.Clock, log *slog.Logger) *Bot {
+	return &Bot{
+		st:       st,
+		api:      api,
+		cfg:      cfg.withDefaults(),
+		clk:      clk,
+		log:      log,
+		signer:   cfg.Signer,
+		failures: make(map[int64]int),
+	}
+}
+
+// errAlreadyProcessed rolls back the transaction of an update processed
+// before.
+var errAlreadyProcessed = errors.New("bot: update already processed")
+
+// panicError is a panic recovered while handling an update.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("bot: panic: %v", e.value) }
+
+// HandleUpdate processes one update exactly once: its effects and its
+// update_id commit in one transaction; an update already processed is
+// skipped. A panic while handling is recovered: the update is recorded as
+// processed with an apologetic reply and HandleUpdate returns nil. Any
+// other failure rolls everything back and is returned, so that the caller
+// retries the update.
+func (b *Bot) HandleUpdate(ctx context.Context, upd *models.Update) error {
+	if upd == nil {
+		return nil
+	}
+	now := b.clk.Now()
+	var answer *callbackAnswer
+	err := b.st.Tx(ctx, func(tx *sqlx.Tx) error {
+		fresh, err := store.MarkUpdateProcessed(ctx, tx, upd.ID, now)
+		if err != nil {
+			return err
+		}
+		if !fresh {
+			return errAlreadyProcessed
+		}
+		t := &turn{b: b, ctx: ctx, tx: tx, upd: upd, now: now}
+		if err := b.dispatchSafely(t); err != nil {
+			return err
+		}
+		answer = t.answer
+		return nil
+	})
+	switch {
+	case errors.Is(err, errAlreadyProcessed):
+		return nil
+	case err != nil:
+		var pe *panicError
+		if errors.As(err, &pe) {
+			b.log.Error("bot: panic handling update", "update", upd.ID, "panic", pe.value, "stack", string(pe.stack))
+			return b.giveUp(ctx, upd, err)
+		}
+		return fmt.Errorf("bot: update %d: %w", upd.ID, err)
+	}
+	b.answerCallback(ctx, answer)
+	return nil
+}
+
+// dispatchSafely runs the handlers, turning a panic into an error.
+func (b *Bot) dispatchSafely(t *turn) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &panicError{value: r, stack: debug.Stack()}
+		}
+	}()
+	return t.dispatch()
+}
+
+// giveUp records upd as processed without its effects, telling the sender
+// that it failed, so that polling moves past it. It fails (and the update
+// is retried later) only when the database cannot record it.
+func (b *Bot) giveUp(ctx context.Context, upd *models.Update, cause error) error {
+	now := b.clk.Now()
+	var answer *callbackAnswer
+	err := b.st.Tx(ctx, func(tx *sqlx.Tx) error {
+		fresh, err := store.MarkUpdateProcessed(ctx, tx, upd.ID, now)
+		if err != nil || !fresh {
+			return err
+		}
+		t := &turn{b: b, ctx: ctx, tx: tx, upd: upd, now: now}
+		t.identify()
+		if upd.CallbackQuery != nil {
+			t.answerText(t.p.T("bot.button_error"))
+			answer = t.answer
+			return nil
+		}
+		if t.chatID == 0 || t.messageID == 0 {
+			return nil
+		}
+		return t.reply(t.p.T("bot.error"))
+	})
+	if err != nil {
+		return fmt.Errorf("bot: update %d: record failure (%v): %w", upd.ID, cause, err)
+	}
+	b.log.Error("bot: update given up", "update", upd.ID, "err", cause)
+	b.answerCallback(ctx, answer)
+	return nil
+}
+
+// process handles upd for Poll and the webhook: HandleUpdate, and after
+// MaxFailures failed attempts, giveUp.
+func (b *Bot) process(ctx context.Context, upd *models.Update) error {
+	err := b.HandleUpdate(ctx, upd)
+	if err == nil || ctx.Err() != nil {
+		b.forget(upd.ID)
+		return err
+	}
+	b.mu.Lock()
+	b.failures[upd.ID]++
+	n := b.failures[upd.ID]
+	b.mu.Unlock()
+	b.log.Error("bot: process update", "update", upd.ID, "attempt", n, "err", err)
+	if n < b.cfg.MaxFailures {
+		return err
+	}
+	if gerr := b.giveUp(ctx, upd, err); gerr != nil {
+		return gerr
+	}
+	b.forget(upd.ID)
+	return nil
+}
+
+// forget drops the failure count of an update.
+func (b *Bot) forget(id int64) {
+	b.mu.Lock()
+	delete(b.failures, id)
+	b.mu.Unlock()
+}
+
+// callbackAnswer is the answerCallbackQuery to send after the commit.
+type callbackAnswer struct {
+	id   string
+	text string
+}
+
+// answerCallback answers a button press. It is ephemeral, so it is sent
+// directly rather than through the outbox; a failure is only logged.
+func (b *Bot) answerCallback(ctx context.Context, a *callbackAnswer) {
+	if a == nil || b.api == nil {
+		return
+	}
+	actx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := b.api.AnswerCallbackQuery(actx, &tgbot.AnswerCallbackQueryParams{
+		CallbackQueryID: a.id,
+		Text:            a.text,
+	}); err != nil {
+		b.log.Warn("bot: answer callback query", "err", err)
+	}
+}
+
+// turn is the handling of one update inside its transaction.
+type turn struct {
+	b   *Bot
+	ctx context.Context
+	tx  *sqlx.Tx
+	upd *models.Update
+	now time.Time
+
+	chatID    int64
+	messageID int64 // the message being handled, replied to
+	from      *models.User
+	official  *store.Official // the linked official speaking; nil when unlinked
+	p         *i18n.Printer
+	replies   int
+	answer    *callbackAnswer
+}
+
+// identify fills the chat, the sender, the official and the printer.
+func (t *turn) identify() {
+	switch {
+	case t.upd.Message != nil:
+		m := t.upd.Message
+		t.chatID, t.messageID, t.from = m.Chat.ID, int64(m.ID), m.From
+	case t.upd.CallbackQuery != nil:
+		q := t.upd.CallbackQuery
+		from := q.From
+		t.from = &from
+		switch {
+		case q.Message.Message != nil:
+			t.chatID, t.messageID = q.Message.Message.Chat.ID, int64(q.Message.Message.ID)
+		case q.Message.InaccessibleMessage != nil:
+			t.chatID, t.messageID = q.Message.InaccessibleMessage.Chat.ID, int64(q.Message.InaccessibleMessage.MessageID)
+		}
+		t.answer = &callbackAnswer{id: q.ID}
+	case t.upd.MyChatMember != nil:
+		from := t.upd.MyChatMember.From
+		t.chatID, t.from = t.upd.MyChatMember.Chat.ID, &from
+	}
+	t.p = i18n.New(t.b.cfg.Language)
+	if t.chatID == 0 || t.from == nil {
+		return
+	}
+	o, err := t.b.st.OfficialByChat(t.ctx, t.chatID)
+	if err != nil {
+		return
+	}
+	// The chat is linked; in a group only the linked person speaks for it.
+	if o.TelegramUserID != nil && *o.TelegramUserID != t.from.ID {
+		return
+	}
+	t.official = &o
+	if o.Language != "" {
+		t.p = i18n.New(i18n.Lang(o.Language))
+	}
+}
+
+// dispatch routes the update.
+func (t *turn) dispatch() error {
+	if t.b.beforeDispatch != nil {
+		t.b.beforeDispatch(t.upd)
+	}
+	t.identify()
+	switch {
+	case t.upd.Message != nil:
+		return t.onMessage(t.upd.Message)
+	case t.upd.CallbackQuery != nil:
+		return t.onButton(t.upd.CallbackQuery)
+	case t.upd.MyChatMember != nil:
+		return t.onMembership(t.upd.MyChatMember)
+	}
+	return nil // other update kinds are not used
+}
+
+// reply enqueues a reply to the message being handled.
+func (t *turn) reply(text string) error {
+	return t.send(store.Payload{Text: text, ReplyTo: t.messageID}, nil, nil)
+}
+
+// send enqueues a message to the chat in the update's transaction.
+func (t *turn) send(p store.Payload, occurrenceID, targetID *int64) error {
+	t.replies++
+	m := store.OutMessage{
+		ChatID:       t.chatID,
+		DedupeKey:    "reply:" + strconv.FormatInt(t.upd.ID, 10) + ":" + strconv.Itoa(t.replies),
+		Kind:         "reply",
+		OccurrenceID: occurrenceID,
+		TargetID:     targetID,
+		Payload:      p,
+		NotBefore:    t.now,
+	}
+	if t.official != nil {
+		unit, id := t.official.UnitID, t.official.ID
+		m.UnitID, m.OfficialID = &unit, &id
+	}
+	_, err := store.Enqueue(t.ctx, t.tx, m)
+	return err
+}
+
+// answerText sets the text of the button press's answer.
+func (t *turn) answerText(text string) {
+	if t.answer != nil {
+		t.answer.text = text
+	}
+}
+
+// onMembership notes that the user blocked (or unblocked) the bot.
+func (t *turn) onMembership(u *models.ChatMemberUpdated) error {
+	switch u.NewChatMember.Type {
+	case models.ChatMemberTypeBanned, models.ChatMemberTypeLeft:
+		// The office is told once, as when a message bounces with 403.
+		_, err := t.b.st.MarkUnreachable(t.ctx, 0, u.Chat.ID, "blocked the bot ("+string(u.NewChatMember.Type)+")",
+			t.now, notify.UnreachableNotice(t.b.cfg.Language))
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	case models.ChatMemberTypeMember:
+		return t.b.st.MarkReachable(t.ctx, t.tx, u.Chat.ID, t.now)
+	}
+	return nil
+}

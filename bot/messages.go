@@ -1,0 +1,319 @@
+package bot
+
+import (
+	"errors"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/plan"
+	"github.com/nhacviec/nhacviec/report"
+	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/tghtml"
+)
+
+// maxListed bounds the tasks one /viec or /quahan message lists.
+const maxListed = 20
+
+// inviteCode is the shape of an invite code (and of a deep-link payload).
+var inviteCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// onMessage handles a message: a command, a reply to one of the bot's
+// messages, the next answer of a /baocao conversation, or anything else.
+func (t *turn) onMessage(m *models.Message) error {
+	if m.From == nil || m.From.IsBot {
+		return nil // channel posts and other bots
+	}
+	if name, args, ok := t.command(m.Text); ok {
+		return t.onCommand(name, args)
+	}
+	if t.official == nil {
+		return t.reply(t.p.T("bot.unlinked"))
+	}
+	if m.ReplyToMessage != nil {
+		return t.onReply(m)
+	}
+	if handled, err := t.continueReport(m); handled || err != nil {
+		return err
+	}
+	return t.reply(t.p.T("bot.not_reply"))
+}
+
+// command splits "/name@bot args" into its lower-case name and arguments.
+// A command addressed to another bot has the name "". It works on the text
+// itself, not on entities, whose offsets count UTF-16 units.
+func (t *turn) command(text string) (name, args string, ok bool) {
+	text = strings.TrimSpace(text)
+	if !strings.HasPrefix(text, "/") {
+		return "", "", false
+	}
+	head, rest, _ := strings.Cut(text, " ")
+	if i := strings.IndexAny(head, "\n\t"); i >= 0 {
+		head, rest = head[:i], head[i+1:]+" "+rest
+	}
+	name = strings.ToLower(head[1:])
+	if i := strings.IndexByte(name, '@'); i >= 0 {
+		to := name[i+1:]
+		name = name[:i]
+		if t.b.cfg.BotUsername != "" && !strings.EqualFold(to, t.b.cfg.BotUsername) {
+			name = ""
+		}
+	}
+	return name, strings.TrimSpace(rest), true
+}
+
+// onCommand runs a command. Only /start works in an unlinked chat.
+func (t *turn) onCommand(name, args string) error {
+	if name == "" {
+		return nil // for another bot
+	}
+	if name == "start" {
+		return t.onStart(args)
+	}
+	if t.official == nil {
+		return t.reply(t.p.T("bot.unlinked"))
+	}
+	// A command ends any /baocao conversation in progress.
+	if err := store.ClearChatState(t.ctx, t.tx, t.chatID); err != nil {
+		return err
+	}
+	switch name {
+	case "viec", "tasks":
+		return t.onTasks()
+	case "baocao", "report":
+		return t.onReport()
+	case "tonghop", "digest":
+		return t.onDigest()
+	case "quahan", "overdue":
+		return t.onOverdue()
+	case "chuabaocao", "missing":
+		return t.onMissing()
+	case "huy", "cancel":
+		return t.reply(t.p.T("bot.report_cancelled"))
+	case "trogiup", "help":
+		return t.reply(t.help())
+	}
+	return t.reply(t.p.T("bot.unknown_command", tghtml.Escape("/"+name)) + "\n\n" + t.help())
+}
+
+// help is the help text for the speaking official.
+func (t *turn) help() string {
+	text := t.p.T("bot.help")
+	if t.official != nil && t.official.Manager() {
+		text += "\n" + t.p.T("bot.help_manager")
+	}
+	return text
+}
+
+// onStart links the chat with an invite code: "/start CODE", as sent by a
+// t.me deep link. Wrong codes count against the sender; past
+// InviteAttempts within InviteWindow every code is refused.
+func (t *turn) onStart(code string) error {
+	if code == "" {
+		if t.official != nil {
+			return t.reply(t.p.T("bot.start_already", tghtml.Escape(t.official.Name)))
+		}
+		return t.reply(t.p.T("bot.start_no_code"))
+	}
+	userID := t.from.ID
+	failures, err := t.b.st.LinkFailures(t.ctx, userID, t.now.Add(-t.b.cfg.InviteWindow))
+	if err != nil {
+		return err
+	}
+	if failures >= t.b.cfg.InviteAttempts {
+		return t.reply(t.p.T("bot.start_rate_limited", int(t.b.cfg.InviteWindow.Minutes())))
+	}
+	var o store.Official
+	if inviteCode.MatchString(code) {
+		o, err = t.b.st.RedeemInvite(t.ctx, code, userID, t.chatID, t.from.Username, t.now)
+	} else {
+		err = store.ErrInviteInvalid
+	}
+	var key i18n.Key
+	switch {
+	case err == nil:
+		t.official = &o
+		if o.Language != "" {
+			t.p = i18n.New(i18n.Lang(o.Language))
+		}
+		return t.reply(t.p.T("bot.start_linked", tghtml.Escape(o.Name), tghtml.Escape(o.Position)))
+	case errors.Is(err, store.ErrInviteUsed):
+		if t.official != nil {
+			// This very update linked the chat before a failure made it
+			// run again, or the official opened their link twice.
+			return t.reply(t.p.T("bot.start_already", tghtml.Escape(t.official.Name)))
+		}
+		key = "bot.start_used"
+	case errors.Is(err, store.ErrInviteExpired):
+		key = "bot.start_expired"
+	case errors.Is(err, store.ErrInviteInvalid):
+		key = "bot.start_invalid"
+	default:
+		return err
+	}
+	if err := t.b.st.RecordLinkFailure(t.ctx, userID, t.now); err != nil {
+		return err
+	}
+	return t.reply(t.p.T(key))
+}
+
+// today is the current date where the plan is.
+func (t *turn) today() plan.Date { return plan.DateIn(t.now, t.b.cfg.Location) }
+
+// statusLabel names the status of an occurrence now.
+func (t *turn) statusLabel(due plan.Date, doneAt *time.Time) string {
+	return t.p.T(i18n.Key("status." + string(plan.StatusAt(due, doneAt, t.now, t.b.cfg.Location))))
+}
+
+// onTasks lists the official's open occurrences in one message whose Refs
+// let a reply "2: 60%" reach the second.
+func (t *turn) onTasks() error {
+	occs, err := store.OfficialOccurrences(t.ctx, t.tx, t.official.ID, plan.NewDate(9999, 12, 31), 500)
+	if err != nil {
+		return err
+	}
+	if len(occs) == 0 {
+		return t.reply(t.p.T("bot.tasks_none"))
+	}
+	var b strings.Builder
+	b.WriteString(t.p.T("bot.tasks_header", len(occs)))
+	refs := make([]int64, 0, maxListed)
+	for i, o := range occs {
+		if i == maxListed {
+			b.WriteString("\n" + t.p.T("bot.tasks_more", len(occs)-maxListed))
+			break
+		}
+		refs = append(refs, o.ID)
+		b.WriteString("\n" + t.p.T("bot.tasks_line", i+1, tghtml.Escape(o.TaskTitle),
+			report.FormatDate(o.Due), o.Percent, t.statusLabel(o.Due, o.DoneAt)))
+	}
+	b.WriteString("\n\n" + t.p.T("bot.tasks_footer"))
+	return t.send(store.Payload{Text: b.String(), ReplyTo: t.messageID, Refs: refs}, nil, nil)
+}
+
+// onOverdue lists overdue occurrences: the official's own, or all of the
+// unit for the chairman and the office.
+func (t *turn) onOverdue() error {
+	today := t.today()
+	occs, err := store.OpenOccurrences(t.ctx, t.tx, t.official.UnitID, today.AddDays(-1))
+	if err != nil {
+		return err
+	}
+	manager := t.official.Manager()
+	var lines []string
+	var refs []int64
+	total := 0
+	for _, o := range occs {
+		if !manager && !involves(o, t.official.ID) {
+			continue
+		}
+		total++
+		if len(lines) == maxListed {
+			continue
+		}
+		refs = append(refs, o.ID)
+		lines = append(lines, t.p.T("bot.overdue_line", len(lines)+1, tghtml.Escape(o.TaskTitle),
+			tghtml.Escape(o.LeadName), report.FormatDate(o.Due),
+			plan.DaysOverdue(o.Due, t.now, t.b.cfg.Location), o.Percent))
+	}
+	if total == 0 {
+		return t.reply(t.p.T("bot.overdue_none"))
+	}
+	header := "bot.overdue_header_mine"
+	if manager {
+		header = "bot.overdue_header_all"
+	}
+	text := t.p.T(i18n.Key(header), total) + "\n" + strings.Join(lines, "\n")
+	if total > len(lines) {
+		text += "\n" + t.p.T("bot.tasks_more", total-len(lines))
+	}
+	return t.send(store.Payload{Text: text, ReplyTo: t.messageID, Refs: refs}, nil, nil)
+}
+
+// involves reports whether the official leads or supports o.
+func involves(o store.OpenOccurrence, officialID int64) bool {
+	if o.LeadID == officialID {
+		return true
+	}
+	for _, id := range o.SupporterIDs {
+		if id == officialID {
+			return true
+		}
+	}
+	return false
+}
+
+// currentDigest compiles the digest /tonghop and /chuabaocao show: the
+// current month (under the configured cut-off) to date. A month is the
+// shortest period the chairman is told about that has enough in it to be
+// worth reading mid-period; the weekly digest arrives on its own.
+func (t *turn) currentDigest() (*report.Digest, error) {
+	unit, err := store.UnitOf(t.ctx, t.tx, t.official.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	p := plan.PeriodContaining(plan.Month, t.today(), t.b.cfg.Cutoff)
+	return report.Compile(t.ctx, t.b.st, unit.Code, p, t.now)
+}
+
+// onDigest sends the digest of the current month to date (chairman and
+// office only), split into messages Telegram accepts.
+func (t *turn) onDigest() error {
+	if !t.official.Manager() {
+		return t.reply(t.p.T("bot.refused"))
+	}
+	d, err := t.currentDigest()
+	if err != nil {
+		return err
+	}
+	for i, part := range tghtml.Split(report.RenderTelegram(d, t.p), tghtml.MaxMessage) {
+		p := store.Payload{Text: part}
+		if i == 0 {
+			p.ReplyTo = t.messageID
+		}
+		if err := t.send(p, nil, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// onMissing lists who has not reported in the current month (chairman and
+// office only).
+func (t *turn) onMissing() error {
+	if !t.official.Manager() {
+		return t.reply(t.p.T("bot.refused"))
+	}
+	d, err := t.currentDigest()
+	if err != nil {
+		return err
+	}
+	label := report.PeriodLabel(d.PeriodValue(), t.p)
+	if len(d.MissingReports) == 0 {
+		return t.reply(t.p.T("bot.missing_none", tghtml.Escape(label)))
+	}
+	names := make(map[string]string, len(d.ByOfficial))
+	for _, o := range d.ByOfficial {
+		names[o.Key] = o.Name
+	}
+	var b strings.Builder
+	b.WriteString(t.p.T("bot.missing_header", tghtml.Escape(label), len(d.MissingReports)))
+	for _, key := range d.MissingReports {
+		name := names[key]
+		if name == "" {
+			name = key
+		}
+		b.WriteString("\n• " + tghtml.Escape(name))
+	}
+	return t.reply(b.String())
+}
+
+// atoi parses a small positive list number.
+func atoi(s string) (int, bool) {
+	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimRight(strings.TrimSpace(s), ".):")))
+	return n, err == nil && n > 0
+}

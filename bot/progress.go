@@ -1,0 +1,242 @@
+package bot
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/nhacviec/nhacviec/callback"
+	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/report"
+	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/tghtml"
+)
+
+// onReply handles a reply to one of the bot's messages: progress on the
+// occurrence the message is about (its OccurrenceID, or one of its Refs
+// chosen by a leading number), or a reading of the target it asks about.
+func (t *turn) onReply(m *models.Message) error {
+	row, err := store.OutboxByMessage(t.ctx, t.tx, t.chatID, int64(m.ReplyToMessage.ID))
+	if errors.Is(err, store.ErrNotFound) {
+		return t.reply(t.p.T("bot.reply_unknown_message"))
+	}
+	if err != nil {
+		return err
+	}
+	text := m.Text
+	if text == "" {
+		text = m.Caption
+	}
+	if row.TargetID != nil {
+		return t.onReadingReply(row, text)
+	}
+	occurrenceID := int64(0)
+	switch {
+	case row.OccurrenceID != nil:
+		occurrenceID = *row.OccurrenceID
+	default:
+		p, err := row.Payload()
+		if err != nil {
+			return err
+		}
+		switch len(p.Refs) {
+		case 0:
+			return t.reply(t.p.T("bot.reply_unknown_message"))
+		case 1:
+			occurrenceID = p.Refs[0]
+		default:
+			n, rest, ok := splitRef(text)
+			if !ok || n < 1 || n > len(p.Refs) {
+				return t.pickNumber(p.Refs)
+			}
+			occurrenceID, text = p.Refs[n-1], rest
+		}
+	}
+	kind, file := evidence(m)
+	return t.recordProgress(occurrenceID, text, kind, file)
+}
+
+// evidence returns the kind and Telegram file id of a photo or document
+// attached to m, or empty strings.
+func evidence(m *models.Message) (kind, fileID string) {
+	switch {
+	case len(m.Photo) > 0:
+		return store.EvidencePhoto, m.Photo[len(m.Photo)-1].FileID // the largest size
+	case m.Document != nil:
+		return store.EvidenceDocument, m.Document.FileID
+	}
+	return "", ""
+}
+
+// pickNumber explains how to reply to a message listing several tasks.
+func (t *turn) pickNumber(refs []int64) error {
+	lines := make([]string, 0, len(refs))
+	for i, id := range refs {
+		o, err := store.OccurrenceInfoByID(t.ctx, t.tx, id)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, strconv.Itoa(i+1)+". "+tghtml.Escape(o.TaskTitle))
+	}
+	return t.reply(t.p.T("bot.reply_pick_number", strings.Join(lines, "\n")))
+}
+
+// recordProgress applies a progress reply (text and optional evidence) to
+// an occurrence after checking that the speaker may update it, and
+// confirms.
+func (t *turn) recordProgress(occurrenceID int64, text, evidenceKind, evidenceFile string) error {
+	info, ok, err := t.updatable(occurrenceID)
+	if err != nil || !ok {
+		return err
+	}
+	prog, err := ParseProgress(text)
+	switch {
+	case errors.Is(err, ErrEmptyProgress) && evidenceKind != "":
+		prog = Progress{}
+	case errors.Is(err, ErrEmptyProgress):
+		return t.reply(t.p.T("bot.parse_empty"))
+	case errors.Is(err, ErrPercentRange):
+		return t.reply(t.p.T("bot.parse_range"))
+	case err != nil:
+		return err
+	}
+	in := store.ProgressInput{
+		OccurrenceID: info.ID,
+		OfficialID:   t.official.ID,
+		Done:         prog.Done,
+		Note:         prog.Note,
+		EvidenceKind: evidenceKind,
+		EvidenceFile: evidenceFile,
+		Source:       store.SourceTelegram,
+		ChatID:       t.chatID,
+		MessageID:    t.messageID,
+		UpdateID:     t.upd.ID,
+		Now:          t.now,
+	}
+	if prog.HasPercent {
+		pct := prog.Percent
+		in.Percent = &pct
+	}
+	res, err := store.RecordProgress(t.ctx, t.tx, in)
+	if err != nil {
+		return err
+	}
+	return t.confirm(res, prog, evidenceKind)
+}
+
+// updatable loads an occurrence and checks that the speaker may update it,
+// replying (and reporting false) when not.
+func (t *turn) updatable(occurrenceID int64) (store.OccurrenceInfo, bool, error) {
+	info, err := store.OccurrenceInfoByID(t.ctx, t.tx, occurrenceID)
+	if errors.Is(err, store.ErrNotFound) {
+		return info, false, t.reply(t.p.T("bot.reply_unknown_message"))
+	}
+	if err != nil {
+		return info, false, err
+	}
+	if info.ArchivedAt != nil || info.TaskArchived {
+		return info, false, t.reply(t.p.T("bot.task_gone", tghtml.Escape(info.TaskTitle)))
+	}
+	if !info.CanUpdate(t.official.ID) {
+		return info, false, t.reply(t.p.T("bot.not_allowed", tghtml.Escape(info.TaskTitle)))
+	}
+	return info, true, nil
+}
+
+// confirm replies with what a progress report changed. The confirmation
+// is about the occurrence too, so a reply to it records progress as well.
+func (t *turn) confirm(res store.ProgressResult, prog Progress, evidenceKind string) error {
+	o := res.Occurrence
+	title, due := tghtml.Escape(o.TaskTitle), report.FormatDate(o.Due)
+	status := t.statusLabel(o.Due, o.DoneAt)
+	var text string
+	switch {
+	case res.WasDone:
+		text = t.p.T("bot.progress_already_done", title)
+	case prog.Done:
+		text = t.p.T("bot.progress_done", title, due, status)
+	case prog.HasPercent:
+		text = t.p.T("bot.progress_percent", title, due, prog.Percent, status)
+	default:
+		text = t.p.T("bot.progress_note", title, due, o.Percent, status)
+	}
+	if prog.Note != "" {
+		text += "\n" + t.p.T("bot.progress_note_line", tghtml.Escape(prog.Note))
+	}
+	if evidenceKind != "" {
+		text += "\n" + t.p.T("bot.progress_evidence", t.p.T(i18n.Key("bot.evidence_"+evidenceKind)))
+	}
+	id := o.ID
+	return t.send(store.Payload{Text: text, ReplyTo: t.messageID}, &id, nil)
+}
+
+// onButton handles a press of an inline button. Data that is forged,
+// altered or copied from another chat, a press by someone who may not
+// update the task, and a press on a task already done change nothing. The
+// press is always answered.
+func (t *turn) onButton(q *models.CallbackQuery) error {
+	if t.chatID == 0 {
+		t.answerText(t.p.T("bot.button_invalid"))
+		return nil
+	}
+	if t.official == nil {
+		t.answerText(t.p.T("bot.button_unlinked"))
+		return nil
+	}
+	a, err := t.b.signer.Decode(q.Data, t.chatID)
+	if err != nil {
+		t.b.log.Warn("bot: invalid button data", "chat", t.chatID, "update", t.upd.ID)
+		t.answerText(t.p.T("bot.button_invalid"))
+		return nil
+	}
+	info, err := store.OccurrenceInfoByID(t.ctx, t.tx, a.OccurrenceID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (info.ArchivedAt != nil || info.TaskArchived)) {
+		t.answerText(t.p.T("bot.button_invalid"))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !info.CanUpdate(t.official.ID) {
+		t.answerText(t.p.T("bot.button_not_allowed"))
+		return nil
+	}
+	if info.Done() {
+		t.answerText(t.p.T("bot.button_already_done"))
+		return nil
+	}
+	prog := Progress{Done: a.Kind == callback.KindDone}
+	label := t.p.T("bot.button_done_label")
+	if a.Kind == callback.KindProgress {
+		if a.Value <= info.Percent {
+			// An old button pressed again: progress never goes back by a
+			// button, and the same step twice records nothing new.
+			t.answerText(t.p.T("bot.button_no_change", info.Percent))
+			return nil
+		}
+		prog.HasPercent, prog.Percent = true, a.Value
+		label = strconv.Itoa(a.Value) + "%"
+	}
+	in := store.ProgressInput{
+		OccurrenceID: info.ID,
+		OfficialID:   t.official.ID,
+		Done:         prog.Done,
+		Source:       store.SourceTelegram,
+		ChatID:       t.chatID,
+		MessageID:    t.messageID,
+		UpdateID:     t.upd.ID,
+		Now:          t.now,
+	}
+	if prog.HasPercent {
+		pct := prog.Percent
+		in.Percent = &pct
+	}
+	res, err := store.RecordProgress(t.ctx, t.tx, in)
+	if err != nil {
+		return err
+	}
+	t.answerText(t.p.T("bot.button_recorded", label))
+	return t.confirm(res, prog, "")
+}

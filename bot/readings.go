@@ -1,0 +1,180 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/plan"
+	"github.com/nhacviec/nhacviec/report"
+	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/tghtml"
+)
+
+// reportState is the chat state of a /baocao conversation.
+type reportState struct {
+	Step     string  `json:"step"` // "choose" a target, then "value"
+	Targets  []int64 `json:"targets,omitempty"`
+	TargetID int64   `json:"target_id,omitempty"`
+	Period   string  `json:"period,omitempty"`
+}
+
+// The steps of a /baocao conversation.
+const (
+	stepChoose = "choose"
+	stepValue  = "value"
+)
+
+// targetPeriod is the period a reading of t made now is for: the period of
+// the target's cadence containing today.
+func (t *turn) targetPeriod(target store.Target) plan.Period {
+	return plan.PeriodContaining(plan.Cadence(target.Every).Kind(), t.today(), t.b.cfg.Cutoff)
+}
+
+// onReport starts /baocao: list the targets the official owns with their
+// current period and latest reading, and ask which one to report.
+func (t *turn) onReport() error {
+	targets, err := store.OwnedTargets(t.ctx, t.tx, t.official.ID)
+	if err != nil {
+		return err
+	}
+	if len(targets) == 0 {
+		return t.reply(t.p.T("bot.report_none"))
+	}
+	lines := make([]string, 0, len(targets))
+	ids := make([]int64, 0, len(targets))
+	for i, tg := range targets {
+		readings, err := store.Readings(t.ctx, t.tx, tg.ID)
+		if err != nil {
+			return err
+		}
+		latest := t.p.T("bot.report_no_reading")
+		if n := len(readings); n > 0 {
+			latest = t.p.T("bot.report_latest", report.FormatValue(readings[n-1].Value, tg.Measure, t.p)+
+				" ("+readings[n-1].PeriodKey+")")
+		}
+		lines = append(lines, t.p.T("bot.report_target_line", i+1, tghtml.Escape(tg.Text),
+			t.goal(tg), t.targetPeriod(tg).Key, latest))
+		ids = append(ids, tg.ID)
+	}
+	if err := store.SetChatState(t.ctx, t.tx, t.chatID, reportState{Step: stepChoose, Targets: ids}, t.now); err != nil {
+		return err
+	}
+	return t.reply(t.p.T("bot.report_choose", strings.Join(lines, "\n")))
+}
+
+// goal formats a target's goal: "≥ 90%".
+func (t *turn) goal(tg store.Target) string {
+	return report.ComparatorSign(tg.Comparator) + " " + report.FormatValue(tg.Goal, tg.Measure, t.p)
+}
+
+// hint says what a reading of measure looks like.
+func (t *turn) hint(measure string) string {
+	return t.p.T(i18n.Key("bot.report_hint_" + measure))
+}
+
+// continueReport takes the next answer of a /baocao conversation in
+// progress. It reports false when there is none.
+func (t *turn) continueReport(m *models.Message) (bool, error) {
+	var st reportState
+	ok, err := store.ChatState(t.ctx, t.tx, t.chatID, t.now.Add(-chatStateTTL), &st)
+	if err != nil || !ok {
+		return false, err
+	}
+	switch st.Step {
+	case stepChoose:
+		n, ok := atoi(m.Text)
+		if !ok || n > len(st.Targets) {
+			return true, t.reply(t.p.T("bot.report_bad_choice", len(st.Targets)))
+		}
+		tg, err := store.TargetByID(t.ctx, t.tx, st.Targets[n-1])
+		if err != nil {
+			return true, err
+		}
+		p := t.targetPeriod(tg)
+		next := reportState{Step: stepValue, TargetID: tg.ID, Period: p.Key}
+		if err := store.SetChatState(t.ctx, t.tx, t.chatID, next, t.now); err != nil {
+			return true, err
+		}
+		id := tg.ID
+		return true, t.send(store.Payload{
+			Text:    t.p.T("bot.report_ask_value", tghtml.Escape(tg.Text), tghtml.Escape(report.PeriodLabel(p, t.p)), t.hint(tg.Measure)),
+			ReplyTo: t.messageID,
+		}, nil, &id)
+	case stepValue:
+		tg, err := store.TargetByID(t.ctx, t.tx, st.TargetID)
+		if err != nil {
+			return true, err
+		}
+		p, err := plan.ParsePeriod(st.Period, t.b.cfg.Cutoff)
+		if err != nil {
+			p = t.targetPeriod(tg)
+		}
+		done, err := t.recordReading(tg, p, m.Text)
+		if err != nil || !done {
+			return true, err
+		}
+		return true, store.ClearChatState(t.ctx, t.tx, t.chatID)
+	}
+	return false, store.ClearChatState(t.ctx, t.tx, t.chatID)
+}
+
+// onReadingReply records a reply to a message asking for a target reading:
+// a reading request of the scheduler (dedupe key
+// "reading:<target>:<period>:<owner>", whose period it is) or the question
+// of /baocao (the target's current period).
+func (t *turn) onReadingReply(row store.OutboxRow, text string) error {
+	tg, err := store.TargetByID(t.ctx, t.tx, *row.TargetID)
+	if err != nil {
+		return err
+	}
+	p := t.targetPeriod(tg)
+	if parts := strings.Split(row.DedupeKey, ":"); len(parts) >= 3 && parts[0] == "reading" {
+		if rp, err := plan.ParsePeriod(parts[2], t.b.cfg.Cutoff); err == nil {
+			p = rp
+		}
+	}
+	_, err = t.recordReading(tg, p, text)
+	if err != nil {
+		return err
+	}
+	return store.ClearChatState(t.ctx, t.tx, t.chatID)
+}
+
+// recordReading checks that the speaker owns the target, reads the value
+// and records it for period p, replying in every case. It reports whether
+// a reading was recorded.
+func (t *turn) recordReading(tg store.Target, p plan.Period, text string) (bool, error) {
+	if tg.OwnerID != t.official.ID {
+		return false, t.reply(t.p.T("bot.reading_not_owner", tghtml.Escape(tg.Text)))
+	}
+	v, ok := parseReading(text, tg.Measure)
+	if !ok {
+		return false, t.reply(t.p.T("bot.report_bad_value", t.hint(tg.Measure)))
+	}
+	_, err := store.RecordReading(t.ctx, t.tx, store.ReadingInput{
+		TargetID:   tg.ID,
+		PeriodKey:  p.Key,
+		Value:      v,
+		OfficialID: t.official.ID,
+		Source:     store.SourceTelegram,
+		ChatID:     t.chatID,
+		MessageID:  t.messageID,
+		UpdateID:   t.upd.ID,
+		Now:        t.now,
+	})
+	if err != nil {
+		return false, err
+	}
+	met := t.p.T("bot.report_not_met")
+	if plan.Comparator(tg.Comparator).Met(v, tg.Goal) {
+		met = t.p.T("bot.report_met")
+	}
+	id := tg.ID
+	return true, t.send(store.Payload{
+		Text: t.p.T("bot.report_recorded", tghtml.Escape(tg.Text), tghtml.Escape(report.PeriodLabel(p, t.p)),
+			report.FormatValue(v, tg.Measure, t.p), t.goal(tg), met),
+		ReplyTo: t.messageID,
+	}, nil, &id)
+}

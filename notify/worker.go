@@ -1,0 +1,492 @@
+// Package notify delivers the outbox to Telegram.
+//
+// A Worker claims due outbox rows with FOR UPDATE SKIP LOCKED in short
+// transactions that only lease them (next_attempt_at moves past the send,
+// attempts grows by one), sends each outside any transaction, then marks it
+// sent with the Telegram message id. A crash between Telegram's answer and
+// that mark leaves the row to be claimed again when its lease runs out: at
+// most one duplicate, never a lost message.
+//
+// The worker wakes on LISTEN store.OutboxChannel, so a message enqueued by
+// any process goes out at once, and polls every second as a fallback. It
+// keeps to Telegram's limits: a global budget (RatePerSecond), one message
+// per second per chat, and a pause for as long as a 429 answer says.
+// Failures are sorted: 429 retries after retry_after without counting an
+// attempt; 5xx, timeouts and network errors retry with exponential backoff
+// and jitter until MaxAttempts, then the row is dead with its last error;
+// 403 (the user blocked the bot) kills the row, marks the official
+// unreachable and tells the unit's office officials once; a group upgraded
+// to a supergroup moves the chat and retries; any other 400 is dead.
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/lib/pq"
+	"golang.org/x/time/rate"
+
+	"github.com/nhacviec/nhacviec/clock"
+	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/tghtml"
+)
+
+// Options tunes a Worker. Zero fields take the documented defaults.
+type Options struct {
+	// RatePerSecond is the global send budget (telegram.rate_per_second);
+	// default 25.
+	RatePerSecond float64
+	// PerChatInterval is the least time between two messages to one chat;
+	// default 1 s.
+	PerChatInterval time.Duration
+	// MaxAttempts is how many failed attempts make a row dead; default 8.
+	MaxAttempts int
+	// BaseBackoff is the wait after the first failure, doubled after each;
+	// default 2 s.
+	BaseBackoff time.Duration
+	// MaxBackoff caps the wait between attempts; default 10 min.
+	MaxBackoff time.Duration
+	// Batch is how many rows (one per chat) one claim takes; default 25.
+	Batch int
+	// Lease is how long a claimed row is reserved for its sender before
+	// another worker may take it again; default 60 s. It must exceed
+	// SendTimeout.
+	Lease time.Duration
+	// SendTimeout bounds one send; default 30 s.
+	SendTimeout time.Duration
+	// PollInterval is the fallback poll when no notification arrives;
+	// default 1 s.
+	PollInterval time.Duration
+	// Language is the language of notices to officials without one of
+	// their own; default Vietnamese.
+	Language i18n.Lang
+}
+
+// withDefaults fills zero fields.
+func (o Options) withDefaults() Options {
+	if o.RatePerSecond <= 0 {
+		o.RatePerSecond = 25
+	}
+	if o.PerChatInterval <= 0 {
+		o.PerChatInterval = time.Second
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 8
+	}
+	if o.BaseBackoff <= 0 {
+		o.BaseBackoff = 2 * time.Second
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 10 * time.Minute
+	}
+	if o.Batch <= 0 {
+		o.Batch = 25
+	}
+	if o.SendTimeout <= 0 {
+		o.SendTimeout = 30 * time.Second
+	}
+	if o.Lease <= o.SendTimeout {
+		o.Lease = 2 * o.SendTimeout
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = time.Second
+	}
+	if o.Language == "" {
+		o.Language = i18n.VI
+	}
+	return o
+}
+
+// Stats counts what a Worker did. Fields are updated atomically; read them
+// with Snapshot.
+type Stats struct {
+	sent, failed, dead, retried, tooMany, migrated, unreachable atomic.Int64
+	latencyNanos                                                atomic.Int64
+}
+
+// StatsSnapshot is a consistent-enough copy of Stats for metrics.
+type StatsSnapshot struct {
+	Sent            int64         // messages delivered
+	Failed          int64         // attempts that failed (any reason)
+	Dead            int64         // rows given up
+	Retried         int64         // rows rescheduled after a transient failure
+	TooManyRequests int64         // 429 answers
+	Migrated        int64         // chats moved to a supergroup
+	Unreachable     int64         // 403 answers
+	SendLatency     time.Duration // total time spent in successful sends
+}
+
+// Snapshot returns the current counts.
+func (s *Stats) Snapshot() StatsSnapshot {
+	return StatsSnapshot{
+		Sent:            s.sent.Load(),
+		Failed:          s.failed.Load(),
+		Dead:            s.dead.Load(),
+		Retried:         s.retried.Load(),
+		TooManyRequests: s.tooMany.Load(),
+		Migrated:        s.migrated.Load(),
+		Unreachable:     s.unreachable.Load(),
+		SendLatency:     time.Duration(s.latencyNanos.Load()),
+	}
+}
+
+// Worker delivers the outbox. Several workers, in one or many processes,
+// may run against one database.
+type Worker struct {
+	st     *store.Store
+	sender Sender
+	clk    clock.Clock
+	log    *slog.Logger
+	opts   Options
+
+	limiter *rate.Limiter
+	stats   Stats
+
+	mu sync.Mutex
+	// Rate limits are about real elapsed time, as Telegram measures it,
+	// not the injected clock (which the demo runs fast): these use the
+	// monotonic wall clock.
+	lastSend    map[int64]time.Time // chat → last send attempt
+	inflight    map[int64]bool      // chats being sent to now
+	pausedUntil time.Time           // after a 429, no sends until then
+}
+
+// NewWorker returns a Worker delivering st's outbox through sender. clk
+// gives "now" for the database (due times, backoff); log receives one line
+// per failure.
+func NewWorker(st *store.Store, sender Sender, clk clock.Clock, log *slog.Logger, opts Options) *Worker {
+	opts = opts.withDefaults()
+	burst := int(opts.RatePerSecond)
+	if burst < 1 {
+		burst = 1
+	}
+	return &Worker{
+		st:       st,
+		sender:   sender,
+		clk:      clk,
+		log:      log,
+		opts:     opts,
+		limiter:  rate.NewLimiter(rate.Limit(opts.RatePerSecond), burst),
+		lastSend: make(map[int64]time.Time),
+		inflight: make(map[int64]bool),
+	}
+}
+
+// Stats returns the worker's counters.
+func (w *Worker) Stats() *Stats { return &w.stats }
+
+// Run delivers messages until ctx is done, then returns nil once the sends
+// in progress have ended. It wakes on every enqueue notification, polls
+// every PollInterval, and drains without pause while messages are ready.
+func (w *Worker) Run(ctx context.Context) error {
+	listener := pq.NewListener(w.st.URL(), 100*time.Millisecond, 10*time.Second,
+		func(ev pq.ListenerEventType, err error) {
+			if err != nil {
+				w.log.Warn("notify: outbox listener", "event", ev, "err", err)
+			}
+		})
+	defer listener.Close()
+	if err := listener.Listen(store.OutboxChannel); err != nil {
+		// The listener keeps reconnecting; until then polling delivers.
+		w.log.Warn("notify: listen for outbox notifications", "err", err)
+	}
+	poll := time.NewTicker(w.opts.PollInterval)
+	defer poll.Stop()
+	for {
+		wait := w.opts.PollInterval
+		for ctx.Err() == nil {
+			n, err := w.DrainOnce(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					w.log.Error("notify: drain outbox", "err", err)
+				}
+				break
+			}
+			if n == 0 {
+				wait = w.untilChatReady()
+				break
+			}
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil
+		case <-listener.Notify:
+		case <-poll.C:
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}
+
+// untilChatReady is how long until the earliest chat now held back by the
+// per-chat interval may receive again, at most PollInterval.
+func (w *Worker) untilChatReady() time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	wait := w.opts.PollInterval
+	now := time.Now()
+	for chat, t := range w.lastSend {
+		d := t.Add(w.opts.PerChatInterval).Sub(now)
+		if d <= 0 {
+			if !w.inflight[chat] {
+				delete(w.lastSend, chat)
+			}
+			continue
+		}
+		if d < wait {
+			wait = d
+		}
+	}
+	if wait < 5*time.Millisecond {
+		wait = 5 * time.Millisecond
+	}
+	return wait
+}
+
+// DrainOnce claims one batch of due rows (at most one per chat, none for a
+// chat sent to less than PerChatInterval ago) and delivers them
+// concurrently under the rate limits. It returns how many were sent.
+func (w *Worker) DrainOnce(ctx context.Context) (int, error) {
+	busy := w.busyChats()
+	rows, err := w.st.ClaimOutbox(ctx, w.clk.Now(), w.opts.Lease, w.opts.Batch, busy)
+	if err != nil {
+		return 0, fmt.Errorf("notify: %w", err)
+	}
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	w.mu.Lock()
+	for _, r := range rows {
+		w.inflight[r.ChatID] = true
+	}
+	w.mu.Unlock()
+
+	var (
+		wg   sync.WaitGroup
+		sent atomic.Int64
+	)
+	for _, r := range rows {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if w.deliver(ctx, r) {
+				sent.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	return int(sent.Load()), nil
+}
+
+// busyChats lists the chats that must not be claimed now.
+func (w *Worker) busyChats() []int64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := time.Now()
+	busy := make([]int64, 0, len(w.inflight)+len(w.lastSend))
+	for chat := range w.inflight {
+		busy = append(busy, chat)
+	}
+	for chat, t := range w.lastSend {
+		if w.inflight[chat] {
+			continue
+		}
+		if now.Sub(t) < w.opts.PerChatInterval {
+			busy = append(busy, chat)
+		} else {
+			delete(w.lastSend, chat)
+		}
+	}
+	return busy
+}
+
+// waitTurn blocks until the global budget allows one more send.
+func (w *Worker) waitTurn(ctx context.Context) error {
+	for {
+		w.mu.Lock()
+		pause := time.Until(w.pausedUntil)
+		w.mu.Unlock()
+		if pause <= 0 {
+			break
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	return w.limiter.Wait(ctx)
+}
+
+// pause holds every send for d (Telegram answered 429).
+func (w *Worker) pause(d time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if until := time.Now().Add(d); until.After(w.pausedUntil) {
+		w.pausedUntil = until
+	}
+}
+
+// deliver sends one claimed row and records the outcome. It reports
+// whether the message was sent.
+func (w *Worker) deliver(ctx context.Context, r store.OutboxRow) bool {
+	defer func() {
+		w.mu.Lock()
+		delete(w.inflight, r.ChatID)
+		w.mu.Unlock()
+	}()
+	// Recording the outcome must survive the caller's cancellation: a sent
+	// message not marked sent would go out twice.
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+
+	p, err := r.Payload()
+	if err != nil {
+		w.giveUp(mctx, r, err)
+		return false
+	}
+	if err := w.waitTurn(ctx); err != nil {
+		// Shutting down before sending: hand the row back at once.
+		w.record(mctx, w.st.RetryOutbox(mctx, r.ID, w.clk.Now(), r.LastError, false))
+		return false
+	}
+	sctx, scancel := context.WithTimeout(ctx, w.opts.SendTimeout)
+	start := time.Now()
+	msgID, err := w.sender.Send(sctx, r.ChatID, p)
+	elapsed := time.Since(start)
+	scancel()
+	w.mu.Lock()
+	w.lastSend[r.ChatID] = time.Now()
+	w.mu.Unlock()
+
+	if err == nil {
+		w.stats.sent.Add(1)
+		w.stats.latencyNanos.Add(int64(elapsed))
+		w.record(mctx, w.st.MarkOutboxSent(mctx, r.ID, msgID, w.clk.Now()))
+		return true
+	}
+	w.stats.failed.Add(1)
+	w.fail(mctx, ctx, r, err)
+	return false
+}
+
+// fail sorts a send error and reschedules, moves or kills the row.
+func (w *Worker) fail(mctx, ctx context.Context, r store.OutboxRow, err error) {
+	now := w.clk.Now()
+	var (
+		tooMany *tgbot.TooManyRequestsError
+		migrate *tgbot.MigrateError
+	)
+	switch {
+	case errors.As(err, &tooMany):
+		w.stats.tooMany.Add(1)
+		wait := time.Duration(tooMany.RetryAfter) * time.Second
+		if wait <= 0 {
+			wait = time.Second
+		}
+		w.pause(wait)
+		w.log.Warn("notify: telegram asks to slow down", "outbox", r.ID, "chat", r.ChatID, "retry_after", wait)
+		w.record(mctx, w.st.RetryOutbox(mctx, r.ID, now.Add(wait), err.Error(), false))
+
+	case errors.As(err, &migrate):
+		w.stats.migrated.Add(1)
+		to := int64(migrate.MigrateToChatID)
+		w.log.Info("notify: chat migrated", "outbox", r.ID, "from", r.ChatID, "to", to)
+		if merr := w.st.MigrateChat(mctx, r.ID, r.ChatID, to, now); merr != nil {
+			w.log.Error("notify: move migrated chat", "outbox", r.ID, "err", merr)
+			w.retry(mctx, r, err)
+		}
+
+	case errors.Is(err, tgbot.ErrorForbidden):
+		w.stats.unreachable.Add(1)
+		w.stats.dead.Add(1)
+		w.log.Warn("notify: chat unreachable", "outbox", r.ID, "chat", r.ChatID, "err", err)
+		_, uerr := w.st.MarkUnreachable(mctx, r.ID, r.ChatID, "unreachable: "+err.Error(), now, UnreachableNotice(w.opts.Language))
+		if errors.Is(uerr, store.ErrNotFound) {
+			uerr = w.st.KillOutbox(mctx, r.ID, "unreachable: "+err.Error())
+		}
+		w.record(mctx, uerr)
+
+	case errors.Is(err, tgbot.ErrorBadRequest):
+		w.giveUp(mctx, r, err)
+
+	case ctx.Err() != nil:
+		// Cancelled mid-send: Telegram may or may not have the message.
+		// Hand the row back without counting the attempt; at worst it is
+		// delivered twice.
+		w.record(mctx, w.st.RetryOutbox(mctx, r.ID, now, err.Error(), false))
+
+	default:
+		w.retry(mctx, r, err)
+	}
+}
+
+// retry reschedules r with exponential backoff and jitter, or kills it
+// after MaxAttempts.
+func (w *Worker) retry(ctx context.Context, r store.OutboxRow, err error) {
+	if r.Attempts >= w.opts.MaxAttempts {
+		w.giveUp(ctx, r, err)
+		return
+	}
+	w.stats.retried.Add(1)
+	d := Backoff(r.Attempts, w.opts.BaseBackoff, w.opts.MaxBackoff)
+	w.log.Warn("notify: send failed, will retry", "outbox", r.ID, "chat", r.ChatID,
+		"attempt", r.Attempts, "retry_in", d, "err", err)
+	w.record(ctx, w.st.RetryOutbox(ctx, r.ID, w.clk.Now().Add(d), err.Error(), true))
+}
+
+// giveUp marks r dead, keeping err.
+func (w *Worker) giveUp(ctx context.Context, r store.OutboxRow, err error) {
+	w.stats.dead.Add(1)
+	w.log.Error("notify: message dead", "outbox", r.ID, "chat", r.ChatID, "attempts", r.Attempts, "err", err)
+	w.record(ctx, w.st.KillOutbox(ctx, r.ID, err.Error()))
+}
+
+// record logs a failure to store an outcome. The row's lease then runs out
+// and it is attempted again.
+func (w *Worker) record(_ context.Context, err error) {
+	if err != nil {
+		w.log.Error("notify: record delivery outcome", "err", err)
+	}
+}
+
+// Backoff returns the wait after the attempt-th failed attempt (1-based):
+// base doubled per attempt, capped at max, then jittered to between half
+// and all of it.
+func Backoff(attempt int, base, max time.Duration) time.Duration {
+	d := base
+	for i := 1; i < attempt && d < max; i++ {
+		d *= 2
+	}
+	if d > max {
+		d = max
+	}
+	half := d / 2
+	return half + rand.N(d-half+1)
+}
+
+// UnreachableNotice returns the builder of the notice telling an office
+// official that an official can no longer be reached on Telegram, in the
+// office official's language or else lang.
+func UnreachableNotice(lang i18n.Lang) store.UnreachableNotice {
+	return func(to, who store.Official) store.Payload {
+		l := i18n.Lang(to.Language)
+		if l == "" {
+			l = lang
+		}
+		p := i18n.New(l)
+		return store.Payload{Text: p.T("bot.unreachable_notice", tghtml.Escape(who.Name), tghtml.Escape(who.Key))}
+	}
+}

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/nhacviec/nhacviec/tools/gen/gen"
+)
+
+// reportDoc is everything docs/BENCHMARKS.md says.
+type reportDoc struct {
+	Params  params
+	Quick   bool
+	Args    []string
+	Machine machine
+	Server  string
+	Load0   string
+	Load1   string
+	Elapsed time.Duration
+
+	GenFull  gen.Stats
+	SizeFull string
+	TickFull tickResult
+	GenHist  [2]gen.Stats
+	TickHist [2]tickResult
+	Digest   digestResult
+	Free     deliveryResult
+	Limited  deliveryResult
+	Serve    serveResult
+}
+
+// machineInfo reads the CPU model, the cores and the memory from /proc.
+func machineInfo() machine {
+	m := machine{CPU: "?", Cores: runtime.NumCPU(), Memory: "?", Kernel: "?", Go: runtime.Version()}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.CPU = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				var kb int64
+				fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), &kb)
+				m.Memory = fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		m.Kernel = "Linux " + strings.TrimSpace(string(b))
+	}
+	return m
+}
+
+// verdict is a figure held to a limit.
+type verdict struct {
+	what   string
+	value  string
+	limit  string
+	ratio  float64 // value over limit, in the direction where <= 1 passes (or >= 1 when higherBetter)
+	higher bool
+}
+
+func (v verdict) pass() bool {
+	if v.higher {
+		return v.ratio >= 1
+	}
+	return v.ratio <= 1
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+
+// verdicts lists the figures against their limits.
+func (r *reportDoc) verdicts() []verdict {
+	tick := r.TickFull.Median()
+	h1, h10 := r.TickHist[0].Median(), r.TickHist[1].Median()
+	growth := float64(h10) / float64(h1)
+	overhead := r.Free.Rate / r.Free.Bare
+	return []verdict{
+		{what: fmt.Sprintf("remind tick, %d units (median of %d)", r.Params.Units, len(r.TickFull.Times)),
+			value: ms(tick), limit: "< 1 s", ratio: tick.Seconds() / 1},
+		{what: fmt.Sprintf("remind tick, %d× history / 1× (%d units)", r.Params.HistoryX, r.Params.HistUnits),
+			value: fmt.Sprintf("%.2f× (%s / %s)", growth, ms(h10), ms(h1)), limit: "< 1.5×", ratio: growth / 1.5},
+		{what: "delivery without limits / bare insert-then-update loop",
+			value: fmt.Sprintf("%.2f (%.0f/s / %.0f/s)", overhead, r.Free.Rate, r.Free.Bare), limit: "≥ 0.5",
+			ratio: overhead / 0.5, higher: true},
+		{what: "delivery with Telegram's limits: achieved rate / 30 per s",
+			value: fmt.Sprintf("%.2f (%.2f/s)", r.Limited.Rate/30, r.Limited.Rate), limit: "≥ 0.95",
+			ratio: r.Limited.Rate / 30 / 0.95, higher: true},
+		{what: "delivery with Telegram's limits: 429 answers",
+			value: fmt.Sprint(r.Limited.TooMany), limit: "0", ratio: boolRatio(r.Limited.TooMany == 0), higher: true},
+		{what: "digest, one ward (compile + render, median)",
+			value: ms(r.Digest.One), limit: "< 50 ms", ratio: r.Digest.One.Seconds() / 0.050},
+		{what: fmt.Sprintf("digest, a town of %d wards", r.Digest.TownSize),
+			value: ms(r.Digest.Town), limit: "< 1 s", ratio: r.Digest.Town.Seconds() / 1},
+	}
+}
+
+func boolRatio(ok bool) float64 {
+	if ok {
+		return 1
+	}
+	return 0
+}
+
+// markdown renders the report.
+func (r *reportDoc) markdown() string {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("# Benchmarks\n\n")
+	w("Written by `go run ./tools/bench%s` (`make bench`) on %s; the run took %s. ",
+		argString(r.Args), time.Now().UTC().Format("2006-01-02 15:04 UTC"), r.Elapsed.Round(time.Second))
+	w("Every figure below is measured in this run and divided by its limit: a ratio ≤ 1 passes a limit of the kind \"under\", ≥ 1 a limit of the kind \"at least\".\n\n")
+	if r.Quick {
+		w("**This is a `-quick` run (%d units): the figures are not the ones the limits are about.**\n\n", r.Params.Units)
+	}
+
+	w("## Machine\n\n")
+	w("| | |\n|---|---|\n")
+	w("| CPU | %s |\n| cores | %d |\n| memory | %s |\n| kernel | %s |\n| Go | %s |\n| PostgreSQL | %s |\n| server | %s |\n| load average (start, end) | %s; %s |\n\n",
+		r.Machine.CPU, r.Machine.Cores, r.Machine.Memory, r.Machine.Kernel, r.Machine.Go, r.Machine.Postgres, r.Server, r.Load0, r.Load1)
+	w("The machine is shared: the load average above counts other work that ran at the same time, and the times are wall-clock times under that load.\n\n")
+
+	w("## Results\n\n")
+	w("| figure | measured | limit | ratio | |\n|---|---|---|---|---|\n")
+	for _, v := range r.verdicts() {
+		mark := "pass"
+		if !v.pass() {
+			mark = "**miss**"
+		}
+		w("| %s | %s | %s | %.2f | %s |\n", v.what, v.value, v.limit, v.ratio, mark)
+	}
+	w("| memory of `nhacviec serve`, %d units | %s | — | — | |\n\n", r.Params.Units, r.serveValue())
+
+	w("## Data\n\n")
+	w("Generated by `tools/gen` (`go run ./tools/gen -units N -history Y -url URL`), deterministic (seed 1), as the history stands on %s:\n\n",
+		gen.DefaultAsOf().Format("2006-01-02 15:04 MST"))
+	w("| database | rows | generated in |\n|---|---|---|\n")
+	w("| bench_full: %d units, 1 year (%s) | %s | %s |\n", r.Params.Units, r.SizeFull, r.GenFull.String(), r.GenFull.Elapsed.Round(time.Second))
+	for i, years := range []int{1, r.Params.HistoryX} {
+		w("| bench_hist%d: %d units, %d year(s) | %s | %s |\n", years, r.Params.HistUnits, years, r.GenHist[i].String(), r.GenHist[i].Elapsed.Round(time.Second))
+	}
+	w("\nEach ward has 20 officials (a chairman, two office officials, members; one never linked to Telegram), the 6 areas of the seed, 10 targets with a reading per period, and 60 tasks a year: 10 weekly, 15 monthly, 5 quarterly and 30 one-off. Occurrences are materialized through the next period of their cadence; 80%% of them are done on time, 18%% up to 12 days late, 2%% 20–60 days late, each with one to three progress reports before the final one. The outbox holds, as sent, one reminder per occurrence, the escalations and the weekly digests. Earlier plan years are complete, so more history adds rows but no open occurrence. Towns (thị xã) of 100 wards are units without a plan.\n\n")
+
+	w("## Remind tick\n\n")
+	w("`jobs.Scheduler.RunAt` at %s (a working Friday), the remind job only, undone and repeated %d times.\n\n", tickInstant().Format(time.RFC3339), len(r.TickFull.Times))
+	w("| database | runs | messages enqueued | unlinked recipients | open occurrences due by D+7 | rows examined (pg_stat_user_tables) |\n|---|---|---|---|---|---|\n")
+	row := func(name string, t tickResult) {
+		var runs []string
+		for _, d := range t.Times {
+			runs = append(runs, ms(d))
+		}
+		w("| %s | %s | %d | %d | %d | %d |\n", name, strings.Join(runs, ", "), t.Messages, t.Unlinked, t.OpenDue, t.RowsExamined)
+	}
+	row("bench_full", r.TickFull)
+	row("bench_hist1", r.TickHist[0])
+	row(fmt.Sprintf("bench_hist%d", r.Params.HistoryX), r.TickHist[1])
+	if r.TickFull.Messages > 0 {
+		w("\nOn bench_full the run costs %.0f µs per enqueued message and %.0f µs per unit.\n",
+			float64(r.TickFull.Median().Microseconds())/float64(r.TickFull.Messages),
+			float64(r.TickFull.Median().Microseconds())/float64(r.Params.Units))
+	}
+	w("\nThe per-unit query of the remind job (`store.OpenOccurrences`), `EXPLAIN (ANALYZE, BUFFERS)` for one ward of bench_full:\n\n```\n%s\n```\n\n", r.TickFull.Explain)
+
+	w("## Delivery\n\n")
+	w("`notify.Worker` → `notify.TelegramSender` → go-telegram/bot → `telegramtest` over HTTP on 127.0.0.1, on bench_full (whose outbox already holds the history).\n\n")
+	w("- Without limits: %d messages to %d chats, each enqueued in its own transaction while the worker runs, until all are marked sent: %s, **%.0f messages/s**. The floor on the same server, a bare `INSERT … RETURNING id` then `UPDATE … SET status = 'sent'` per row, one statement per round trip: %d rows at **%.0f rows/s**.\n",
+		r.Free.Messages, max(1, r.Free.Messages/3), r.Free.Elapsed.Round(time.Millisecond), r.Free.Rate, r.Free.BareCount, r.Free.Bare)
+	w("- With Telegram's limits (the fake answers 429 beyond 30/s overall or 1/s per chat; the worker set to 30/s and 1 s per chat): %d messages to %d chats, all pending at the start: %s; between the first and the last accepted send **%.2f messages/s**; 429 answers: %d; rows retried: %d.\n\n",
+		r.Limited.Messages, max(1, r.Limited.Messages/2), r.Limited.Elapsed.Round(time.Millisecond), r.Limited.Rate, r.Limited.TooMany, r.Limited.Retried)
+
+	w("## Digests\n\n")
+	w("`report.Compile` then `report.RenderTelegram`, quarterly digest (decree09 quarter containing the tick) as of the tick. One ward (%d task lines): median of %d runs %s. The %d wards of the first town one after another: %s.\n\n",
+		r.Digest.Tasks, r.Params.DigestReps, ms(r.Digest.One), r.Digest.TownSize, ms(r.Digest.Town))
+
+	w("## Memory\n\n")
+	if r.Serve.Skipped != "" {
+		w("Not measured: %s.\n\n", r.Serve.Skipped)
+	} else {
+		w("`nhacviec serve` built from ./cmd/nhacviec, on bench_full, Telegram API pointed at the fake server. VmRSS 15 s after start (start-up and catch-up done): **%.1f MiB**. Then %d messages enqueued at once: highest VmRSS sampled every 100 ms over 20 s: **%.1f MiB** (%d delivered meanwhile, at 30/s).\n\n",
+			float64(r.Serve.IdleKB)/1024, r.Serve.Burst, float64(r.Serve.BurstKB)/1024, r.Serve.Delivered)
+	}
+
+	w("## Commands\n\n```\nmake bench                          # go run ./tools/bench: the full run, writes this file\ngo run ./tools/bench -quick         # 100 units, a few minutes\ngo run ./tools/bench -url postgres://…/postgres   # on an existing server (or TEST_DATABASE_URL)\ngo run ./tools/gen -units 3300 -url postgres://…/nhacviec   # the data alone\ngo test -run '^$' -bench . ./jobs ./report ./notify   # the testing.B benchmarks\n```\n\n")
+	w("## Findings\n\n%s", findings)
+	return b.String()
+}
+
+func (r *reportDoc) serveValue() string {
+	if r.Serve.Skipped != "" {
+		return "not measured (see Memory)"
+	}
+	return fmt.Sprintf("idle %.1f MiB, burst %.1f MiB", float64(r.Serve.IdleKB)/1024, float64(r.Serve.BurstKB)/1024)
+}
+
+func argString(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return " " + strings.Join(args, " ")
+}
+
+// findings is the analysis of the figures, kept with the code that
+// measures them.
+const findings = `See the end of this file (written by hand after the run that produced it).
+`

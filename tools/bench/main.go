@@ -1,0 +1,267 @@
+// Command bench measures nhacviec at the scale of the whole country and
+// writes docs/BENCHMARKS.md: the machine, the commands, every figure and
+// its ratio to the limit it is held to.
+//
+//	go run ./tools/bench            # the full run (3,300 units), also `make bench`
+//	go run ./tools/bench -quick     # a small run to try things out
+//
+// It starts a throwaway PostgreSQL (package pgcluster) in a temporary
+// directory, or uses the server of TEST_DATABASE_URL (or -url), where it
+// creates its own databases bench_full, bench_hist1 and bench_hist10. It
+// fills them with tools/gen/gen, then measures the remind job, the
+// delivery worker against the fake Telegram server, digest compilation and
+// the memory of `nhacviec serve`.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/nhacviec/nhacviec/pgcluster"
+	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/tools/gen/gen"
+)
+
+// params is the size of a run.
+type params struct {
+	Units       int // units of the main database
+	HistUnits   int // units of the history comparison
+	HistoryX    int // history multiplier of the comparison
+	TickReps    int
+	FreeMsgs    int // messages of the unlimited delivery run
+	LimitedMsgs int // messages of the rate-limited run
+	BareRows    int
+	DigestReps  int
+	BurstMsgs   int // messages of the serve burst
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	var (
+		quick   = flag.Bool("quick", false, "a small run: 100 units, shorter measurements")
+		units   = flag.Int("units", 0, "units of the main database (default 3300, -quick 100)")
+		out     = flag.String("o", "docs/BENCHMARKS.md", "report file to write")
+		dbURL   = flag.String("url", os.Getenv("TEST_DATABASE_URL"), "PostgreSQL server to use (default $TEST_DATABASE_URL; empty: start a throwaway one)")
+		durable = flag.Bool("durable", false, "with the throwaway server: keep fsync and synchronous commit on")
+		noServe = flag.Bool("no-serve", false, "skip the memory measurement of nhacviec serve")
+	)
+	flag.Parse()
+	p := params{Units: 3300, HistUnits: 100, HistoryX: 10, TickReps: 3, FreeMsgs: 3000, LimitedMsgs: 900,
+		BareRows: 3000, DigestReps: 21, BurstMsgs: 2000}
+	if *quick {
+		p = params{Units: 100, HistUnits: 10, HistoryX: 10, TickReps: 3, FreeMsgs: 500, LimitedMsgs: 150,
+			BareRows: 500, DigestReps: 5, BurstMsgs: 300}
+	}
+	if *units > 0 {
+		p.Units = *units
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	started := time.Now()
+
+	rep := &reportDoc{Params: p, Quick: *quick, Args: os.Args[1:], Load0: loadAvg()}
+	rep.Machine = machineInfo()
+
+	// The server.
+	server := *dbURL
+	if server == "" {
+		dir, err := os.MkdirTemp("", "nhacviec-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		c, err := pgcluster.Start(ctx, pgcluster.Options{
+			DataDir:   filepath.Join(dir, "pg"),
+			Ephemeral: !*durable,
+			Install:   os.Geteuid() == 0,
+			Logf:      func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...), "component", "pgcluster") },
+		})
+		if err != nil {
+			return err
+		}
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if err := c.Stop(sctx); err != nil {
+				log.Error("stop PostgreSQL", "err", err)
+			}
+		}()
+		server = c.URL("postgres")
+		rep.Server = "throwaway cluster started by tools/bench (package pgcluster)"
+		if !*durable {
+			rep.Server += ", ephemeral settings: fsync, synchronous_commit and full_page_writes off"
+		}
+	} else {
+		rep.Server = "the server of TEST_DATABASE_URL / -url"
+	}
+
+	open := func(name string) (*store.Store, error) {
+		u, err := freshDatabase(ctx, server, name)
+		if err != nil {
+			return nil, err
+		}
+		st, err := store.Open(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := st.Migrate(ctx); err != nil {
+			st.Close()
+			return nil, err
+		}
+		return st, nil
+	}
+
+	// 1. The main database: every unit of the country, one year.
+	full, err := open("bench_full")
+	if err != nil {
+		return err
+	}
+	defer full.Close()
+	if err := full.DB().GetContext(ctx, &rep.Machine.Postgres, `SELECT version()`); err != nil {
+		return err
+	}
+	log.Info("generating", "units", p.Units)
+	rep.GenFull, err = gen.Generate(ctx, full, gen.Options{Units: p.Units, Log: log})
+	if err != nil {
+		return err
+	}
+	rep.SizeFull = dbSize(ctx, full)
+	log.Info("generated", "stats", rep.GenFull.String(), "size", rep.SizeFull)
+
+	log.Info("measuring the remind tick", "units", p.Units)
+	if rep.TickFull, err = measureTick(ctx, full, p.TickReps); err != nil {
+		return err
+	}
+
+	// 2. History: the same units with one and HistoryX years.
+	for i, years := range []int{1, p.HistoryX} {
+		name := fmt.Sprintf("bench_hist%d", years)
+		st, err := open(name)
+		if err != nil {
+			return err
+		}
+		log.Info("generating", "units", p.HistUnits, "history", years)
+		g, err := gen.Generate(ctx, st, gen.Options{Units: p.HistUnits, History: years, Log: log})
+		if err != nil {
+			st.Close()
+			return err
+		}
+		t, err := measureTick(ctx, st, p.TickReps)
+		st.Close()
+		if err != nil {
+			return err
+		}
+		rep.GenHist[i], rep.TickHist[i] = g, t
+	}
+
+	// 3. Digests, on the main database.
+	log.Info("measuring digests")
+	if rep.Digest, err = measureDigest(ctx, full, p.DigestReps); err != nil {
+		return err
+	}
+
+	// 4. Delivery.
+	log.Info("measuring delivery without limits", "messages", p.FreeMsgs)
+	if rep.Free, err = measureDelivery(ctx, full, p.FreeMsgs, 3, false, "free"); err != nil {
+		return err
+	}
+	if rep.Free.Bare, err = measureBare(ctx, full, p.BareRows); err != nil {
+		return err
+	}
+	rep.Free.BareCount = p.BareRows
+	log.Info("measuring delivery with Telegram's limits", "messages", p.LimitedMsgs)
+	if rep.Limited, err = measureDelivery(ctx, full, p.LimitedMsgs, 2, true, "limited"); err != nil {
+		return err
+	}
+
+	// 5. Memory of serve.
+	if *noServe {
+		rep.Serve.Skipped = "skipped (-no-serve)"
+	} else {
+		log.Info("measuring serve")
+		rep.Serve = measureServe(ctx, full, p.BurstMsgs, log)
+	}
+
+	rep.Elapsed = time.Since(started)
+	rep.Load1 = loadAvg()
+	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(*out, []byte(rep.markdown()), 0o644); err != nil {
+		return err
+	}
+	log.Info("wrote "+*out, "elapsed", rep.Elapsed.Round(time.Second))
+	return nil
+}
+
+// freshDatabase drops and creates database name on the server of
+// serverURL and returns its URL.
+func freshDatabase(ctx context.Context, serverURL, name string) (string, error) {
+	st, err := store.Open(ctx, serverURL)
+	if err != nil {
+		return "", err
+	}
+	defer st.Close()
+	q := pq.QuoteIdentifier(name)
+	if _, err := st.DB().ExecContext(ctx, `DROP DATABASE IF EXISTS `+q+` WITH (FORCE)`); err != nil {
+		return "", fmt.Errorf("drop database %s: %w", name, err)
+	}
+	if _, err := st.DB().ExecContext(ctx, `CREATE DATABASE `+q); err != nil {
+		return "", fmt.Errorf("create database %s: %w", name, err)
+	}
+	u, err := url.Parse(serverURL)
+	if err != nil {
+		return "", fmt.Errorf("database URL: %w", err)
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+// dbSize is the size of the database of st, pretty-printed.
+func dbSize(ctx context.Context, st *store.Store) string {
+	var s string
+	if err := st.DB().GetContext(ctx, &s, `SELECT pg_size_pretty(pg_database_size(current_database()))`); err != nil {
+		return "?"
+	}
+	return s
+}
+
+// machine describes where the run happened.
+type machine struct {
+	CPU      string
+	Cores    int
+	Memory   string
+	Kernel   string
+	Go       string
+	Postgres string
+}
+
+// loadAvg is the first three fields of /proc/loadavg.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}

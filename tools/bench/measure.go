@@ -1,0 +1,376 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+
+	"github.com/nhacviec/nhacviec/clock"
+	"github.com/nhacviec/nhacviec/config"
+	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/jobs"
+	"github.com/nhacviec/nhacviec/notify"
+	"github.com/nhacviec/nhacviec/plan"
+	"github.com/nhacviec/nhacviec/report"
+	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/telegramtest"
+	"github.com/nhacviec/nhacviec/tools/gen/gen"
+)
+
+// discard is a logger that drops everything.
+func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// tickInstant is the reminder run measured: 08:00 on the day of the
+// generated history.
+func tickInstant() time.Time {
+	a := gen.DefaultAsOf()
+	return time.Date(a.Year(), a.Month(), a.Day(), 8, 0, 0, 0, a.Location())
+}
+
+// tickResult is what one remind run did and cost.
+type tickResult struct {
+	Times        []time.Duration // each repetition
+	Messages     int             // enqueued per run
+	Unlinked     int
+	OpenDue      int64 // open occurrences due up to 7 days after the tick (what the job looks at)
+	RowsExamined int64 // tuples read (sequential + index fetches) by one run, from pg_stat_user_tables
+	Explain      string
+}
+
+// Median is the median run time.
+func (r tickResult) Median() time.Duration {
+	s := slices.Clone(r.Times)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// measureTick runs the remind job at tickInstant reps times on st, undoing
+// each run (its job_runs row and its messages) before the next.
+func measureTick(ctx context.Context, st *store.Store, reps int) (tickResult, error) {
+	var res tickResult
+	at := tickInstant()
+	cfg := config.Default()
+	sched, err := jobs.New(st, cfg, clock.NewFake(at), discard())
+	if err != nil {
+		return res, err
+	}
+	undo := func() error {
+		_, err := st.DB().ExecContext(ctx, `
+			WITH j AS (DELETE FROM job_runs WHERE scheduled_at >= $1)
+			DELETE FROM outbox WHERE created_at >= $1`, at)
+		return err
+	}
+	if err := undo(); err != nil {
+		return res, fmt.Errorf("undo tick: %w", err)
+	}
+	err = st.DB().GetContext(ctx, &res.OpenDue, `
+		SELECT count(*) FROM occurrences o JOIN tasks t ON t.id = o.task_id
+		WHERE o.done_at IS NULL AND o.archived_at IS NULL AND t.archived_at IS NULL AND o.due <= $1::date`,
+		at.AddDate(0, 0, 7).Format(time.DateOnly))
+	if err != nil {
+		return res, err
+	}
+	for i := 0; i < reps; i++ {
+		before, err := tuplesRead(ctx, st)
+		if err != nil {
+			return res, err
+		}
+		start := time.Now()
+		rep, err := sched.RunAt(ctx, at)
+		elapsed := time.Since(start)
+		if err != nil {
+			return res, fmt.Errorf("remind run: %w", err)
+		}
+		if len(rep.Runs) != 1 || rep.Runs[0].Job != jobs.JobRemind || rep.Runs[0].Status != jobs.StatusDone {
+			return res, fmt.Errorf("remind run: unexpected report:\n%s", rep)
+		}
+		res.Times = append(res.Times, elapsed)
+		res.Messages, res.Unlinked = rep.Enqueued(), rep.Unlinked()
+		if i == 0 {
+			// Statistics reach the cumulative views when a backend has
+			// been idle for a moment.
+			time.Sleep(2500 * time.Millisecond)
+			after, err := tuplesRead(ctx, st)
+			if err != nil {
+				return res, err
+			}
+			res.RowsExamined = after - before
+		}
+		if err := undo(); err != nil {
+			return res, fmt.Errorf("undo tick: %w", err)
+		}
+	}
+	res.Explain, err = explainRemind(ctx, st, at)
+	return res, err
+}
+
+// tuplesRead sums the tuples read by sequential scans and fetched by
+// index scans over the user tables.
+func tuplesRead(ctx context.Context, st *store.Store) (int64, error) {
+	if _, err := st.DB().ExecContext(ctx, `SELECT pg_stat_clear_snapshot()`); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := st.DB().GetContext(ctx, &n, `
+		SELECT COALESCE(sum(COALESCE(seq_tup_read, 0) + COALESCE(idx_tup_fetch, 0)), 0)::bigint
+		FROM pg_stat_user_tables`)
+	if err != nil {
+		return 0, fmt.Errorf("pg_stat_user_tables: %w", err)
+	}
+	return n, nil
+}
+
+// openOccurrencesSQL is the query the remind job runs for each unit
+// (store.OpenOccurrences), copied here to EXPLAIN it.
+const openOccurrencesSQL = `
+		SELECT o.id, o.task_id, o.key, o.due, o.percent,
+		       t.key AS task_key, t.title AS task_title, a.code AS area_code,
+		       l.id AS lead_id, l.key AS lead_key, l.name AS lead_name,
+		       COALESCE((SELECT array_agg(ts.official_id ORDER BY ts.official_id)
+		                 FROM task_supporters ts WHERE ts.task_id = t.id), '{}') AS supporter_ids,
+		       lr.note AS last_note, lr.percent AS last_percent, lr.reported_at AS last_reported_at
+		FROM occurrences o
+		JOIN tasks t ON t.id = o.task_id
+		JOIN plans p ON p.id = t.plan_id
+		JOIN areas a ON a.id = t.area_id
+		JOIN officials l ON l.id = t.lead_id
+		LEFT JOIN LATERAL (
+			SELECT r.note, r.percent, r.reported_at
+			FROM progress_reports r
+			WHERE r.occurrence_id = o.id
+			ORDER BY r.reported_at DESC, r.id DESC
+			LIMIT 1
+		) lr ON true
+		WHERE p.unit_id = $1
+		  AND o.done_at IS NULL AND o.archived_at IS NULL AND t.archived_at IS NULL
+		  AND o.due <= $2
+		ORDER BY o.due, t.position, t.key, o.key`
+
+// explainRemind runs EXPLAIN ANALYZE on the remind job's per-unit query for
+// the middle ward.
+func explainRemind(ctx context.Context, st *store.Store, at time.Time) (string, error) {
+	var unitID int64
+	err := st.DB().GetContext(ctx, &unitID, `
+		SELECT id FROM units WHERE parent_id IS NOT NULL OR code NOT LIKE '%thi-xa-%'
+		ORDER BY id OFFSET (SELECT count(*) / 2 FROM units WHERE parent_id IS NOT NULL) LIMIT 1`)
+	if err != nil {
+		return "", fmt.Errorf("explain: pick a unit: %w", err)
+	}
+	through := plan.DateOf(at).AddDays(7)
+	q := strings.ReplaceAll(strings.ReplaceAll(openOccurrencesSQL, "$1", fmt.Sprint(unitID)), "$2", "'"+through.String()+"'")
+	var lines []string
+	if err := st.DB().SelectContext(ctx, &lines, `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) `+q); err != nil {
+		return "", fmt.Errorf("explain: %w", err)
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+// deliveryResult is one run of the outbox path.
+type deliveryResult struct {
+	Messages  int
+	Elapsed   time.Duration
+	Rate      float64 // messages per second
+	Limit     float64 // the rate limit, 0 for none
+	TooMany   int     // 429 answers of the fake server
+	Retried   int64
+	Bare      float64 // bare insert-then-update loop, rows per second
+	BareCount int
+}
+
+// measureDelivery enqueues n messages to chats (n/perChat chats) and
+// delivers them through notify.Worker, the go-telegram/bot client and the
+// telegramtest server. With limits, the server enforces Telegram's 30/s
+// global and 1/s per chat, and the worker is configured to keep to them.
+func measureDelivery(ctx context.Context, st *store.Store, n, perChat int, limits bool, label string) (deliveryResult, error) {
+	res := deliveryResult{Messages: n}
+	var opts []telegramtest.Option
+	wopts := notify.Options{RatePerSecond: 1e6, PerChatInterval: time.Nanosecond, Batch: 50}
+	if limits {
+		opts = append(opts, telegramtest.WithRateLimits(30, 1))
+		wopts = notify.Options{RatePerSecond: 30, PerChatInterval: time.Second}
+		res.Limit = 30
+	}
+	fake := telegramtest.New(opts...)
+	defer fake.Close()
+	b, err := tgbot.New(fake.Token(), tgbot.WithServerURL(fake.URL()), tgbot.WithSkipGetMe())
+	if err != nil {
+		return res, fmt.Errorf("bot client: %w", err)
+	}
+	w := notify.NewWorker(st, notify.NewTelegramSender(b), clock.Real{}, discard(), wopts)
+
+	payload := store.Payload{
+		Text: "<b>Nhắc việc: còn 3 ngày đến hạn</b>\nNhiệm vụ: Tổng hợp báo cáo kết quả theo dõi CCHC hàng tuần về Chủ tịch UBND phường\nHạn: 21/11/2025\nTrạng thái: đang thực hiện trong hạn, 60%",
+		Buttons: [][]store.Button{
+			{{Text: "25%", Data: "p:1:25"}, {Text: "50%", Data: "p:1:50"}, {Text: "75%", Data: "p:1:75"}},
+			{{Text: "✅ Hoàn thành", Data: "p:1:100"}},
+		},
+	}
+	chats := max(1, n/perChat)
+	enqueue := func(i int) error {
+		_, err := store.Enqueue(ctx, st.DB(), store.OutMessage{
+			ChatID:    7_000_000_000 + int64(i%chats),
+			DedupeKey: fmt.Sprintf("bench:%s:%d", label, i),
+			Kind:      "notice",
+			Payload:   payload,
+			NotBefore: time.Now(),
+		})
+		return err
+	}
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	start := time.Now()
+	if limits {
+		// All messages are pending before the worker starts: the rate
+		// is then the worker's alone.
+		for i := 0; i < n; i++ {
+			if err := enqueue(i); err != nil {
+				stop()
+				return res, err
+			}
+		}
+		start = time.Now()
+	}
+	go func() { done <- w.Run(wctx) }()
+	if !limits {
+		// The whole path: each message enqueued in its own transaction
+		// while the worker delivers.
+		for i := 0; i < n; i++ {
+			if err := enqueue(i); err != nil {
+				stop()
+				return res, err
+			}
+		}
+	}
+	deadline := time.Now().Add(time.Duration(n)*time.Second/10 + 2*time.Minute)
+	for {
+		var sent int
+		err := st.DB().GetContext(ctx, &sent, `SELECT count(*) FROM outbox WHERE dedupe_key LIKE $1 AND status = 'sent'`,
+			"bench:"+label+":%")
+		if err != nil {
+			stop()
+			return res, err
+		}
+		if sent >= n {
+			break
+		}
+		if time.Now().After(deadline) {
+			stop()
+			return res, fmt.Errorf("delivery %s: only %d of %d sent before the deadline", label, sent, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	res.Elapsed = time.Since(start)
+	stop()
+	<-done
+	res.Rate = float64(n) / res.Elapsed.Seconds()
+	if limits {
+		// The achieved rate between the first and the last accepted send.
+		var first, last time.Time
+		for _, c := range fake.CallLog() {
+			if c.Method != "sendMessage" || c.StatusCode != 200 {
+				continue
+			}
+			if first.IsZero() || c.Time.Before(first) {
+				first = c.Time
+			}
+			if c.Time.After(last) {
+				last = c.Time
+			}
+		}
+		if span := last.Sub(first).Seconds(); span > 0 {
+			res.Rate = float64(n-1) / span
+		}
+	}
+	res.TooMany = fake.TooManyRequestsCount()
+	res.Retried = w.Stats().Snapshot().Retried
+	return res, nil
+}
+
+// measureBare runs the floor of any outbox: insert a row, then update it
+// as sent, n times, one statement per round trip, on the same server.
+func measureBare(ctx context.Context, st *store.Store, n int) (float64, error) {
+	db := st.DB()
+	if _, err := db.ExecContext(ctx, `
+		CREATE TABLE IF NOT EXISTS bench_bare (
+			id bigserial PRIMARY KEY, chat_id bigint NOT NULL, payload jsonb NOT NULL,
+			status text NOT NULL DEFAULT 'pending', sent_at timestamptz)`); err != nil {
+		return 0, fmt.Errorf("bare: %w", err)
+	}
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		var id int64
+		err := db.GetContext(ctx, &id, `INSERT INTO bench_bare (chat_id, payload) VALUES ($1, $2) RETURNING id`,
+			int64(i), `{"text":"Nhắc việc"}`)
+		if err != nil {
+			return 0, fmt.Errorf("bare insert: %w", err)
+		}
+		if _, err := db.ExecContext(ctx, `UPDATE bench_bare SET status = 'sent', sent_at = $2 WHERE id = $1`, id, time.Now()); err != nil {
+			return 0, fmt.Errorf("bare update: %w", err)
+		}
+	}
+	rate := float64(n) / time.Since(start).Seconds()
+	if _, err := db.ExecContext(ctx, `DROP TABLE bench_bare`); err != nil {
+		return 0, fmt.Errorf("bare: %w", err)
+	}
+	return rate, nil
+}
+
+// digestResult is the cost of compiling and rendering digests.
+type digestResult struct {
+	One      time.Duration // median over reps, one ward
+	Town     time.Duration // the hundred wards of one town, one after another
+	TownSize int
+	Tasks    int // task lines of the one-ward digest
+}
+
+// measureDigest compiles the quarterly digest (period containing the tick,
+// under decree09) of one ward reps times, then of every ward of the first
+// town, each rendered for Telegram.
+func measureDigest(ctx context.Context, st *store.Store, reps int) (digestResult, error) {
+	var res digestResult
+	at := tickInstant()
+	p := plan.PeriodContaining(plan.Quarter, plan.DateIn(at, at.Location()), plan.CutoffDecree09)
+	pr := i18n.New(i18n.VI)
+	var codes []string
+	err := st.DB().SelectContext(ctx, &codes, `
+		SELECT u.code FROM units u
+		WHERE u.parent_id = (SELECT min(parent_id) FROM units) OR (u.parent_id IS NULL AND NOT EXISTS (SELECT 1 FROM units c WHERE c.parent_id = u.id))
+		ORDER BY u.id LIMIT 100`)
+	if err != nil || len(codes) == 0 {
+		return res, fmt.Errorf("digest: wards of the first town: %v", err)
+	}
+	compile := func(code string) (*report.Digest, error) {
+		d, err := report.Compile(ctx, st, code, p, at)
+		if err != nil {
+			return nil, err
+		}
+		_ = report.RenderTelegram(d, pr)
+		return d, nil
+	}
+	var times []time.Duration
+	for i := 0; i < reps; i++ {
+		start := time.Now()
+		d, err := compile(codes[0])
+		if err != nil {
+			return res, err
+		}
+		times = append(times, time.Since(start))
+		res.Tasks = len(d.Tasks)
+	}
+	slices.Sort(times)
+	res.One = times[len(times)/2]
+	start := time.Now()
+	for _, c := range codes {
+		if _, err := compile(c); err != nil {
+			return res, err
+		}
+	}
+	res.Town, res.TownSize = time.Since(start), len(codes)
+	return res, nil
+}
