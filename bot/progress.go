@@ -46,6 +46,12 @@ func (t *turn) onReply(m *models.Message) error {
 			return t.reply(t.p.T("bot.reply_unknown_message"))
 		case 1:
 			occurrenceID = p.Refs[0]
+			// "1: 60%" to a list of one task: the number is optional.
+			if n, rest, ok := splitRef(text); ok && n == 1 {
+				if prog, err := ParseProgress(rest); err == nil && (prog.HasPercent || prog.Done) {
+					text = rest
+				}
+			}
 		default:
 			n, rest, ok := splitRef(text)
 			if !ok || n < 1 || n > len(p.Refs) {

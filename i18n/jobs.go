@@ -78,7 +78,7 @@ func jobsMessages() map[Key]Entry {
 		},
 		"digest.more":         {VI: "… và %d mục khác", EN: "… and %d more"},
 		"digest.targets_head": {VI: "Chỉ tiêu chưa đạt (%d):", EN: "Targets not met (%d):"},
-		"digest.target_item":  {VI: "- %s: %s (mục tiêu %s %s)", EN: "- %s: %s (goal %s %s)"},
+		"digest.target_item":  {VI: "- %s: %s (mục tiêu %s)", EN: "- %s: %s (goal %s)"},
 		"digest.target_none":  {VI: "chưa có số liệu", EN: "no reading"},
 		"digest.targets_ok":   {VI: "Tất cả %d chỉ tiêu đạt.", EN: "All %d targets met."},
 		"digest.missing_head": {VI: "Chưa báo cáo trong kỳ (%d):", EN: "Did not report this period (%d):"},

@@ -122,6 +122,7 @@ func TestStartCreateDatabaseStop(t *testing.T) {
 // TestStartReusesCluster starts two handles on one directory at once, stops
 // them in turn, and restarts over a stale postmaster.pid: the cluster is
 // initialised once, the server is shared, and it stops with the last handle.
+// Last, a start on a taken port fails with the server's explanation.
 func TestStartReusesCluster(t *testing.T) {
 	ctx := testContext(t)
 	dir := filepath.Join(t.TempDir(), "data")
@@ -203,21 +204,18 @@ func TestStartReusesCluster(t *testing.T) {
 	if err := c3.Stop(ctx); err != nil {
 		t.Fatal(err)
 	}
-}
 
-func TestStartPortTaken(t *testing.T) {
-	ctx := testContext(t)
+	// A port taken by another program is reported in the server's words.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	port := l.Addr().(*net.TCPAddr).Port
-
-	c, err := Start(ctx, Options{DataDir: t.TempDir(), Port: port, Ephemeral: true})
+	opts.Port = l.Addr().(*net.TCPAddr).Port
+	c4, err := Start(ctx, opts)
 	if err == nil {
-		_ = c.Stop(ctx)
-		t.Fatalf("Start on a taken port %d succeeded", port)
+		_ = c4.Stop(ctx)
+		t.Fatalf("Start on the taken port %d succeeded", opts.Port)
 	}
 	if msg := err.Error(); !strings.Contains(msg, "Address already in use") || strings.Contains(msg, "\n") {
 		t.Errorf("error %q; want one line quoting the server log", msg)

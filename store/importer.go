@@ -101,10 +101,10 @@ func (s *Store) ImportPlan(ctx context.Context, f *planfile.File, opts ImportOpt
 	if err != nil {
 		return ImportSummary{}, fmt.Errorf("store: import plan: begin transaction: %w", err)
 	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	defer func() { _ = tx.Rollback() }() // a no-op after Commit
 
-	im := &importer{ctx: ctx, tx: tx, f: f, opts: opts}
-	if err := im.run(); err != nil {
+	im := &importer{tx: tx, f: f, opts: opts}
+	if err := im.run(ctx); err != nil {
 		return ImportSummary{}, fmt.Errorf("store: import plan %s/%s: %w", f.Unit.Code, f.Plan.Code, err)
 	}
 	if opts.DryRun {
@@ -155,7 +155,6 @@ func rollDue(cal *plan.Calendar, d plan.Date) plan.Date {
 // importer carries one import's transaction, the keys it has resolved to
 // ids and the counts so far.
 type importer struct {
-	ctx  context.Context
 	tx   *sqlx.Tx
 	f    *planfile.File
 	opts ImportOptions
@@ -167,16 +166,16 @@ type importer struct {
 	areas     map[string]int64 // code → id
 }
 
-func (im *importer) run() error {
+func (im *importer) run(ctx context.Context) error {
 	// Imports of one unit are serialised, so that the first import of a
 	// unit cannot race another one into a unique violation.
-	if _, err := im.tx.ExecContext(im.ctx,
+	if _, err := im.tx.ExecContext(ctx,
 		`SELECT pg_advisory_xact_lock(hashtextextended('nhacviec import ' || $1, 0))`, im.f.Unit.Code); err != nil {
 		return fmt.Errorf("lock unit: %w", err)
 	}
-	steps := []func() error{im.unit, im.plan, im.importOfficials, im.importAreas, im.importTargets, im.importTasks}
+	steps := []func(context.Context) error{im.unit, im.plan, im.importOfficials, im.importAreas, im.importTargets, im.importTasks}
 	for _, step := range steps {
-		if err := step(); err != nil {
+		if err := step(ctx); err != nil {
 			return err
 		}
 	}
@@ -184,12 +183,12 @@ func (im *importer) run() error {
 }
 
 // unit creates or updates the unit row.
-func (im *importer) unit() error {
+func (im *importer) unit(ctx context.Context) error {
 	u := im.f.Unit
 	var parentID *int64
 	if u.Parent != "" {
 		var id int64
-		err := im.tx.GetContext(im.ctx, &id, `SELECT id FROM units WHERE code = $1`, u.Parent)
+		err := im.tx.GetContext(ctx, &id, `SELECT id FROM units WHERE code = $1`, u.Parent)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("parent unit %q not found: import its plan first", u.Parent)
 		}
@@ -199,11 +198,11 @@ func (im *importer) unit() error {
 		parentID = &id
 	}
 	var cur Unit
-	err := im.tx.GetContext(im.ctx, &cur, `
+	err := im.tx.GetContext(ctx, &cur, `
 		SELECT `+unitColumns+` FROM units WHERE code = $1 FOR UPDATE`, u.Code)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		err = im.tx.GetContext(im.ctx, &im.unitID, `
+		err = im.tx.GetContext(ctx, &im.unitID, `
 			INSERT INTO units (code, name, parent_id, timezone, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $5)
 			RETURNING id`, u.Code, u.Name, parentID, u.Timezone, im.opts.Now)
@@ -218,7 +217,7 @@ func (im *importer) unit() error {
 	if cur.Name == u.Name && cur.Timezone == u.Timezone && samePtr(cur.ParentID, parentID) {
 		return nil
 	}
-	if _, err := im.tx.ExecContext(im.ctx, `
+	if _, err := im.tx.ExecContext(ctx, `
 		UPDATE units SET name = $2, parent_id = $3, timezone = $4, updated_at = $5
 		WHERE id = $1`, cur.ID, u.Name, parentID, u.Timezone, im.opts.Now); err != nil {
 		return fmt.Errorf("update unit: %w", err)
@@ -227,7 +226,7 @@ func (im *importer) unit() error {
 }
 
 // plan creates or updates the plan row.
-func (im *importer) plan() error {
+func (im *importer) plan(ctx context.Context) error {
 	p := im.f.Plan
 	var cur struct {
 		ID     int64  `db:"id"`
@@ -235,12 +234,12 @@ func (im *importer) plan() error {
 		Year   int    `db:"year"`
 		Source string `db:"source"`
 	}
-	err := im.tx.GetContext(im.ctx, &cur, `
+	err := im.tx.GetContext(ctx, &cur, `
 		SELECT id, title, year, source FROM plans
 		WHERE unit_id = $1 AND code = $2 FOR UPDATE`, im.unitID, p.Code)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		err = im.tx.GetContext(im.ctx, &im.planID, `
+		err = im.tx.GetContext(ctx, &im.planID, `
 			INSERT INTO plans (unit_id, code, title, year, source, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $6)
 			RETURNING id`, im.unitID, p.Code, p.Title, p.Year, im.opts.Source, im.opts.Now)
@@ -255,7 +254,7 @@ func (im *importer) plan() error {
 	if cur.Title == p.Title && cur.Year == p.Year && cur.Source == im.opts.Source {
 		return nil
 	}
-	if _, err := im.tx.ExecContext(im.ctx, `
+	if _, err := im.tx.ExecContext(ctx, `
 		UPDATE plans SET title = $2, year = $3, source = $4, updated_at = $5
 		WHERE id = $1`, cur.ID, p.Title, p.Year, im.opts.Source, im.opts.Now); err != nil {
 		return fmt.Errorf("update plan: %w", err)
@@ -265,7 +264,7 @@ func (im *importer) plan() error {
 
 // importOfficials creates, updates, restores and archives the unit's
 // officials. Telegram links are never touched.
-func (im *importer) importOfficials() error {
+func (im *importer) importOfficials(ctx context.Context) error {
 	type row struct {
 		ID         int64          `db:"id"`
 		Key        string         `db:"key"`
@@ -277,7 +276,7 @@ func (im *importer) importOfficials() error {
 		ArchivedAt *time.Time     `db:"archived_at"`
 	}
 	var rows []row
-	if err := im.tx.SelectContext(im.ctx, &rows, `
+	if err := im.tx.SelectContext(ctx, &rows, `
 		SELECT id, key, name, position, roles, email, language, archived_at
 		FROM officials WHERE unit_id = $1 ORDER BY id FOR UPDATE`, im.unitID); err != nil {
 		return fmt.Errorf("load officials: %w", err)
@@ -295,7 +294,7 @@ func (im *importer) importOfficials() error {
 		cur, ok := existing[o.Key]
 		if !ok {
 			var id int64
-			if err := im.tx.GetContext(im.ctx, &id, `
+			if err := im.tx.GetContext(ctx, &id, `
 				INSERT INTO officials (unit_id, key, name, position, roles, email, language, created_at, updated_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
 				RETURNING id`,
@@ -312,7 +311,7 @@ func (im *importer) importOfficials() error {
 			im.sum.Officials.Unchanged++
 			continue
 		}
-		if _, err := im.tx.ExecContext(im.ctx, `
+		if _, err := im.tx.ExecContext(ctx, `
 			UPDATE officials
 			SET name = $2, position = $3, roles = $4, email = $5, language = $6,
 			    archived_at = NULL, updated_at = $7
@@ -326,7 +325,7 @@ func (im *importer) importOfficials() error {
 		if _, kept := im.officials[r.Key]; kept || r.ArchivedAt != nil {
 			continue
 		}
-		if _, err := im.tx.ExecContext(im.ctx, `
+		if _, err := im.tx.ExecContext(ctx, `
 			UPDATE officials SET archived_at = $2, updated_at = $2 WHERE id = $1`, r.ID, im.opts.Now); err != nil {
 			return fmt.Errorf("archive official %s: %w", r.Key, err)
 		}
@@ -336,7 +335,7 @@ func (im *importer) importOfficials() error {
 }
 
 // importAreas creates, updates, restores and archives the plan's areas.
-func (im *importer) importAreas() error {
+func (im *importer) importAreas(ctx context.Context) error {
 	type row struct {
 		ID         int64      `db:"id"`
 		Code       string     `db:"code"`
@@ -345,7 +344,7 @@ func (im *importer) importAreas() error {
 		ArchivedAt *time.Time `db:"archived_at"`
 	}
 	var rows []row
-	if err := im.tx.SelectContext(im.ctx, &rows, `
+	if err := im.tx.SelectContext(ctx, &rows, `
 		SELECT id, code, name, position, archived_at
 		FROM areas WHERE plan_id = $1 ORDER BY id FOR UPDATE`, im.planID); err != nil {
 		return fmt.Errorf("load areas: %w", err)
@@ -360,7 +359,7 @@ func (im *importer) importAreas() error {
 		cur, ok := existing[a.Code]
 		if !ok {
 			var id int64
-			if err := im.tx.GetContext(im.ctx, &id, `
+			if err := im.tx.GetContext(ctx, &id, `
 				INSERT INTO areas (plan_id, code, name, position)
 				VALUES ($1, $2, $3, $4)
 				RETURNING id`, im.planID, a.Code, a.Name, position); err != nil {
@@ -376,7 +375,7 @@ func (im *importer) importAreas() error {
 			im.sum.Areas.Unchanged++
 			continue
 		}
-		if _, err := im.tx.ExecContext(im.ctx, `
+		if _, err := im.tx.ExecContext(ctx, `
 			UPDATE areas SET name = $2, position = $3, archived_at = NULL
 			WHERE id = $1`, cur.ID, a.Name, position); err != nil {
 			return fmt.Errorf("update area %s: %w", a.Code, err)
@@ -387,7 +386,7 @@ func (im *importer) importAreas() error {
 		if _, kept := im.areas[r.Code]; kept || r.ArchivedAt != nil {
 			continue
 		}
-		if _, err := im.tx.ExecContext(im.ctx, `
+		if _, err := im.tx.ExecContext(ctx, `
 			UPDATE areas SET archived_at = $2 WHERE id = $1`, r.ID, im.opts.Now); err != nil {
 			return fmt.Errorf("archive area %s: %w", r.Code, err)
 		}
@@ -407,7 +406,7 @@ func (im *importer) officialID(key string) (int64, error) {
 
 // importTargets creates, updates, restores and archives the plan's
 // targets. Their readings are kept.
-func (im *importer) importTargets() error {
+func (im *importer) importTargets(ctx context.Context) error {
 	type row struct {
 		ID         int64      `db:"id"`
 		AreaID     int64      `db:"area_id"`
@@ -422,7 +421,7 @@ func (im *importer) importTargets() error {
 		ArchivedAt *time.Time `db:"archived_at"`
 	}
 	var rows []row
-	if err := im.tx.SelectContext(im.ctx, &rows, `
+	if err := im.tx.SelectContext(ctx, &rows, `
 		SELECT id, area_id, key, text, measure, goal, comparator, owner_id, every, position, archived_at
 		FROM targets WHERE plan_id = $1 ORDER BY id FOR UPDATE`, im.planID); err != nil {
 		return fmt.Errorf("load targets: %w", err)
@@ -448,7 +447,7 @@ func (im *importer) importTargets() error {
 			}
 			cur, ok := existing[t.Key]
 			if !ok {
-				if _, err := im.tx.ExecContext(im.ctx, `
+				if _, err := im.tx.ExecContext(ctx, `
 					INSERT INTO targets (plan_id, area_id, key, text, measure, goal, comparator, owner_id,
 					                     every, position, created_at, updated_at)
 					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
@@ -467,7 +466,7 @@ func (im *importer) importTargets() error {
 			moved := cur
 			moved.Position = want.Position
 			changed := moved != want
-			if _, err := im.tx.ExecContext(im.ctx, `
+			if _, err := im.tx.ExecContext(ctx, `
 				UPDATE targets
 				SET area_id = $2, text = $3, measure = $4, goal = $5, comparator = $6, owner_id = $7,
 				    every = $8, position = $9, archived_at = NULL, updated_at = $10
@@ -483,7 +482,7 @@ func (im *importer) importTargets() error {
 		if kept[r.Key] || r.ArchivedAt != nil {
 			continue
 		}
-		if _, err := im.tx.ExecContext(im.ctx, `
+		if _, err := im.tx.ExecContext(ctx, `
 			UPDATE targets SET archived_at = $2, updated_at = $2 WHERE id = $1`, r.ID, im.opts.Now); err != nil {
 			return fmt.Errorf("archive target %s: %w", r.Key, err)
 		}
@@ -521,9 +520,9 @@ func sameImportedTask(cur, want importedTask) bool {
 // importTasks creates, updates, restores and archives the plan's tasks,
 // sets their supporters and keeps their occurrences in line with their
 // schedules.
-func (im *importer) importTasks() error {
+func (im *importer) importTasks(ctx context.Context) error {
 	var rows []importedTask
-	if err := im.tx.SelectContext(im.ctx, &rows, `
+	if err := im.tx.SelectContext(ctx, &rows, `
 		SELECT id, area_id, key, title, lead_id, due, every, due_day, start_date, end_date, note,
 		       position, archived_at
 		FROM tasks WHERE plan_id = $1 ORDER BY id FOR UPDATE`, im.planID); err != nil {
@@ -533,7 +532,7 @@ func (im *importer) importTasks() error {
 	for _, r := range rows {
 		existing[r.Key] = r
 	}
-	supporters, err := im.loadSupporters()
+	supporters, err := im.loadSupporters(ctx)
 	if err != nil {
 		return err
 	}
@@ -549,7 +548,7 @@ func (im *importer) importTasks() error {
 			}
 			cur, ok := existing[t.Key]
 			if !ok {
-				if err := im.tx.GetContext(im.ctx, &want.ID, `
+				if err := im.tx.GetContext(ctx, &want.ID, `
 					INSERT INTO tasks (plan_id, area_id, key, title, lead_id, due, every, due_day,
 					                   start_date, end_date, note, position, created_at, updated_at)
 					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
@@ -558,7 +557,7 @@ func (im *importer) importTasks() error {
 					want.DueDay, want.StartDate, want.EndDate, want.Note, want.Position, im.opts.Now); err != nil {
 					return fmt.Errorf("create task %s: %w", t.Key, err)
 				}
-				if err := im.setSupporters(want.ID, nil, support); err != nil {
+				if err := im.setSupporters(ctx, want.ID, nil, support); err != nil {
 					return fmt.Errorf("task %s: %w", t.Key, err)
 				}
 				im.sum.Tasks.Created++
@@ -567,7 +566,7 @@ func (im *importer) importTasks() error {
 				same := sameImportedTask(cur, want)
 				changed := !same || !slices.Equal(supporters[cur.ID], support)
 				if !same || cur.Position != want.Position {
-					if _, err := im.tx.ExecContext(im.ctx, `
+					if _, err := im.tx.ExecContext(ctx, `
 						UPDATE tasks
 						SET area_id = $2, title = $3, lead_id = $4, due = $5, every = $6, due_day = $7,
 						    start_date = $8, end_date = $9, note = $10, position = $11,
@@ -578,12 +577,12 @@ func (im *importer) importTasks() error {
 						return fmt.Errorf("update task %s: %w", t.Key, err)
 					}
 				}
-				if err := im.setSupporters(cur.ID, supporters[cur.ID], support); err != nil {
+				if err := im.setSupporters(ctx, cur.ID, supporters[cur.ID], support); err != nil {
 					return fmt.Errorf("task %s: %w", t.Key, err)
 				}
 				im.sum.Tasks.count(changed)
 			}
-			if err := im.syncOccurrences(want.ID, t); err != nil {
+			if err := im.syncOccurrences(ctx, want.ID, t); err != nil {
 				return fmt.Errorf("task %s: %w", t.Key, err)
 			}
 		}
@@ -592,11 +591,11 @@ func (im *importer) importTasks() error {
 		if kept[r.Key] || r.ArchivedAt != nil {
 			continue
 		}
-		if _, err := im.tx.ExecContext(im.ctx, `
+		if _, err := im.tx.ExecContext(ctx, `
 			UPDATE tasks SET archived_at = $2, updated_at = $2 WHERE id = $1`, r.ID, im.opts.Now); err != nil {
 			return fmt.Errorf("archive task %s: %w", r.Key, err)
 		}
-		res, err := im.tx.ExecContext(im.ctx, `
+		res, err := im.tx.ExecContext(ctx, `
 			UPDATE occurrences SET archived_at = $2, updated_at = $2
 			WHERE task_id = $1 AND archived_at IS NULL`, r.ID, im.opts.Now)
 		if err != nil {
@@ -643,12 +642,12 @@ func (im *importer) taskValues(t planfile.Task, areaID int64, position int) (imp
 
 // loadSupporters returns the supporters' ids of every task of the plan,
 // sorted.
-func (im *importer) loadSupporters() (map[int64][]int64, error) {
+func (im *importer) loadSupporters(ctx context.Context) (map[int64][]int64, error) {
 	var links []struct {
 		TaskID     int64 `db:"task_id"`
 		OfficialID int64 `db:"official_id"`
 	}
-	if err := im.tx.SelectContext(im.ctx, &links, `
+	if err := im.tx.SelectContext(ctx, &links, `
 		SELECT ts.task_id, ts.official_id
 		FROM task_supporters ts
 		JOIN tasks t ON t.id = ts.task_id
@@ -664,12 +663,12 @@ func (im *importer) loadSupporters() (map[int64][]int64, error) {
 }
 
 // setSupporters makes the supporters of task taskID exactly want.
-func (im *importer) setSupporters(taskID int64, have, want []int64) error {
+func (im *importer) setSupporters(ctx context.Context, taskID int64, have, want []int64) error {
 	for _, id := range have {
 		if slices.Contains(want, id) {
 			continue
 		}
-		if _, err := im.tx.ExecContext(im.ctx, `
+		if _, err := im.tx.ExecContext(ctx, `
 			DELETE FROM task_supporters WHERE task_id = $1 AND official_id = $2`, taskID, id); err != nil {
 			return fmt.Errorf("remove supporter: %w", err)
 		}
@@ -678,7 +677,7 @@ func (im *importer) setSupporters(taskID int64, have, want []int64) error {
 		if slices.Contains(have, id) {
 			continue
 		}
-		if _, err := im.tx.ExecContext(im.ctx, `
+		if _, err := im.tx.ExecContext(ctx, `
 			INSERT INTO task_supporters (task_id, official_id) VALUES ($1, $2)`, taskID, id); err != nil {
 			return fmt.Errorf("add supporter: %w", err)
 		}
@@ -698,17 +697,17 @@ type importedOccurrence struct {
 
 // syncOccurrences brings the occurrences of task taskID in line with the
 // file's task t. Done occurrences keep their dates.
-func (im *importer) syncOccurrences(taskID int64, t planfile.Task) error {
+func (im *importer) syncOccurrences(ctx context.Context, taskID int64, t planfile.Task) error {
 	var occs []importedOccurrence
-	if err := im.tx.SelectContext(im.ctx, &occs, `
+	if err := im.tx.SelectContext(ctx, &occs, `
 		SELECT id, key, nominal_due, due, done_at, archived_at
 		FROM occurrences WHERE task_id = $1 ORDER BY id FOR UPDATE`, taskID); err != nil {
 		return fmt.Errorf("load occurrences: %w", err)
 	}
 	if t.Recurring() {
-		return im.syncRecurring(occs, t.Recurrence())
+		return im.syncRecurring(ctx, occs, t.Recurrence())
 	}
-	return im.syncOneOff(taskID, occs, plan.OneOff(t.Due))
+	return im.syncOneOff(ctx, taskID, occs, plan.OneOff(t.Due))
 }
 
 // syncOneOff keeps the single occurrence of a one-off task on spec: the
@@ -716,7 +715,7 @@ func (im *importer) syncOccurrences(taskID int64, t planfile.Task) error {
 // open occurrence is moved to spec (keeping its progress history); else,
 // unless the task was already done, one is created. Other open occurrences
 // (left over from a recurring schedule) are archived.
-func (im *importer) syncOneOff(taskID int64, occs []importedOccurrence, spec plan.OccurrenceSpec) error {
+func (im *importer) syncOneOff(ctx context.Context, taskID int64, occs []importedOccurrence, spec plan.OccurrenceSpec) error {
 	due := rollDue(im.opts.Calendar, spec.NominalDue)
 	var target *importedOccurrence
 	doneElsewhere := false
@@ -743,7 +742,7 @@ func (im *importer) syncOneOff(taskID int64, occs []importedOccurrence, spec pla
 		if o == target || o.DoneAt != nil || o.ArchivedAt != nil {
 			continue
 		}
-		if err := im.archiveOccurrence(o); err != nil {
+		if err := im.archiveOccurrence(ctx, o); err != nil {
 			return err
 		}
 	}
@@ -753,11 +752,11 @@ func (im *importer) syncOneOff(taskID int64, occs []importedOccurrence, spec pla
 			due = target.Due // a done occurrence keeps its dates
 			spec.NominalDue = target.NominalDue
 		}
-		return im.updateOccurrence(target, spec.Key, spec.NominalDue, due)
+		return im.updateOccurrence(ctx, target, spec.Key, spec.NominalDue, due)
 	case doneElsewhere:
 		return nil
 	default:
-		if _, err := im.tx.ExecContext(im.ctx, `
+		if _, err := im.tx.ExecContext(ctx, `
 			INSERT INTO occurrences (task_id, key, nominal_due, due, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $5)`, taskID, spec.Key, spec.NominalDue, due, im.opts.Now); err != nil {
 			return fmt.Errorf("create occurrence %s: %w", spec.Key, err)
@@ -770,21 +769,21 @@ func (im *importer) syncOneOff(taskID int64, occs []importedOccurrence, spec pla
 // syncRecurring restores and re-dates the occurrences that the schedule r
 // still produces and archives the open ones it no longer does (a changed
 // cadence, start or end, or a task that was one-off before).
-func (im *importer) syncRecurring(occs []importedOccurrence, r plan.Recurrence) error {
+func (im *importer) syncRecurring(ctx context.Context, occs []importedOccurrence, r plan.Recurrence) error {
 	for i := range occs {
 		o := &occs[i]
 		spec, ok := scheduledOccurrence(r, o.Key)
 		switch {
 		case ok && o.DoneAt != nil:
-			if err := im.updateOccurrence(o, o.Key, o.NominalDue, o.Due); err != nil {
+			if err := im.updateOccurrence(ctx, o, o.Key, o.NominalDue, o.Due); err != nil {
 				return err
 			}
 		case ok:
-			if err := im.updateOccurrence(o, o.Key, spec.NominalDue, rollDue(im.opts.Calendar, spec.NominalDue)); err != nil {
+			if err := im.updateOccurrence(ctx, o, o.Key, spec.NominalDue, rollDue(im.opts.Calendar, spec.NominalDue)); err != nil {
 				return err
 			}
 		case o.DoneAt == nil && o.ArchivedAt == nil:
-			if err := im.archiveOccurrence(o); err != nil {
+			if err := im.archiveOccurrence(ctx, o); err != nil {
 				return err
 			}
 		}
@@ -808,11 +807,11 @@ func scheduledOccurrence(r plan.Recurrence, key string) (plan.OccurrenceSpec, bo
 
 // updateOccurrence sets the key and dates of o and restores it from the
 // archive, when any of that changes.
-func (im *importer) updateOccurrence(o *importedOccurrence, key string, nominal, due plan.Date) error {
+func (im *importer) updateOccurrence(ctx context.Context, o *importedOccurrence, key string, nominal, due plan.Date) error {
 	if o.Key == key && o.NominalDue == nominal && o.Due == due && o.ArchivedAt == nil {
 		return nil
 	}
-	if _, err := im.tx.ExecContext(im.ctx, `
+	if _, err := im.tx.ExecContext(ctx, `
 		UPDATE occurrences SET key = $2, nominal_due = $3, due = $4, archived_at = NULL, updated_at = $5
 		WHERE id = $1`, o.ID, key, nominal, due, im.opts.Now); err != nil {
 		return fmt.Errorf("update occurrence %s: %w", o.Key, err)
@@ -822,8 +821,8 @@ func (im *importer) updateOccurrence(o *importedOccurrence, key string, nominal,
 }
 
 // archiveOccurrence archives o.
-func (im *importer) archiveOccurrence(o *importedOccurrence) error {
-	if _, err := im.tx.ExecContext(im.ctx, `
+func (im *importer) archiveOccurrence(ctx context.Context, o *importedOccurrence) error {
+	if _, err := im.tx.ExecContext(ctx, `
 		UPDATE occurrences SET archived_at = $2, updated_at = $2 WHERE id = $1`, o.ID, im.opts.Now); err != nil {
 		return fmt.Errorf("archive occurrence %s: %w", o.Key, err)
 	}

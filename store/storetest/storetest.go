@@ -89,8 +89,9 @@ func EmptyURL(t testing.TB) string {
 	return shared.get(t).create(t, "")
 }
 
-// Main runs the tests of a package and then stops the throwaway cluster
-// and removes its directory. Call it from TestMain:
+// Main runs the tests of a package, then stops the throwaway cluster and
+// removes its directory, or drops the template database from the server of
+// TEST_DATABASE_URL. Call it from TestMain:
 //
 //	func TestMain(m *testing.M) { storetest.Main(m) }
 func Main(m *testing.M) {
@@ -152,7 +153,7 @@ func (s *server) connect(ctx context.Context) error {
 		}
 		s.base = s.cluster.URL("postgres")
 	}
-	if _, err := withDatabase(s.base, "x"); err != nil {
+	if _, err := withDatabase(s.base, "x"); err != nil { // reject a key=value DSN early
 		return err
 	}
 	admin, err := sql.Open("postgres", s.base)
