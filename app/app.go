@@ -52,10 +52,27 @@ func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
+// Option adjusts Open.
+type Option func(*openOptions)
+
+type openOptions struct {
+	ephemeral bool
+}
+
+// Ephemeral makes a managed cluster trade durability for speed (fsync off):
+// for the demo and tests, never for real data.
+func Ephemeral() Option {
+	return func(o *openOptions) { o.ephemeral = true }
+}
+
 // Open connects to the configured database — starting the managed local
 // PostgreSQL under database.data_dir when database.url is empty — and applies
 // pending migrations. Close releases everything Open started.
-func Open(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clock) (*App, error) {
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Clock, opts ...Option) (*App, error) {
+	var o openOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	loc, err := cfg.Location()
 	if err != nil {
 		return nil, err
@@ -77,8 +94,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Cl
 			return nil, fmt.Errorf("database.data_dir: %w", err)
 		}
 		c, err := pgcluster.Start(ctx, pgcluster.Options{
-			DataDir: dir,
-			Install: os.Geteuid() == 0,
+			DataDir:   dir,
+			Install:   os.Geteuid() == 0,
+			Ephemeral: o.ephemeral,
 			Logf: func(format string, args ...any) {
 				log.Info(fmt.Sprintf(format, args...), "component", "pgcluster")
 			},

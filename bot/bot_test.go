@@ -41,6 +41,8 @@ const (
 	outsideUser = 1004
 )
 
+func TestMain(m *testing.M) { storetest.Main(m) }
+
 // harness runs the bot (polling) and the delivery worker against a fake
 // Telegram and a fresh database holding a small plan.
 type harness struct {

@@ -149,7 +149,12 @@ func Default() Config {
 		Periods: Periods{Cutoff: string(plan.CutoffDecree09)},
 		Calendar: Calendar{
 			Workdays: []int{1, 2, 3, 4, 5},
-			Holidays: []string{"2025-01-01", "2025-01-27", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31"},
+			// The public holidays of 2025: Tết Dương lịch, Tết Nguyên đán,
+			// Giỗ Tổ Hùng Vương, 30/4, 1/5, Quốc khánh with its adjacent day.
+			Holidays: []string{
+				"2025-01-01", "2025-01-27", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31",
+				"2025-04-07", "2025-04-30", "2025-05-01", "2025-09-01", "2025-09-02",
+			},
 		},
 		Log: Log{Level: "info", Format: "text"},
 	}

@@ -359,7 +359,7 @@ func (w *Worker) deliver(ctx context.Context, r store.OutboxRow) bool {
 	}
 	if err := w.waitTurn(ctx); err != nil {
 		// Shutting down before sending: hand the row back at once.
-		w.record(mctx, w.st.RetryOutbox(mctx, r.ID, w.clk.Now(), r.LastError, false))
+		w.record(w.st.RetryOutbox(mctx, r.ID, w.clk.Now(), r.LastError, false))
 		return false
 	}
 	sctx, scancel := context.WithTimeout(ctx, w.opts.SendTimeout)
@@ -374,7 +374,7 @@ func (w *Worker) deliver(ctx context.Context, r store.OutboxRow) bool {
 	if err == nil {
 		w.stats.sent.Add(1)
 		w.stats.latencyNanos.Add(int64(elapsed))
-		w.record(mctx, w.st.MarkOutboxSent(mctx, r.ID, msgID, w.clk.Now()))
+		w.record(w.st.MarkOutboxSent(mctx, r.ID, msgID, w.clk.Now()))
 		return true
 	}
 	w.stats.failed.Add(1)
@@ -398,7 +398,7 @@ func (w *Worker) fail(mctx, ctx context.Context, r store.OutboxRow, err error) {
 		}
 		w.pause(wait)
 		w.log.Warn("notify: telegram asks to slow down", "outbox", r.ID, "chat", r.ChatID, "retry_after", wait)
-		w.record(mctx, w.st.RetryOutbox(mctx, r.ID, now.Add(wait), err.Error(), false))
+		w.record(w.st.RetryOutbox(mctx, r.ID, now.Add(wait), err.Error(), false))
 
 	case errors.As(err, &migrate):
 		w.stats.migrated.Add(1)
@@ -417,7 +417,7 @@ func (w *Worker) fail(mctx, ctx context.Context, r store.OutboxRow, err error) {
 		if errors.Is(uerr, store.ErrNotFound) {
 			uerr = w.st.KillOutbox(mctx, r.ID, "unreachable: "+err.Error())
 		}
-		w.record(mctx, uerr)
+		w.record(uerr)
 
 	case errors.Is(err, tgbot.ErrorBadRequest):
 		w.giveUp(mctx, r, err)
@@ -426,7 +426,7 @@ func (w *Worker) fail(mctx, ctx context.Context, r store.OutboxRow, err error) {
 		// Cancelled mid-send: Telegram may or may not have the message.
 		// Hand the row back without counting the attempt; at worst it is
 		// delivered twice.
-		w.record(mctx, w.st.RetryOutbox(mctx, r.ID, now, err.Error(), false))
+		w.record(w.st.RetryOutbox(mctx, r.ID, now, err.Error(), false))
 
 	default:
 		w.retry(mctx, r, err)
@@ -444,19 +444,19 @@ func (w *Worker) retry(ctx context.Context, r store.OutboxRow, err error) {
 	d := Backoff(r.Attempts, w.opts.BaseBackoff, w.opts.MaxBackoff)
 	w.log.Warn("notify: send failed, will retry", "outbox", r.ID, "chat", r.ChatID,
 		"attempt", r.Attempts, "retry_in", d, "err", err)
-	w.record(ctx, w.st.RetryOutbox(ctx, r.ID, w.clk.Now().Add(d), err.Error(), true))
+	w.record(w.st.RetryOutbox(ctx, r.ID, w.clk.Now().Add(d), err.Error(), true))
 }
 
 // giveUp marks r dead, keeping err.
 func (w *Worker) giveUp(ctx context.Context, r store.OutboxRow, err error) {
 	w.stats.dead.Add(1)
 	w.log.Error("notify: message dead", "outbox", r.ID, "chat", r.ChatID, "attempts", r.Attempts, "err", err)
-	w.record(ctx, w.st.KillOutbox(ctx, r.ID, err.Error()))
+	w.record(w.st.KillOutbox(ctx, r.ID, err.Error()))
 }
 
 // record logs a failure to store an outcome. The row's lease then runs out
 // and it is attempted again.
-func (w *Worker) record(_ context.Context, err error) {
+func (w *Worker) record(err error) {
 	if err != nil {
 		w.log.Error("notify: record delivery outcome", "err", err)
 	}

@@ -78,6 +78,8 @@ func newFixture(t *testing.T, st *store.Store, members int) fixture {
 	return f
 }
 
+func TestMain(m *testing.M) { storetest.Main(m) }
+
 func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func newSender(t *testing.T, srv *telegramtest.Server) notify.Sender {

@@ -14,13 +14,13 @@ import (
 // base is a small valid plan file. The tests replace or add lines, so the
 // line numbers below matter:
 //
-//	 1 unit            8 area code
-//	 2 plan            9 area name
-//	 3 officials      10 targets
-//	 4 chu-tich       11 target tthc-dung-han
-//	 5 van-phong      12 tasks
-//	 6 tu-phap        13 task ra-soat-tthc (one-off)
-//	 7 areas          14 task bao-cao-tuan (recurring)
+//	1 unit            8 area code
+//	2 plan            9 area name
+//	3 officials      10 targets
+//	4 chu-tich       11 target tthc-dung-han
+//	5 van-phong      12 tasks
+//	6 tu-phap        13 task ra-soat-tthc (one-off)
+//	7 areas          14 task bao-cao-tuan (recurring)
 const base = `unit: {code: pdp, name: "UBND phường Phan Đình Phùng", timezone: Asia/Ho_Chi_Minh}
 plan: {code: KH-CCHC-2025, title: "Kế hoạch cải cách hành chính năm 2025", year: 2025}
 officials:

@@ -712,9 +712,10 @@ func (im *importer) syncOccurrences(ctx context.Context, taskID int64, t planfil
 
 // syncOneOff keeps the single occurrence of a one-off task on spec: the
 // occurrence with spec's key is restored and its due date updated; else an
-// open occurrence is moved to spec (keeping its progress history); else,
-// unless the task was already done, one is created. Other open occurrences
-// (left over from a recurring schedule) are archived.
+// open one-off occurrence (keyed by its former due date) is moved to spec,
+// keeping its progress history; else, unless the task was already done, one
+// is created. Other open occurrences (such as those of an earlier recurring
+// schedule) are archived.
 func (im *importer) syncOneOff(ctx context.Context, taskID int64, occs []importedOccurrence, spec plan.OccurrenceSpec) error {
 	due := rollDue(im.opts.Calendar, spec.NominalDue)
 	var target *importedOccurrence
@@ -725,9 +726,13 @@ func (im *importer) syncOneOff(ctx context.Context, taskID int64, occs []importe
 		}
 	}
 	if target == nil {
-		// Move an open occurrence, preferring a live one.
+		// The due date moved: move the task's open one-off occurrence (keyed
+		// by a date), preferring a live one.
 		for i := range occs {
 			o := &occs[i]
+			if _, err := plan.ParseDate(o.Key); err != nil {
+				continue // an occurrence of an earlier recurring schedule
+			}
 			if o.DoneAt != nil {
 				doneElsewhere = doneElsewhere || o.ArchivedAt == nil
 				continue

@@ -420,6 +420,22 @@ func TestImportRecurringScheduleChange(t *testing.T) {
 	if !slices.Equal(live, []string{"2025-01"}) {
 		t.Errorf("live occurrences = %v, want only the done 2025-01", live)
 	}
+
+	// One-off: its occurrence is created beside the done history.
+	task := fileTask(t, f, "bao-cao-thang")
+	task.Every, task.DueDay, task.Start, task.Due = "", 0, plan.Date{}, plan.MustParseDate("2025-12-19")
+	if sum := importFile(t, st, f, nil); sum.Occurrences != counts(1, 0, 0, 0) {
+		t.Errorf("summary = %+v; want 1 occurrence created", sum)
+	}
+	live = nil
+	for _, o := range occurrencesOf(t, st, "bao-cao-thang") {
+		if o.ArchivedAt == nil {
+			live = append(live, o.Key)
+		}
+	}
+	if !slices.Equal(live, []string{"2025-01", "2025-12-19"}) {
+		t.Errorf("live occurrences = %v, want the done 2025-01 and the one-off 2025-12-19", live)
+	}
 }
 
 func TestImportDryRunWritesNothing(t *testing.T) {

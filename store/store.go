@@ -123,3 +123,24 @@ func (s *Store) SchemaVersion(ctx context.Context) (int64, error) {
 	}
 	return v, nil
 }
+
+// OutboxCounts is how many outbox rows are in each status.
+type OutboxCounts struct {
+	Pending int `db:"pending"`
+	Sent    int `db:"sent"`
+	Dead    int `db:"dead"`
+}
+
+// OutboxCounts counts outbox rows by status.
+func (s *Store) OutboxCounts(ctx context.Context) (OutboxCounts, error) {
+	var c OutboxCounts
+	err := s.db.GetContext(ctx, &c, `
+		SELECT count(*) FILTER (WHERE status = 'pending') AS pending,
+		       count(*) FILTER (WHERE status = 'sent') AS sent,
+		       count(*) FILTER (WHERE status = 'dead') AS dead
+		FROM outbox`)
+	if err != nil {
+		return OutboxCounts{}, fmt.Errorf("store: count outbox: %w", err)
+	}
+	return c, nil
+}

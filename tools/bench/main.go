@@ -62,7 +62,7 @@ func run() error {
 		noServe = flag.Bool("no-serve", false, "skip the memory measurement of nhacviec serve")
 	)
 	flag.Parse()
-	p := params{Units: 3300, HistUnits: 100, HistoryX: 10, TickReps: 3, FreeMsgs: 3000, LimitedMsgs: 900,
+	p := params{Units: 3300, HistUnits: 50, HistoryX: 10, TickReps: 2, FreeMsgs: 3000, LimitedMsgs: 900,
 		BareRows: 3000, DigestReps: 21, BurstMsgs: 2000}
 	if *quick {
 		p = params{Units: 100, HistUnits: 10, HistoryX: 10, TickReps: 3, FreeMsgs: 500, LimitedMsgs: 150,
@@ -173,7 +173,7 @@ func run() error {
 
 	// 3. Digests, on the main database.
 	log.Info("measuring digests")
-	if rep.Digest, err = measureDigest(ctx, full, p.DigestReps); err != nil {
+	if rep.Digest, err = measureDigest(ctx, full, p.DigestReps, time.Minute); err != nil {
 		return err
 	}
 

@@ -462,7 +462,7 @@ func (b *builder) occurrence(c *chunk, rng *rand.Rand, unitID int64, unitCode st
 func (b *builder) readings(c *chunk, rng *rand.Rand, targetID int64, owner *official, t planfile.Target, y int) {
 	kind := t.Every.Kind()
 	for p := plan.PeriodContaining(kind, plan.NewDate(y, time.January, 1), plan.CutoffDecree09); p.To.Year <= y; p = p.Next() {
-		at := p.To.AddDays(1+rng.IntN(3)).In(b.loc).Add(9 * time.Hour)
+		at := p.To.AddDays(1 + rng.IntN(3)).In(b.loc).Add(9 * time.Hour)
 		if at.After(b.asOf) {
 			return
 		}

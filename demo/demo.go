@@ -1,0 +1,586 @@
+// Package demo replays a quarter of the example plan through the real
+// product: a managed PostgreSQL, the importer, the scheduler, the outbox
+// delivery worker and the bot, talking HTTP to an in-process fake Telegram
+// Bot API (package telegramtest). Only the clock (a fake one, moved from one
+// scheduled instant to the next) and the Telegram endpoint differ from
+// `nhacviec serve`. Simulated officials answer the bot as real ones would:
+// some on time, some late, one never.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/nhacviec/nhacviec/app"
+	"github.com/nhacviec/nhacviec/clock"
+	"github.com/nhacviec/nhacviec/config"
+	"github.com/nhacviec/nhacviec/examples"
+	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/notify"
+	"github.com/nhacviec/nhacviec/plan"
+	"github.com/nhacviec/nhacviec/planfile"
+	"github.com/nhacviec/nhacviec/report"
+	"github.com/nhacviec/nhacviec/server"
+	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/telegramtest"
+)
+
+// Options configure a demo run. The zero value replays 1 January to
+// 15 March 2025 08:00 (the quarterly digest) into ./demo-output.
+type Options struct {
+	// Out receives the transcript as it happens.
+	Out io.Writer
+	// Dir receives the files: transcript, digest text and JSON.
+	Dir string
+	// From and To bound the replay; zero means the defaults above.
+	From, To time.Time
+	// DatabaseURL uses an existing database instead of a managed
+	// PostgreSQL in a temporary folder (tests pass a fresh one).
+	DatabaseURL string
+	// Language of the messages: vi (default) or en.
+	Language string
+	// Verbose prints every message whole instead of its first lines.
+	Verbose bool
+	// Log receives the product's own logs; nil discards them.
+	Log *slog.Logger
+}
+
+// Result sums up a run.
+type Result struct {
+	Sent     int            // messages the bot sent
+	ByKind   map[string]int // outbox messages delivered by kind
+	Replies  int            // updates the simulated officials sent
+	Digest   *report.Digest // the chairman's quarterly digest as of To
+	Files    []string       // files written
+	Linked   int            // officials linked through /start
+	Unlinked []string       // officials left unlinked on purpose
+}
+
+
+// persona is how a simulated official behaves.
+type persona int
+
+const (
+	prompt  persona = iota // answers every reminder and finishes on time
+	late                   // ignores reminders, finishes once nagged
+	partial                // reports some progress, never finishes
+	never                  // never answers
+)
+
+// personaOf assigns a behaviour to the officials of the example plan; the
+// others are prompt. dai-truyen-thanh is never linked.
+func personaOf(key string) persona {
+	switch key {
+	case "vhxh-thong-tin":
+		return late
+	case "dia-chinh-xd":
+		return partial
+	case "tai-chinh":
+		return never
+	}
+	return prompt
+}
+
+const unlinkedKey = "dai-truyen-thanh"
+
+// Run replays the quarter and writes the transcript to opts.Out.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	if opts.Out == nil {
+		opts.Out = io.Discard
+	}
+	if opts.Dir == "" {
+		opts.Dir = "demo-output"
+	}
+	ict := time.FixedZone("ICT", 7*3600)
+	if opts.From.IsZero() {
+		opts.From = time.Date(2025, 1, 1, 0, 0, 0, 0, ict)
+	}
+	if opts.To.IsZero() {
+		opts.To = time.Date(2025, 3, 15, 8, 0, 0, 0, ict)
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	tmp, err := os.MkdirTemp("", "nhacviec-demo-")
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+
+	clk := clock.NewFake(opts.From)
+	fake := telegramtest.New(telegramtest.WithClock(clk), telegramtest.WithMaxPollTimeout(50*time.Millisecond))
+	defer fake.Close()
+
+	cfg := config.Default()
+	cfg.Database.URL = opts.DatabaseURL
+	cfg.Database.DataDir = filepath.Join(tmp, "data")
+	cfg.Telegram.Token = fake.Token()
+	cfg.Telegram.APIURL = fake.URL()
+	if opts.Language != "" {
+		cfg.Language = opts.Language
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	fmt.Fprintf(opts.Out, "nhacviec demo: starting PostgreSQL and the fake Telegram Bot API…\n")
+	a, err := app.Open(ctx, cfg, opts.Log, clk, app.Ephemeral())
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	defer a.Close()
+
+	d := &run{opts: opts, app: a, clk: clk, fake: fake, names: make(map[int64]string),
+		officials: make(map[int64]store.Official), res: &Result{ByKind: make(map[string]int)}}
+	transcript, err := os.Create(filepath.Join(opts.Dir, "transcript.txt"))
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	defer transcript.Close()
+	d.full = transcript
+	d.res.Files = append(d.res.Files, transcript.Name())
+
+	if err := d.importPlan(ctx); err != nil {
+		return nil, err
+	}
+	srv, err := server.New(ctx, a, server.Options{
+		Stdout: opts.Out,
+		// Same code, quicker limits: the fake server does not throttle and
+		// the replay must not wait a real second between two messages.
+		Worker: &notify.Options{RatePerSecond: 1000, PerChatInterval: time.Millisecond, Language: a.Printer.Lang()},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- srv.RunDelivery(runCtx) }()
+	defer func() {
+		stop()
+		<-done
+	}()
+
+	if err := d.link(ctx); err != nil {
+		return nil, err
+	}
+	if err := d.replay(ctx, srv); err != nil {
+		return nil, err
+	}
+	if err := d.finish(ctx); err != nil {
+		return nil, err
+	}
+	return d.res, nil
+}
+
+// run is the state of one demo.
+type run struct {
+	opts      Options
+	app       *app.App
+	clk       *clock.Fake
+	fake      *telegramtest.Server
+	unit      string
+	names     map[int64]string // chat id → official name
+	officials map[int64]store.Official
+	seen      int // messages of fake.Sent() already printed
+	full      io.Writer
+	res       *Result
+	day       plan.Date
+}
+
+func (d *run) printf(format string, args ...any) {
+	fmt.Fprintf(d.opts.Out, format, args...)
+	fmt.Fprintf(d.full, format, args...)
+}
+
+func (d *run) importPlan(ctx context.Context) error {
+	f, err := planfile.Parse(examples.PlanFile, examples.Plan())
+	if err != nil {
+		return fmt.Errorf("demo: example plan: %w", err)
+	}
+	sum, err := d.app.Store.ImportPlan(ctx, f, store.ImportOptions{
+		Source: examples.PlanFile, Now: d.clk.Now(), Calendar: d.app.Calendar,
+	})
+	if err != nil {
+		return fmt.Errorf("demo: import: %w", err)
+	}
+	d.unit = f.Unit.Code
+	d.printf("Imported %s — %s\n%s\n\n", f.Unit.Name, f.Plan.Title, sum.String())
+	return nil
+}
+
+// link issues an invite to every official but one and has each send
+// "/start CODE" from a Telegram account of their own.
+func (d *run) link(ctx context.Context) error {
+	list, err := d.app.Store.Officials(ctx, d.unit)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	d.printf("Linking officials to Telegram (nhacviec invite, then /start CODE):\n")
+	for i, o := range list {
+		if o.Key == unlinkedKey {
+			d.res.Unlinked = append(d.res.Unlinked, o.Key)
+			d.printf("  %-16s %s — not linked (shows how unlinked officials are counted)\n", o.Key, o.Name)
+			continue
+		}
+		user := int64(100001 + i)
+		d.fake.SetUser(models.User{ID: user, FirstName: o.Name, Username: "cb_" + strings.ReplaceAll(o.Key, "-", "_"), LanguageCode: "vi"})
+		code, err := store.NewInviteCode()
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		now := d.clk.Now()
+		if err := d.app.Store.IssueInvite(ctx, o.ID, code, now, now.Add(d.app.Cfg.Reminders.InviteTTL)); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		d.fake.SendCommand(user, user, "start", code)
+		d.names[user] = o.Name
+		o.TelegramChatID = &user
+		d.officials[user] = o
+		d.res.Linked++
+	}
+	if err := d.settle(ctx); err != nil {
+		return err
+	}
+	for _, m := range d.newMessages() {
+		d.printf("  → %s: %s\n", d.names[m.ChatID], firstLine(m.Plain()))
+	}
+	d.printf("\n")
+	return nil
+}
+
+// replay moves the clock through every scheduled instant, runs the jobs due
+// then, delivers, and lets the officials answer.
+func (d *run) replay(ctx context.Context, srv *server.Server) error {
+	sched := srv.Scheduler()
+	var instants []time.Time
+	for _, f := range sched.Fires(d.opts.From, d.opts.To) {
+		if len(instants) == 0 || !instants[len(instants)-1].Equal(f.At) {
+			instants = append(instants, f.At)
+		}
+	}
+	d.printf("Replaying %s – %s: %d scheduled instants\n", d.opts.From.Format("02/01/2006"), d.opts.To.Format("02/01/2006 15:04"), len(instants))
+	for _, at := range instants {
+		d.clk.Set(at)
+		if _, err := sched.RunAt(ctx, at); err != nil {
+			return fmt.Errorf("demo: jobs at %s: %w", at.Format(time.RFC3339), err)
+		}
+		if err := d.settle(ctx); err != nil {
+			return err
+		}
+		msgs := d.newMessages()
+		d.show(msgs)
+		if err := d.answer(ctx, at, msgs); err != nil {
+			return err
+		}
+		if err := d.chairman(ctx, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// settle waits until the outbox has nothing left to send and the fake
+// server has no unconfirmed update.
+func (d *run) settle(ctx context.Context) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		c, err := d.app.Store.OutboxCounts(ctx)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		if c.Pending == 0 && d.fake.Pending() == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("demo: delivery did not settle: %d messages pending, %d updates unconfirmed", c.Pending, d.fake.Pending())
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// newMessages returns the messages sent since the last call.
+func (d *run) newMessages() []telegramtest.SentMessage {
+	all := d.fake.Sent()
+	msgs := all[d.seen:]
+	d.seen = len(all)
+	d.res.Sent += len(msgs)
+	return msgs
+}
+
+// show prints messages under a heading per day.
+func (d *run) show(msgs []telegramtest.SentMessage) {
+	for _, m := range msgs {
+		at := m.Date.In(d.app.Loc)
+		if day := plan.DateOf(at); day != d.day {
+			d.day = day
+			d.printf("\n── %s %s ──\n", weekday(at.Weekday()), at.Format("02/01/2006"))
+		}
+		text := m.Plain()
+		fmt.Fprintf(d.opts.Out, "%s → %s: %s\n", at.Format("15:04"), d.names[m.ChatID], d.summary(text))
+		fmt.Fprintf(d.full, "%s → %s:\n%s\n", at.Format("15:04"), d.names[m.ChatID], indent(text))
+	}
+}
+
+func (d *run) summary(text string) string {
+	if d.opts.Verbose {
+		return "\n" + indent(text)
+	}
+	return firstLines(text, 2, 160)
+}
+
+// action is one thing a simulated official does.
+type action struct {
+	chat  int64
+	reply int64  // message replied to or whose button is pressed
+	text  string // text of the reply or command
+	press string // callback data of a button pressed instead
+}
+
+// answer decides, for each message just delivered, what its recipient does.
+func (d *run) answer(ctx context.Context, at time.Time, msgs []telegramtest.SentMessage) error {
+	var acts []action
+	for _, m := range msgs {
+		o, ok := d.officials[m.ChatID]
+		if !ok {
+			continue
+		}
+		row, err := store.OutboxByMessage(ctx, d.app.Store.DB(), m.ChatID, m.MessageID)
+		if err != nil {
+			continue // a reply of the bot, not a scheduled message
+		}
+		p := personaOf(o.Key)
+		switch row.Kind {
+		case "reminder", "nag":
+			if row.OccurrenceID == nil {
+				continue
+			}
+			occ, err := store.OccurrenceInfoByID(ctx, d.app.Store.DB(), *row.OccurrenceID)
+			if err != nil || occ.LeadID != o.ID || occ.Done() {
+				continue // supporters leave the answering to the lead
+			}
+			if a, ok := decide(p, row.Kind, row.DedupeKey, m); ok {
+				acts = append(acts, a)
+			}
+		case "reading_request":
+			if row.TargetID == nil || p == never {
+				continue
+			}
+			t, err := store.TargetByID(ctx, d.app.Store.DB(), *row.TargetID)
+			if err != nil {
+				continue
+			}
+			acts = append(acts, action{chat: m.ChatID, reply: m.MessageID, text: readingFor(t, p)})
+		case "progress_request":
+			if p == prompt && o.Key == "vhxh-lao-dong" {
+				acts = append(acts, action{chat: m.ChatID, reply: m.MessageID, text: "1: 70%"})
+			}
+		}
+	}
+	return d.perform(ctx, at.Add(20*time.Minute), acts)
+}
+
+// decide is a persona's answer to a reminder or a nag.
+func decide(p persona, kind, dedupeKey string, m telegramtest.SentMessage) (action, bool) {
+	days := -1
+	if kind == "reminder" {
+		// remind:<occurrence>:<days before due>:<official>
+		if parts := strings.Split(dedupeKey, ":"); len(parts) == 4 {
+			days, _ = strconv.Atoi(parts[2])
+		}
+	}
+	reply := func(text string) (action, bool) {
+		return action{chat: m.ChatID, reply: m.MessageID, text: text}, true
+	}
+	switch p {
+	case prompt:
+		switch {
+		case days >= 7:
+			return reply("30% đang triển khai")
+		case days == 3:
+			return reply("60%")
+		case days == 1 || days == 0:
+			if b, ok := m.Button("Hoàn thành"); ok {
+				return action{chat: m.ChatID, reply: m.MessageID, press: b.CallbackData}, true
+			}
+			if b, ok := m.Button("Done"); ok {
+				return action{chat: m.ChatID, reply: m.MessageID, press: b.CallbackData}, true
+			}
+			return reply("xong")
+		}
+	case late:
+		if kind == "nag" {
+			return reply("hoàn thành")
+		}
+	case partial:
+		if days == 3 {
+			return reply("40% đang chờ ý kiến các bộ phận")
+		}
+		if kind == "nag" && m.Date.Weekday() == time.Monday {
+			return reply("80% đã trình lãnh đạo ký")
+		}
+	}
+	return action{}, false
+}
+
+// readingFor is the value an owner reports for a target: the goal when
+// the owner is prompt, a little short of it otherwise.
+func readingFor(t store.Target, p persona) string {
+	switch t.Measure {
+	case string(plan.MeasureYesNo):
+		if p == prompt {
+			return "có"
+		}
+		return "không"
+	case string(plan.MeasurePercent):
+		v := t.Goal
+		if p != prompt {
+			v -= 7.5
+		}
+		return strconv.FormatFloat(v, 'f', -1, 64) + "%"
+	}
+	v := t.Goal
+	if p != prompt {
+		v--
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// chairman has the Chairman use a few commands during the quarter.
+func (d *run) chairman(ctx context.Context, at time.Time) error {
+	local := at.In(d.app.Loc)
+	var cmd string
+	switch {
+	case local.Month() == time.February && local.Day() == 10 && local.Hour() == 8 && local.Minute() == 0:
+		cmd = "quahan"
+	case local.Month() == time.March && local.Day() == 3 && local.Hour() == 8 && local.Minute() == 0:
+		cmd = "chuabaocao"
+	default:
+		return nil
+	}
+	for chat, o := range d.officials {
+		if o.HasRole(plan.RoleChairman) {
+			return d.perform(ctx, at.Add(45*time.Minute), []action{{chat: chat, text: "/" + cmd}})
+		}
+	}
+	return nil
+}
+
+// perform sends the officials' actions as Telegram updates at instant at,
+// waits until the bot has handled them, and shows the bot's answers.
+func (d *run) perform(ctx context.Context, at time.Time, acts []action) error {
+	if len(acts) == 0 {
+		return nil
+	}
+	d.clk.Set(at)
+	sort.SliceStable(acts, func(i, j int) bool { return acts[i].chat < acts[j].chat })
+	for _, a := range acts {
+		name := d.names[a.chat]
+		switch {
+		case a.press != "":
+			d.fake.PressButton(a.chat, a.chat, a.reply, a.press)
+			d.printf("%s ← %s: [bấm ✅ Hoàn thành]\n", at.In(d.app.Loc).Format("15:04"), name)
+		case strings.HasPrefix(a.text, "/"):
+			d.fake.SendCommand(a.chat, a.chat, strings.TrimPrefix(a.text, "/"), "")
+			d.printf("%s ← %s: %s\n", at.In(d.app.Loc).Format("15:04"), name, a.text)
+		default:
+			d.fake.Reply(a.chat, a.chat, a.reply, a.text)
+			d.printf("%s ← %s (trả lời): %s\n", at.In(d.app.Loc).Format("15:04"), name, a.text)
+		}
+		d.res.Replies++
+	}
+	if err := d.settle(ctx); err != nil {
+		return err
+	}
+	d.show(d.newMessages())
+	return nil
+}
+
+// finish prints the chairman's quarterly digest and writes the files.
+func (d *run) finish(ctx context.Context) error {
+	loc := d.app.Loc
+	// The quarter that closed last: on 15/3 under decree09, Q1 (15/12–14/3).
+	end := plan.DateIn(d.opts.To, loc)
+	p := plan.PeriodContaining(plan.Quarter, end, d.app.Cfg.Cutoff())
+	if p.From == end {
+		p = p.Prev()
+	}
+	dg, err := report.Compile(ctx, d.app.Store, d.unit, p, d.opts.To)
+	if err != nil {
+		return fmt.Errorf("demo: digest: %w", err)
+	}
+	d.res.Digest = dg
+	pr := i18n.New(d.app.Printer.Lang())
+	text := report.RenderText(dg, pr)
+	d.printf("\n══ Tổng hợp báo cáo %s gửi Chủ tịch (as of %s) ══\n\n%s\n", p.Key, d.opts.To.In(loc).Format("02/01/2006 15:04"), text)
+	js, err := report.RenderJSON(dg)
+	if err != nil {
+		return fmt.Errorf("demo: digest: %w", err)
+	}
+	for name, data := range map[string][]byte{
+		"digest-" + p.Key + ".txt":  []byte(text),
+		"digest-" + p.Key + ".json": append(js, '\n'),
+	} {
+		path := filepath.Join(d.opts.Dir, name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		d.res.Files = append(d.res.Files, path)
+	}
+	rows, err := d.app.Store.OutboxCounts(ctx)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if rows.Dead > 0 {
+		return errors.New("demo: some messages could not be delivered")
+	}
+	sort.Strings(d.res.Files)
+	d.printf("\n%d messages delivered, %d answers from officials, %d officials linked, unlinked: %s\nFiles: %s\n",
+		d.res.Sent, d.res.Replies, d.res.Linked, strings.Join(d.res.Unlinked, ", "), strings.Join(d.res.Files, ", "))
+	return nil
+}
+
+func weekday(w time.Weekday) string {
+	return [...]string{"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"}[w]
+}
+
+func firstLine(s string) string { return firstLines(s, 1, 160) }
+
+// firstLines joins the first n non-empty lines of s with " — ", cut to max
+// runes.
+func firstLines(s string, n, max int) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+			if len(out) == n {
+				break
+			}
+		}
+	}
+	line := strings.Join(out, " — ")
+	if r := []rune(line); len(r) > max {
+		line = string(r[:max-1]) + "…"
+	}
+	return line
+}
+
+func indent(s string) string {
+	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
+}

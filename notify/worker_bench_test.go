@@ -1,0 +1,51 @@
+package notify_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+
+	"github.com/nhacviec/nhacviec/clock"
+	"github.com/nhacviec/nhacviec/notify"
+	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/store/storetest"
+	"github.com/nhacviec/nhacviec/telegramtest"
+)
+
+// BenchmarkDeliver measures one message through the whole outbox path:
+// store.Enqueue, a claim, the go-telegram/bot client sending to the fake
+// Telegram server over HTTP, and the row marked sent. No rate limits.
+func BenchmarkDeliver(b *testing.B) {
+	ctx := context.Background()
+	st := storetest.New(b)
+	fake := telegramtest.New()
+	defer fake.Close()
+	api, err := tgbot.New(fake.Token(), tgbot.WithServerURL(fake.URL()), tgbot.WithSkipGetMe())
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := notify.NewWorker(st, notify.NewTelegramSender(api), clock.Real{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		notify.Options{RatePerSecond: 1e6, PerChatInterval: time.Nanosecond})
+	payload := store.Payload{Text: "<b>Nhắc việc</b>\nNhiệm vụ: Tổng hợp báo cáo kết quả theo dõi CCHC"}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, err := store.Enqueue(ctx, st.DB(), store.OutMessage{
+			ChatID: int64(1000 + i), DedupeKey: fmt.Sprintf("bench:%d", i), Kind: "notice", Payload: payload, NotBefore: time.Now(),
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, err := w.DrainOnce(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n != 1 {
+			b.Fatalf("drain sent %d messages, want 1", n)
+		}
+	}
+}

@@ -1,0 +1,41 @@
+package report_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/plan"
+	"github.com/nhacviec/nhacviec/report"
+	"github.com/nhacviec/nhacviec/store/storetest"
+	"github.com/nhacviec/nhacviec/tools/gen/gen"
+)
+
+// BenchmarkCompileGenerated compiles and renders the quarterly digest of
+// one ward among 20 generated ones (tools/gen: 60 tasks, a year of
+// history), as of the generated history's instant. The limit is 50 ms.
+func BenchmarkCompileGenerated(b *testing.B) {
+	ctx := context.Background()
+	st := storetest.New(b)
+	if _, err := gen.Generate(ctx, st, gen.Options{Units: 20}); err != nil {
+		b.Fatal(err)
+	}
+	var code string
+	if err := st.DB().GetContext(ctx, &code, `SELECT code FROM units WHERE parent_id IS NOT NULL ORDER BY id LIMIT 1`); err != nil {
+		b.Fatal(err)
+	}
+	asOf := gen.DefaultAsOf()
+	p := plan.PeriodContaining(plan.Quarter, plan.DateIn(asOf, asOf.Location()), plan.CutoffDecree09)
+	pr := i18n.New(i18n.VI)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d, err := report.Compile(ctx, st, code, p, asOf)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(d.Tasks) == 0 {
+			b.Fatal("empty digest")
+		}
+		_ = report.RenderTelegram(d, pr)
+	}
+}
