@@ -67,7 +67,6 @@ type Result struct {
 	Unlinked []string       // officials left unlinked on purpose
 }
 
-
 // persona is how a simulated official behaves.
 type persona int
 
