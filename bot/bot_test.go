@@ -189,17 +189,23 @@ func (h *harness) remind(official, chat int64, key string) telegramtest.SentMess
 		h.t.Fatal(err)
 	}
 	m := h.nextTo(chat, before+1)
-	// A person replies seconds later; the test must wait for the worker to
-	// record the message id that maps the reply back.
+	h.marked(m)
+	return m
+}
+
+// marked waits until the worker recorded the Telegram id of m, which maps
+// a reply back. A person replies seconds after a message arrives; a test
+// replies at once.
+func (h *harness) marked(m telegramtest.SentMessage) {
+	h.t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		if _, err := store.OutboxByMessage(context.Background(), h.st.DB(), chat, m.MessageID); err == nil {
-			return m
+		if _, err := store.OutboxByMessage(context.Background(), h.st.DB(), m.ChatID, m.MessageID); err == nil {
+			return
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	h.t.Fatalf("reminder %s not marked sent", key)
-	return m
+	h.t.Fatalf("message %d to %d not marked sent", m.MessageID, m.ChatID)
 }
 
 func (h *harness) occurrenceNow() store.OccurrenceInfo {
@@ -479,6 +485,7 @@ func TestTasksListReplyByNumber(t *testing.T) {
 	h := newHarness(t)
 	h.srv.SendCommand(memberUser, memberUser, "viec", "")
 	list := h.nextTo(memberUser, 1)
+	h.marked(list)
 	if !strings.Contains(list.Plain(), "1. "+taskTitle) || !strings.Contains(list.Plain(), "30/06/2025") {
 		t.Fatalf("/viec: %q", list.Plain())
 	}
@@ -572,14 +579,15 @@ func TestReportTargetReading(t *testing.T) {
 		}
 	}
 	req := h.nextTo(officeUser, 4)
+	h.marked(req)
 	h.srv.Reply(officeUser, officeUser, req.MessageID, "100")
 	if got := h.nextTo(officeUser, 5).Plain(); !strings.Contains(got, "đạt") {
 		t.Fatalf("reading reply: %q", got)
 	}
-	n := len(h.srv.SentTo(memberUser))
-	memberReq := h.srv.SentTo(memberUser)[n-1]
+	memberReq := h.nextTo(memberUser, 1)
+	h.marked(memberReq)
 	h.srv.Reply(memberUser, memberUser, memberReq.MessageID, "100")
-	if got := h.nextTo(memberUser, n+1).Plain(); !strings.Contains(got, "Chỉ người phụ trách") {
+	if got := h.nextTo(memberUser, 2).Plain(); !strings.Contains(got, "Chỉ người phụ trách") {
 		t.Fatalf("non-owner reading: %q", got)
 	}
 	rs, _ = store.Readings(context.Background(), h.st.DB(), h.target)

@@ -6,6 +6,8 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
+	"net/mail"
 	"os"
 	"reflect"
 	"strconv"
@@ -30,6 +32,7 @@ type Config struct {
 	Periods   Periods   `yaml:"periods"`
 	Calendar  Calendar  `yaml:"calendar"`
 	HTTP      HTTP      `yaml:"http"`
+	Email     Email     `yaml:"email"`
 	Log       Log       `yaml:"log"`
 }
 
@@ -111,6 +114,57 @@ type HTTP struct {
 	Listen string `yaml:"listen"`
 }
 
+// Email (extension) sends copies of the digests by e-mail over SMTP; empty
+// SMTPAddr disables it.
+type Email struct {
+	// SMTPAddr is the host:port of the SMTP server (submission, usually 587).
+	SMTPAddr string `yaml:"smtp_addr"`
+	// Username and Password authenticate with AUTH PLAIN; empty Username
+	// sends without authentication.
+	Username string `yaml:"username"`
+	Password string `yaml:"password" secret:"true"`
+	// From is the sender address, e.g. "UBND phường <ubnd@example.gov.vn>".
+	From string `yaml:"from"`
+	// DigestTo are the addresses that receive every digest.
+	DigestTo []string `yaml:"digest_to"`
+	// StartTLS is auto (when the server offers it), always or never.
+	StartTLS string `yaml:"starttls"`
+}
+
+// Enabled reports whether e-mail is configured.
+func (e Email) Enabled() bool { return e.SMTPAddr != "" }
+
+// validate appends the problems of the e-mail section to add.
+func (e Email) validate(add func(key, format string, args ...any)) {
+	switch e.StartTLS {
+	case "auto", "always", "never":
+	default:
+		add("email.starttls", "%q is not auto, always or never", e.StartTLS)
+	}
+	for i, a := range e.DigestTo {
+		if _, err := mail.ParseAddress(a); err != nil {
+			add(fmt.Sprintf("email.digest_to[%d]", i), "%q is not an e-mail address: %v", a, err)
+		}
+	}
+	if e.From != "" {
+		if _, err := mail.ParseAddress(e.From); err != nil {
+			add("email.from", "%q is not an e-mail address: %v", e.From, err)
+		}
+	}
+	if !e.Enabled() {
+		return
+	}
+	if _, _, err := net.SplitHostPort(e.SMTPAddr); err != nil {
+		add("email.smtp_addr", "%q is not host:port: %v", e.SMTPAddr, err)
+	}
+	if e.From == "" {
+		add("email.from", "required when email.smtp_addr is set")
+	}
+	if e.Password != "" && e.Username == "" {
+		add("email.username", "required when email.password is set")
+	}
+}
+
 // Log (extension) configures log/slog.
 type Log struct {
 	Level  string `yaml:"level"`  // debug | info | warn | error
@@ -156,7 +210,8 @@ func Default() Config {
 				"2025-04-07", "2025-04-30", "2025-05-01", "2025-09-01", "2025-09-02",
 			},
 		},
-		Log: Log{Level: "info", Format: "text"},
+		Email: Email{StartTLS: "auto"},
+		Log:   Log{Level: "info", Format: "text"},
 	}
 }
 
@@ -254,6 +309,12 @@ func (c Config) Validate() error {
 	if _, err := c.WorkCalendar(); err != nil {
 		add("calendar", "%v", err)
 	}
+	if c.HTTP.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
+			add("http.listen", "%q is not host:port: %v", c.HTTP.Listen, err)
+		}
+	}
+	c.Email.validate(add)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

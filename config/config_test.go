@@ -121,3 +121,99 @@ func TestUnknownKeyIsLocated(t *testing.T) {
 		t.Fatalf("want an error naming tokn at line 2, got %v", err)
 	}
 }
+
+func TestEmailSection(t *testing.T) {
+	tests := []struct {
+		name    string
+		yaml    string
+		env     map[string]string
+		wantErr []string // config keys named in the error; empty: valid
+		check   func(t *testing.T, e Email)
+	}{
+		{
+			name: "absent is disabled",
+			check: func(t *testing.T, e Email) {
+				if e.Enabled() || e.StartTLS != "auto" {
+					t.Errorf("email = %+v, want disabled with starttls auto", e)
+				}
+			},
+		},
+		{
+			name: "full section",
+			yaml: `
+email:
+  smtp_addr: smtp.example.gov.vn:587
+  username: ubnd
+  password: s3cret
+  from: "UBND phường Phan Đình Phùng <ubnd@example.gov.vn>"
+  digest_to: ["chutich@example.gov.vn", "Văn phòng <vanphong@example.gov.vn>"]
+  starttls: always
+`,
+			check: func(t *testing.T, e Email) {
+				if !e.Enabled() || e.SMTPAddr != "smtp.example.gov.vn:587" || e.Password != "s3cret" ||
+					e.StartTLS != "always" || len(e.DigestTo) != 2 {
+					t.Errorf("email = %+v", e)
+				}
+			},
+		},
+		{
+			name: "environment",
+			env: map[string]string{
+				"NHACVIEC_EMAIL_SMTP_ADDR": "127.0.0.1:2525",
+				"NHACVIEC_EMAIL_FROM":      "nhacviec@example.gov.vn",
+				"NHACVIEC_EMAIL_DIGEST_TO": "a@example.gov.vn, b@example.gov.vn",
+				"NHACVIEC_EMAIL_STARTTLS":  "never",
+				"NHACVIEC_HTTP_LISTEN":     "127.0.0.1:9090",
+			},
+			check: func(t *testing.T, e Email) {
+				if e.SMTPAddr != "127.0.0.1:2525" || e.StartTLS != "never" ||
+					len(e.DigestTo) != 2 || e.DigestTo[1] != "b@example.gov.vn" {
+					t.Errorf("email = %+v", e)
+				}
+			},
+		},
+		{
+			name:    "from required when enabled",
+			yaml:    "email:\n  smtp_addr: smtp.example.gov.vn:587\n",
+			wantErr: []string{"email.from"},
+		},
+		{
+			name: "bad values",
+			yaml: `
+email:
+  smtp_addr: smtp.example.gov.vn
+  password: x
+  from: "not an address"
+  digest_to: ["chutich@example.gov.vn", "văn phòng"]
+  starttls: sometimes
+http:
+  listen: "9090"
+`,
+			wantErr: []string{"email.smtp_addr", "email.username", "email.from", "email.digest_to[1]", "email.starttls", "http.listen"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config.yaml")
+			if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := Load(path, true, env(tt.env))
+			if len(tt.wantErr) > 0 {
+				if err == nil {
+					t.Fatal("no error")
+				}
+				for _, key := range tt.wantErr {
+					if !strings.Contains(err.Error(), key+":") {
+						t.Errorf("error does not name %s:\n%v", key, err)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, cfg.Email)
+		})
+	}
+}
