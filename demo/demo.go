@@ -350,6 +350,7 @@ type action struct {
 	reply int64  // message replied to or whose button is pressed
 	text  string // text of the reply or command
 	press string // callback data of a button pressed instead
+	about string // what the message answered is about, for the transcript
 }
 
 // answer decides, for each message just delivered, what its recipient does.
@@ -375,6 +376,7 @@ func (d *run) answer(ctx context.Context, at time.Time, msgs []telegramtest.Sent
 				continue // supporters leave the answering to the lead
 			}
 			if a, ok := decide(p, row.Kind, row.DedupeKey, m); ok {
+				a.about = occ.TaskTitle
 				acts = append(acts, a)
 			}
 		case "reading_request":
@@ -385,10 +387,10 @@ func (d *run) answer(ctx context.Context, at time.Time, msgs []telegramtest.Sent
 			if err != nil {
 				continue
 			}
-			acts = append(acts, action{chat: m.ChatID, reply: m.MessageID, text: readingFor(t, p)})
+			acts = append(acts, action{chat: m.ChatID, reply: m.MessageID, text: readingFor(t, p), about: t.Text})
 		case "progress_request":
 			if p == prompt && o.Key == "vhxh-lao-dong" {
-				acts = append(acts, action{chat: m.ChatID, reply: m.MessageID, text: "1: 70%"})
+				acts = append(acts, action{chat: m.ChatID, reply: m.MessageID, text: "1: 70%", about: "đề nghị báo cáo tiến độ"})
 			}
 		}
 	}
@@ -494,13 +496,13 @@ func (d *run) perform(ctx context.Context, at time.Time, acts []action) error {
 		switch {
 		case a.press != "":
 			d.fake.PressButton(a.chat, a.chat, a.reply, a.press)
-			d.printf("%s ← %s: [bấm ✅ Hoàn thành]\n", at.In(d.app.Loc).Format("15:04"), name)
+			d.printf("%s ← %s: [bấm ✅ Hoàn thành] %s\n", at.In(d.app.Loc).Format("15:04"), name, quote(a.about))
 		case strings.HasPrefix(a.text, "/"):
 			d.fake.SendCommand(a.chat, a.chat, strings.TrimPrefix(a.text, "/"), "")
 			d.printf("%s ← %s: %s\n", at.In(d.app.Loc).Format("15:04"), name, a.text)
 		default:
 			d.fake.Reply(a.chat, a.chat, a.reply, a.text)
-			d.printf("%s ← %s (trả lời): %s\n", at.In(d.app.Loc).Format("15:04"), name, a.text)
+			d.printf("%s ← %s (trả lời %s): %s\n", at.In(d.app.Loc).Format("15:04"), name, quote(a.about), a.text)
 		}
 		d.res.Replies++
 	}
@@ -553,6 +555,17 @@ func (d *run) finish(ctx context.Context) error {
 	d.printf("\n%d messages delivered, %d answers from officials, %d officials linked, unlinked: %s\nFiles: %s\n",
 		d.res.Sent, d.res.Replies, d.res.Linked, strings.Join(d.res.Unlinked, ", "), strings.Join(d.res.Files, ", "))
 	return nil
+}
+
+// quote shortens a task title for the transcript: «Rà soát, đề xuất…».
+func quote(s string) string {
+	if s == "" {
+		return ""
+	}
+	if r := []rune(s); len(r) > 48 {
+		s = string(r[:47]) + "…"
+	}
+	return "«" + s + "»"
 }
 
 func weekday(w time.Weekday) string {

@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/smtp"
 	"net/textproto"
+	"os"
+	"strings"
 	"time"
 )
 
@@ -167,6 +169,12 @@ func classify(step string, err error) error {
 	return err
 }
 
-// helloName is the name sent with EHLO: "localhost" unless the host has a
-// name net/smtp accepts, which is what net/smtp itself does.
-func helloName() string { return "localhost" }
+// helloName is the name sent with EHLO: this host's name when it has a
+// dotted one, else "localhost" (net/smtp's own default).
+func helloName() string {
+	name, err := os.Hostname()
+	if err != nil || !strings.Contains(name, ".") {
+		return "localhost"
+	}
+	return name
+}
