@@ -39,11 +39,11 @@ func TestQuarter(t *testing.T) {
 	for _, want := range []string{
 		"Đã kết nối tài khoản Telegram", // /start CODE linked
 		"Nhắc việc: còn 7 ngày đến hạn", // first reminder
-		"(trả lời): 60%",                // a progress reply
-		"Đã ghi nhận tiến độ",           // its confirmation
-		"[bấm ✅ Hoàn thành]",            // a button press
-		"TỔNG HỢP BÁO CÁO tuần 1/2025",  // the first weekly digest
-		"Đề nghị báo cáo tiến độ tuần",  // progress request
+		"»): 60%",                      // a progress reply
+		"Đã ghi nhận tiến độ",          // its confirmation
+		"[bấm ✅ Hoàn thành]",           // a button press
+		"TỔNG HỢP BÁO CÁO tuần 1/2025", // the first weekly digest
+		"Đề nghị báo cáo tiến độ tuần", // progress request
 	} {
 		if !strings.Contains(transcript, want) {
 			t.Errorf("transcript lacks %q", want)

@@ -433,10 +433,20 @@ func (c *converter) unit() {
 	}
 }
 
+// firstAt finds the line of a first definition in a message about a
+// duplicate: "(first at line 12)".
+var firstAt = regexp.MustCompile(`\(first at line (\d+)\)`)
+
 // locate turns a mistake in the equivalent plan file into one in the
 // workbook.
 func (c *converter) locate(pe planfile.Error) Error {
-	e := Error{File: c.name, Msg: pe.Msg}
+	e := Error{File: c.name, Msg: firstAt.ReplaceAllStringFunc(pe.Msg, func(s string) string {
+		n, err := strconv.Atoi(firstAt.FindStringSubmatch(s)[1])
+		if err != nil || n < 1 || n > len(c.lines) {
+			return s
+		}
+		return fmt.Sprintf("(first in row %d)", c.lines[n-1].row)
+	})}
 	// The field is the last part of the path, without its index:
 	// areas[1].tasks[3].support[0] → support.
 	path := pe.Field

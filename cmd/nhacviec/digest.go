@@ -9,17 +9,19 @@ import (
 
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
+	"github.com/nhacviec/nhacviec/xlsx"
 )
 
 func runDigest(ctx context.Context, e env, args []string) (err error) {
-	fs, cfgPath := newFlags(e, "digest", "--period P [--unit CODE] [--at RFC3339] [--format text|json] [-o FILE]",
+	fs, cfgPath := newFlags(e, "digest", "--period P [--unit CODE] [--at RFC3339] [--format text|json|xlsx] [-o FILE]",
 		"Compile the digest of a period: every occurrence due in it plus earlier ones still open at its\n"+
 			"start, judged as of --at. P is a key (2025-W07, 2025-03, 2025-Q1, 2025-H1, 2025) or a kind\n"+
-			"(week, month, quarter, half, year: the period of that kind containing --at).")
+			"(week, month, quarter, half, year: the period of that kind containing --at). --format xlsx\n"+
+			"writes the period report workbook (summary, tasks, targets, missing reports) to -o FILE.")
 	period := fs.String("period", "", "period key or kind (required)")
 	unit := fs.String("unit", "", "unit `CODE` (default: the only unit)")
 	at := fs.String("at", "", "judge as of this RFC3339 instant (default: now)")
-	format := fs.String("format", "text", "text | json")
+	format := fs.String("format", "text", "text | json | xlsx")
 	out := fs.String("o", "", "write to `FILE` instead of standard output")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -29,8 +31,12 @@ func runDigest(ctx context.Context, e env, args []string) (err error) {
 	}
 	switch *format {
 	case "text", "json":
+	case "xlsx":
+		if *out == "" {
+			return usageError{"--format xlsx needs -o FILE"}
+		}
 	default:
-		return usageError{fmt.Sprintf("--format %q is not text or json", *format)}
+		return usageError{fmt.Sprintf("--format %q is not text, json or xlsx", *format)}
 	}
 	a, err := openApp(ctx, e, fs, *cfgPath)
 	if err != nil {
@@ -62,6 +68,11 @@ func runDigest(ctx context.Context, e env, args []string) (err error) {
 	}
 	var data []byte
 	switch *format {
+	case "xlsx":
+		data, err = xlsx.Digest(d, a.Printer)
+		if err != nil {
+			return err
+		}
 	case "json":
 		data, err = report.RenderJSON(d)
 		if err != nil {

@@ -6,15 +6,18 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/nhacviec/nhacviec/planfile"
 	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/xlsx"
 )
 
 func runImport(ctx context.Context, e env, args []string) (err error) {
-	fs, cfgPath := newFlags(e, "import", "PLAN.yaml [--dry-run]",
+	fs, cfgPath := newFlags(e, "import", "PLAN.yaml|PLAN.xlsx [--dry-run]",
 		"Validate a plan file, then create or update the plan by its keys in one transaction.\n"+
-			"Every error is reported with file:line:column and field; nothing is written when any exists.\n"+
+			"Every error is reported with file:line:column and field (file: sheet!cell: field for an Excel\n"+
+			"workbook made from the template of export-template); nothing is written when any exists.\n"+
 			"Tasks and officials removed from the file are archived, never deleted; progress history is kept.")
 	dryRun := fs.Bool("dry-run", false, "validate and show what would change, write nothing")
 	pos, err := parseFlags(fs, args)
@@ -29,15 +32,8 @@ func runImport(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return fmt.Errorf("read plan: %w", err)
 	}
-	f, err := planfile.Parse(filepath.Base(path), data)
+	f, err := parsePlan(e, path, data)
 	if err != nil {
-		var perrs planfile.Errors
-		if errors.As(err, &perrs) {
-			for _, pe := range perrs {
-				fmt.Fprintln(e.stderr, pe.Error())
-			}
-			return fmt.Errorf("%s: %d error(s), nothing imported", path, len(perrs))
-		}
 		return err
 	}
 	a, err := openApp(ctx, e, fs, *cfgPath)
@@ -60,4 +56,39 @@ func runImport(ctx context.Context, e env, args []string) (err error) {
 	fmt.Fprintf(e.stdout, "%s %s (%s)\n", f.Unit.Code, f.Plan.Code, path)
 	fmt.Fprintln(e.stdout, sum.String())
 	return nil
+}
+
+// parsePlan validates the plan file at path, a workbook when its name ends
+// in .xlsx, else YAML. Each mistake goes to stderr on a line of its own.
+func parsePlan(e env, path string, data []byte) (*planfile.File, error) {
+	name := filepath.Base(path)
+	var f *planfile.File
+	var err error
+	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
+		f, err = xlsx.ParsePlan(name, data)
+	} else {
+		f, err = planfile.Parse(name, data)
+	}
+	if err == nil {
+		return f, nil
+	}
+	var perrs planfile.Errors
+	var xerrs xlsx.Errors
+	var lines []string
+	switch {
+	case errors.As(err, &perrs):
+		for _, pe := range perrs {
+			lines = append(lines, pe.Error())
+		}
+	case errors.As(err, &xerrs):
+		for _, xe := range xerrs {
+			lines = append(lines, xe.Error())
+		}
+	default:
+		return nil, err
+	}
+	for _, l := range lines {
+		fmt.Fprintln(e.stderr, l)
+	}
+	return nil, fmt.Errorf("%s: %d error(s), nothing imported", path, len(lines))
 }

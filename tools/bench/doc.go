@@ -177,7 +177,7 @@ func (r *reportDoc) markdown() string {
 
 	w("## Digests\n\n")
 	w("`report.Compile` then `report.RenderTelegram`, quarterly digest (decree09 quarter containing the tick) as of the tick. One ward (%d task lines): median of %d runs %s. The %d wards of the first town one after another: %s",
-		r.Digest.Tasks, r.Params.DigestReps, ms(r.Digest.One), r.Digest.TownSize, ms(r.Digest.Town))
+		r.Digest.Tasks, r.Digest.Reps, ms(r.Digest.One), r.Digest.TownSize, ms(r.Digest.Town))
 	if r.Digest.Projected {
 		w(" (projected: the one-minute budget ran out after %d wards)", r.Digest.Done)
 	}

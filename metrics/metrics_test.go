@@ -1,0 +1,254 @@
+package metrics_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/nhacviec/nhacviec/clock"
+	"github.com/nhacviec/nhacviec/mail"
+	"github.com/nhacviec/nhacviec/metrics"
+	"github.com/nhacviec/nhacviec/notify"
+	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/store/storetest"
+)
+
+var t0 = time.Date(2025, 4, 14, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+
+func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// seed writes two job runs, three outbox rows (one sent), one e-mail and two
+// processed updates.
+func seed(t *testing.T, st *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	db := st.DB()
+	for _, q := range []string{
+		`INSERT INTO job_runs (job, scheduled_at, started_at, finished_at, status, messages)
+		 VALUES ('remind', $1, $1, $1, 'done', 3)`,
+		`INSERT INTO job_runs (job, scheduled_at, started_at, finished_at, status, messages, error)
+		 VALUES ('remind', $1 + interval '1 day', $1, $1, 'failed', 0, 'boom')`,
+		`INSERT INTO processed_updates (update_id, processed_at) VALUES (1, $1), (2, $1)`,
+	} {
+		if _, err := db.ExecContext(ctx, q, t0); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	for i, key := range []string{"a", "b", "c"} {
+		_, err := store.Enqueue(ctx, db, store.OutMessage{
+			ChatID: int64(100 + i), DedupeKey: key, Kind: "reminder",
+			Payload: store.Payload{Text: "Nhắc việc"}, NotBefore: t0,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = $1 WHERE dedupe_key = 'a'`, t0); err != nil {
+		t.Fatal(err)
+	}
+	_, err := store.EnqueueEmail(ctx, db, store.EmailMessage{
+		DedupeKey: "digest-email:pdp:2025-03", To: []string{"chutich@example.gov.vn"},
+		Subject: "Báo cáo tháng 3/2025", Text: "Kính gửi Chủ tịch UBND phường", NotBefore: t0,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// scrape fetches /metrics from h and parses it as Prometheus text.
+func scrape(t *testing.T, h http.Handler) map[string]*dto.MetricFamily {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("/metrics = %d: %s", rec.Code, rec.Body)
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := p.TextToMetricFamilies(rec.Body)
+	if err != nil {
+		t.Fatalf("/metrics does not parse as Prometheus text: %v", err)
+	}
+	return families
+}
+
+// value returns the value of the sample of family name whose labels
+// include want, and false when there is none.
+func value(families map[string]*dto.MetricFamily, name string, want map[string]string) (float64, bool) {
+	f, ok := families[name]
+	if !ok {
+		return 0, false
+	}
+next:
+	for _, m := range f.Metric {
+		have := map[string]string{}
+		for _, l := range m.Label {
+			have[l.GetName()] = l.GetValue()
+		}
+		for k, v := range want {
+			if have[k] != v {
+				continue next
+			}
+		}
+		switch {
+		case m.Gauge != nil:
+			return m.Gauge.GetValue(), true
+		case m.Counter != nil:
+			return m.Counter.GetValue(), true
+		case m.Summary != nil:
+			return float64(m.Summary.GetSampleCount()), true
+		case m.Untyped != nil:
+			return m.Untyped.GetValue(), true
+		}
+	}
+	return 0, false
+}
+
+func TestMetrics(t *testing.T) {
+	st := storetest.New(t)
+	seed(t, st)
+	src := metrics.Sources{
+		Store: st,
+		Telegram: func() notify.StatsSnapshot {
+			return notify.StatsSnapshot{Sent: 7, Failed: 2, Dead: 1, Retried: 1, TooManyRequests: 1, SendLatency: 1400 * time.Millisecond}
+		},
+		Email: func() mail.StatsSnapshot {
+			return mail.StatsSnapshot{Sent: 1, SendLatency: 300 * time.Millisecond}
+		},
+		Log: discard(),
+	}
+	h := metrics.Handler(metrics.NewRegistry(src), metrics.HealthHandler(discard()))
+	families := scrape(t, h)
+
+	tests := []struct {
+		name   string
+		labels map[string]string
+		want   float64
+	}{
+		{"nhacviec_database_up", nil, 1},
+		{"nhacviec_outbox_messages", map[string]string{"status": "pending"}, 2},
+		{"nhacviec_outbox_messages", map[string]string{"status": "sent"}, 1},
+		{"nhacviec_outbox_messages", map[string]string{"status": "dead"}, 0},
+		{"nhacviec_email_outbox_messages", map[string]string{"status": "pending"}, 1},
+		{"nhacviec_job_runs_total", map[string]string{"job": "remind", "status": "done"}, 1},
+		{"nhacviec_job_runs_total", map[string]string{"job": "remind", "status": "failed"}, 1},
+		{"nhacviec_job_messages_total", map[string]string{"job": "remind"}, 3},
+		{"nhacviec_job_last_success_timestamp_seconds", map[string]string{"job": "remind"}, float64(t0.Unix())},
+		{"nhacviec_telegram_updates_processed_total", nil, 2},
+		{"nhacviec_telegram_messages_sent_total", nil, 7},
+		{"nhacviec_telegram_send_failures_total", nil, 2},
+		{"nhacviec_telegram_messages_dead_total", nil, 1},
+		{"nhacviec_telegram_rate_limited_total", nil, 1},
+		{"nhacviec_telegram_send_duration_seconds", nil, 7},
+		{"nhacviec_email_sent_total", nil, 1},
+		{"nhacviec_email_send_duration_seconds", nil, 1},
+	}
+	for _, tt := range tests {
+		got, ok := value(families, tt.name, tt.labels)
+		if !ok {
+			t.Errorf("%s%v missing", tt.name, tt.labels)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("%s%v = %v, want %v", tt.name, tt.labels, got, tt.want)
+		}
+	}
+	if s := families["nhacviec_telegram_send_duration_seconds"].Metric[0].Summary; s.GetSampleSum() != 1.4 {
+		t.Errorf("telegram send duration sum = %v, want 1.4", s.GetSampleSum())
+	}
+	if _, ok := families["go_goroutines"]; !ok {
+		t.Error("Go runtime metrics missing")
+	}
+
+	// With the database gone the endpoint still answers, saying so.
+	st.Close()
+	families = scrape(t, h)
+	if got, _ := value(families, "nhacviec_database_up", nil); got != 0 {
+		t.Errorf("database_up after close = %v, want 0", got)
+	}
+	if got, _ := value(families, "nhacviec_telegram_messages_sent_total", nil); got != 7 {
+		t.Errorf("telegram sent after close = %v, want 7", got)
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	st := storetest.New(t)
+	var telegramErr error
+	h := metrics.Handler(metrics.NewRegistry(metrics.Sources{Store: st}), metrics.HealthHandler(discard(),
+		metrics.Check{Name: "database", Func: func(ctx context.Context) error { return st.DB().PingContext(ctx) }},
+		metrics.Check{Name: "telegram", Func: func(context.Context) error { return telegramErr }},
+	))
+	get := func() (int, map[string]string) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+		var body map[string]string
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Fatalf("/healthz body %q: %v", rec.Body, err)
+		}
+		return rec.Code, body
+	}
+	steps := []struct {
+		name       string
+		before     func()
+		wantCode   int
+		wantStatus map[string]string
+	}{
+		{"all working", func() {}, 200, map[string]string{"status": "ok", "database": "ok", "telegram": "ok"}},
+		{"telegram down", func() { telegramErr = errors.New("getMe: 401 Unauthorized") }, 503,
+			map[string]string{"status": "fail", "database": "ok", "telegram": "fail"}},
+		{"telegram back", func() { telegramErr = nil }, 200, map[string]string{"status": "ok", "database": "ok", "telegram": "ok"}},
+		{"store closed", func() { st.Close() }, 503, map[string]string{"status": "fail", "database": "fail", "telegram": "ok"}},
+	}
+	for _, s := range steps {
+		s.before()
+		code, body := get()
+		if code != s.wantCode {
+			t.Errorf("%s: /healthz = %d, want %d", s.name, code, s.wantCode)
+		}
+		for k, v := range s.wantStatus {
+			if body[k] != v {
+				t.Errorf("%s: %s = %q, want %q (body %v)", s.name, k, body[k], v, body)
+			}
+		}
+	}
+}
+
+func TestCached(t *testing.T) {
+	clk := clock.NewFake(t0)
+	calls := 0
+	var result error
+	check := metrics.Cached(clk, 30*time.Second, func(context.Context) error {
+		calls++
+		return result
+	})
+	ctx := context.Background()
+	steps := []struct {
+		advance   time.Duration
+		result    error
+		wantCalls int
+		wantErr   bool
+	}{
+		{0, nil, 1, false},
+		{10 * time.Second, errors.New("down"), 1, false}, // cached success
+		{25 * time.Second, errors.New("down"), 2, true},  // expired: checks again
+		{time.Second, nil, 2, true},                      // cached failure
+		{30 * time.Second, nil, 3, false},
+	}
+	for i, s := range steps {
+		clk.Advance(s.advance)
+		result = s.result
+		err := check(ctx)
+		if calls != s.wantCalls || (err != nil) != s.wantErr {
+			t.Errorf("step %d: calls = %d, err = %v; want %d calls, error %v", i, calls, err, s.wantCalls, s.wantErr)
+		}
+	}
+}

@@ -1,0 +1,92 @@
+package chaos_test
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/nhacviec/nhacviec/store/storetest"
+	"github.com/nhacviec/nhacviec/tools/chaos/chaos"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// build builds nhacviec into a temporary directory of t.
+func build(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "nhacviec")
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/nhacviec/nhacviec/cmd/nhacviec").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// testEnv returns the scenarios' environment for t.
+func testEnv(t *testing.T, needBinary bool) chaos.Env {
+	t.Helper()
+	env := chaos.Env{
+		Database: func(context.Context) (string, error) { return storetest.URL(t), nil },
+		TempDir:  t.TempDir,
+		Logf:     t.Logf,
+	}
+	if needBinary {
+		env.Bin = build(t)
+	}
+	return env
+}
+
+// TestKillServe is scenario (a): SIGKILL of serve mid-burst, three times.
+func TestKillServe(t *testing.T) {
+	env := testEnv(t, true)
+	res, err := chaos.KillServe(t.Context(), env, chaos.KillOptions{Rounds: 3, Messages: 90, Chats: 30})
+	t.Logf("%+v", res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A kill can catch at most one claimed batch (25 rows) in flight.
+	if err := res.Check(25 * res.Crashes); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestTelegramFaults is scenario (c): 5xx, timeouts and 429 for a while,
+// then healthy.
+func TestTelegramFaults(t *testing.T) {
+	res, err := chaos.TelegramFaults(t.Context(), testEnv(t, false),
+		chaos.FaultOptions{Messages: 60, Chats: 20, Faulty: 2 * time.Second})
+	t.Logf("%+v", res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Check(0); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestReplicas is scenario (d): two serve replicas on one database.
+func TestReplicas(t *testing.T) {
+	res, err := chaos.Replicas(t.Context(), testEnv(t, false),
+		chaos.ReplicaOptions{Messages: 60, Chats: 20, Days: 7})
+	t.Logf("%+v", res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Check(0); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestClockJumps is scenario (e): the clock jumping back and forward.
+func TestClockJumps(t *testing.T) {
+	res, err := chaos.ClockJumps(t.Context(), testEnv(t, false))
+	t.Logf("%+v", res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Duplicated != 0 || res.Lost != 0 {
+		t.Errorf("%d duplicate decisions, %d failed runs", res.Duplicated, res.Lost)
+	}
+}
