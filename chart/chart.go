@@ -125,7 +125,7 @@ func newFonts() (fonts, error) {
 		return fonts{}, fmt.Errorf("chart: parse embedded font: %w", err)
 	}
 	cache := font.NewCache(font.Collection{{Font: font.Font{Typeface: typeface}, Face: f}})
-	return fonts{handler: text.Plain{Fontset: cache}}, nil
+	return fonts{handler: text.Plain{Fonts: cache}}, nil
 }
 
 // style returns a text style of the embedded font.
@@ -153,7 +153,10 @@ func (f fonts) newPlot(title, xLabel, yLabel string) *plot.Plot {
 	}
 	p.X.Label.Text = xLabel
 	p.Y.Label.Text = yLabel
-	p.Legend.TextStyle = f.style(11, draw.XLeft, draw.YCenter)
+	// The legend computes its layout from text styles aligned left and
+	// bottom (the zero alignments).
+	p.Legend.TextStyle = f.style(11, draw.XLeft, draw.YBottom)
+	p.Legend.Padding = vg.Points(3)
 	return p
 }
 
@@ -190,6 +193,7 @@ func areaBars(d *report.Digest, pr *i18n.Printer, fonts fonts) (*plot.Plot, erro
 		p.Legend.Add(pr.T(i18n.Key("status."+string(s.status))), bars)
 	}
 	p.NominalX(names...)
+	p.X.Min, p.X.Max = -0.6, float64(len(names))-0.4
 	p.Legend.Top = true
 	p.Legend.Left = false
 	p.Legend.XOffs = -vg.Points(4)

@@ -296,15 +296,18 @@ func (d *run) replay(ctx context.Context, srv *server.Server) error {
 func (d *run) settle(ctx context.Context) error {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
+		// Updates first: once the bot has confirmed them, their replies are
+		// committed to the outbox, so the count read next includes them.
+		updates := d.fake.Pending()
 		c, err := d.app.Store.OutboxCounts(ctx)
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
-		if c.Pending == 0 && d.fake.Pending() == 0 {
+		if updates == 0 && c.Pending == 0 {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("demo: delivery did not settle: %d messages pending, %d updates unconfirmed", c.Pending, d.fake.Pending())
+			return fmt.Errorf("demo: delivery did not settle: %d messages pending, %d updates unconfirmed", c.Pending, updates)
 		}
 		select {
 		case <-ctx.Done():

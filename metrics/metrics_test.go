@@ -37,7 +37,7 @@ func seed(t *testing.T, st *store.Store) {
 		`INSERT INTO job_runs (job, scheduled_at, started_at, finished_at, status, messages)
 		 VALUES ('remind', $1, $1, $1, 'done', 3)`,
 		`INSERT INTO job_runs (job, scheduled_at, started_at, finished_at, status, messages, error)
-		 VALUES ('remind', $1 + interval '1 day', $1, $1, 'failed', 0, 'boom')`,
+		 VALUES ('remind', $1::timestamptz + interval '1 day', $1, $1, 'failed', 0, 'boom')`,
 		`INSERT INTO processed_updates (update_id, processed_at) VALUES (1, $1), (2, $1)`,
 	} {
 		if _, err := db.ExecContext(ctx, q, t0); err != nil {

@@ -52,3 +52,25 @@ func History(ctx context.Context, st *store.Store, unitCode string, p plan.Perio
 	}
 	return out, nil
 }
+
+// NewTotals completes the counts t with their on-time rate and total.
+func NewTotals(t plan.Totals) Totals { return newTotals(t) }
+
+// NewDigest returns an empty digest of the unit code (named name) for the
+// period p judged as of asOf, for callers that fill one by hand, such as a
+// chart's tests.
+func NewDigest(code, name string, p plan.Period, asOf time.Time) *Digest {
+	return &Digest{
+		Unit:           code,
+		UnitName:       name,
+		Period:         Period{Key: p.Key, From: p.From, To: p.To},
+		AsOf:           asOf.Format(time.RFC3339),
+		ByArea:         []AreaLine{},
+		ByOfficial:     []OfficialLine{},
+		Tasks:          []TaskLine{},
+		Targets:        []TargetLine{},
+		MissingReports: []string{},
+		period:         p,
+		asOf:           asOf,
+	}
+}

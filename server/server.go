@@ -1,6 +1,8 @@
 // Package server runs nhacviec's long-lived parts together — the
-// scheduler, the outbox delivery worker and the Telegram bot (polling or
-// webhook) — with a graceful shutdown. `nhacviec serve` and the demo use it.
+// scheduler, the outbox delivery worker, the Telegram bot (polling or
+// webhook), the e-mail worker when email.smtp_addr is set and the
+// /healthz and /metrics server when http.listen is set — with a graceful
+// shutdown. `nhacviec serve` and the demo use it.
 package server
 
 import (
@@ -19,6 +21,8 @@ import (
 	"github.com/nhacviec/nhacviec/callback"
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/jobs"
+	"github.com/nhacviec/nhacviec/mail"
+	"github.com/nhacviec/nhacviec/metrics"
 	"github.com/nhacviec/nhacviec/notify"
 )
 
@@ -29,7 +33,9 @@ type Server struct {
 	app       *app.App
 	scheduler *jobs.Scheduler
 	worker    *notify.Worker
-	bot       *bot.Bot // nil without a token
+	bot       *bot.Bot     // nil without a token
+	api       *tgbot.Bot   // nil without a token
+	mail      *mail.Worker // nil unless email.smtp_addr is set
 }
 
 // Options adjust a Server; the zero value is what `serve` uses.
@@ -52,6 +58,9 @@ func (s *Server) Worker() *notify.Worker { return s.worker }
 
 // Bot returns the bot, nil when no token is configured.
 func (s *Server) Bot() *bot.Bot { return s.bot }
+
+// Mail returns the e-mail worker, nil when e-mail is not configured.
+func (s *Server) Mail() *mail.Worker { return s.mail }
 
 // New wires the scheduler, the delivery worker and the bot of a.
 func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
@@ -89,6 +98,7 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 			return nil, err
 		}
 		sender = notify.NewTelegramSender(api)
+		s.api = api
 		s.bot = bot.New(a.Store, api, bot.BotConfig{
 			Language:      lang,
 			Location:      a.Loc,
@@ -106,6 +116,19 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 		wopts = *opts.Worker
 	}
 	s.worker = notify.NewWorker(a.Store, sender, a.Clock, a.Log, wopts)
+	if cfg.Email.Enabled() {
+		smtp, err := mail.NewSMTPSender(mail.SMTPConfig{
+			Addr:     cfg.Email.SMTPAddr,
+			Username: cfg.Email.Username,
+			Password: cfg.Email.Password,
+			StartTLS: cfg.Email.StartTLS,
+		})
+		if err != nil {
+			return nil, err
+		}
+		s.mail = mail.NewWorker(a.Store, smtp, a.Clock, a.Log, mail.Options{From: cfg.Email.From})
+		a.Log.Info("e-mail copies enabled", "smtp", cfg.Email.SMTPAddr, "digest_to", len(cfg.Email.DigestTo))
+	}
 	return s, nil
 }
 
@@ -128,7 +151,7 @@ func (s *Server) run(ctx context.Context, withScheduler bool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	errc := make(chan error, 4)
+	errc := make(chan error, 8)
 	start := func(name string, fn func(context.Context) error) {
 		wg.Add(1)
 		go func() {
@@ -142,6 +165,12 @@ func (s *Server) run(ctx context.Context, withScheduler bool) error {
 		start("scheduler", s.scheduler.Run)
 	}
 	start("delivery", s.worker.Run)
+	if s.mail != nil {
+		start("email", s.mail.Run)
+	}
+	if cfg.HTTP.Listen != "" {
+		start("http", s.serveOps)
+	}
 	if s.bot != nil {
 		if cfg.Telegram.Mode == "webhook" {
 			start("webhook", s.serveWebhook)
@@ -182,6 +211,56 @@ func (s *Server) serveWebhook(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+// telegramCheckTTL is how long a getMe answer stands for /healthz.
+const telegramCheckTTL = 30 * time.Second
+
+// OpsHandler returns the handler of /healthz and /metrics: the database
+// must answer a ping and, with a token, Telegram must answer getMe (asked
+// at most every 30 s).
+func (s *Server) OpsHandler() http.Handler {
+	a := s.app
+	src := metrics.Sources{Store: a.Store, Telegram: s.worker.Stats().Snapshot, Log: a.Log}
+	if s.mail != nil {
+		src.Email = s.mail.Stats().Snapshot
+	}
+	checks := []metrics.Check{{
+		Name: "database",
+		Func: func(ctx context.Context) error { return a.Store.DB().PingContext(ctx) },
+	}}
+	if s.api != nil {
+		api := s.api
+		checks = append(checks, metrics.Check{
+			Name: "telegram",
+			Func: metrics.Cached(a.Clock, telegramCheckTTL, func(ctx context.Context) error {
+				_, err := api.GetMe(ctx)
+				return err
+			}),
+		})
+	}
+	return metrics.Handler(metrics.NewRegistry(src), metrics.HealthHandler(a.Log, checks...))
+}
+
+// serveOps serves /healthz and /metrics on http.listen until ctx is done.
+func (s *Server) serveOps(ctx context.Context) error {
+	addr := s.app.Cfg.HTTP.Listen
+	srv := &http.Server{
+		Addr:              addr,
+		Handler:           s.OpsHandler(),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	s.app.Log.Info("serving /healthz and /metrics", "listen", addr)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("listen %s: %w", addr, err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
 }

@@ -90,3 +90,18 @@ func TestClockJumps(t *testing.T) {
 		t.Errorf("%d duplicate decisions, %d failed runs", res.Duplicated, res.Lost)
 	}
 }
+
+// TestPostgresRestart is scenario (b): PostgreSQL stopped and started again
+// under a running serve.
+func TestPostgresRestart(t *testing.T) {
+	env := testEnv(t, true)
+	res, err := chaos.PostgresRestart(t.Context(), env,
+		chaos.PostgresOptions{Restarts: 1, Messages: 60, Chats: 20, Down: time.Second})
+	t.Logf("%+v", res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Check(25 * res.Crashes); err != nil {
+		t.Error(err)
+	}
+}

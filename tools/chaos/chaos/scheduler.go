@@ -153,9 +153,13 @@ func Replicas(ctx context.Context, env Env, o ReplicaOptions) (Result, error) {
 	// Decisions: two schedulers, every instant at once.
 	from := time.Date(2025, 3, 9, 23, 59, 0, 0, loc)
 	to := from.AddDate(0, 0, o.Days)
-	var scheds [2]*jobs.Scheduler
+	var (
+		scheds [2]*jobs.Scheduler
+		clks   [2]*clock.Fake
+	)
 	for i := range scheds {
-		scheds[i], err = jobs.New(st, cfg, clock.NewFake(from), quietLog(nil))
+		clks[i] = clock.NewFake(from)
+		scheds[i], err = jobs.New(st, cfg, clks[i], quietLog(nil))
 		if err != nil {
 			return res, fmt.Errorf("chaos: %w", err)
 		}
@@ -167,6 +171,9 @@ func Replicas(ctx context.Context, env Env, o ReplicaOptions) (Result, error) {
 			continue // RunAt runs every job of the minute
 		}
 		last = f.At
+		for _, c := range clks {
+			c.Set(f.At)
+		}
 		var reps [2]jobs.Report
 		var errs [2]error
 		var rwg sync.WaitGroup
