@@ -2,9 +2,10 @@
 
 GO ?= go
 TESTFLAGS ?= -race -count=1
+FUZZTIME ?= 10s
 PKGS ?= ./...
 
-.PHONY: all build test vet fmt-check bench demo
+.PHONY: all build test vet fmt-check bench demo fuzz chaos
 
 all: build
 
@@ -32,3 +33,20 @@ bench:
 # The whole product on embedded defaults, no Telegram token needed.
 demo:
 	$(GO) run ./cmd/nhacviec demo
+
+# Every fuzz target for FUZZTIME each, one at a time (go test -fuzz takes
+# one target per package per run). A failing input is saved under the
+# package's testdata/fuzz/ and fails the target from then on.
+fuzz:
+	@grep -rn --include='*_test.go' -E '^func Fuzz[A-Za-z0-9_]*\(' . \
+	| sed -E 's|^(.*)/[^/]*_test\.go:[0-9]+:func (Fuzz[A-Za-z0-9_]*)\(.*|\1 \2|' | sort -u \
+	| while read -r dir name; do \
+		echo "fuzz $$dir $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$dir" || exit 1; \
+	done
+
+# The long fault-injection runs (tools/chaos): 20 kills of serve, minutes of
+# Telegram errors, PostgreSQL restarts, two replicas, clock jumps; prints
+# the table and writes it into docs/RELIABILITY.md. CHAOS_ARGS are passed on.
+chaos:
+	$(GO) run ./tools/chaos -doc docs/RELIABILITY.md $(CHAOS_ARGS)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nhacviec/nhacviec/plan"
+	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
 )
 
@@ -31,6 +32,20 @@ func TestQuarter(t *testing.T) {
 	res, err := Run(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("demo: %v\n%s", err, tail(out.String(), 40))
+	}
+	// Every message went out at the simulated instant it was decided: the
+	// replay waited for delivery and replies before moving the clock.
+	st, err := store.Open(context.Background(), opts.DatabaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var late int
+	if err := st.DB().Get(&late, `SELECT count(*) FROM outbox WHERE status <> 'sent' OR sent_at <> created_at`); err != nil {
+		t.Fatal(err)
+	}
+	if late != 0 {
+		t.Errorf("%d messages were not delivered at the instant they were decided", late)
 	}
 	if res.Linked != 9 || len(res.Unlinked) != 1 {
 		t.Errorf("linked %d, unlinked %v; want 9 and [%s]", res.Linked, res.Unlinked, unlinkedKey)

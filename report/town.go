@@ -1,0 +1,245 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/plan"
+	"github.com/nhacviec/nhacviec/store"
+)
+
+// TownDigest is the digest of a parent unit (UBND thị xã) aggregated over
+// its wards: the totals of every child unit, and of the town's own plan
+// when it has one, with a line per unit, worst first.
+//
+// Its JSON form (digest --unit TOWN --format json):
+//
+//	{"unit": "my-hoa", "unit_name": "UBND thị xã Mỹ Hòa",
+//	 "period": {"key": "2025-Q1", "from": "2024-12-15", "to": "2025-03-14"},
+//	 "as_of": "2025-03-15T08:00:00+07:00",
+//	 "totals": {"done_on_time": 0, "done_late": 0, "open_on_time": 0, "open_overdue": 0, "on_time_rate": 0.0, "total": 0},
+//	 "by_unit": [{"unit": "pdp", "name": "UBND phường Phan Đình Phùng", "totals": {...},
+//	              "overdue": 3, "missing_reports": 2}]}
+type TownDigest struct {
+	Unit     string     `json:"unit"`
+	UnitName string     `json:"unit_name"`
+	Period   Period     `json:"period"`
+	AsOf     string     `json:"as_of"`
+	Totals   Totals     `json:"totals"`
+	ByUnit   []TownLine `json:"by_unit"`
+
+	period plan.Period
+	asOf   time.Time
+}
+
+// TownLine is one unit of a town digest.
+type TownLine struct {
+	Unit           string `json:"unit"`
+	Name           string `json:"name"`
+	Totals         Totals `json:"totals"`
+	Overdue        int    `json:"overdue"`         // occurrences open and overdue
+	MissingReports int    `json:"missing_reports"` // officials who did not report in the period
+}
+
+// PeriodValue returns the digest's period.
+func (d *TownDigest) PeriodValue() plan.Period { return d.period }
+
+// AsOfTime returns the instant the digest was judged at, in the town's zone.
+func (d *TownDigest) AsOfTime() time.Time { return d.asOf }
+
+// Children returns the units whose parent is the unit code, by code.
+func Children(ctx context.Context, st *store.Store, code string) ([]store.Unit, error) {
+	parent, err := st.UnitByCode(ctx, code)
+	if err != nil {
+		return nil, fmt.Errorf("report: children of %s: %w", code, err)
+	}
+	units, err := st.Units(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("report: children of %s: %w", code, err)
+	}
+	var out []store.Unit
+	for _, u := range units {
+		if u.ParentID != nil && *u.ParentID == parent.ID {
+			out = append(out, u)
+		}
+	}
+	slices.SortFunc(out, func(a, b store.Unit) int { return cmp.Compare(a.Code, b.Code) })
+	return out, nil
+}
+
+// CompileTown builds the digest of the town townCode for the period p,
+// judged as of asOf: each child unit's digest (Compile) summed up, plus the
+// town's own when it has occurrences in the period. It fails when the town
+// has no child units.
+func CompileTown(ctx context.Context, st *store.Store, townCode string, p plan.Period, asOf time.Time) (*TownDigest, error) {
+	town, err := st.UnitByCode(ctx, townCode)
+	if err != nil {
+		return nil, fmt.Errorf("report: compile town %s %s: %w", townCode, p.Key, err)
+	}
+	children, err := Children(ctx, st, townCode)
+	if err != nil {
+		return nil, err
+	}
+	if len(children) == 0 {
+		return nil, fmt.Errorf("report: compile town %s %s: no unit has %s as its parent", townCode, p.Key, townCode)
+	}
+	loc := UnitLocation(town, asOf.Location())
+	asOf = asOf.In(loc)
+	td := &TownDigest{
+		Unit:     town.Code,
+		UnitName: town.Name,
+		Period:   Period{Key: p.Key, From: p.From, To: p.To},
+		AsOf:     asOf.Format(time.RFC3339),
+		ByUnit:   []TownLine{},
+		period:   p,
+		asOf:     asOf,
+	}
+	var total plan.Totals
+	add := func(d *Digest) {
+		total.DoneOnTime += d.Totals.DoneOnTime
+		total.DoneLate += d.Totals.DoneLate
+		total.OpenOnTime += d.Totals.OpenOnTime
+		total.OpenOverdue += d.Totals.OpenOverdue
+		td.ByUnit = append(td.ByUnit, TownLine{
+			Unit:           d.Unit,
+			Name:           d.UnitName,
+			Totals:         d.Totals,
+			Overdue:        d.Totals.OpenOverdue,
+			MissingReports: len(d.MissingReports),
+		})
+	}
+	own, err := Compile(ctx, st, town.Code, p, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if own.Totals.Total > 0 {
+		add(own)
+	}
+	for _, c := range children {
+		d, err := Compile(ctx, st, c.Code, p, asOf)
+		if err != nil {
+			return nil, err
+		}
+		add(d)
+	}
+	td.Totals = newTotals(total)
+	slices.SortStableFunc(td.ByUnit, worstFirst)
+	return td, nil
+}
+
+// worstFirst orders town lines by overdue occurrences (most first), then
+// on-time rate (lowest first, units with nothing judged last), then
+// missing reports (most first), then code.
+func worstFirst(a, b TownLine) int {
+	if c := cmp.Compare(b.Overdue, a.Overdue); c != 0 {
+		return c
+	}
+	aj, bj := judged(a.Totals), judged(b.Totals)
+	if aj != bj {
+		if aj {
+			return -1
+		}
+		return 1
+	}
+	if c := cmp.Compare(a.Totals.OnTimeRate, b.Totals.OnTimeRate); aj && c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.MissingReports, a.MissingReports); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Unit, b.Unit)
+}
+
+// judged reports whether any occurrence counts towards the on-time rate.
+func judged(t Totals) bool { return t.DoneOnTime+t.DoneLate+t.OpenOverdue > 0 }
+
+// townLabel is a text of the town digest in both languages.
+type townLabel struct{ vi, en string }
+
+func (l townLabel) in(pr *i18n.Printer, args ...any) string {
+	f := l.vi
+	if pr.Lang() == i18n.EN {
+		f = l.en
+	}
+	return fmt.Sprintf(f, args...)
+}
+
+var (
+	townUnitsHead = townLabel{"Theo đơn vị (đúng hạn / quá hạn / đang thực hiện; tỷ lệ đúng hạn), xếp từ đơn vị chậm nhất:",
+		"By unit (on time / late or overdue / in progress; on-time rate), worst first:"}
+	townUnitItem  = townLabel{"%d. %s: %d / %d / %d; %s", "%d. %s: %d / %d / %d; %s"}
+	townOverdue   = townLabel{"; %d nhiệm vụ quá hạn", "; %d overdue"}
+	townMissing   = townLabel{"; %d cán bộ chưa báo cáo", "; %d officials did not report"}
+	townRateNone  = townLabel{"chưa có nhiệm vụ đến hạn", "nothing due yet"}
+	townUnitCount = townLabel{"Số đơn vị: %d", "Units: %d"}
+)
+
+// RenderTownText renders the town digest as plain text: the totals with
+// the on-time rate, then one line per unit, worst first.
+func RenderTownText(d *TownDigest, pr *i18n.Printer) string {
+	w := &writer{}
+	renderTown(w, d, pr)
+	return w.b.String()
+}
+
+// RenderTownTelegram renders the same content as RenderTownText in
+// Telegram HTML; split it with tghtml.Split.
+func RenderTownTelegram(d *TownDigest, pr *i18n.Printer) string {
+	w := &writer{html: true}
+	renderTown(w, d, pr)
+	return strings.TrimRight(w.b.String(), "\n")
+}
+
+// RenderTownJSON renders d as indented JSON (see TownDigest).
+func RenderTownJSON(d *TownDigest) ([]byte, error) {
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("report: encode town digest %s %s: %w", d.Unit, d.Period.Key, err)
+	}
+	return append(b, '\n'), nil
+}
+
+func renderTown(w *writer, d *TownDigest, pr *i18n.Printer) {
+	w.head(pr.T("digest.title", PeriodLabel(d.period, pr)))
+	w.line(pr.T("digest.unit_as_of", d.UnitName, d.asOf.Format("15:04")+" "+FormatDate(plan.DateOf(d.asOf))))
+	w.line(townUnitCount.in(pr, len(d.ByUnit)))
+	w.blank()
+	t := d.Totals
+	if t.Total == 0 {
+		w.line(pr.T("digest.empty"))
+	} else {
+		w.head(pr.T("digest.total", t.Total))
+		w.line("✅ " + pr.T("digest.count", pr.T("status.done_on_time"), t.DoneOnTime))
+		w.line("☑️ " + pr.T("digest.count", pr.T("status.done_late"), t.DoneLate))
+		w.line("⏳ " + pr.T("digest.count", pr.T("status.open_on_time"), t.OpenOnTime))
+		w.line("❗ " + pr.T("digest.count", pr.T("status.open_overdue"), t.OpenOverdue))
+	}
+	if judged(t) {
+		w.head(pr.T("digest.rate", FormatRate(t.OnTimeRate, pr)))
+	} else {
+		w.line(pr.T("digest.rate_none"))
+	}
+	w.blank()
+	w.head(townUnitsHead.in(pr))
+	for i, u := range d.ByUnit {
+		ut := u.Totals
+		rate := townRateNone.in(pr)
+		if judged(ut) {
+			rate = FormatRate(ut.OnTimeRate, pr)
+		}
+		s := townUnitItem.in(pr, i+1, u.Name, ut.DoneOnTime, ut.DoneLate+ut.OpenOverdue, ut.OpenOnTime, rate)
+		if u.Overdue > 0 {
+			s += townOverdue.in(pr, u.Overdue)
+		}
+		if u.MissingReports > 0 {
+			s += townMissing.in(pr, u.MissingReports)
+		}
+		w.line(s)
+	}
+}
