@@ -120,18 +120,25 @@ func PlanOf(ctx context.Context, q sqlx.QueryerContext, unitID int64, year int) 
 // PlanTargets returns the targets of the plan planID that are not archived,
 // ordered by area, position and key.
 func PlanTargets(ctx context.Context, q sqlx.QueryerContext, planID int64) ([]Target, error) {
+	targets, err := activeTargets(ctx, q, "t.plan_id", planID)
+	if err != nil {
+		return nil, fmt.Errorf("store: targets of plan %d: %w", planID, err)
+	}
+	return targets, nil
+}
+
+// activeTargets returns the targets, not archived, whose column equals id,
+// in plan order (area, position, key).
+func activeTargets(ctx context.Context, q sqlx.QueryerContext, column string, id int64) ([]Target, error) {
 	var targets []Target
 	err := sqlx.SelectContext(ctx, q, &targets, `
 		SELECT t.id, t.plan_id, t.area_id, t.key, t.text, t.measure, t.goal, t.comparator,
 		       t.owner_id, t.every, t.position, t.archived_at
 		FROM targets t
 		JOIN areas a ON a.id = t.area_id
-		WHERE t.plan_id = $1 AND t.archived_at IS NULL
-		ORDER BY a.position, a.code, t.position, t.key`, planID)
-	if err != nil {
-		return nil, fmt.Errorf("store: targets of plan %d: %w", planID, err)
-	}
-	return targets, nil
+		WHERE `+column+` = $1 AND t.archived_at IS NULL
+		ORDER BY a.position, a.code, t.position, t.key`, id)
+	return targets, err
 }
 
 // ReadingPeriods returns, of the given period keys, those for which the

@@ -209,14 +209,7 @@ func TargetByID(ctx context.Context, q sqlx.QueryerContext, id int64) (Target, e
 // OwnedTargets returns the targets, not archived, that the official
 // officialID owns, in plan order.
 func OwnedTargets(ctx context.Context, q sqlx.QueryerContext, officialID int64) ([]Target, error) {
-	var targets []Target
-	err := sqlx.SelectContext(ctx, q, &targets, `
-		SELECT t.id, t.plan_id, t.area_id, t.key, t.text, t.measure, t.goal, t.comparator,
-		       t.owner_id, t.every, t.position, t.archived_at
-		FROM targets t
-		JOIN areas a ON a.id = t.area_id
-		WHERE t.owner_id = $1 AND t.archived_at IS NULL
-		ORDER BY a.position, a.code, t.position, t.key`, officialID)
+	targets, err := activeTargets(ctx, q, "t.owner_id", officialID)
 	if err != nil {
 		return nil, fmt.Errorf("store: targets of official %d: %w", officialID, err)
 	}
