@@ -313,6 +313,9 @@ func (c Config) Validate() error {
 		if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 			add("http.listen", "%q is not host:port: %v", c.HTTP.Listen, err)
 		}
+		if c.Telegram.Mode == "webhook" && c.HTTP.Listen == c.Telegram.WebhookListen {
+			add("http.listen", "must differ from telegram.webhook_listen")
+		}
 	}
 	c.Email.validate(add)
 	switch c.Log.Level {

@@ -420,6 +420,54 @@ func TestQuarter(t *testing.T) {
 		}
 	})
 
+	t.Run("digest attachments", func(t *testing.T) {
+		var rows []struct {
+			Key      string `db:"dedupe_key"`
+			Kind     string `db:"kind"`
+			Filename string `db:"filename"`
+			Caption  string `db:"caption"`
+			Size     int    `db:"size"`
+		}
+		err := e.st.DB().Select(&rows, `
+			SELECT dedupe_key, payload->'attachment'->>'kind' AS kind, payload->'attachment'->>'filename' AS filename,
+			       payload->>'text' AS caption, length(payload->'attachment'->>'data') AS size
+			FROM outbox WHERE payload ? 'attachment' AND payload->'attachment' <> 'null' ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, r := range rows {
+			if r.Size < 1000 {
+				t.Errorf("%s: attachment of %d bytes (base64)", r.Key, r.Size)
+			}
+			parts := strings.Split(r.Key, ":")
+			got[parts[2]+" "+strings.SplitN(parts[3], "#", 2)[1]] = r.Kind + " " + r.Filename
+			if r.Key == "" || !strings.HasPrefix(r.Caption, "TỔNG HỢP BÁO CÁO") {
+				t.Errorf("%s: caption %q", r.Key, r.Caption)
+			}
+		}
+		want := map[string]string{
+			"2025-W10 chart": "photo tong-hop-pdp-2025-W10.png",
+			"2025-02 chart":  "photo tong-hop-pdp-2025-02.png",
+			"2025-02 xlsx":   "document tong-hop-pdp-2025-02.xlsx",
+			"2025-Q1 chart":  "photo tong-hop-pdp-2025-Q1.png",
+			"2025-Q1 xlsx":   "document tong-hop-pdp-2025-Q1.xlsx",
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("attachment %s = %q, want %q", k, got[k], v)
+			}
+		}
+		if v, ok := got["2025-W10 xlsx"]; ok {
+			t.Errorf("weekly digest carries a workbook: %s", v)
+		}
+		// Two managers, 13 weekly, 3 monthly and 1 quarterly digests: a
+		// chart each, a workbook for the monthly and quarterly ones.
+		if want := 2 * (13 + 3 + 1 + 3 + 1); len(rows) != want {
+			t.Errorf("%d attachments, want %d", len(rows), want)
+		}
+	})
+
 	t.Run("progress requests", func(t *testing.T) {
 		got := filter(all, func(m msg) bool {
 			return m.Kind == "progress_request" && m.Official == "van-phong" && strings.HasPrefix(m.Key, "progress:2025-W10:")

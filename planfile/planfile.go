@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
 
@@ -130,12 +131,37 @@ var (
 // every mistake with its line and column.
 func Parse(name string, data []byte) (*File, error) {
 	d := &decoder{name: name}
+	if !utf8.Valid(data) {
+		// PostgreSQL would refuse the text at import, far from its line.
+		d.errorf(invalidUTF8(data), "", "invalid UTF-8: save the file as UTF-8")
+		return nil, d.errs
+	}
 	f := d.file(data)
 	if len(d.errs) > 0 {
 		sortErrors(d.errs)
 		return nil, d.errs
 	}
 	return f, nil
+}
+
+// invalidUTF8 returns the position of the first byte of data that is not
+// valid UTF-8.
+func invalidUTF8(data []byte) Pos {
+	pos := Pos{Line: 1, Col: 1}
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		if r == utf8.RuneError && size <= 1 {
+			return pos
+		}
+		if r == '\n' {
+			pos.Line++
+			pos.Col = 1
+		} else {
+			pos.Col++
+		}
+		data = data[size:]
+	}
+	return pos
 }
 
 // seen remembers where each key of one kind was first defined.

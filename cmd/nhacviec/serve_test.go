@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/telegramtest"
+)
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a running
+// command.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestServe runs `nhacviec serve` in-process against the fake Bot API: a
+// message enqueued by another process is delivered, an official links with
+// /start CODE, the process stops cleanly on cancellation, and its logs
+// never contain the token.
+func TestServe(t *testing.T) {
+	fake := telegramtest.New(telegramtest.WithMaxPollTimeout(100 * time.Millisecond))
+	defer fake.Close()
+	c := newCLI(t)
+	c.mustRun("import", examplePlan)
+	c.env["NHACVIEC_TELEGRAM_TOKEN"] = fake.Token()
+	c.env["NHACVIEC_TELEGRAM_API_URL"] = fake.URL()
+	c.env["NHACVIEC_LOG_LEVEL"] = "debug"
+	invite := strings.Fields(c.mustRun("invite", "van-phong"))
+	if len(invite) != 3 || !strings.HasPrefix(invite[2], "https://t.me/"+fake.BotUser().Username+"?start=") {
+		t.Fatalf("invite with a token asks getMe for the link: %q", invite)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, &stdout, &stderr, func(k string) string { return c.env[k] })
+	}()
+
+	// Linking through the running bot.
+	const user = 777001
+	fake.SendCommand(user, user, "start", invite[1])
+	wait, stop := context.WithTimeout(ctx, 30*time.Second)
+	defer stop()
+	err := fake.WaitUntil(wait, func() bool {
+		for _, m := range fake.SentTo(user) {
+			if strings.Contains(m.Plain(), "Văn phòng - Thống kê") {
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		t.Fatalf("no link confirmation: %v\nstderr:\n%s", err, stderr.String())
+	}
+
+	// A message enqueued by another process goes out within 2 seconds.
+	st := c.store()
+	if _, err := store.Enqueue(context.Background(), st.DB(), store.OutMessage{
+		ChatID: user, DedupeKey: "test:serve:1", Kind: "notice",
+		Payload: store.Payload{Text: "Thông báo <b>thử</b>"}, NotBefore: time.Now(),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	wait2, stop2 := context.WithTimeout(ctx, 2*time.Second)
+	defer stop2()
+	if err := fake.WaitUntil(wait2, func() bool {
+		for _, m := range fake.SentTo(user) {
+			if m.Plain() == "Thông báo thử" {
+				return true
+			}
+		}
+		return false
+	}); err != nil {
+		t.Fatalf("enqueued message not delivered within 2 s: %v", err)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d on cancellation\n%s", code, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop within 30 s of cancellation")
+	}
+	if strings.Contains(stderr.String(), fake.Token()) || strings.Contains(stdout.String(), fake.Token()) {
+		t.Error("serve printed the bot token")
+	}
+	if !strings.Contains(stderr.String(), "nhacviec stopped") {
+		t.Errorf("no shutdown log:\n%s", stderr.String())
+	}
+}
