@@ -23,6 +23,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/nhacviec/nhacviec/app"
+	"github.com/nhacviec/nhacviec/chart"
 	"github.com/nhacviec/nhacviec/clock"
 	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/examples"
@@ -34,6 +35,7 @@ import (
 	"github.com/nhacviec/nhacviec/server"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/telegramtest"
+	"github.com/nhacviec/nhacviec/xlsx"
 )
 
 // Options configure a demo run. The zero value replays 1 January to
@@ -537,9 +539,23 @@ func (d *run) finish(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("demo: digest: %w", err)
 	}
+	book, err := xlsx.Digest(dg, pr)
+	if err != nil {
+		return fmt.Errorf("demo: digest: %w", err)
+	}
+	history, err := report.History(ctx, d.app.Store, d.unit, p, 4, d.opts.To)
+	if err != nil {
+		return fmt.Errorf("demo: digest: %w", err)
+	}
+	png, err := chart.Digest(dg, history, pr)
+	if err != nil {
+		return fmt.Errorf("demo: digest: %w", err)
+	}
 	for name, data := range map[string][]byte{
 		"digest-" + p.Key + ".txt":  []byte(text),
 		"digest-" + p.Key + ".json": append(js, '\n'),
+		"digest-" + p.Key + ".xlsx": book,
+		"digest-" + p.Key + ".png":  png,
 	} {
 		path := filepath.Join(d.opts.Dir, name)
 		if err := os.WriteFile(path, data, 0o644); err != nil {

@@ -186,7 +186,7 @@ func TestParsePlanErrors(t *testing.T) {
 		{
 			name: "three mistakes on three sheets, all reported",
 			change: func(t *testing.T, wb *excelize.File) {
-				set(t, wb, xlsx.SheetUnit, "B8", "năm nay")      // plan.year
+				set(t, wb, xlsx.SheetUnit, "B8", "năm nay")     // plan.year
 				set(t, wb, xlsx.SheetOfficials, "D3", "thu-ky") // roles of row 3
 				set(t, wb, xlsx.SheetTargets, "E2", 120)        // a percent goal
 				set(t, wb, xlsx.SheetTasks, "F"+rowOf(t, wb, xlsx.SheetTasks, "ra-soat-tthc"), "2025-02-30")

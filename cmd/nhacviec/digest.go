@@ -17,7 +17,8 @@ func runDigest(ctx context.Context, e env, args []string) (err error) {
 		"Compile the digest of a period: every occurrence due in it plus earlier ones still open at its\n"+
 			"start, judged as of --at. P is a key (2025-W07, 2025-03, 2025-Q1, 2025-H1, 2025) or a kind\n"+
 			"(week, month, quarter, half, year: the period of that kind containing --at). --format xlsx\n"+
-			"writes the period report workbook (summary, tasks, targets, missing reports) to -o FILE.")
+			"writes the period report workbook (summary, tasks, targets, missing reports) to -o FILE.\n"+
+			"A unit with wards under it (a town) gets the digest aggregated over them, one line per ward.")
 	period := fs.String("period", "", "period key or kind (required)")
 	unit := fs.String("unit", "", "unit `CODE` (default: the only unit)")
 	at := fs.String("at", "", "judge as of this RFC3339 instant (default: now)")
@@ -62,25 +63,44 @@ func runDigest(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	d, err := report.Compile(ctx, a.Store, u.Code, p, asOf)
+	children, err := report.Children(ctx, a.Store, u.Code)
 	if err != nil {
 		return err
 	}
 	var data []byte
-	switch *format {
-	case "xlsx":
-		data, err = xlsx.Digest(d, a.Printer)
+	if len(children) > 0 {
+		// A town: the digest aggregated over its wards.
+		td, err := report.CompileTown(ctx, a.Store, u.Code, p, asOf)
 		if err != nil {
 			return err
 		}
-	case "json":
-		data, err = report.RenderJSON(d)
+		switch *format {
+		case "xlsx":
+			return usageError{fmt.Sprintf("--format xlsx is for a ward's digest; %s has wards, use text or json", u.Code)}
+		case "json":
+			if data, err = report.RenderTownJSON(td); err != nil {
+				return err
+			}
+		default:
+			data = []byte(report.RenderTownText(td, a.Printer))
+		}
+	} else {
+		d, err := report.Compile(ctx, a.Store, u.Code, p, asOf)
 		if err != nil {
 			return err
 		}
-		data = append(data, '\n')
-	default:
-		data = []byte(report.RenderText(d, a.Printer))
+		switch *format {
+		case "xlsx":
+			if data, err = xlsx.Digest(d, a.Printer); err != nil {
+				return err
+			}
+		case "json":
+			if data, err = report.RenderJSON(d); err != nil {
+				return err
+			}
+		default:
+			data = []byte(report.RenderText(d, a.Printer))
+		}
 	}
 	var w io.Writer = e.stdout
 	if *out != "" {
