@@ -493,3 +493,37 @@ func setFromString(v reflect.Value, s string) error {
 	}
 	return nil
 }
+
+// Secrets returns the values of every field tagged secret (database.url,
+// telegram.token, telegram.webhook_secret, email.password), empty ones
+// included, for redacting logs.
+func (c Config) Secrets() []string {
+	var out []string
+	eachSecret(reflect.ValueOf(&c).Elem(), func(v reflect.Value) { out = append(out, v.String()) })
+	return out
+}
+
+// Masked returns c with every non-empty secret replaced by "********", for
+// printing.
+func (c Config) Masked() Config {
+	eachSecret(reflect.ValueOf(&c).Elem(), func(v reflect.Value) {
+		if v.String() != "" {
+			v.SetString("********")
+		}
+	})
+	return c
+}
+
+// eachSecret calls fn with every string field of v tagged secret:"true".
+func eachSecret(v reflect.Value, fn func(reflect.Value)) {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		fv := v.Field(i)
+		switch {
+		case fv.Kind() == reflect.Struct:
+			eachSecret(fv, fn)
+		case t.Field(i).Tag.Get("secret") == "true" && fv.Kind() == reflect.String:
+			fn(fv)
+		}
+	}
+}

@@ -217,3 +217,27 @@ http:
 		})
 	}
 }
+
+func TestMaskedHidesEverySecret(t *testing.T) {
+	cfg := Default()
+	cfg.Database.URL = "postgres://u:dbpass@db/nhacviec"
+	cfg.Telegram.Token = "123:token"
+	cfg.Telegram.WebhookSecret = "hook-secret"
+	cfg.Email.Password = "mail-pass"
+	cfg.Email.SMTPAddr = "smtp.example.gov.vn:587"
+	m := cfg.Masked()
+	for _, s := range []string{m.Database.URL, m.Telegram.Token, m.Telegram.WebhookSecret, m.Email.Password} {
+		if s != "********" {
+			t.Errorf("secret left visible: %q", s)
+		}
+	}
+	if m.Email.SMTPAddr != cfg.Email.SMTPAddr || cfg.Email.Password != "mail-pass" {
+		t.Error("Masked changed a non-secret or its receiver")
+	}
+	secrets := strings.Join(cfg.Secrets(), " ")
+	for _, s := range []string{"dbpass", "123:token", "hook-secret", "mail-pass"} {
+		if !strings.Contains(secrets, s) {
+			t.Errorf("Secrets() lacks %q", s)
+		}
+	}
+}

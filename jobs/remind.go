@@ -37,53 +37,132 @@ func (s *Scheduler) remind(ctx context.Context, r *runState) error {
 	for _, d := range rc.BeforeDays {
 		maxBefore = max(maxBefore, d)
 	}
+	// The units reminded today, each on its own local date; the open
+	// occurrences of all of them are read in one query, through the latest
+	// of their horizons, and each unit keeps those within its own.
+	type unitDay struct {
+		unitZone
+		day     plan.Date
+		workday bool
+	}
+	var days []unitDay
+	var through plan.Date
 	for _, u := range units {
 		day := plan.DateIn(r.at, u.loc)
 		workday := s.cal.IsWorkday(day)
 		if !workday && !rc.OnNonWorkingDays {
 			continue
 		}
-		officials, err := store.ActiveOfficials(ctx, r.tx, u.ID)
-		if err != nil {
-			return err
-		}
-		byID := make(map[int64]store.Official, len(officials))
-		var managers []store.Official
-		for _, o := range officials {
-			byID[o.ID] = o
-			if o.Manager() {
-				managers = append(managers, o)
-			}
-		}
-		occs, err := store.OpenOccurrences(ctx, r.tx, u.ID, day.AddDays(maxBefore))
-		if err != nil {
-			return err
-		}
-		for _, occ := range occs {
-			m := reminder{s: s, r: r, unit: u, occ: occ, byID: byID, signer: signer, day: day}
-			days := day.DaysUntil(occ.Due)
-			if days >= 0 {
-				if slices.Contains(rc.BeforeDays, days) {
-					if err := m.toTeam(ctx, "reminder", fmt.Sprintf("remind:%d:%d", occ.ID, days)); err != nil {
-						return err
-					}
-				}
-				continue
-			}
-			overdue := s.cal.WorkdaysBetween(occ.Due, day)
-			if workday && rc.OverdueEveryDays > 0 && overdue > 0 && overdue%rc.OverdueEveryDays == 0 {
-				if err := m.toTeam(ctx, "nag", fmt.Sprintf("nag:%d:%s", occ.ID, day)); err != nil {
-					return err
-				}
-			}
-			if rc.EscalateAfterDays > 0 && overdue >= rc.EscalateAfterDays {
-				if err := m.escalate(ctx, managers); err != nil {
-					return err
-				}
-			}
+		days = append(days, unitDay{unitZone: u, day: day, workday: workday})
+		if last := day.AddDays(maxBefore); through.IsZero() || last.After(through) {
+			through = last
 		}
 	}
-	return nil
+	if len(days) == 0 {
+		return nil
+	}
+	open, err := store.OpenOccurrencesThrough(ctx, r.tx, through)
+	if err != nil {
+		return err
+	}
+	byUnit := make(map[int64][]store.OpenOccurrence)
+	for _, o := range open {
+		byUnit[o.UnitID] = append(byUnit[o.UnitID], o.OpenOccurrence)
+	}
+
+	// Decide what each occurrence gets.
+	type decision struct {
+		u        *unitDay
+		occ      store.OpenOccurrence
+		kind     string // "reminder", "nag" or "" (escalation only)
+		prefix   string // dedupe key prefix of a reminder or nag
+		escalate bool
+	}
+	var decisions []decision
+	var unitIDs, escalated []int64
+	for i := range days {
+		u := &days[i]
+		decided := false
+		for _, occ := range byUnit[u.ID] {
+			if occ.Due.After(u.day.AddDays(maxBefore)) {
+				break // ordered by due date
+			}
+			d := decision{u: u, occ: occ}
+			if until := u.day.DaysUntil(occ.Due); until >= 0 {
+				if !slices.Contains(rc.BeforeDays, until) {
+					continue
+				}
+				d.kind, d.prefix = "reminder", fmt.Sprintf("remind:%d:%d", occ.ID, until)
+			} else {
+				overdue := s.cal.WorkdaysBetween(occ.Due, u.day)
+				if u.workday && rc.OverdueEveryDays > 0 && overdue > 0 && overdue%rc.OverdueEveryDays == 0 {
+					d.kind, d.prefix = "nag", fmt.Sprintf("nag:%d:%s", occ.ID, u.day)
+				}
+				d.escalate = rc.EscalateAfterDays > 0 && overdue >= rc.EscalateAfterDays
+				if d.kind == "" && !d.escalate {
+					continue
+				}
+				if d.escalate {
+					escalated = append(escalated, occ.ID)
+				}
+			}
+			decisions = append(decisions, d)
+			decided = true
+		}
+		if decided {
+			unitIDs = append(unitIDs, u.ID)
+		}
+	}
+	if len(decisions) == 0 {
+		return nil
+	}
+
+	// Who gets them, and the latest report of the escalated occurrences.
+	officials, err := store.ActiveOfficialsIn(ctx, r.tx, unitIDs)
+	if err != nil {
+		return err
+	}
+	type staff struct {
+		byID     map[int64]store.Official
+		managers []store.Official
+	}
+	staffOf := make(map[int64]*staff, len(unitIDs))
+	for _, o := range officials {
+		st := staffOf[o.UnitID]
+		if st == nil {
+			st = &staff{byID: make(map[int64]store.Official)}
+			staffOf[o.UnitID] = st
+		}
+		st.byID[o.ID] = o
+		if o.Manager() {
+			st.managers = append(st.managers, o)
+		}
+	}
+	last, err := store.LastReports(ctx, r.tx, escalated)
+	if err != nil {
+		return err
+	}
+
+	// Build the messages, in the order of the decisions, and enqueue them
+	// together.
+	var msgs []store.OutMessage
+	for _, d := range decisions {
+		st := staffOf[d.u.ID]
+		if st == nil {
+			st = &staff{}
+		}
+		if lr, ok := last[d.occ.ID]; ok {
+			d.occ.SetLast(lr)
+		}
+		m := reminder{s: s, r: r, unit: d.u.unitZone, occ: d.occ, byID: st.byID, signer: signer, day: d.u.day}
+		if d.kind != "" {
+			msgs = m.toTeam(msgs, d.kind, d.prefix)
+		}
+		if d.escalate {
+			msgs = m.escalate(msgs, st.managers)
+		}
+	}
+	return r.sendAll(ctx, msgs)
 }
 
 // reminder builds the messages about one open occurrence.
@@ -111,10 +190,10 @@ func (m reminder) team() []int64 {
 	return ids
 }
 
-// toTeam sends a reminder or a nag to the lead and the supporters, each
-// with the inline keyboard of the occurrence; keyPrefix + ":<official>" is
-// the dedupe key.
-func (m reminder) toTeam(ctx context.Context, kind, keyPrefix string) error {
+// toTeam appends to out a reminder or a nag to the lead and the
+// supporters, each with the inline keyboard of the occurrence; keyPrefix +
+// ":<official>" is the dedupe key.
+func (m reminder) toTeam(out []store.OutMessage, kind, keyPrefix string) []store.OutMessage {
 	for _, id := range m.team() {
 		o, ok := m.byID[id]
 		if !ok {
@@ -140,7 +219,7 @@ func (m reminder) toTeam(ctx context.Context, kind, keyPrefix string) error {
 			b.WriteString(tghtml.Escape(pr.T("jobs.task.as_support", m.occ.LeadName)) + "\n")
 		}
 		b.WriteString("<i>" + tghtml.Escape(pr.T("jobs.remind.hint")) + "</i>")
-		err := m.r.send(ctx, store.OutMessage{
+		out = append(out, store.OutMessage{
 			UnitID:       int64p(m.unit.ID),
 			OfficialID:   int64p(o.ID),
 			ChatID:       *o.TelegramChatID,
@@ -152,11 +231,8 @@ func (m reminder) toTeam(ctx context.Context, kind, keyPrefix string) error {
 				Buttons: callback.Keyboard(m.signer, pr, m.occ.ID, *o.TelegramChatID),
 			},
 		})
-		if err != nil {
-			return err
-		}
 	}
-	return nil
+	return out
 }
 
 // taskLines writes the task's title, due date, status and percent.
@@ -167,10 +243,11 @@ func (m reminder) taskLines(b *strings.Builder, pr *i18n.Printer) {
 	b.WriteString(tghtml.Escape(pr.T("jobs.task.status", pr.T(i18n.Key("status."+string(status))), m.occ.Percent)) + "\n")
 }
 
-// escalate tells every chairman and office official of the unit, once per
-// occurrence, that the occurrence is overdue: the task, the lead, the days
-// overdue and the last progress report.
-func (m reminder) escalate(ctx context.Context, managers []store.Official) error {
+// escalate appends to out the messages that tell every chairman and
+// office official of the unit, once per occurrence (by dedupe key), that
+// the occurrence is overdue: the task, the lead, the days overdue and the
+// last progress report.
+func (m reminder) escalate(out []store.OutMessage, managers []store.Official) []store.OutMessage {
 	for _, o := range managers {
 		if !o.Linked() {
 			m.r.unlinked++
@@ -185,7 +262,7 @@ func (m reminder) escalate(ctx context.Context, managers []store.Official) error
 			plan.DaysOverdue(m.occ.Due, m.r.at, m.unit.loc))) + "\n")
 		b.WriteString(tghtml.Escape(pr.T("jobs.task.status", pr.T(i18n.Key("status."+string(plan.OpenOverdue))), m.occ.Percent)) + "\n")
 		b.WriteString(tghtml.Escape(lastReportLine(pr, m.occ, m.unit.loc)))
-		err := m.r.send(ctx, store.OutMessage{
+		out = append(out, store.OutMessage{
 			UnitID:       int64p(m.unit.ID),
 			OfficialID:   int64p(o.ID),
 			ChatID:       *o.TelegramChatID,
@@ -194,11 +271,8 @@ func (m reminder) escalate(ctx context.Context, managers []store.Official) error
 			OccurrenceID: int64p(m.occ.ID),
 			Payload:      store.Payload{Text: b.String()},
 		})
-		if err != nil {
-			return err
-		}
 	}
-	return nil
+	return out
 }
 
 // dueHead is the heading of a reminder days before the due date.

@@ -2,8 +2,8 @@ package jobs
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/nhacviec/nhacviec/i18n"
@@ -33,22 +33,60 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 	if err != nil {
 		return err
 	}
+	// The units asked today, each for its own local ISO week; the open
+	// occurrences of all of them are read in one query, through the latest
+	// week's end, and each unit keeps those of its own.
+	type unitWeek struct {
+		unitZone
+		day  plan.Date
+		week plan.Period
+	}
+	var weeks []unitWeek
+	var through plan.Date
 	for _, u := range units {
 		day := plan.DateIn(r.at, u.loc)
 		if !s.cal.IsWorkday(day) && !s.cfg.Reminders.OnNonWorkingDays {
 			continue
 		}
 		week := plan.PeriodContaining(plan.Week, day, s.cutoff)
-		officials, err := store.ActiveOfficials(ctx, r.tx, u.ID)
-		if err != nil {
-			return err
+		weeks = append(weeks, unitWeek{unitZone: u, day: day, week: week})
+		if through.IsZero() || week.To.After(through) {
+			through = week.To
 		}
-		occs, err := store.OpenOccurrences(ctx, r.tx, u.ID, week.To)
-		if err != nil {
-			return err
+	}
+	if len(weeks) == 0 {
+		return nil
+	}
+	open, err := store.OpenOccurrencesThrough(ctx, r.tx, through)
+	if err != nil {
+		return err
+	}
+	byUnit := make(map[int64][]store.OpenOccurrence)
+	for _, o := range open {
+		byUnit[o.UnitID] = append(byUnit[o.UnitID], o.OpenOccurrence)
+	}
+	var unitIDs []int64
+	for _, u := range weeks {
+		if len(byUnit[u.ID]) > 0 {
+			unitIDs = append(unitIDs, u.ID)
 		}
+	}
+	all, err := store.ActiveOfficialsIn(ctx, r.tx, unitIDs)
+	if err != nil {
+		return err
+	}
+	officialsOf := make(map[int64][]store.Official, len(unitIDs))
+	for _, o := range all {
+		officialsOf[o.UnitID] = append(officialsOf[o.UnitID], o)
+	}
+	var msgs []store.OutMessage
+	for _, u := range weeks {
+		day, week := u.day, u.week
 		mine := make(map[int64][]store.OpenOccurrence)
-		for _, occ := range occs {
+		for _, occ := range byUnit[u.ID] {
+			if occ.Due.After(week.To) {
+				break // ordered by due date
+			}
 			mine[occ.LeadID] = append(mine[occ.LeadID], occ)
 			for _, id := range occ.SupporterIDs {
 				if id != occ.LeadID {
@@ -56,7 +94,7 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 				}
 			}
 		}
-		for _, o := range officials {
+		for _, o := range officialsOf[u.ID] {
 			list := mine[o.ID]
 			if len(list) == 0 {
 				continue
@@ -86,7 +124,7 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 				refs = append(refs, occ.ID)
 			}
 			b.WriteString(hint)
-			err := r.send(ctx, store.OutMessage{
+			msgs = append(msgs, store.OutMessage{
 				UnitID:     int64p(u.ID),
 				OfficialID: int64p(o.ID),
 				ChatID:     *o.TelegramChatID,
@@ -94,12 +132,9 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 				Kind:       "progress_request",
 				Payload:    store.Payload{Text: b.String(), Refs: refs},
 			})
-			if err != nil {
-				return err
-			}
 		}
 	}
-	return nil
+	return r.sendAll(ctx, msgs)
 }
 
 // targetReadings asks the owner of each target for the reading of the
@@ -112,74 +147,106 @@ func (s *Scheduler) targetReadings(ctx context.Context, r *runState) error {
 	if err != nil {
 		return err
 	}
+	// The plan of each unit for the year of its local date: units are
+	// grouped by that year (one group but around New Year) and each group's
+	// plans, targets and officials are read in one query each.
+	byYear := make(map[int][]unitZone)
+	var years []int
 	for _, u := range units {
-		day := plan.DateIn(r.at, u.loc)
-		pl, err := store.PlanOf(ctx, r.tx, u.ID, day.Year)
-		if errors.Is(err, store.ErrNotFound) {
+		y := plan.DateIn(r.at, u.loc).Year
+		if _, ok := byYear[y]; !ok {
+			years = append(years, y)
+		}
+		byYear[y] = append(byYear[y], u)
+	}
+	plans := make(map[int64]store.Plan, len(units))
+	for _, y := range years {
+		ids := make([]int64, len(byYear[y]))
+		for i, u := range byYear[y] {
+			ids[i] = u.ID
+		}
+		ps, err := store.PlansFor(ctx, r.tx, ids, y)
+		if err != nil {
+			return err
+		}
+		maps.Copy(plans, ps)
+	}
+	var planIDs, unitIDs []int64
+	for _, u := range units {
+		if p, ok := plans[u.ID]; ok {
+			planIDs = append(planIDs, p.ID)
+			unitIDs = append(unitIDs, u.ID)
+		}
+	}
+	if len(planIDs) == 0 {
+		return nil
+	}
+	targets, err := store.TargetsOfPlans(ctx, r.tx, planIDs)
+	if err != nil {
+		return err
+	}
+	officials, err := store.ActiveOfficialsIn(ctx, r.tx, unitIDs)
+	if err != nil {
+		return err
+	}
+	byID := make(map[int64]store.Official, len(officials))
+	for _, o := range officials {
+		byID[o.ID] = o
+	}
+
+	// The readings due today, then those of them already made.
+	type ask struct {
+		u      unitZone
+		target store.Target
+		period plan.Period
+	}
+	var asks []ask
+	var pairs []store.TargetPeriod
+	for _, u := range units {
+		p, ok := plans[u.ID]
+		if !ok {
 			continue
 		}
-		if err != nil {
-			return err
-		}
-		targets, err := store.PlanTargets(ctx, r.tx, pl.ID)
-		if err != nil {
-			return err
-		}
-		officials, err := store.ActiveOfficials(ctx, r.tx, u.ID)
-		if err != nil {
-			return err
-		}
-		byID := make(map[int64]store.Official, len(officials))
-		for _, o := range officials {
-			byID[o.ID] = o
-		}
-		for _, t := range targets {
+		day := plan.DateIn(r.at, u.loc)
+		for _, t := range targets[p.ID] {
 			kind := plan.Cadence(t.Every).Kind()
 			if kind == "" {
 				continue
 			}
 			cur := plan.PeriodContaining(kind, day, s.cutoff)
-			var due []plan.Period
 			for _, p := range []plan.Period{cur.Prev(), cur} {
 				if !day.Before(s.lastWorkday(p)) && !day.After(p.To.AddDays(readingGraceDays)) {
-					due = append(due, p)
-				}
-			}
-			if len(due) == 0 {
-				continue
-			}
-			keys := make([]string, len(due))
-			for i, p := range due {
-				keys[i] = p.Key
-			}
-			have, err := store.ReadingPeriods(ctx, r.tx, t.ID, keys)
-			if err != nil {
-				return err
-			}
-			owner, ok := byID[t.OwnerID]
-			if !ok {
-				continue // archived
-			}
-			for _, p := range due {
-				if have[p.Key] {
-					continue
-				}
-				if !owner.Linked() {
-					r.unlinked++
-					continue
-				}
-				if err := s.askReading(ctx, r, u, t, p, owner); err != nil {
-					return err
+					asks = append(asks, ask{u: u, target: t, period: p})
+					pairs = append(pairs, store.TargetPeriod{TargetID: t.ID, PeriodKey: p.Key})
 				}
 			}
 		}
 	}
-	return nil
+	have, err := store.HaveReadings(ctx, r.tx, pairs)
+	if err != nil {
+		return err
+	}
+	var msgs []store.OutMessage
+	for _, a := range asks {
+		if have[store.TargetPeriod{TargetID: a.target.ID, PeriodKey: a.period.Key}] {
+			continue
+		}
+		owner, ok := byID[a.target.OwnerID]
+		if !ok || owner.UnitID != a.u.ID {
+			continue // archived
+		}
+		if !owner.Linked() {
+			r.unlinked++
+			continue
+		}
+		msgs = append(msgs, s.askReading(a.u, a.target, a.period, owner))
+	}
+	return r.sendAll(ctx, msgs)
 }
 
-// askReading enqueues the request for the reading of target t for period p
+// askReading builds the request for the reading of target t for period p
 // to its owner.
-func (s *Scheduler) askReading(ctx context.Context, r *runState, u unitZone, t store.Target, p plan.Period, owner store.Official) error {
+func (s *Scheduler) askReading(u unitZone, t store.Target, p plan.Period, owner store.Official) store.OutMessage {
 	pr := s.printer(owner)
 	hint := i18n.Key("jobs.reading.hint_number")
 	if plan.Measure(t.Measure) == plan.MeasureYesNo {
@@ -191,7 +258,7 @@ func (s *Scheduler) askReading(ctx context.Context, r *runState, u unitZone, t s
 	b.WriteString(tghtml.Escape(pr.T("jobs.reading.goal", report.GoalText(t.Goal, t.Comparator, t.Measure, pr))) + "\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.reading.period", report.PeriodLabel(p, pr))) + "\n")
 	b.WriteString("<i>" + tghtml.Escape(pr.T(hint)) + "</i>")
-	return r.send(ctx, store.OutMessage{
+	return store.OutMessage{
 		UnitID:     int64p(u.ID),
 		OfficialID: int64p(owner.ID),
 		ChatID:     *owner.TelegramChatID,
@@ -199,7 +266,7 @@ func (s *Scheduler) askReading(ctx context.Context, r *runState, u unitZone, t s
 		Kind:       "reading_request",
 		TargetID:   int64p(t.ID),
 		Payload:    store.Payload{Text: b.String()},
-	})
+	}
 }
 
 // lastWorkday returns the last working day of p, or p.To when p has none.

@@ -495,6 +495,20 @@ func (r *runState) send(ctx context.Context, m store.OutMessage) error {
 	return nil
 }
 
+// sendAll enqueues msgs in the run's transaction in one batch, counting
+// those that are new.
+func (r *runState) sendAll(ctx context.Context, msgs []store.OutMessage) error {
+	for i := range msgs {
+		msgs[i].NotBefore = r.now
+	}
+	n, err := store.EnqueueMany(ctx, r.tx, msgs)
+	if err != nil {
+		return err
+	}
+	r.messages += n
+	return nil
+}
+
 // units returns every unit with its time zone (the unit's own, else the
 // schedule's).
 func (s *Scheduler) units(ctx context.Context) ([]unitZone, error) {

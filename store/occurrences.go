@@ -67,6 +67,83 @@ func OpenOccurrences(ctx context.Context, q sqlx.QueryerContext, unitID int64, t
 	return occs, nil
 }
 
+// UnitOccurrence is an open occurrence with the unit whose plan it
+// belongs to.
+type UnitOccurrence struct {
+	UnitID int64 `db:"unit_id"`
+	OpenOccurrence
+}
+
+// OpenOccurrencesThrough returns, in one query, the occurrences of every
+// unit that are not done and not archived (nor their task), due on or
+// before through, ordered by unit, due date, task and key. It reads the
+// partial index of open occurrences, so its cost does not grow with the
+// history of done ones. The latest progress report is left empty: fetch it
+// with LastReports for the occurrences that need it.
+func OpenOccurrencesThrough(ctx context.Context, q sqlx.QueryerContext, through plan.Date) ([]UnitOccurrence, error) {
+	var occs []UnitOccurrence
+	err := sqlx.SelectContext(ctx, q, &occs, `
+		SELECT p.unit_id, o.id, o.task_id, o.key, o.due, o.percent,
+		       t.key AS task_key, t.title AS task_title, a.code AS area_code,
+		       l.id AS lead_id, l.key AS lead_key, l.name AS lead_name,
+		       COALESCE((SELECT array_agg(ts.official_id ORDER BY ts.official_id)
+		                 FROM task_supporters ts WHERE ts.task_id = t.id), '{}') AS supporter_ids
+		FROM occurrences o
+		JOIN tasks t ON t.id = o.task_id
+		JOIN plans p ON p.id = t.plan_id
+		JOIN areas a ON a.id = t.area_id
+		JOIN officials l ON l.id = t.lead_id
+		WHERE o.done_at IS NULL AND o.archived_at IS NULL AND t.archived_at IS NULL
+		  AND o.due <= $1
+		ORDER BY p.unit_id, o.due, t.position, t.key, o.key`, through)
+	if err != nil {
+		return nil, fmt.Errorf("store: open occurrences through %s: %w", through, err)
+	}
+	return occs, nil
+}
+
+// LastReport is the latest progress report of an occurrence.
+type LastReport struct {
+	OccurrenceID int64     `db:"occurrence_id"`
+	Note         *string   `db:"note"`
+	Percent      *int      `db:"percent"`
+	ReportedAt   time.Time `db:"reported_at"`
+}
+
+// LastReports returns the latest progress report of each of the
+// occurrences ids that has one, by occurrence id; it reads one index entry
+// per occurrence, whatever the history.
+func LastReports(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[int64]LastReport, error) {
+	if len(ids) == 0 {
+		return map[int64]LastReport{}, nil
+	}
+	var reports []LastReport
+	err := sqlx.SelectContext(ctx, q, &reports, `
+		SELECT x.id AS occurrence_id, lr.note, lr.percent, lr.reported_at
+		FROM unnest($1::bigint[]) AS x(id)
+		JOIN LATERAL (
+			SELECT r.note, r.percent, r.reported_at
+			FROM progress_reports r
+			WHERE r.occurrence_id = x.id
+			ORDER BY r.reported_at DESC, r.id DESC
+			LIMIT 1
+		) lr ON true`, pq.Int64Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("store: last reports of %d occurrences: %w", len(ids), err)
+	}
+	out := make(map[int64]LastReport, len(reports))
+	for _, r := range reports {
+		out[r.OccurrenceID] = r
+	}
+	return out, nil
+}
+
+// SetLast copies the report r into occ's latest-report fields.
+func (occ *OpenOccurrence) SetLast(r LastReport) {
+	at := r.ReportedAt
+	occ.LastNote, occ.LastPercent, occ.LastReportedAt = r.Note, r.Percent, &at
+}
+
 // RecurringTasks returns the recurring tasks (with a cadence) of the unit
 // unitID that are not archived, ordered by id.
 func RecurringTasks(ctx context.Context, q sqlx.QueryerContext, unitID int64) ([]Task, error) {
@@ -96,6 +173,25 @@ func ActiveOfficials(ctx context.Context, q sqlx.QueryerContext, unitID int64) (
 		ORDER BY `+roleRank+`, o.key`, unitID)
 	if err != nil {
 		return nil, fmt.Errorf("store: active officials of unit %d: %w", unitID, err)
+	}
+	return officials, nil
+}
+
+// ActiveOfficialsIn returns, in one query, the officials of the units
+// unitIDs that are not archived, linked or not, ordered by unit, then
+// chairman first, then office, then members, and by key.
+func ActiveOfficialsIn(ctx context.Context, q sqlx.QueryerContext, unitIDs []int64) ([]Official, error) {
+	if len(unitIDs) == 0 {
+		return nil, nil
+	}
+	var officials []Official
+	err := sqlx.SelectContext(ctx, q, &officials, `
+		SELECT `+officialColumnsO+`
+		FROM officials o
+		WHERE o.unit_id = ANY($1) AND o.archived_at IS NULL
+		ORDER BY o.unit_id, `+roleRank+`, o.key`, pq.Int64Array(unitIDs))
+	if err != nil {
+		return nil, fmt.Errorf("store: active officials of %d units: %w", len(unitIDs), err)
 	}
 	return officials, nil
 }
@@ -155,6 +251,90 @@ func ReadingPeriods(ctx context.Context, q sqlx.QueryerContext, targetID int64, 
 	have := make(map[string]bool, len(keys))
 	for _, k := range keys {
 		have[k] = true
+	}
+	return have, nil
+}
+
+// PlansFor returns, in one query, the plan of each of the units unitIDs
+// for the given year, chosen as PlanOf does (that year's, else the nearest
+// year's, the later one on a tie), by unit id; units without a plan are
+// absent.
+func PlansFor(ctx context.Context, q sqlx.QueryerContext, unitIDs []int64, year int) (map[int64]Plan, error) {
+	var plans []Plan
+	err := sqlx.SelectContext(ctx, q, &plans, `
+		SELECT DISTINCT ON (unit_id) id, unit_id, code, title, year
+		FROM plans
+		WHERE unit_id = ANY($1)
+		ORDER BY unit_id, abs(year - $2), year DESC, id`, pq.Int64Array(unitIDs), year)
+	if err != nil {
+		return nil, fmt.Errorf("store: plans of %d units for %d: %w", len(unitIDs), year, err)
+	}
+	out := make(map[int64]Plan, len(plans))
+	for _, p := range plans {
+		out[p.UnitID] = p
+	}
+	return out, nil
+}
+
+// TargetsOfPlans returns, in one query, the targets of the plans planIDs
+// that are not archived, by plan id, each plan's in plan order (area,
+// position, key).
+func TargetsOfPlans(ctx context.Context, q sqlx.QueryerContext, planIDs []int64) (map[int64][]Target, error) {
+	var targets []Target
+	err := sqlx.SelectContext(ctx, q, &targets, `
+		SELECT t.id, t.plan_id, t.area_id, t.key, t.text, t.measure, t.goal, t.comparator,
+		       t.owner_id, t.every, t.position, t.archived_at
+		FROM targets t
+		JOIN areas a ON a.id = t.area_id
+		WHERE t.plan_id = ANY($1) AND t.archived_at IS NULL
+		ORDER BY t.plan_id, a.position, a.code, t.position, t.key`, pq.Int64Array(planIDs))
+	if err != nil {
+		return nil, fmt.Errorf("store: targets of %d plans: %w", len(planIDs), err)
+	}
+	out := make(map[int64][]Target, len(planIDs))
+	for _, t := range targets {
+		out[t.PlanID] = append(out[t.PlanID], t)
+	}
+	return out, nil
+}
+
+// TargetPeriod names the reading of one target for one period.
+type TargetPeriod struct {
+	TargetID  int64
+	PeriodKey string
+}
+
+// HaveReadings returns, in one query, which of the given (target, period)
+// pairs have at least one reading.
+func HaveReadings(ctx context.Context, q sqlx.QueryerContext, pairs []TargetPeriod) (map[TargetPeriod]bool, error) {
+	have := make(map[TargetPeriod]bool)
+	if len(pairs) == 0 {
+		return have, nil
+	}
+	ids := make(pq.Int64Array, len(pairs))
+	keys := make(pq.StringArray, len(pairs))
+	for i, p := range pairs {
+		ids[i], keys[i] = p.TargetID, p.PeriodKey
+	}
+	rows, err := q.QueryxContext(ctx, `
+		SELECT x.target_id, x.period_key
+		FROM unnest($1::bigint[], $2::text[]) AS x(target_id, period_key)
+		WHERE EXISTS (
+			SELECT 1 FROM target_readings tr
+			WHERE tr.target_id = x.target_id AND tr.period_key = x.period_key)`, ids, keys)
+	if err != nil {
+		return nil, fmt.Errorf("store: readings of %d target periods: %w", len(pairs), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p TargetPeriod
+		if err := rows.Scan(&p.TargetID, &p.PeriodKey); err != nil {
+			return nil, fmt.Errorf("store: readings of %d target periods: %w", len(pairs), err)
+		}
+		have[p] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: readings of %d target periods: %w", len(pairs), err)
 	}
 	return have, nil
 }
