@@ -42,7 +42,7 @@ type App struct {
 // NewLogger returns the slog logger the config asks for, writing to w with
 // the configured secrets redacted.
 func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
-	w = NewRedactor(w, cfg.Telegram.Token, cfg.Telegram.WebhookSecret, cfg.Database.URL)
+	w = NewRedactor(w, cfg.Secrets()...)
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.Log.Level))
 	opts := &slog.HandlerOptions{Level: level}

@@ -263,6 +263,9 @@ func (c Config) Validate() error {
 	if c.Telegram.Mode == "webhook" && c.Telegram.WebhookURL == "" {
 		add("telegram.webhook_url", "required in webhook mode")
 	}
+	if c.Telegram.Mode == "webhook" && c.Telegram.WebhookSecret == "" {
+		add("telegram.webhook_secret", "required in webhook mode: without it anyone could post forged updates")
+	}
 	if c.Telegram.RatePerSecond <= 0 || c.Telegram.RatePerSecond > 30 {
 		add("telegram.rate_per_second", "%v must be above 0 and at most 30 (Telegram's limit)", c.Telegram.RatePerSecond)
 	}

@@ -241,3 +241,17 @@ func TestMaskedHidesEverySecret(t *testing.T) {
 		}
 	}
 }
+
+func TestWebhookModeNeedsURLAndSecret(t *testing.T) {
+	cfg := Default()
+	cfg.Telegram.Mode = "webhook"
+	err := cfg.Validate()
+	if err == nil || !strings.Contains(err.Error(), "telegram.webhook_url") || !strings.Contains(err.Error(), "telegram.webhook_secret") {
+		t.Fatalf("webhook mode without url and secret: %v", err)
+	}
+	cfg.Telegram.WebhookURL = "https://nhacviec.example.vn/telegram"
+	cfg.Telegram.WebhookSecret = "s3cret-token"
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("complete webhook config: %v", err)
+	}
+}

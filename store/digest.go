@@ -153,17 +153,18 @@ func (s *Store) DigestTargets(ctx context.Context, planID int64, asOf time.Time)
 // made a progress report or a target reading in [from, to).
 func (s *Store) ReportedOfficials(ctx context.Context, unitID int64, from, to time.Time) (map[int64]bool, error) {
 	var ids pq.Int64Array
+	// Per official of the unit, through progress_reports_official_idx and
+	// target_readings_official_idx: the cost follows the unit, not the
+	// installation.
 	err := s.db.GetContext(ctx, &ids, `
-		SELECT COALESCE(array_agg(DISTINCT x.official_id), '{}')
-		FROM (
-			SELECT r.official_id FROM progress_reports r
-			WHERE r.reported_at >= $2 AND r.reported_at < $3
-			UNION ALL
-			SELECT tr.official_id FROM target_readings tr
-			WHERE tr.reported_at >= $2 AND tr.reported_at < $3
-		) x
-		JOIN officials o ON o.id = x.official_id
-		WHERE o.unit_id = $1`, unitID, from, to)
+		SELECT COALESCE(array_agg(o.id ORDER BY o.id), '{}')
+		FROM officials o
+		WHERE o.unit_id = $1 AND (
+		      EXISTS (SELECT 1 FROM progress_reports r
+		              WHERE r.official_id = o.id AND r.reported_at >= $2 AND r.reported_at < $3)
+		   OR EXISTS (SELECT 1 FROM target_readings tr
+		              WHERE tr.official_id = o.id AND tr.reported_at >= $2 AND tr.reported_at < $3))`,
+		unitID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("store: officials who reported in unit %d: %w", unitID, err)
 	}

@@ -18,16 +18,7 @@ func runCheckConfig(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	mask := func(s string) string {
-		if s == "" {
-			return ""
-		}
-		return "********"
-	}
-	cfg.Database.URL = mask(cfg.Database.URL)
-	cfg.Telegram.Token = mask(cfg.Telegram.Token)
-	cfg.Telegram.WebhookSecret = mask(cfg.Telegram.WebhookSecret)
-	out, err := yaml.Marshal(cfg)
+	out, err := yaml.Marshal(cfg.Masked())
 	if err != nil {
 		return fmt.Errorf("print config: %w", err)
 	}

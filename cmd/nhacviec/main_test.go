@@ -246,12 +246,24 @@ func TestHelpAndUsage(t *testing.T) {
 }
 
 func TestCheckConfigMasksSecrets(t *testing.T) {
-	c := &cli{t: t, env: map[string]string{"NHACVIEC_TELEGRAM_TOKEN": "123456:SECRET"}}
+	c := &cli{t: t, env: map[string]string{
+		"NHACVIEC_TELEGRAM_TOKEN":          "123456:SECRET",
+		"NHACVIEC_EMAIL_SMTP_ADDR":         "127.0.0.1:2525",
+		"NHACVIEC_EMAIL_FROM":              "ubnd@pdp.example.vn",
+		"NHACVIEC_EMAIL_PASSWORD":          "MAILPASSWORD",
+		"NHACVIEC_DATABASE_URL":            "postgres://nv:DBPASSWORD@db/nhacviec",
+		"NHACVIEC_TELEGRAM_WEBHOOK_SECRET": "HOOKSECRET",
+	}}
 	code, out, stderr := c.run("check-config")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if strings.Contains(out, "SECRET") || !strings.Contains(out, "configuration is valid") {
+	for _, secret := range []string{"SECRET", "MAILPASSWORD", "DBPASSWORD", "HOOKSECRET"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("check-config prints a secret (%s)", secret)
+		}
+	}
+	if !strings.Contains(out, "configuration is valid") {
 		t.Errorf("check-config output:\n%s", out)
 	}
 	c.env["NHACVIEC_PERIODS_CUTOFF"] = "lunar"

@@ -21,7 +21,7 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 		return err
 	}
 	defer closeApp(a, &err)
-	redact := app.NewRedactor(nil, a.Cfg.Telegram.Token, a.Cfg.Telegram.WebhookSecret)
+	redact := app.NewRedactor(nil, a.Cfg.Secrets()...)
 	s, err := server.New(ctx, a, server.Options{Stdout: e.stdout})
 	if err != nil {
 		return errors.New(redact.String(err.Error()))
