@@ -251,6 +251,7 @@ func TestCheckConfigMasksSecrets(t *testing.T) {
 		"NHACVIEC_EMAIL_SMTP_ADDR":         "127.0.0.1:2525",
 		"NHACVIEC_EMAIL_FROM":              "ubnd@pdp.example.vn",
 		"NHACVIEC_EMAIL_PASSWORD":          "MAILPASSWORD",
+		"NHACVIEC_EMAIL_USERNAME":          "ubnd",
 		"NHACVIEC_DATABASE_URL":            "postgres://nv:DBPASSWORD@db/nhacviec",
 		"NHACVIEC_TELEGRAM_WEBHOOK_SECRET": "HOOKSECRET",
 	}}
