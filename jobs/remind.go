@@ -61,19 +61,15 @@ func (s *Scheduler) remind(ctx context.Context, r *runState) error {
 	if len(days) == 0 {
 		return nil
 	}
-	open, err := store.OpenOccurrencesThrough(ctx, r.tx, through)
+	byUnit, err := openByUnit(ctx, r, through)
 	if err != nil {
 		return err
-	}
-	byUnit := make(map[int64][]store.OpenOccurrence)
-	for _, o := range open {
-		byUnit[o.UnitID] = append(byUnit[o.UnitID], o.OpenOccurrence)
 	}
 
 	// Decide what each occurrence gets.
 	type decision struct {
 		u        *unitDay
-		occ      store.OpenOccurrence
+		occ      *store.OpenOccurrence
 		kind     string // "reminder", "nag" or "" (escalation only)
 		prefix   string // dedupe key prefix of a reminder or nag
 		escalate bool
@@ -83,7 +79,9 @@ func (s *Scheduler) remind(ctx context.Context, r *runState) error {
 	for i := range days {
 		u := &days[i]
 		decided := false
-		for _, occ := range byUnit[u.ID] {
+		occs := byUnit[u.ID]
+		for j := range occs {
+			occ := &occs[j]
 			if occ.Due.After(u.day.AddDays(maxBefore)) {
 				break // ordered by due date
 			}
@@ -144,22 +142,29 @@ func (s *Scheduler) remind(ctx context.Context, r *runState) error {
 	}
 
 	// Build the messages, in the order of the decisions, and enqueue them
-	// together.
+	// sendBatch at a time.
 	var msgs []store.OutMessage
 	for _, d := range decisions {
 		st := staffOf[d.u.ID]
 		if st == nil {
 			st = &staff{}
 		}
-		if lr, ok := last[d.occ.ID]; ok {
-			d.occ.SetLast(lr)
+		occ := *d.occ
+		if lr, ok := last[occ.ID]; ok {
+			occ.SetLast(lr)
 		}
-		m := reminder{s: s, r: r, unit: d.u.unitZone, occ: d.occ, byID: st.byID, signer: signer, day: d.u.day}
+		m := reminder{s: s, r: r, unit: d.u.unitZone, occ: occ, byID: st.byID, signer: signer, day: d.u.day}
 		if d.kind != "" {
 			msgs = m.toTeam(msgs, d.kind, d.prefix)
 		}
 		if d.escalate {
 			msgs = m.escalate(msgs, st.managers)
+		}
+		if len(msgs) >= sendBatch {
+			if err := r.sendAll(ctx, msgs); err != nil {
+				return err
+			}
+			msgs = msgs[:0]
 		}
 	}
 	return r.sendAll(ctx, msgs)

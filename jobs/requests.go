@@ -57,13 +57,9 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 	if len(weeks) == 0 {
 		return nil
 	}
-	open, err := store.OpenOccurrencesThrough(ctx, r.tx, through)
+	byUnit, err := openByUnit(ctx, r, through)
 	if err != nil {
 		return err
-	}
-	byUnit := make(map[int64][]store.OpenOccurrence)
-	for _, o := range open {
-		byUnit[o.UnitID] = append(byUnit[o.UnitID], o.OpenOccurrence)
 	}
 	var unitIDs []int64
 	for _, u := range weeks {
@@ -132,6 +128,12 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 				Kind:       "progress_request",
 				Payload:    store.Payload{Text: b.String(), Refs: refs},
 			})
+			if len(msgs) >= sendBatch {
+				if err := r.sendAll(ctx, msgs); err != nil {
+					return err
+				}
+				msgs = msgs[:0]
+			}
 		}
 	}
 	return r.sendAll(ctx, msgs)
@@ -240,6 +242,12 @@ func (s *Scheduler) targetReadings(ctx context.Context, r *runState) error {
 			continue
 		}
 		msgs = append(msgs, s.askReading(a.u, a.target, a.period, owner))
+		if len(msgs) >= sendBatch {
+			if err := r.sendAll(ctx, msgs); err != nil {
+				return err
+			}
+			msgs = msgs[:0]
+		}
 	}
 	return r.sendAll(ctx, msgs)
 }

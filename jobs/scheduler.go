@@ -495,6 +495,11 @@ func (r *runState) send(ctx context.Context, m store.OutMessage) error {
 	return nil
 }
 
+// sendBatch is how many messages a job builds before it enqueues them:
+// it bounds the memory of a run that decides many (a catch-up after long
+// downtime).
+const sendBatch = 2000
+
 // sendAll enqueues msgs in the run's transaction in one batch, counting
 // those that are new.
 func (r *runState) sendAll(ctx context.Context, msgs []store.OutMessage) error {
@@ -507,6 +512,20 @@ func (r *runState) sendAll(ctx context.Context, msgs []store.OutMessage) error {
 	}
 	r.messages += n
 	return nil
+}
+
+// openByUnit reads, in one query, the open occurrences of every unit due
+// on or before through, grouped by unit, each unit's in due order.
+func openByUnit(ctx context.Context, r *runState, through plan.Date) (map[int64][]store.OpenOccurrence, error) {
+	open, err := store.OpenOccurrencesThrough(ctx, r.tx, through)
+	if err != nil {
+		return nil, err
+	}
+	byUnit := make(map[int64][]store.OpenOccurrence)
+	for _, o := range open {
+		byUnit[o.UnitID] = append(byUnit[o.UnitID], o.OpenOccurrence)
+	}
+	return byUnit, nil
 }
 
 // units returns every unit with its time zone (the unit's own, else the

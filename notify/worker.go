@@ -1,11 +1,12 @@
 // Package notify delivers the outbox to Telegram.
 //
-// A Worker claims due outbox rows with FOR UPDATE SKIP LOCKED in short
-// transactions that only lease them (next_attempt_at moves past the send,
-// attempts grows by one), sends each outside any transaction, then marks it
-// sent with the Telegram message id. A crash between Telegram's answer and
-// that mark leaves the row to be claimed again when its lease runs out: at
-// most one duplicate, never a lost message.
+// A Worker claims due outbox rows with FOR UPDATE SKIP LOCKED in one short
+// statement that only leases them (next_attempt_at moves past the send,
+// attempts grows by one), sends each outside any transaction, then marks
+// the batch's sent rows with their Telegram message ids in one statement. A
+// crash between Telegram's answer and that mark leaves the row to be
+// claimed again when its lease runs out: at most one duplicate, never a
+// lost message.
 //
 // The worker wakes on LISTEN store.OutboxChannel, so a message enqueued by
 // any process goes out at once, and polls every second as a fallback. It
@@ -272,20 +273,30 @@ func (w *Worker) DrainOnce(ctx context.Context) (int, error) {
 	w.mu.Unlock()
 
 	var (
-		wg   sync.WaitGroup
-		sent atomic.Int64
+		wg        sync.WaitGroup
+		mu        sync.Mutex
+		delivered []store.Delivered
 	)
 	for _, r := range rows {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if w.deliver(ctx, r) {
-				sent.Add(1)
+			if msgID, ok := w.deliver(ctx, r); ok {
+				mu.Lock()
+				delivered = append(delivered, store.Delivered{ID: r.ID, MessageID: msgID})
+				mu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
-	return int(sent.Load()), nil
+	// The batch is marked sent in one statement. Until then its rows stay
+	// leased, and later messages to the same chats wait behind them.
+	// Recording must survive the caller's cancellation: a sent message
+	// not marked sent would go out twice.
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	w.record(w.st.MarkOutboxSentMany(mctx, delivered, w.clk.Now()))
+	return len(delivered), nil
 }
 
 // busyChats lists the chats that must not be claimed now.
@@ -339,9 +350,10 @@ func (w *Worker) pause(d time.Duration) {
 	}
 }
 
-// deliver sends one claimed row and records the outcome. It reports
-// whether the message was sent.
-func (w *Worker) deliver(ctx context.Context, r store.OutboxRow) bool {
+// deliver sends one claimed row and records a failure. It returns the
+// Telegram message id and true when the message was sent; the caller marks
+// it sent.
+func (w *Worker) deliver(ctx context.Context, r store.OutboxRow) (int64, bool) {
 	defer func() {
 		w.mu.Lock()
 		delete(w.inflight, r.ChatID)
@@ -355,12 +367,12 @@ func (w *Worker) deliver(ctx context.Context, r store.OutboxRow) bool {
 	p, err := r.Payload()
 	if err != nil {
 		w.giveUp(mctx, r, err)
-		return false
+		return 0, false
 	}
 	if err := w.waitTurn(ctx); err != nil {
 		// Shutting down before sending: hand the row back at once.
 		w.record(w.st.RetryOutbox(mctx, r.ID, w.clk.Now(), r.LastError, false))
-		return false
+		return 0, false
 	}
 	sctx, scancel := context.WithTimeout(ctx, w.opts.SendTimeout)
 	start := time.Now()
@@ -374,12 +386,11 @@ func (w *Worker) deliver(ctx context.Context, r store.OutboxRow) bool {
 	if err == nil {
 		w.stats.sent.Add(1)
 		w.stats.latencyNanos.Add(int64(elapsed))
-		w.record(w.st.MarkOutboxSent(mctx, r.ID, msgID, w.clk.Now()))
-		return true
+		return msgID, true
 	}
 	w.stats.failed.Add(1)
 	w.fail(mctx, ctx, r, err)
-	return false
+	return 0, false
 }
 
 // fail sorts a send error and reschedules, moves or kills the row.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -66,27 +65,30 @@ func Enqueue(ctx context.Context, q sqlx.ExtContext, m OutMessage) (bool, error)
 	if err != nil {
 		return false, fmt.Errorf("store: enqueue %s: encode payload: %w", m.DedupeKey, err)
 	}
-	res, err := q.ExecContext(ctx, `
-		INSERT INTO outbox (unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
-		                    target_id, payload, next_attempt_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
-		ON CONFLICT (dedupe_key) DO NOTHING`,
+	// One statement: the notification is raised only when the row was
+	// inserted, and delivered when the transaction commits.
+	rows, err := q.QueryContext(ctx, `
+		WITH ins AS (
+			INSERT INTO outbox (unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
+			                    target_id, payload, next_attempt_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+			ON CONFLICT (dedupe_key) DO NOTHING
+			RETURNING 1)
+		SELECT pg_notify($10, '') FROM ins`,
 		m.UnitID, m.OfficialID, m.ChatID, m.DedupeKey, m.Kind, m.OccurrenceID,
-		m.TargetID, payload, m.NotBefore)
+		m.TargetID, payload, m.NotBefore, OutboxChannel)
 	if err != nil {
 		return false, fmt.Errorf("store: enqueue %s: %w", m.DedupeKey, err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
+	defer rows.Close()
+	inserted := rows.Next()
+	if err := rows.Err(); err != nil {
 		return false, fmt.Errorf("store: enqueue %s: %w", m.DedupeKey, err)
 	}
-	if n == 0 {
-		return false, nil
+	if err := rows.Close(); err != nil {
+		return false, fmt.Errorf("store: enqueue %s: %w", m.DedupeKey, err)
 	}
-	if _, err := q.ExecContext(ctx, `SELECT pg_notify($1, '')`, OutboxChannel); err != nil {
-		return false, fmt.Errorf("store: enqueue %s: notify: %w", m.DedupeKey, err)
-	}
-	return true, nil
+	return inserted, nil
 }
 
 // enqueueChunk is the number of rows EnqueueMany inserts per statement.
@@ -119,13 +121,16 @@ func EnqueueMany(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) (int
 // returns the number of rows inserted.
 func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) (int, error) {
 	var (
-		units    = make([]sql.NullInt64, len(msgs))
-		offs     = make([]sql.NullInt64, len(msgs))
+		// Optional ids travel as 0 (ids are positive) and become NULL
+		// again in SQL: an int64 array encodes much faster than a generic
+		// array of nullable values.
+		units    = make(pq.Int64Array, len(msgs))
+		offs     = make(pq.Int64Array, len(msgs))
 		chats    = make(pq.Int64Array, len(msgs))
 		keys     = make(pq.StringArray, len(msgs))
 		kinds    = make(pq.StringArray, len(msgs))
-		occs     = make([]sql.NullInt64, len(msgs))
-		targets  = make([]sql.NullInt64, len(msgs))
+		occs     = make(pq.Int64Array, len(msgs))
+		targets  = make(pq.Int64Array, len(msgs))
 		payloads = make(pq.StringArray, len(msgs))
 		ats      = make(pq.StringArray, len(msgs))
 	)
@@ -137,13 +142,13 @@ func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) (
 		if err != nil {
 			return 0, fmt.Errorf("store: enqueue %s: encode payload: %w", m.DedupeKey, err)
 		}
-		units[i] = nullInt64(m.UnitID)
-		offs[i] = nullInt64(m.OfficialID)
+		units[i] = idOrZero(m.UnitID)
+		offs[i] = idOrZero(m.OfficialID)
 		chats[i] = m.ChatID
 		keys[i] = m.DedupeKey
 		kinds[i] = m.Kind
-		occs[i] = nullInt64(m.OccurrenceID)
-		targets[i] = nullInt64(m.TargetID)
+		occs[i] = idOrZero(m.OccurrenceID)
+		targets[i] = idOrZero(m.TargetID)
 		payloads[i] = string(payload)
 		ats[i] = m.NotBefore.Format(time.RFC3339Nano)
 	}
@@ -152,8 +157,8 @@ func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) (
 		WITH ins AS (
 			INSERT INTO outbox (unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
 			                    target_id, payload, next_attempt_at, created_at)
-			SELECT m.unit_id, m.official_id, m.chat_id, m.dedupe_key, m.kind, m.occurrence_id,
-			       m.target_id, m.payload::jsonb, m.at, m.at
+			SELECT nullif(m.unit_id, 0), nullif(m.official_id, 0), m.chat_id, m.dedupe_key, m.kind,
+			       nullif(m.occurrence_id, 0), nullif(m.target_id, 0), m.payload::jsonb, m.at, m.at
 			FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],
 			            $6::bigint[], $7::bigint[], $8::text[], $9::timestamptz[])
 			     WITH ORDINALITY AS m(unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
@@ -162,18 +167,17 @@ func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) (
 			ON CONFLICT (dedupe_key) DO NOTHING
 			RETURNING 1)
 		SELECT count(*) FROM ins`,
-		pq.Array(units), pq.Array(offs), chats, keys, kinds,
-		pq.Array(occs), pq.Array(targets), payloads, ats)
+		units, offs, chats, keys, kinds, occs, targets, payloads, ats)
 	if err != nil {
 		return 0, fmt.Errorf("store: enqueue %d messages (first %s): %w", len(msgs), msgs[0].DedupeKey, err)
 	}
 	return n, nil
 }
 
-// nullInt64 converts an optional id for an array parameter.
-func nullInt64(v *int64) sql.NullInt64 {
+// idOrZero returns the optional id v, or 0 for none.
+func idOrZero(v *int64) int64 {
 	if v == nil {
-		return sql.NullInt64{}
+		return 0
 	}
-	return sql.NullInt64{Int64: *v, Valid: true}
+	return *v
 }
