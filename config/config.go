@@ -50,6 +50,10 @@ type Telegram struct {
 	APIURL        string  `yaml:"api_url"`
 	Mode          string  `yaml:"mode"` // polling | webhook
 	RatePerSecond float64 `yaml:"rate_per_second"`
+	// MaxInFlight (extension) is how many messages are sent at once; each
+	// one Telegram accepted but not yet recorded may be sent again after a
+	// crash, so 1 (the default) means at most one duplicate per crash.
+	MaxInFlight int `yaml:"max_in_flight"`
 	// BotUsername (extension) is used for invite links when getMe cannot be
 	// asked (no token); empty asks Telegram.
 	BotUsername string `yaml:"bot_username"`
@@ -179,6 +183,7 @@ func Default() Config {
 			APIURL:        "https://api.telegram.org",
 			Mode:          "polling",
 			RatePerSecond: 25,
+			MaxInFlight:   1,
 			WebhookListen: ":8443",
 		},
 		Language: "vi",
@@ -268,6 +273,9 @@ func (c Config) Validate() error {
 	}
 	if c.Telegram.RatePerSecond <= 0 || c.Telegram.RatePerSecond > 30 {
 		add("telegram.rate_per_second", "%v must be above 0 and at most 30 (Telegram's limit)", c.Telegram.RatePerSecond)
+	}
+	if c.Telegram.MaxInFlight < 1 || c.Telegram.MaxInFlight > 100 {
+		add("telegram.max_in_flight", "%d is not between 1 and 100", c.Telegram.MaxInFlight)
 	}
 	if c.Telegram.APIURL == "" {
 		add("telegram.api_url", "must not be empty")

@@ -57,6 +57,13 @@ type Options struct {
 	MaxBackoff time.Duration
 	// Batch is how many rows (one per chat) one claim takes; default 25.
 	Batch int
+	// MaxInFlight is how many messages may be sent at once (config
+	// telegram.max_in_flight); default 1. A message Telegram accepted but
+	// not yet marked sent goes out again after a crash, so MaxInFlight is
+	// the most duplicates one crash can cause: 1 keeps the design's "at
+	// most one duplicate per crash"; more trades that for throughput when
+	// Telegram's round trip is long.
+	MaxInFlight int
 	// Lease is how long a claimed row is reserved for its sender before
 	// another worker may take it again; default 60 s. It must exceed
 	// SendTimeout.
@@ -90,6 +97,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Batch <= 0 {
 		o.Batch = 25
+	}
+	if o.MaxInFlight <= 0 {
+		o.MaxInFlight = 1
 	}
 	if o.SendTimeout <= 0 {
 		o.SendTimeout = 30 * time.Second
@@ -272,15 +282,29 @@ func (w *Worker) DrainOnce(ctx context.Context) (int, error) {
 	}
 	w.mu.Unlock()
 
+	if w.opts.MaxInFlight == 1 {
+		// One at a time, each marked sent before the next is sent: a crash
+		// can then duplicate at most the one message in flight.
+		sent := 0
+		for _, r := range rows {
+			if msgID, ok := w.deliver(ctx, r); ok {
+				w.markSent(ctx, []store.Delivered{{ID: r.ID, MessageID: msgID}})
+				sent++
+			}
+		}
+		return sent, nil
+	}
 	var (
 		wg        sync.WaitGroup
 		mu        sync.Mutex
 		delivered []store.Delivered
+		slots     = make(chan struct{}, w.opts.MaxInFlight)
 	)
 	for _, r := range rows {
 		wg.Add(1)
+		slots <- struct{}{}
 		go func() {
-			defer wg.Done()
+			defer func() { <-slots; wg.Done() }()
 			if msgID, ok := w.deliver(ctx, r); ok {
 				mu.Lock()
 				delivered = append(delivered, store.Delivered{ID: r.ID, MessageID: msgID})
@@ -291,12 +315,36 @@ func (w *Worker) DrainOnce(ctx context.Context) (int, error) {
 	wg.Wait()
 	// The batch is marked sent in one statement. Until then its rows stay
 	// leased, and later messages to the same chats wait behind them.
-	// Recording must survive the caller's cancellation: a sent message
-	// not marked sent would go out twice.
-	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-	defer cancel()
-	w.record(w.st.MarkOutboxSentMany(mctx, delivered, w.clk.Now()))
+	w.markSent(ctx, delivered)
 	return len(delivered), nil
+}
+
+// markSent records delivered rows as sent. It must survive the caller's
+// cancellation and a short database outage — a message sent but not marked
+// would go out twice — so it retries for up to a minute before giving up
+// (the rows are then sent again when their lease ends).
+func (w *Worker) markSent(ctx context.Context, delivered []store.Delivered) {
+	if len(delivered) == 0 {
+		return
+	}
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	wait := 100 * time.Millisecond
+	for {
+		err := w.st.MarkOutboxSentMany(mctx, delivered, w.clk.Now())
+		if err == nil {
+			return
+		}
+		select {
+		case <-mctx.Done():
+			w.record(err)
+			return
+		case <-time.After(wait):
+		}
+		if wait < 5*time.Second {
+			wait *= 2
+		}
+	}
 }
 
 // busyChats lists the chats that must not be claimed now.

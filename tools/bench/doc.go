@@ -1,6 +1,7 @@
 package main
 
 import (
+	_ "embed"
 	"fmt"
 	"os"
 	"runtime"
@@ -87,7 +88,7 @@ func (r *reportDoc) verdicts() []verdict {
 			value: ms(tick), limit: "< 1 s", ratio: tick.Seconds() / 1},
 		{what: fmt.Sprintf("remind tick, %d× history / 1× (%d units)", r.Params.HistoryX, r.Params.HistUnits),
 			value: fmt.Sprintf("%.2f× (%s / %s)", growth, ms(h10), ms(h1)), limit: "< 1.5×", ratio: growth / 1.5},
-		{what: "delivery without limits / bare insert-then-update loop",
+		{what: "delivery without limits (max_in_flight 16) / bare insert-then-update loop",
 			value: fmt.Sprintf("%.2f (%.0f/s / %.0f/s)", overhead, r.Free.Rate, r.Free.Bare), limit: "≥ 0.5",
 			ratio: overhead / 0.5, higher: true},
 		{what: "delivery with Telegram's limits (worker at 29/s): achieved rate / 30 per s",
@@ -212,49 +213,8 @@ func argString(args []string) string {
 
 // findings is the analysis of the figures: what they are made of and what
 // to change where a limit is missed. It is about the structure of the code
-// (round trips, rows read), which does not depend on the machine's load.
-const findings = "" +
-	"**Remind tick (limit 1 s at 3,300 units).** The run costs two queries per unit (`store.ActiveOfficials`, " +
-	"`store.OpenOccurrences`: 6,600 round trips at 3,300 units) and two statements per enqueued message " +
-	"(`store.Enqueue`: the INSERT, then `SELECT pg_notify`). On the measured Friday a ward gets about 19 messages " +
-	"(reminders 0/1/3/7 days before, daily nags while overdue, escalations), so the run makes about 62,000 messages and " +
-	"130,000 round trips: over 10 s even at 0.1 ms per round trip on an idle machine. The limit cannot be met one " +
-	"statement per message. To change, in jobs/remind.go and store/occurrences.go: (1) read the open occurrences of " +
-	"all units in one query (`WHERE o.done_at IS NULL AND o.archived_at IS NULL AND o.due <= $D+7`, joined to plans for " +
-	"the unit, `ORDER BY p.unit_id, o.due`; it is served by the existing partial index `occurrences_open_due_idx`) and " +
-	"the active officials of all units in one more; (2) collect the run's messages and write them with one " +
-	"`INSERT INTO outbox (...) SELECT * FROM unnest($1::bigint[], $2::text[], ...) ON CONFLICT (dedupe_key) DO NOTHING` " +
-	"per few thousand rows, and call `pg_notify` once per transaction (the notification is delivered at commit anyway). " +
-	"That is a handful of round trips per tick; what remains is building the payloads in Go and PostgreSQL inserting " +
-	"the rows, a few µs each.\n\n" +
-	"A product consequence worth stating: ~62,000 messages on a Friday morning at Telegram's 30 messages/s per bot take " +
-	"about 35 minutes to deliver. A national deployment needs one bot per province (the outbox already carries the " +
-	"unit) or Telegram's paid broadcasts.\n\n" +
-	"**History (limit: 10x history under 1.5x the tick time).** `store.OpenOccurrences` for one unit goes " +
-	"plans → tasks → occurrences through the unique (task_id, key) index and reads every occurrence of every task of " +
-	"every plan year, done or not, to keep the open ones: its rows examined grow with the history (see the table). The " +
-	"all-units query of (1) reads `occurrences_open_due_idx`, which holds only open occurrences; the generated earlier " +
-	"years are all done, so the rows examined are the open occurrences due by D+7, whatever the history.\n\n" +
-	"**Delivery overhead (limit: at least 0.5 of a bare insert-then-update loop).** A message costs seven round trips " +
-	"besides the HTTP call: `store.Enqueue` 2, `store.ClaimOutbox` 4 (BEGIN, SELECT … FOR UPDATE SKIP LOCKED, " +
-	"UPDATE … RETURNING, COMMIT), `MarkOutboxSent` 1; the bare loop costs 2. To change, in store/outbox.go and " +
-	"store/delivery.go: enqueue in one statement (`WITH ins AS (INSERT … ON CONFLICT DO NOTHING RETURNING 1) " +
-	"SELECT pg_notify($ch, '') FROM ins`), and claim in one autocommit statement (`UPDATE outbox SET next_attempt_at = " +
-	"$lease, attempts = attempts + 1 WHERE id IN (SELECT id … FOR UPDATE SKIP LOCKED) RETURNING …`, same locking). " +
-	"Four round trips against two gives about 0.5 by construction; marking a batch sent in one UPDATE gets above it.\n\n" +
-	"**Delivery under Telegram's limits.** The worker keeps to the limits; at telegram.rate_per_second 30 the jitter of " +
-	"HTTP arrivals against a server bucket of exactly 30/s gives an occasional 429 (honoured, nothing lost), so the run " +
-	"uses 29, which is 0.97 of the limit. The shipped default, 25, is 0.83: make the default 29 to meet the 0.95 " +
-	"target.\n\n" +
-	"**Digests (limits 50 ms per ward, 1 s per town).** `store.ReportedOfficials` (store/digest.go) reads every progress " +
-	"report and target reading of the period in the whole installation, then joins them to the unit's officials with " +
-	"a hash join: its cost grows with the number of units (EXPLAIN ANALYZE at 100 units: 274 ms per call; it runs twice " +
-	"per digest, for the period and for the previous one). Rewritten per official, it reads only the unit's rows through " +
-	"`progress_reports_official_idx` and the new `target_readings_official_idx` (migration 00030, added by this work) " +
-	"— 5 ms on the same data:\n\n" +
-	"```sql\nSELECT COALESCE(array_agg(o.id), '{}') FROM officials o\nWHERE o.unit_id = $1 AND (\n" +
-	"  EXISTS (SELECT 1 FROM progress_reports r WHERE r.official_id = o.id AND r.reported_at >= $2 AND r.reported_at < $3)\n" +
-	"  OR EXISTS (SELECT 1 FROM target_readings tr WHERE tr.official_id = o.id AND tr.reported_at >= $2 AND tr.reported_at < $3))\n```\n\n" +
-	"**Memory.** `serve` starts with a catch-up of the last 24 hours of the wall clock; on a database whose history " +
-	"ends earlier the catch-up runs reminders over a year of overdue occurrences, so the idle figure includes that " +
-	"work.\n"
+// (round trips, rows read), which does not depend on the machine's load;
+// keep it in findings.md, next to this file, when the code changes.
+//
+//go:embed findings.md
+var findings string

@@ -190,7 +190,7 @@ type deliveryResult struct {
 func measureDelivery(ctx context.Context, st *store.Store, n, perChat int, limits bool, label string) (deliveryResult, error) {
 	res := deliveryResult{Messages: n}
 	var opts []telegramtest.Option
-	wopts := notify.Options{RatePerSecond: 1e6, PerChatInterval: time.Nanosecond, Batch: 50}
+	wopts := notify.Options{RatePerSecond: 1e6, PerChatInterval: time.Nanosecond, Batch: 50, MaxInFlight: 16}
 	if limits {
 		opts = append(opts, telegramtest.WithRateLimits(30, 1))
 		// telegram.rate_per_second 29: at exactly 30 the jitter of HTTP
