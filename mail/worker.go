@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/nhacviec/nhacviec/clock"
+	"github.com/nhacviec/nhacviec/notify"
 	"github.com/nhacviec/nhacviec/store"
 )
 
@@ -193,7 +193,7 @@ func (w *Worker) deliver(ctx context.Context, r store.EmailRow) {
 			return
 		}
 		w.stats.retried.Add(1)
-		d := Backoff(r.Attempts, w.opts.BaseBackoff, w.opts.MaxBackoff)
+		d := notify.Backoff(r.Attempts, w.opts.BaseBackoff, w.opts.MaxBackoff)
 		w.log.Warn("mail: send failed, will retry", "email", r.ID, "attempt", r.Attempts,
 			"retry_in", d, "err", err)
 		w.record(w.st.RetryEmail(ctx, r.ID, w.clk.Now().Add(d), err.Error()))
@@ -218,19 +218,4 @@ func (w *Worker) record(err error) {
 	if err != nil {
 		w.log.Error("mail: record delivery outcome", "err", err)
 	}
-}
-
-// Backoff returns the wait after the attempt-th failed attempt (1-based):
-// base doubled per attempt, capped at max, then jittered to between half
-// and all of it.
-func Backoff(attempt int, base, max time.Duration) time.Duration {
-	d := base
-	for i := 1; i < attempt && d < max; i++ {
-		d *= 2
-	}
-	if d > max {
-		d = max
-	}
-	half := d / 2
-	return half + rand.N(d-half+1)
 }

@@ -85,7 +85,15 @@ func OpenOccurrencesThrough(ctx context.Context, q sqlx.QueryerContext, through 
 	// are then looked up by id (the ARRAY(…) keeps the planner from
 	// hashing the whole tasks table, which grows with every plan year).
 	var occs []UnitOccurrence
-	err := sqlx.SelectContext(ctx, q, &occs, `
+	err := sqlx.SelectContext(ctx, q, &occs, openOccurrencesThroughSQL, through)
+	if err != nil {
+		return nil, fmt.Errorf("store: open occurrences through %s: %w", through, err)
+	}
+	return occs, nil
+}
+
+// openOccurrencesThroughSQL is the query of OpenOccurrencesThrough.
+const openOccurrencesThroughSQL = `
 		WITH open AS MATERIALIZED (
 			SELECT o.id, o.task_id, o.key, o.due, o.percent
 			FROM occurrences o
@@ -101,11 +109,17 @@ func OpenOccurrencesThrough(ctx context.Context, q sqlx.QueryerContext, through 
 		JOIN areas a ON a.id = t.area_id
 		JOIN officials l ON l.id = t.lead_id
 		WHERE t.id = ANY(ARRAY(SELECT DISTINCT task_id FROM open)) AND t.archived_at IS NULL
-		ORDER BY p.unit_id, o.due, t.position, t.key, o.key`, through)
+		ORDER BY p.unit_id, o.due, t.position, t.key, o.key`
+
+// ExplainOpenOccurrencesThrough returns the plan PostgreSQL runs for
+// OpenOccurrencesThrough, with EXPLAIN (ANALYZE, BUFFERS): for benchmarks.
+func ExplainOpenOccurrencesThrough(ctx context.Context, q sqlx.QueryerContext, through plan.Date) ([]string, error) {
+	var lines []string
+	err := sqlx.SelectContext(ctx, q, &lines, `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) `+openOccurrencesThroughSQL, through)
 	if err != nil {
-		return nil, fmt.Errorf("store: open occurrences through %s: %w", through, err)
+		return nil, fmt.Errorf("store: explain open occurrences: %w", err)
 	}
-	return occs, nil
+	return lines, nil
 }
 
 // LastReport is the latest progress report of an occurrence.

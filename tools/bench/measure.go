@@ -126,47 +126,12 @@ func tuplesRead(ctx context.Context, st *store.Store) (int64, error) {
 	return n, nil
 }
 
-// openOccurrencesSQL is the query the remind job runs for each unit
-// (store.OpenOccurrences), copied here to EXPLAIN it.
-const openOccurrencesSQL = `
-		SELECT o.id, o.task_id, o.key, o.due, o.percent,
-		       t.key AS task_key, t.title AS task_title, a.code AS area_code,
-		       l.id AS lead_id, l.key AS lead_key, l.name AS lead_name,
-		       COALESCE((SELECT array_agg(ts.official_id ORDER BY ts.official_id)
-		                 FROM task_supporters ts WHERE ts.task_id = t.id), '{}') AS supporter_ids,
-		       lr.note AS last_note, lr.percent AS last_percent, lr.reported_at AS last_reported_at
-		FROM occurrences o
-		JOIN tasks t ON t.id = o.task_id
-		JOIN plans p ON p.id = t.plan_id
-		JOIN areas a ON a.id = t.area_id
-		JOIN officials l ON l.id = t.lead_id
-		LEFT JOIN LATERAL (
-			SELECT r.note, r.percent, r.reported_at
-			FROM progress_reports r
-			WHERE r.occurrence_id = o.id
-			ORDER BY r.reported_at DESC, r.id DESC
-			LIMIT 1
-		) lr ON true
-		WHERE p.unit_id = $1
-		  AND o.done_at IS NULL AND o.archived_at IS NULL AND t.archived_at IS NULL
-		  AND o.due <= $2
-		ORDER BY o.due, t.position, t.key, o.key`
-
-// explainRemind runs EXPLAIN ANALYZE on the remind job's per-unit query for
-// the middle ward.
+// explainRemind runs EXPLAIN ANALYZE on the query with which the remind
+// job reads the open occurrences of every unit.
 func explainRemind(ctx context.Context, st *store.Store, at time.Time) (string, error) {
-	var unitID int64
-	err := st.DB().GetContext(ctx, &unitID, `
-		SELECT id FROM units WHERE parent_id IS NOT NULL OR code NOT LIKE '%thi-xa-%'
-		ORDER BY id OFFSET (SELECT count(*) / 2 FROM units WHERE parent_id IS NOT NULL) LIMIT 1`)
+	lines, err := store.ExplainOpenOccurrencesThrough(ctx, st.DB(), plan.DateOf(at).AddDays(7))
 	if err != nil {
-		return "", fmt.Errorf("explain: pick a unit: %w", err)
-	}
-	through := plan.DateOf(at).AddDays(7)
-	q := strings.ReplaceAll(strings.ReplaceAll(openOccurrencesSQL, "$1", fmt.Sprint(unitID)), "$2", "'"+through.String()+"'")
-	var lines []string
-	if err := st.DB().SelectContext(ctx, &lines, `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) `+q); err != nil {
-		return "", fmt.Errorf("explain: %w", err)
+		return "", err
 	}
 	return strings.Join(lines, "\n"), nil
 }
