@@ -58,6 +58,11 @@ type Result struct {
 	Lost int
 	// Crashes counts the kills or outages injected.
 	Crashes int
+	// Timeouts counts the sends that timed out on the client's side. Such
+	// a send may still reach Telegram (the request was on its way), so each
+	// may cause one duplicate: no client can tell, and the Bot API has no
+	// idempotency key.
+	Timeouts int
 	// MaxPerMessage is the largest number of times one message arrived.
 	MaxPerMessage int
 	// Elapsed is the scenario's wall time.

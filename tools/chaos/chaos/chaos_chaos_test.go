@@ -62,7 +62,8 @@ func TestTelegramFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := res.Check(0); err != nil {
+	// A send that timed out may still have reached Telegram.
+	if err := res.Check(res.Timeouts); err != nil {
 		t.Error(err)
 	}
 }

@@ -55,13 +55,16 @@ func TelegramFaults(ctx context.Context, env Env, o FaultOptions) (Result, error
 		PerChatInterval: 20 * time.Millisecond,
 		MaxAttempts:     12,
 		BaseBackoff:     50 * time.Millisecond,
-		MaxBackoff:      400 * time.Millisecond,
-		SendTimeout:     300 * time.Millisecond,
-		Lease:           2 * time.Second,
-		PollInterval:    50 * time.Millisecond,
+		// Backoff as long as the fault window: the 12th attempt then comes
+		// after Telegram healed, as the product's defaults (2 s doubling to
+		// 10 min, 12 attempts: about 25 minutes) outlast an outage.
+		MaxBackoff:   max(400*time.Millisecond, o.Faulty),
+		SendTimeout:  300 * time.Millisecond,
+		Lease:        2 * time.Second,
+		PollInterval: 50 * time.Millisecond,
 	}
 
-	var calls atomic.Int64
+	var calls, delays atomic.Int64
 	healAt := time.Now().Add(o.Faulty)
 	tg.FailNext("sendMessage", 3, telegramtest.TooManyRequests(1))
 	tg.SetFault(func(c telegramtest.Call) *telegramtest.Fault {
@@ -82,6 +85,7 @@ func TelegramFaults(ctx context.Context, env Env, o FaultOptions) (Result, error
 		case 1:
 			f = telegramtest.ServerError(502)
 		case 2:
+			delays.Add(1)
 			f = telegramtest.Delay(time.Second)
 		case 3:
 			f = telegramtest.ServerError(500)
@@ -114,6 +118,7 @@ func TelegramFaults(ctx context.Context, env Env, o FaultOptions) (Result, error
 		err = werr
 	}
 	res, rerr := b.result(ctx, st, tg, res)
+	res.Timeouts = int(delays.Load())
 	if err == nil {
 		err = rerr
 	}
