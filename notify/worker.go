@@ -48,7 +48,8 @@ type Options struct {
 	// PerChatInterval is the least time between two messages to one chat;
 	// default 1 s.
 	PerChatInterval time.Duration
-	// MaxAttempts is how many failed attempts make a row dead; default 8.
+	// MaxAttempts is how many failed attempts make a row dead; default 12,
+	// which with the default backoff spans 20 to 35 minutes of outage.
 	MaxAttempts int
 	// BaseBackoff is the wait after the first failure, doubled after each;
 	// default 2 s.
@@ -87,7 +88,7 @@ func (o Options) withDefaults() Options {
 		o.PerChatInterval = time.Second
 	}
 	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 8
+		o.MaxAttempts = 12
 	}
 	if o.BaseBackoff <= 0 {
 		o.BaseBackoff = 2 * time.Second
