@@ -57,7 +57,7 @@ func TelegramFaults(ctx context.Context, env Env, o FaultOptions) (Result, error
 		BaseBackoff:     50 * time.Millisecond,
 		// Backoff as long as the fault window: the 12th attempt then comes
 		// after Telegram healed, as the product's defaults (2 s doubling to
-		// 10 min, 12 attempts: about 25 minutes) outlast an outage.
+		// 10 min, 12 attempts: 20 to 35 minutes) outlast an outage.
 		MaxBackoff:   max(400*time.Millisecond, o.Faulty),
 		SendTimeout:  300 * time.Millisecond,
 		Lease:        2 * time.Second,
