@@ -54,11 +54,12 @@ func TelegramFaults(ctx context.Context, env Env, o FaultOptions) (Result, error
 		RatePerSecond:   200,
 		PerChatInterval: 20 * time.Millisecond,
 		MaxAttempts:     12,
-		BaseBackoff:     50 * time.Millisecond,
-		// Backoff as long as the fault window: the 12th attempt then comes
-		// after Telegram healed, as the product's defaults (2 s doubling to
-		// 10 min, 12 attempts: 20 to 35 minutes) outlast an outage.
-		MaxBackoff:   max(400*time.Millisecond, o.Faulty),
+		// The product's backoff (2 s doubling to 10 min, 12 attempts)
+		// outlasts an outage many times over; scaled to the fault window,
+		// the 12 attempts span at least twice the window even when
+		// jittered short.
+		BaseBackoff:  max(50*time.Millisecond, o.Faulty/40),
+		MaxBackoff:   max(time.Second, o.Faulty/2),
 		SendTimeout:  300 * time.Millisecond,
 		Lease:        2 * time.Second,
 		PollInterval: 50 * time.Millisecond,
@@ -108,7 +109,7 @@ func TelegramFaults(ctx context.Context, env Env, o FaultOptions) (Result, error
 	wctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- w.Run(wctx) }()
-	err = waitFor(ctx, o.Faulty+60*time.Second, "every message after Telegram healed", func() (bool, error) {
+	err = waitFor(ctx, 5*o.Faulty+60*time.Second, "every message after Telegram healed", func() (bool, error) {
 		var open int
 		qerr := st.DB().GetContext(ctx, &open, `SELECT count(*) FROM outbox WHERE status = 'pending'`)
 		return open == 0, qerr
