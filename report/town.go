@@ -159,27 +159,6 @@ func worstFirst(a, b TownLine) int {
 // judged reports whether any occurrence counts towards the on-time rate.
 func judged(t Totals) bool { return t.DoneOnTime+t.DoneLate+t.OpenOverdue > 0 }
 
-// townLabel is a text of the town digest in both languages.
-type townLabel struct{ vi, en string }
-
-func (l townLabel) in(pr *i18n.Printer, args ...any) string {
-	f := l.vi
-	if pr.Lang() == i18n.EN {
-		f = l.en
-	}
-	return fmt.Sprintf(f, args...)
-}
-
-var (
-	townUnitsHead = townLabel{"Theo đơn vị (đúng hạn / quá hạn / đang thực hiện; tỷ lệ đúng hạn), xếp từ đơn vị chậm nhất:",
-		"By unit (on time / late or overdue / in progress; on-time rate), worst first:"}
-	townUnitItem  = townLabel{"%d. %s: %d / %d / %d; %s", "%d. %s: %d / %d / %d; %s"}
-	townOverdue   = townLabel{"; %d nhiệm vụ quá hạn", "; %d overdue"}
-	townMissing   = townLabel{"; %d cán bộ chưa báo cáo", "; %d officials did not report"}
-	townRateNone  = townLabel{"chưa có nhiệm vụ đến hạn", "nothing due yet"}
-	townUnitCount = townLabel{"Số đơn vị: %d", "Units: %d"}
-)
-
 // RenderTownText renders the town digest as plain text: the totals with
 // the on-time rate, then one line per unit, worst first.
 func RenderTownText(d *TownDigest, pr *i18n.Printer) string {
@@ -208,7 +187,7 @@ func RenderTownJSON(d *TownDigest) ([]byte, error) {
 func renderTown(w *writer, d *TownDigest, pr *i18n.Printer) {
 	w.head(pr.T("digest.title", PeriodLabel(d.period, pr)))
 	w.line(pr.T("digest.unit_as_of", d.UnitName, d.asOf.Format("15:04")+" "+FormatDate(plan.DateOf(d.asOf))))
-	w.line(townUnitCount.in(pr, len(d.ByUnit)))
+	w.line(pr.T("town.unit_count", len(d.ByUnit)))
 	w.blank()
 	t := d.Totals
 	if t.Total == 0 {
@@ -226,19 +205,19 @@ func renderTown(w *writer, d *TownDigest, pr *i18n.Printer) {
 		w.line(pr.T("digest.rate_none"))
 	}
 	w.blank()
-	w.head(townUnitsHead.in(pr))
+	w.head(pr.T("town.units_head"))
 	for i, u := range d.ByUnit {
 		ut := u.Totals
-		rate := townRateNone.in(pr)
+		rate := pr.T("town.rate_none")
 		if judged(ut) {
 			rate = FormatRate(ut.OnTimeRate, pr)
 		}
-		s := townUnitItem.in(pr, i+1, u.Name, ut.DoneOnTime, ut.DoneLate+ut.OpenOverdue, ut.OpenOnTime, rate)
+		s := pr.T("town.unit_item", i+1, u.Name, ut.DoneOnTime, ut.DoneLate+ut.OpenOverdue, ut.OpenOnTime, rate)
 		if u.Overdue > 0 {
-			s += townOverdue.in(pr, u.Overdue)
+			s += pr.T("town.overdue", u.Overdue)
 		}
 		if u.MissingReports > 0 {
-			s += townMissing.in(pr, u.MissingReports)
+			s += pr.T("town.missing", u.MissingReports)
 		}
 		w.line(s)
 	}
