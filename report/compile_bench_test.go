@@ -39,3 +39,32 @@ func BenchmarkCompileGenerated(b *testing.B) {
 		_ = report.RenderTelegram(d, pr)
 	}
 }
+
+// BenchmarkCompileTown compiles the town digest of a town of 100 generated
+// wards (report.CompileTown: the ward digests, four at a time, then the
+// per-ward table). The limit is 1 s.
+func BenchmarkCompileTown(b *testing.B) {
+	ctx := context.Background()
+	st := storetest.New(b)
+	if _, err := gen.Generate(ctx, st, gen.Options{Units: 100}); err != nil {
+		b.Fatal(err)
+	}
+	var town string
+	if err := st.DB().GetContext(ctx, &town, `
+		SELECT p.code FROM units p WHERE EXISTS (SELECT 1 FROM units c WHERE c.parent_id = p.id)
+		ORDER BY p.id LIMIT 1`); err != nil {
+		b.Fatal(err)
+	}
+	asOf := gen.DefaultAsOf()
+	p := plan.PeriodContaining(plan.Quarter, plan.DateIn(asOf, asOf.Location()), plan.CutoffDecree09)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d, err := report.CompileTown(ctx, st, town, p, asOf)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(d.ByUnit) != 100 {
+			b.Fatalf("%d wards, want 100", len(d.ByUnit))
+		}
+	}
+}

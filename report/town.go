@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
@@ -121,16 +123,40 @@ func CompileTown(ctx context.Context, st *store.Store, townCode string, p plan.P
 	if own.Totals.Total > 0 {
 		add(own)
 	}
-	for _, c := range children {
-		d, err := Compile(ctx, st, c.Code, p, asOf)
-		if err != nil {
-			return nil, err
-		}
+	digests, err := compileAll(ctx, st, children, p, asOf)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range digests {
 		add(d)
 	}
 	td.Totals = newTotals(total)
 	slices.SortStableFunc(td.ByUnit, worstFirst)
 	return td, nil
+}
+
+// townWorkers is how many ward digests a town digest compiles at once: each
+// is a few short queries, so a handful keeps the database busy without
+// crowding out other work.
+const townWorkers = 4
+
+// compileAll compiles the digest of every unit, townWorkers at a time, in
+// the order of units.
+func compileAll(ctx context.Context, st *store.Store, units []store.Unit, p plan.Period, asOf time.Time) ([]*Digest, error) {
+	digests := make([]*Digest, len(units))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(townWorkers)
+	for i, u := range units {
+		g.Go(func() error {
+			d, err := Compile(gctx, st, u.Code, p, asOf)
+			digests[i] = d
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return digests, nil
 }
 
 // worstFirst orders town lines by overdue occurrences (most first), then

@@ -307,7 +307,8 @@ type digestResult struct {
 // measureDigest compiles the quarterly digest (period containing the tick,
 // under decree09) of one ward reps times, then of every ward of the first
 // town, each rendered for Telegram. When the town takes longer than
-// budget, its time is projected from the wards done.
+// budget/2, fewer one-ward runs are made. The town is compiled once with
+// report.CompileTown.
 func measureDigest(ctx context.Context, st *store.Store, reps int, budget time.Duration) (digestResult, error) {
 	var res digestResult
 	at := tickInstant()
@@ -345,19 +346,20 @@ func measureDigest(ctx context.Context, st *store.Store, reps int, budget time.D
 	}
 	slices.Sort(times)
 	res.One, res.Reps = times[len(times)/2], len(times)
-	start := time.Now()
-	for i, c := range codes {
-		if _, err := compile(c); err != nil {
-			return res, err
-		}
-		if time.Since(start) > budget && i+1 < len(codes) {
-			// Too slow to finish: project from the wards done.
-			res.Projected, res.Done = true, i+1
-			res.Town = time.Duration(float64(time.Since(start)) * float64(len(codes)) / float64(i+1))
-			res.TownSize = len(codes)
-			return res, nil
-		}
+	// The town digest as the product compiles it: report.CompileTown (the
+	// ward digests, a few at a time, then the per-ward table).
+	var town string
+	if err := st.DB().GetContext(ctx, &town, `
+		SELECT p.code FROM units p JOIN units c ON c.parent_id = p.id
+		WHERE c.code = $1`, codes[0]); err != nil {
+		return res, fmt.Errorf("digest: the first town: %w", err)
 	}
-	res.Town, res.TownSize, res.Done = time.Since(start), len(codes), len(codes)
+	start := time.Now()
+	td, err := report.CompileTown(ctx, st, town, p, at)
+	if err != nil {
+		return res, err
+	}
+	_ = report.RenderTownTelegram(td, pr)
+	res.Town, res.TownSize, res.Done = time.Since(start), len(td.ByUnit), len(td.ByUnit)
 	return res, nil
 }
