@@ -305,10 +305,9 @@ type digestResult struct {
 }
 
 // measureDigest compiles the quarterly digest (period containing the tick,
-// under decree09) of one ward reps times, then of every ward of the first
-// town, each rendered for Telegram. When the town takes longer than
-// budget/2, fewer one-ward runs are made. The town is compiled once with
-// report.CompileTown.
+// under decree09) of one ward reps times (fewer when they take longer than
+// budget/2), then the town digest of that ward's town once with
+// report.CompileTown, each rendered for Telegram.
 func measureDigest(ctx context.Context, st *store.Store, reps int, budget time.Duration) (digestResult, error) {
 	var res digestResult
 	at := tickInstant()
