@@ -8,8 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/lib/pq"
-
 	"github.com/nhacviec/nhacviec/clock"
 	"github.com/nhacviec/nhacviec/notify"
 	"github.com/nhacviec/nhacviec/store"
@@ -117,17 +115,8 @@ func (w *Worker) Stats() *Stats { return &w.stats }
 // progress has ended. It wakes on every enqueue notification and polls
 // every PollInterval.
 func (w *Worker) Run(ctx context.Context) error {
-	listener := pq.NewListener(w.st.URL(), 100*time.Millisecond, 10*time.Second,
-		func(ev pq.ListenerEventType, err error) {
-			if err != nil {
-				w.log.Warn("mail: e-mail listener", "event", ev, "err", err)
-			}
-		})
+	listener := w.st.Listen(store.EmailChannel, w.log)
 	defer listener.Close()
-	if err := listener.Listen(store.EmailChannel); err != nil {
-		// The listener keeps reconnecting; until then polling delivers.
-		w.log.Warn("mail: listen for e-mail notifications", "err", err)
-	}
 	poll := time.NewTicker(w.opts.PollInterval)
 	defer poll.Stop()
 	for {

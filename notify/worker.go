@@ -31,7 +31,6 @@ import (
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
-	"github.com/lib/pq"
 	"golang.org/x/time/rate"
 
 	"github.com/nhacviec/nhacviec/clock"
@@ -199,17 +198,8 @@ func (w *Worker) Stats() *Stats { return &w.stats }
 // in progress have ended. It wakes on every enqueue notification, polls
 // every PollInterval, and drains without pause while messages are ready.
 func (w *Worker) Run(ctx context.Context) error {
-	listener := pq.NewListener(w.st.URL(), 100*time.Millisecond, 10*time.Second,
-		func(ev pq.ListenerEventType, err error) {
-			if err != nil {
-				w.log.Warn("notify: outbox listener", "event", ev, "err", err)
-			}
-		})
+	listener := w.st.Listen(store.OutboxChannel, w.log)
 	defer listener.Close()
-	if err := listener.Listen(store.OutboxChannel); err != nil {
-		// The listener keeps reconnecting; until then polling delivers.
-		w.log.Warn("notify: listen for outbox notifications", "err", err)
-	}
 	poll := time.NewTicker(w.opts.PollInterval)
 	defer poll.Stop()
 	for {

@@ -12,10 +12,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // PostgreSQL driver
+	"github.com/lib/pq"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 )
@@ -143,4 +144,21 @@ func (s *Store) OutboxCounts(ctx context.Context) (OutboxCounts, error) {
 		return OutboxCounts{}, fmt.Errorf("store: count outbox: %w", err)
 	}
 	return c, nil
+}
+
+// Listen returns a listener on the LISTEN/NOTIFY channel (OutboxChannel,
+// EmailChannel) that reconnects by itself; connection problems are logged
+// to log, and until the listener is connected callers rely on polling.
+// The caller closes it.
+func (s *Store) Listen(channel string, log *slog.Logger) *pq.Listener {
+	l := pq.NewListener(s.url, 100*time.Millisecond, 10*time.Second,
+		func(ev pq.ListenerEventType, err error) {
+			if err != nil {
+				log.Warn("store: listener", "channel", channel, "event", ev, "err", err)
+			}
+		})
+	if err := l.Listen(channel); err != nil {
+		log.Warn("store: listen", "channel", channel, "err", err)
+	}
+	return l
 }
