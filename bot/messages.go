@@ -2,6 +2,7 @@ package bot
 
 import (
 	"errors"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -18,6 +19,10 @@ import (
 
 // maxListed bounds the tasks one /viec or /quahan message lists.
 const maxListed = 20
+
+// maxTitle is the length, in characters, a task title is cut to in a
+// /viec or /quahan list, as in the digest and the progress request.
+const maxTitle = 120
 
 // inviteCode is the shape of an invite code (and of a deep-link payload).
 var inviteCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -170,33 +175,33 @@ func (t *turn) statusLabel(due plan.Date, doneAt *time.Time) string {
 }
 
 // onTasks lists the official's open occurrences in one message whose Refs
-// let a reply "2: 60%" reach the second.
+// let a reply "2: 60%" reach the second. The header counts them all, the
+// list names the earliest due that fit (listMessage), and a note counts the
+// rest.
 func (t *turn) onTasks() error {
-	occs, err := store.OfficialOccurrences(t.ctx, t.tx, t.official.ID, plan.NewDate(9999, 12, 31), 500)
+	// Every open occurrence, however many, so that the header and the note
+	// count them all; only the listed ones are rendered.
+	occs, err := store.OfficialOccurrences(t.ctx, t.tx, t.official.ID, plan.NewDate(9999, 12, 31), math.MaxInt32)
 	if err != nil {
 		return err
 	}
 	if len(occs) == 0 {
 		return t.reply(t.p.T("bot.tasks_none"))
 	}
-	var b strings.Builder
-	b.WriteString(t.p.T("bot.tasks_header", len(occs)))
-	refs := make([]int64, 0, maxListed)
-	for i, o := range occs {
-		if i == maxListed {
-			b.WriteString("\n" + t.p.T("bot.tasks_more", len(occs)-maxListed))
-			break
-		}
+	text, n := t.listMessage(t.p.T("bot.tasks_header", len(occs)), len(occs), func(i int) string {
+		o := occs[i]
+		return t.p.T("bot.tasks_line", i+1, tghtml.Escape(report.Shorten(o.TaskTitle, maxTitle)),
+			report.FormatDate(o.Due), o.Percent, t.statusLabel(o.Due, o.DoneAt))
+	}, t.p.T("bot.tasks_footer"))
+	refs := make([]int64, 0, n)
+	for _, o := range occs[:n] {
 		refs = append(refs, o.ID)
-		b.WriteString("\n" + t.p.T("bot.tasks_line", i+1, tghtml.Escape(o.TaskTitle),
-			report.FormatDate(o.Due), o.Percent, t.statusLabel(o.Due, o.DoneAt)))
 	}
-	b.WriteString("\n\n" + t.p.T("bot.tasks_footer"))
-	return t.send(store.Payload{Text: b.String(), ReplyTo: t.messageID, Refs: refs}, nil, nil)
+	return t.send(store.Payload{Text: text, ReplyTo: t.messageID, Refs: refs}, nil, nil)
 }
 
 // onOverdue lists overdue occurrences: the official's own, or all of the
-// unit for the chairman and the office.
+// unit for the chairman and the office, in one message like /viec's.
 func (t *turn) onOverdue() error {
 	today := t.today()
 	occs, err := store.OpenOccurrences(t.ctx, t.tx, t.official.UnitID, today.AddDays(-1))
@@ -204,34 +209,64 @@ func (t *turn) onOverdue() error {
 		return err
 	}
 	manager := t.official.Manager()
-	var lines []string
-	var refs []int64
-	total := 0
+	var list []store.OpenOccurrence
 	for _, o := range occs {
-		if !manager && !involves(o, t.official.ID) {
-			continue
+		if manager || involves(o, t.official.ID) {
+			list = append(list, o)
 		}
-		total++
-		if len(lines) == maxListed {
-			continue
-		}
-		refs = append(refs, o.ID)
-		lines = append(lines, t.p.T("bot.overdue_line", len(lines)+1, tghtml.Escape(o.TaskTitle),
-			tghtml.Escape(o.LeadName), report.FormatDate(o.Due),
-			plan.DaysOverdue(o.Due, t.now, t.b.cfg.Location), o.Percent))
 	}
-	if total == 0 {
+	if len(list) == 0 {
 		return t.reply(t.p.T("bot.overdue_none"))
 	}
 	header := "bot.overdue_header_mine"
 	if manager {
 		header = "bot.overdue_header_all"
 	}
-	text := t.p.T(i18n.Key(header), total) + "\n" + strings.Join(lines, "\n")
-	if total > len(lines) {
-		text += "\n" + t.p.T("bot.tasks_more", total-len(lines))
+	text, n := t.listMessage(t.p.T(i18n.Key(header), len(list)), len(list), func(i int) string {
+		o := list[i]
+		return t.p.T("bot.overdue_line", i+1, tghtml.Escape(report.Shorten(o.TaskTitle, maxTitle)),
+			tghtml.Escape(o.LeadName), report.FormatDate(o.Due),
+			plan.DaysOverdue(o.Due, t.now, t.b.cfg.Location), o.Percent)
+	}, "")
+	refs := make([]int64, 0, n)
+	for _, o := range list[:n] {
+		refs = append(refs, o.ID)
 	}
 	return t.send(store.Payload{Text: text, ReplyTo: t.messageID, Refs: refs}, nil, nil)
+}
+
+// listMessage renders a numbered list of total items as one Telegram
+// message: header, then the lines line(0), line(1)… for as many items as
+// fit (at most maxListed), then, when some are left out, the note
+// counting them, then footer (when not empty) after a blank line. It
+// returns the text and how many items it lists.
+//
+// One message, not several: a reply "2: 60%" maps back through the message
+// it answers, and only the list's own message carries its Refs; a list
+// split by the sender would leave its first part unanswerable.
+func (t *turn) listMessage(header string, total int, line func(i int) string, footer string) (string, int) {
+	if footer != "" {
+		footer = "\n\n" + footer
+	}
+	var b strings.Builder
+	b.WriteString(header)
+	n := 0
+	for ; n < total && n < maxListed; n++ {
+		next := "\n" + line(n)
+		rest := ""
+		if n+1 < total {
+			rest = "\n" + t.p.T("bot.tasks_more", total-n-1)
+		}
+		if tghtml.Len(b.String()+next+rest+footer) > tghtml.MaxMessage {
+			break
+		}
+		b.WriteString(next)
+	}
+	if n < total {
+		b.WriteString("\n" + t.p.T("bot.tasks_more", total-n))
+	}
+	b.WriteString(footer)
+	return b.String(), n
 }
 
 // involves reports whether the official leads or supports o.
