@@ -193,6 +193,7 @@ func (e *env) runUntil(from, to time.Time, before func(time.Time)) []jobs.Report
 
 // msg is an outbox row as the tests see it.
 type msg struct {
+	ID       int       `db:"id"`
 	Kind     string    `db:"kind"`
 	Key      string    `db:"dedupe_key"`
 	Official string    `db:"official"`
@@ -208,7 +209,7 @@ func (e *env) outbox() []msg {
 	e.t.Helper()
 	var out []msg
 	err := e.st.DB().Select(&out, `
-		SELECT b.kind, b.dedupe_key, COALESCE(f.key, '') AS official, COALESCE(t.key, '') AS task,
+		SELECT b.id, b.kind, b.dedupe_key, COALESCE(f.key, '') AS official, COALESCE(t.key, '') AS task,
 		       COALESCE(o.key, '') AS occ, b.created_at, b.payload->>'text' AS text,
 		       COALESCE(jsonb_array_length(b.payload->'buttons'), 0) AS buttons,
 		       COALESCE(jsonb_array_length(b.payload->'refs'), 0) AS refs

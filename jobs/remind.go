@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nhacviec/nhacviec/callback"
 	"github.com/nhacviec/nhacviec/i18n"
@@ -19,33 +20,30 @@ import (
 // reminders (D is reminders.before_days calendar days before an open
 // occurrence's due date), the overdue nags (every
 // reminders.overdue_every_days working days past due) and the escalations
-// to the chairman and office officials (once, when an occurrence is
-// reminders.escalate_after_days working days overdue). Nothing is sent on a
-// non-working day unless reminders.on_non_working_days; nags never are.
+// to the chairman and office officials (once per occurrence, when it is
+// reminders.escalate_after_days working days overdue). Nothing is sent on
+// a non-working day unless reminders.on_non_working_days; nags never are.
+//
+// The run's transaction writes the decisions, one remind batch per unit,
+// with the run's claim; FanOut then turns the batches into outbox messages
+// (see fanout.go). The decisions read one row per open occurrence due by
+// the furthest reminder and write one row per unit, so the run's
+// transaction stays short whatever the number of messages.
 func (s *Scheduler) remind(ctx context.Context, r *runState) error {
-	key, err := s.st.CallbackKey(ctx)
-	if err != nil {
-		return err
-	}
-	signer := callback.NewSigner(key)
 	units, err := s.units(ctx)
 	if err != nil {
 		return err
 	}
 	rc := s.cfg.Reminders
-	maxBefore := 0
-	for _, d := range rc.BeforeDays {
-		maxBefore = max(maxBefore, d)
-	}
+	maxBefore := slices.Max(append([]int{0}, rc.BeforeDays...))
 	// The units reminded today, each on its own local date; the open
 	// occurrences of all of them are read in one query, through the latest
 	// of their horizons, and each unit keeps those within its own.
 	type unitDay struct {
-		unitZone
 		day     plan.Date
 		workday bool
 	}
-	var days []unitDay
+	days := make(map[int64]unitDay, len(units))
 	var through plan.Date
 	for _, u := range units {
 		day := plan.DateIn(r.at, u.loc)
@@ -53,7 +51,7 @@ func (s *Scheduler) remind(ctx context.Context, r *runState) error {
 		if !workday && !rc.OnNonWorkingDays {
 			continue
 		}
-		days = append(days, unitDay{unitZone: u, day: day, workday: workday})
+		days[u.ID] = unitDay{day: day, workday: workday}
 		if last := day.AddDays(maxBefore); through.IsZero() || last.After(through) {
 			through = last
 		}
@@ -61,124 +59,55 @@ func (s *Scheduler) remind(ctx context.Context, r *runState) error {
 	if len(days) == 0 {
 		return nil
 	}
-	byUnit, err := openByUnit(ctx, r, through)
+	open, err := store.OpenDueThrough(ctx, r.tx, through)
 	if err != nil {
 		return err
 	}
 
-	// Decide what each occurrence gets.
-	type decision struct {
-		u        *unitDay
-		occ      *store.OpenOccurrence
-		kind     string // "reminder", "nag" or "" (escalation only)
-		prefix   string // dedupe key prefix of a reminder or nag
-		escalate bool
-	}
-	var decisions []decision
-	var unitIDs, escalated []int64
-	for i := range days {
-		u := &days[i]
-		decided := false
-		occs := byUnit[u.ID]
-		for j := range occs {
-			occ := &occs[j]
-			if occ.Due.After(u.day.AddDays(maxBefore)) {
-				break // ordered by due date
+	var batches []store.RemindBatch
+	var cur *store.RemindBatch
+	for _, occ := range open {
+		u, ok := days[occ.UnitID]
+		if !ok || occ.Due.After(u.day.AddDays(maxBefore)) {
+			continue
+		}
+		d := store.RemindDecision{OccurrenceID: occ.ID}
+		if until := u.day.DaysUntil(occ.Due); until >= 0 {
+			if !slices.Contains(rc.BeforeDays, until) {
+				continue
 			}
-			d := decision{u: u, occ: occ}
-			if until := u.day.DaysUntil(occ.Due); until >= 0 {
-				if !slices.Contains(rc.BeforeDays, until) {
-					continue
-				}
-				d.kind, d.prefix = "reminder", fmt.Sprintf("remind:%d:%d", occ.ID, until)
-			} else {
-				overdue := s.cal.WorkdaysBetween(occ.Due, u.day)
-				if u.workday && rc.OverdueEveryDays > 0 && overdue > 0 && overdue%rc.OverdueEveryDays == 0 {
-					d.kind, d.prefix = "nag", fmt.Sprintf("nag:%d:%s", occ.ID, u.day)
-				}
-				d.escalate = rc.EscalateAfterDays > 0 && overdue >= rc.EscalateAfterDays
-				if d.kind == "" && !d.escalate {
-					continue
-				}
-				if d.escalate {
-					escalated = append(escalated, occ.ID)
-				}
+			d.Kind, d.Prefix = "reminder", fmt.Sprintf("remind:%d:%d", occ.ID, until)
+		} else {
+			overdue := s.cal.WorkdaysBetween(occ.Due, u.day)
+			if u.workday && rc.OverdueEveryDays > 0 && overdue > 0 && overdue%rc.OverdueEveryDays == 0 {
+				d.Kind, d.Prefix = "nag", fmt.Sprintf("nag:%d:%s", occ.ID, u.day)
 			}
-			decisions = append(decisions, d)
-			decided = true
-		}
-		if decided {
-			unitIDs = append(unitIDs, u.ID)
-		}
-	}
-	if len(decisions) == 0 {
-		return nil
-	}
-
-	// Who gets them, and the latest report of the escalated occurrences.
-	officials, err := store.ActiveOfficialsIn(ctx, r.tx, unitIDs)
-	if err != nil {
-		return err
-	}
-	type staff struct {
-		byID     map[int64]store.Official
-		managers []store.Official
-	}
-	staffOf := make(map[int64]*staff, len(unitIDs))
-	for _, o := range officials {
-		st := staffOf[o.UnitID]
-		if st == nil {
-			st = &staff{byID: make(map[int64]store.Official)}
-			staffOf[o.UnitID] = st
-		}
-		st.byID[o.ID] = o
-		if o.Manager() {
-			st.managers = append(st.managers, o)
-		}
-	}
-	last, err := store.LastReports(ctx, r.tx, escalated)
-	if err != nil {
-		return err
-	}
-
-	// Build the messages, in the order of the decisions, and enqueue them
-	// sendBatch at a time.
-	var msgs []store.OutMessage
-	for _, d := range decisions {
-		st := staffOf[d.u.ID]
-		if st == nil {
-			st = &staff{}
-		}
-		occ := *d.occ
-		if lr, ok := last[occ.ID]; ok {
-			occ.SetLast(lr)
-		}
-		m := reminder{s: s, r: r, unit: d.u.unitZone, occ: occ, byID: st.byID, signer: signer, day: d.u.day}
-		if d.kind != "" {
-			msgs = m.toTeam(msgs, d.kind, d.prefix)
-		}
-		if d.escalate {
-			msgs = m.escalate(msgs, st.managers)
-		}
-		if len(msgs) >= sendBatch {
-			if err := r.sendAll(ctx, msgs); err != nil {
-				return err
+			d.Escalate = !occ.Escalated && rc.EscalateAfterDays > 0 && overdue >= rc.EscalateAfterDays
+			if d.Kind == "" && !d.Escalate {
+				continue
 			}
-			msgs = msgs[:0]
 		}
+		if cur == nil || cur.UnitID != occ.UnitID {
+			batches = append(batches, store.RemindBatch{UnitID: occ.UnitID, RunAt: r.at, DecidedAt: r.now, Day: u.day})
+			cur = &batches[len(batches)-1]
+		}
+		cur.Decisions = append(cur.Decisions, d)
 	}
-	return r.sendAll(ctx, msgs)
+	n, err := store.InsertRemindBatches(ctx, r.tx, r.jobRunID, batches)
+	r.batches += n
+	return err
 }
 
 // reminder builds the messages about one open occurrence.
 type reminder struct {
-	s      *Scheduler
-	r      *runState
-	unit   unitZone
-	occ    store.OpenOccurrence
-	byID   map[int64]store.Official
-	signer *callback.Signer
-	day    plan.Date
+	s        *Scheduler
+	at       time.Time // the run's scheduled instant
+	unlinked *int      // recipients left out for having no linked chat
+	unit     unitZone
+	occ      store.OpenOccurrence
+	byID     map[int64]store.Official
+	signer   *callback.Signer
+	day      plan.Date
 }
 
 // team returns the lead and, with reminders.notify_support, the supporting
@@ -205,13 +134,13 @@ func (m reminder) toTeam(out []store.OutMessage, kind, keyPrefix string) []store
 			continue // archived
 		}
 		if !o.Linked() {
-			m.r.unlinked++
+			*m.unlinked++
 			continue
 		}
 		pr := m.s.printer(o)
 		var head string
 		if kind == "nag" {
-			head = pr.T("jobs.nag.head", plan.DaysOverdue(m.occ.Due, m.r.at, m.unit.loc))
+			head = pr.T("jobs.nag.head", plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc))
 		} else {
 			head = dueHead(pr, m.day.DaysUntil(m.occ.Due))
 		}
@@ -242,8 +171,8 @@ func (m reminder) toTeam(out []store.OutMessage, kind, keyPrefix string) []store
 
 // taskLines writes the task's title, due date, status and percent.
 func (m reminder) taskLines(b *strings.Builder, pr *i18n.Printer) {
-	status := plan.StatusAt(m.occ.Due, nil, m.r.at, m.unit.loc)
-	b.WriteString(tghtml.Escape(pr.T("jobs.task.title", m.occ.TaskTitle)) + "\n")
+	status := plan.StatusAt(m.occ.Due, nil, m.at, m.unit.loc)
+	b.WriteString(tghtml.Escape(pr.T("jobs.task.title", reminderTitle(m.occ.TaskTitle))) + "\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.task.due", report.FormatDate(m.occ.Due))) + "\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.task.status", pr.T(i18n.Key("status."+string(status))), m.occ.Percent)) + "\n")
 }
@@ -255,16 +184,16 @@ func (m reminder) taskLines(b *strings.Builder, pr *i18n.Printer) {
 func (m reminder) escalate(out []store.OutMessage, managers []store.Official) []store.OutMessage {
 	for _, o := range managers {
 		if !o.Linked() {
-			m.r.unlinked++
+			*m.unlinked++
 			continue
 		}
 		pr := m.s.printer(o)
 		var b strings.Builder
 		b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.escalate.head")) + "</b>\n")
-		b.WriteString(tghtml.Escape(pr.T("jobs.task.title", m.occ.TaskTitle)) + "\n")
+		b.WriteString(tghtml.Escape(pr.T("jobs.task.title", reminderTitle(m.occ.TaskTitle))) + "\n")
 		b.WriteString(tghtml.Escape(pr.T("jobs.escalate.lead", m.occ.LeadName)) + "\n")
 		b.WriteString(tghtml.Escape(pr.T("jobs.escalate.overdue", report.FormatDate(m.occ.Due),
-			plan.DaysOverdue(m.occ.Due, m.r.at, m.unit.loc))) + "\n")
+			plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc))) + "\n")
 		b.WriteString(tghtml.Escape(pr.T("jobs.task.status", pr.T(i18n.Key("status."+string(plan.OpenOverdue))), m.occ.Percent)) + "\n")
 		b.WriteString(tghtml.Escape(lastReportLine(pr, m.occ, m.unit.loc)))
 		out = append(out, store.OutMessage{
@@ -278,6 +207,20 @@ func (m reminder) escalate(out []store.OutMessage, managers []store.Official) []
 		})
 	}
 	return out
+}
+
+// maxReminderTitle is the longest task title, in characters, a reminder,
+// nag or escalation shows whole: a longer one is cut ("…") so that the
+// message stays one Telegram message (4,096 characters), the one a reply
+// refers to.
+const maxReminderTitle = 1000
+
+// reminderTitle is title, cut to maxReminderTitle characters.
+func reminderTitle(title string) string {
+	if utf8.RuneCountInString(title) <= maxReminderTitle {
+		return title
+	}
+	return report.Shorten(title, maxReminderTitle)
 }
 
 // dueHead is the heading of a reminder days before the due date.

@@ -86,6 +86,8 @@ type job struct {
 
 // runState is the transaction and counters of one claimed run.
 type runState struct {
+	jobRunID int64
+	batches  int // remind batches written, to be fanned out after commit
 	tx       *sqlx.Tx
 	at       time.Time // the scheduled instant, in the schedule's zone
 	now      time.Time // the clock when the run started
@@ -264,6 +266,10 @@ type Run struct {
 	Unlinked int    // recipients left out for having no linked Telegram chat
 	Created  int    // occurrences created (materialize)
 	Err      error
+	// Took is the wall-clock time of the run's transaction (claim and
+	// decisions); FanOut that of the fan-out of its remind batches.
+	Took   time.Duration
+	FanOut time.Duration
 }
 
 // Report tells what a RunAt, CatchUp or Run step did.
@@ -326,6 +332,7 @@ func (r Report) String() string {
 // way.
 func (s *Scheduler) RunAt(ctx context.Context, at time.Time) (Report, error) {
 	minute := at.In(s.loc).Truncate(time.Minute)
+	s.fanOutLeftovers(ctx)
 	var rep Report
 	for _, j := range s.jobs {
 		if !j.schedule.Next(minute.Add(-time.Second)).Equal(minute) {
@@ -348,6 +355,7 @@ func (s *Scheduler) CatchUp(ctx context.Context, now time.Time) (Report, error) 
 // injected clock, until ctx is done; it then returns nil. A failed run is
 // logged and retried by the next catch-up; it does not stop the loop.
 func (s *Scheduler) Run(ctx context.Context) error {
+	s.fanOutLeftovers(ctx)
 	last := s.clk.Now()
 	s.logReport(s.runRange(ctx, last.Add(-s.cfg.Schedule.CatchUp), last))
 	for {
@@ -370,10 +378,27 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	}
 }
 
+// fanOutLeftovers fans out the remind batches a crash or a failed fan-out
+// left behind, logging what it did.
+func (s *Scheduler) fanOutLeftovers(ctx context.Context) {
+	rep, err := s.FanOut(ctx)
+	if err != nil {
+		s.log.Error("fan-out of earlier reminder decisions failed", "err", err)
+		return
+	}
+	if rep.Batches > 0 {
+		s.log.Info("fanned out earlier reminder decisions", "batches", rep.Batches,
+			"messages", rep.Messages, "unlinked", rep.Unlinked)
+	}
+}
+
 func (s *Scheduler) logReport(rep Report) {
 	for _, run := range rep.Runs {
 		attrs := []any{"job", run.Job, "at", run.At.Format(time.RFC3339), "status", run.Status,
-			"messages", run.Messages, "unlinked", run.Unlinked}
+			"messages", run.Messages, "unlinked", run.Unlinked, "took", run.Took.Round(time.Millisecond)}
+		if run.FanOut > 0 {
+			attrs = append(attrs, "fan_out", run.FanOut.Round(time.Millisecond))
+		}
 		if run.Err != nil {
 			s.log.Error("job run failed", append(attrs, "err", run.Err)...)
 			continue
@@ -438,6 +463,7 @@ func (s *Scheduler) skip(ctx context.Context, j *job, at time.Time) Run {
 func (s *Scheduler) runOne(ctx context.Context, j *job, at time.Time) Run {
 	run := Run{Job: j.name, At: at}
 	now := s.clk.Now()
+	start := time.Now()
 	var st runState
 	err := s.st.Tx(ctx, func(tx *sqlx.Tx) error {
 		id, ok, err := store.ClaimJobRun(ctx, tx, j.name, at, now)
@@ -448,7 +474,7 @@ func (s *Scheduler) runOne(ctx context.Context, j *job, at time.Time) Run {
 			run.Status = StatusTaken
 			return nil
 		}
-		st = runState{tx: tx, at: at, now: now}
+		st = runState{jobRunID: id, tx: tx, at: at, now: now}
 		if err := j.run(ctx, &st); err != nil {
 			return err
 		}
@@ -466,8 +492,14 @@ func (s *Scheduler) runOne(ctx context.Context, j *job, at time.Time) Run {
 		}
 		return run
 	}
+	run.Took = time.Since(start)
 	if run.Status == StatusDone {
 		run.Messages, run.Unlinked, run.Created = st.messages, st.unlinked, st.created
+		if st.batches > 0 {
+			start := time.Now()
+			s.fanOutAfterRun(ctx, &run, st.jobRunID)
+			run.FanOut = time.Since(start)
+		}
 	}
 	return run
 }
@@ -514,20 +546,6 @@ func (r *runState) sendAll(ctx context.Context, msgs []store.OutMessage) error {
 	return nil
 }
 
-// openByUnit reads, in one query, the open occurrences of every unit due
-// on or before through, grouped by unit, each unit's in due order.
-func openByUnit(ctx context.Context, r *runState, through plan.Date) (map[int64][]store.OpenOccurrence, error) {
-	open, err := store.OpenOccurrencesThrough(ctx, r.tx, through)
-	if err != nil {
-		return nil, err
-	}
-	byUnit := make(map[int64][]store.OpenOccurrence)
-	for _, o := range open {
-		byUnit[o.UnitID] = append(byUnit[o.UnitID], o.OpenOccurrence)
-	}
-	return byUnit, nil
-}
-
 // units returns every unit with its time zone (the unit's own, else the
 // schedule's).
 func (s *Scheduler) units(ctx context.Context) ([]unitZone, error) {
@@ -536,10 +554,19 @@ func (s *Scheduler) units(ctx context.Context) ([]unitZone, error) {
 		return nil, err
 	}
 	out := make([]unitZone, len(units))
+	zones := make(map[string]*time.Location) // time.LoadLocation reads the zone's file each call
 	for i, u := range units {
 		loc := s.loc
 		if u.Timezone != "" {
-			if l, err := time.LoadLocation(u.Timezone); err == nil {
+			l, ok := zones[u.Timezone]
+			if !ok {
+				var err error
+				if l, err = time.LoadLocation(u.Timezone); err != nil {
+					l = nil
+				}
+				zones[u.Timezone] = l
+			}
+			if l != nil {
 				loc = l
 			} else {
 				s.log.Warn("unknown unit time zone; using schedule.timezone", "unit", u.Code, "timezone", u.Timezone)

@@ -10,9 +10,9 @@ import (
 	"github.com/nhacviec/nhacviec/store/storetest"
 )
 
-func TestExplainOpenOccurrencesThrough(t *testing.T) {
+func TestExplainOpenDueThrough(t *testing.T) {
 	st := storetest.New(t)
-	lines, err := store.ExplainOpenOccurrencesThrough(context.Background(), st.DB(), plan.MustParseDate("2025-03-14"))
+	lines, err := store.ExplainOpenDueThrough(context.Background(), st.DB(), plan.MustParseDate("2025-03-14"))
 	if err != nil {
 		t.Fatal(err)
 	}

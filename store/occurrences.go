@@ -70,56 +70,9 @@ func OpenOccurrences(ctx context.Context, q sqlx.QueryerContext, unitID int64, t
 // UnitOccurrence is an open occurrence with the unit whose plan it
 // belongs to.
 type UnitOccurrence struct {
-	UnitID int64 `db:"unit_id"`
+	UnitID       int64 `db:"unit_id"`
+	TaskPosition int   `db:"task_position"` // the task's order in its plan
 	OpenOccurrence
-}
-
-// OpenOccurrencesThrough returns, in one query, the occurrences of every
-// unit that are not done and not archived (nor their task), due on or
-// before through, ordered by unit, due date, task and key. It reads the
-// partial index of open occurrences, so its cost does not grow with the
-// history of done ones. The latest progress report is left empty: fetch it
-// with LastReports for the occurrences that need it.
-func OpenOccurrencesThrough(ctx context.Context, q sqlx.QueryerContext, through plan.Date) ([]UnitOccurrence, error) {
-	// The open occurrences come from occurrences_open_due_idx; their tasks
-	// are then looked up by id (the ARRAY(…) keeps the planner from
-	// hashing the whole tasks table, which grows with every plan year).
-	var occs []UnitOccurrence
-	err := sqlx.SelectContext(ctx, q, &occs, openOccurrencesThroughSQL, through)
-	if err != nil {
-		return nil, fmt.Errorf("store: open occurrences through %s: %w", through, err)
-	}
-	return occs, nil
-}
-
-// openOccurrencesThroughSQL is the query of OpenOccurrencesThrough.
-const openOccurrencesThroughSQL = `
-		WITH open AS MATERIALIZED (
-			SELECT o.id, o.task_id, o.key, o.due, o.percent
-			FROM occurrences o
-			WHERE o.done_at IS NULL AND o.archived_at IS NULL AND o.due <= $1)
-		SELECT p.unit_id, o.id, o.task_id, o.key, o.due, o.percent,
-		       t.key AS task_key, t.title AS task_title, a.code AS area_code,
-		       l.id AS lead_id, l.key AS lead_key, l.name AS lead_name,
-		       COALESCE((SELECT array_agg(ts.official_id ORDER BY ts.official_id)
-		                 FROM task_supporters ts WHERE ts.task_id = t.id), '{}') AS supporter_ids
-		FROM open o
-		JOIN tasks t ON t.id = o.task_id
-		JOIN plans p ON p.id = t.plan_id
-		JOIN areas a ON a.id = t.area_id
-		JOIN officials l ON l.id = t.lead_id
-		WHERE t.id = ANY(ARRAY(SELECT DISTINCT task_id FROM open)) AND t.archived_at IS NULL
-		ORDER BY p.unit_id, o.due, t.position, t.key, o.key`
-
-// ExplainOpenOccurrencesThrough returns the plan PostgreSQL runs for
-// OpenOccurrencesThrough, with EXPLAIN (ANALYZE, BUFFERS): for benchmarks.
-func ExplainOpenOccurrencesThrough(ctx context.Context, q sqlx.QueryerContext, through plan.Date) ([]string, error) {
-	var lines []string
-	err := sqlx.SelectContext(ctx, q, &lines, `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) `+openOccurrencesThroughSQL, through)
-	if err != nil {
-		return nil, fmt.Errorf("store: explain open occurrences: %w", err)
-	}
-	return lines, nil
 }
 
 // LastReport is the latest progress report of an occurrence.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -100,26 +101,35 @@ const enqueueChunk = 2000
 // which is not an error. It signals OutboxChannel once when any row was
 // inserted and returns the number of rows inserted.
 func EnqueueMany(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) (int, error) {
-	inserted := 0
+	inserted, err := EnqueueManyIndexed(ctx, q, msgs)
+	return len(inserted), err
+}
+
+// EnqueueManyIndexed is EnqueueMany, returning the indexes in msgs of the
+// messages inserted, in increasing order.
+func EnqueueManyIndexed(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) ([]int, error) {
+	var inserted []int
 	for start := 0; start < len(msgs); start += enqueueChunk {
-		n, err := enqueueChunkOf(ctx, q, msgs[start:min(start+enqueueChunk, len(msgs))])
+		idx, err := enqueueChunkOf(ctx, q, msgs[start:min(start+enqueueChunk, len(msgs))])
 		if err != nil {
 			return inserted, err
 		}
-		inserted += n
+		for _, i := range idx {
+			inserted = append(inserted, start+i)
+		}
 	}
-	if inserted == 0 {
-		return 0, nil
+	if len(inserted) == 0 {
+		return nil, nil
 	}
 	if _, err := q.ExecContext(ctx, `SELECT pg_notify($1, '')`, OutboxChannel); err != nil {
-		return inserted, fmt.Errorf("store: enqueue %d messages: notify: %w", inserted, err)
+		return inserted, fmt.Errorf("store: enqueue %d messages: notify: %w", len(inserted), err)
 	}
 	return inserted, nil
 }
 
 // enqueueChunkOf inserts msgs with one INSERT … SELECT FROM unnest(…) and
-// returns the number of rows inserted.
-func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) (int, error) {
+// returns the indexes in msgs of the rows inserted, in increasing order.
+func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) ([]int, error) {
 	var (
 		// Optional ids travel as 0 (ids are positive) and become NULL
 		// again in SQL: an int64 array encodes much faster than a generic
@@ -131,16 +141,17 @@ func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) (
 		kinds    = make(pq.StringArray, len(msgs))
 		occs     = make(pq.Int64Array, len(msgs))
 		targets  = make(pq.Int64Array, len(msgs))
-		payloads = make(pq.StringArray, len(msgs))
 		ats      = make(pq.StringArray, len(msgs))
+		payloads bytes.Buffer // a JSON array: no text[] quoting of the JSON
 	)
+	payloads.WriteByte('[')
 	for i, m := range msgs {
 		if m.DedupeKey == "" {
-			return 0, fmt.Errorf("store: enqueue %s: empty dedupe key", m.Kind)
+			return nil, fmt.Errorf("store: enqueue %s: empty dedupe key", m.Kind)
 		}
 		payload, err := json.Marshal(m.Payload)
 		if err != nil {
-			return 0, fmt.Errorf("store: enqueue %s: encode payload: %w", m.DedupeKey, err)
+			return nil, fmt.Errorf("store: enqueue %s: encode payload: %w", m.DedupeKey, err)
 		}
 		units[i] = idOrZero(m.UnitID)
 		offs[i] = idOrZero(m.OfficialID)
@@ -149,29 +160,37 @@ func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) (
 		kinds[i] = m.Kind
 		occs[i] = idOrZero(m.OccurrenceID)
 		targets[i] = idOrZero(m.TargetID)
-		payloads[i] = string(payload)
+		if i > 0 {
+			payloads.WriteByte(',')
+		}
+		payloads.Write(payload)
 		ats[i] = m.NotBefore.Format(time.RFC3339Nano)
 	}
-	var n int
-	err := sqlx.GetContext(ctx, q, &n, `
+	payloads.WriteByte(']')
+	var ordinals []int
+	err := sqlx.SelectContext(ctx, q, &ordinals, `
 		WITH ins AS (
 			INSERT INTO outbox (unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
 			                    target_id, payload, next_attempt_at, created_at)
 			SELECT nullif(m.unit_id, 0), nullif(m.official_id, 0), m.chat_id, m.dedupe_key, m.kind,
-			       nullif(m.occurrence_id, 0), nullif(m.target_id, 0), m.payload::jsonb, m.at, m.at
+			       nullif(m.occurrence_id, 0), nullif(m.target_id, 0), p.payload, m.at, m.at
 			FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],
-			            $6::bigint[], $7::bigint[], $8::text[], $9::timestamptz[])
+			            $6::bigint[], $7::bigint[], $9::timestamptz[])
 			     WITH ORDINALITY AS m(unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
-			                          target_id, payload, at, n)
+			                          target_id, at, n)
+			JOIN jsonb_array_elements($8::jsonb) WITH ORDINALITY AS p(payload, n) ON p.n = m.n
 			ORDER BY m.n
 			ON CONFLICT (dedupe_key) DO NOTHING
-			RETURNING 1)
-		SELECT count(*) FROM ins`,
-		units, offs, chats, keys, kinds, occs, targets, payloads, ats)
+			RETURNING dedupe_key)
+		SELECT min(m.n) - 1
+		FROM ins JOIN unnest($4::text[]) WITH ORDINALITY AS m(dedupe_key, n) ON m.dedupe_key = ins.dedupe_key
+		GROUP BY ins.dedupe_key
+		ORDER BY 1`,
+		units, offs, chats, keys, kinds, occs, targets, payloads.String(), ats)
 	if err != nil {
-		return 0, fmt.Errorf("store: enqueue %d messages (first %s): %w", len(msgs), msgs[0].DedupeKey, err)
+		return nil, fmt.Errorf("store: enqueue %d messages (first %s): %w", len(msgs), msgs[0].DedupeKey, err)
 	}
-	return n, nil
+	return ordinals, nil
 }
 
 // idOrZero returns the optional id v, or 0 for none.

@@ -159,8 +159,8 @@ var columns = []struct {
 	{"tasks", []string{"id", "plan_id", "area_id", "key", "title", "lead_id", "due", "every", "due_day",
 		"start_date", "end_date", "position", "created_at", "updated_at"}},
 	{"task_supporters", []string{"task_id", "official_id"}},
-	{"occurrences", []string{"id", "task_id", "key", "nominal_due", "due", "percent", "done_at", "done_by",
-		"last_report_at", "created_at", "updated_at"}},
+	{"occurrences", []string{"id", "task_id", "unit_id", "key", "nominal_due", "due", "percent", "done_at", "done_by",
+		"last_report_at", "escalated_at", "created_at", "updated_at"}},
 	{"progress_reports", []string{"id", "occurrence_id", "official_id", "percent", "done", "note", "source",
 		"telegram_chat_id", "reported_at"}},
 	{"outbox", []string{"id", "unit_id", "official_id", "chat_id", "dedupe_key", "kind", "occurrence_id",
@@ -432,20 +432,26 @@ func (b *builder) occurrence(c *chunk, rng *rand.Rand, unitID int64, unitCode st
 	if created.After(updated) {
 		updated = created
 	}
-	c.add("occurrences", occID, taskID, s.Key, s.NominalDue, due, percent, doneCol, doneBy, lastReport, created, updated)
-	c.counts.Occurrences++
-
 	// Sent history: the reminder the day before the due date to the lead,
 	// and the escalation to the chairman and the office officials once the
-	// occurrence was three working days overdue.
+	// occurrence was three working days overdue (recorded on the
+	// occurrence, as the remind job does).
+	var escalatedAt any
+	escalateDay := b.cal.AddWorkdays(due, 3)
+	escalateAt := escalateDay.In(b.loc).Add(8 * time.Hour)
+	escalate := escalateAt.Before(doneAt) && !escalateAt.After(b.asOf)
+	if escalate {
+		escalatedAt = escalateAt
+	}
+	c.add("occurrences", occID, taskID, unitID, s.Key, s.NominalDue, due, percent, doneCol, doneBy, lastReport, escalatedAt, created, updated)
+	c.counts.Occurrences++
+
 	remindAt := due.AddDays(-1).In(b.loc).Add(8 * time.Hour)
 	if lead.chat != nil && !remindAt.After(b.asOf) {
 		b.sent(c, unitID, lead, fmt.Sprintf("remind:%d:1:%d", occID, lead.id), "reminder", &occID,
 			fmt.Sprintf("<b>Nhắc việc: còn 1 ngày đến hạn</b>\nNhiệm vụ: %s\nHạn: %s", escape(title), formatDate(due)), remindAt)
 	}
-	escalateDay := b.cal.AddWorkdays(due, 3)
-	escalateAt := escalateDay.In(b.loc).Add(8 * time.Hour)
-	if escalateAt.Before(doneAt) && !escalateAt.After(b.asOf) {
+	if escalate {
 		for _, k := range []string{"chu-tich", "van-phong", "van-phong-2"} {
 			o := byKey[k]
 			if o == nil || o.chat == nil {

@@ -1,0 +1,297 @@
+package jobs
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/nhacviec/nhacviec/callback"
+	"github.com/nhacviec/nhacviec/plan"
+	"github.com/nhacviec/nhacviec/store"
+)
+
+// fanOutUnits is how many units' remind batches one fan-out transaction
+// turns into messages (about 18 messages a unit in a generated ward, so
+// some 2,000 outbox rows a transaction).
+const fanOutUnits = 100
+
+// fanOutWorkers is how many fan-out transactions run at once: one builds
+// messages in Go while the other's INSERT runs in PostgreSQL.
+const fanOutWorkers = 2
+
+// FanOutReport tells what a FanOut did.
+type FanOutReport struct {
+	Batches  int                    // remind batches fanned out
+	Messages int                    // messages enqueued
+	Unlinked int                    // recipients left out for having no linked chat
+	ByRun    map[int64]FanOutCounts // by job run id
+}
+
+// FanOutCounts is what the fan-out enqueued for one job run.
+type FanOutCounts struct {
+	Messages int
+	Unlinked int
+}
+
+func (r *FanOutReport) add(o FanOutReport) {
+	r.Batches += o.Batches
+	r.Messages += o.Messages
+	r.Unlinked += o.Unlinked
+	for id, c := range o.ByRun {
+		if r.ByRun == nil {
+			r.ByRun = make(map[int64]FanOutCounts)
+		}
+		have := r.ByRun[id]
+		r.ByRun[id] = FanOutCounts{Messages: have.Messages + c.Messages, Unlinked: have.Unlinked + c.Unlinked}
+	}
+}
+
+// FanOut turns every remind batch not yet fanned out (the decisions of
+// reminder runs, one batch per unit) into outbox messages, fanOutUnits
+// units per transaction: the reminders and nags to each occurrence's lead
+// and supporting officials, and the escalations to the unit's chairman and
+// office officials. Each transaction locks its batches (FOR UPDATE SKIP
+// LOCKED, so replicas share the work), enqueues their messages, records
+// the escalations on the occurrences and marks the batches fanned out;
+// after a crash, the batches of the transaction that did not commit are
+// fanned out by the next FanOut. Messages are built from the occurrences as
+// they are now: an occurrence done since the decision gets nothing.
+func (s *Scheduler) FanOut(ctx context.Context) (FanOutReport, error) {
+	pending, err := store.PendingRemindBatches(ctx, s.st.DB())
+	if err != nil || pending == 0 {
+		return FanOutReport{}, err
+	}
+	key, err := s.st.CallbackKey(ctx)
+	if err != nil {
+		return FanOutReport{}, err
+	}
+	signer := callback.NewSigner(key)
+	units, err := s.units(ctx)
+	if err != nil {
+		return FanOutReport{}, err
+	}
+	byID := make(map[int64]unitZone, len(units))
+	for _, u := range units {
+		byID[u.ID] = u
+	}
+
+	var (
+		mu    sync.Mutex
+		total FanOutReport
+		errs  []error
+		wg    sync.WaitGroup
+	)
+	for range fanOutWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				var rep FanOutReport
+				err := s.st.Tx(ctx, func(tx *sqlx.Tx) error {
+					var err error
+					rep, err = s.fanOutOnce(ctx, tx, byID, signer)
+					return err
+				})
+				mu.Lock()
+				if err != nil {
+					errs = append(errs, err)
+				} else {
+					total.add(rep)
+				}
+				stop := err != nil || rep.Batches == 0 || len(errs) > 0
+				mu.Unlock()
+				if stop {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if len(errs) > 0 {
+		return total, errs[0]
+	}
+	return total, ctx.Err()
+}
+
+// fanOutOnce fans out, in tx, up to fanOutUnits remind batches.
+func (s *Scheduler) fanOutOnce(ctx context.Context, tx *sqlx.Tx, units map[int64]unitZone, signer *callback.Signer) (FanOutReport, error) {
+	rep := FanOutReport{ByRun: make(map[int64]FanOutCounts)}
+	batches, err := store.ClaimRemindBatches(ctx, tx, fanOutUnits)
+	if err != nil || len(batches) == 0 {
+		return rep, err
+	}
+	var occIDs, unitIDs, escalate []int64
+	for _, b := range batches {
+		unitIDs = append(unitIDs, b.UnitID)
+		for _, d := range b.Decisions {
+			occIDs = append(occIDs, d.OccurrenceID)
+			if d.Escalate {
+				escalate = append(escalate, d.OccurrenceID)
+			}
+		}
+	}
+	occs, err := store.OpenOccurrencesByID(ctx, tx, occIDs)
+	if err != nil {
+		return rep, err
+	}
+	officials, err := store.ActiveOfficialsIn(ctx, tx, unitIDs)
+	if err != nil {
+		return rep, err
+	}
+	last, err := store.LastReports(ctx, tx, escalate)
+	if err != nil {
+		return rep, err
+	}
+	staffOf := make(map[int64]*staff, len(unitIDs))
+	for _, o := range officials {
+		st := staffOf[o.UnitID]
+		if st == nil {
+			st = &staff{byID: make(map[int64]store.Official)}
+			staffOf[o.UnitID] = st
+		}
+		st.byID[o.ID] = o
+		if o.Manager() {
+			st.managers = append(st.managers, o)
+		}
+	}
+
+	// Build the messages of every batch, in the order of its decisions,
+	// remembering which batch each message belongs to.
+	var (
+		msgs      []store.OutMessage
+		batchOf   []int // index in batches of msgs[i]
+		escalated []int64
+		unlinked  = make([]int, len(batches))
+	)
+	for bi, b := range batches {
+		// The order of the messages: by due date, then the task's order
+		// in the plan.
+		slices.SortStableFunc(b.Decisions, func(x, y store.RemindDecision) int {
+			return occurrenceOrder(occs[x.OccurrenceID], occs[y.OccurrenceID])
+		})
+		u, ok := units[b.UnitID]
+		if !ok {
+			continue // the unit is gone: nothing to send
+		}
+		st := staffOf[b.UnitID]
+		if st == nil {
+			st = &staff{}
+		}
+		for _, d := range b.Decisions {
+			uo, ok := occs[d.OccurrenceID]
+			if !ok {
+				continue // done or archived since the decision
+			}
+			occ := uo.OpenOccurrence
+			if lr, ok := last[occ.ID]; ok {
+				occ.SetLast(lr)
+			}
+			m := reminder{s: s, at: b.RunAt, unlinked: &unlinked[bi], unit: u, occ: occ,
+				byID: st.byID, signer: signer, day: b.Day}
+			n := len(msgs)
+			if d.Kind != "" {
+				msgs = m.toTeam(msgs, d.Kind, d.Prefix)
+			}
+			if d.Escalate {
+				before := len(msgs)
+				msgs = m.escalate(msgs, st.managers)
+				if len(msgs) > before {
+					escalated = append(escalated, occ.ID)
+				}
+			}
+			for i := n; i < len(msgs); i++ {
+				msgs[i].NotBefore = b.DecidedAt
+				batchOf = append(batchOf, bi)
+			}
+		}
+	}
+	inserted, err := store.EnqueueManyIndexed(ctx, tx, msgs)
+	if err != nil {
+		return rep, err
+	}
+	counts := make([]int, len(batches))
+	for _, i := range inserted {
+		counts[batchOf[i]]++
+	}
+	if err := store.MarkEscalated(ctx, tx, escalated, s.clk.Now()); err != nil {
+		return rep, err
+	}
+	ids := make([]int64, len(batches))
+	for i, b := range batches {
+		ids[i] = b.ID
+		c := rep.ByRun[b.JobRunID]
+		rep.ByRun[b.JobRunID] = FanOutCounts{Messages: c.Messages + counts[i], Unlinked: c.Unlinked + unlinked[i]}
+		rep.Messages += counts[i]
+		rep.Unlinked += unlinked[i]
+	}
+	rep.Batches = len(batches)
+	if err := store.FinishRemindBatches(ctx, tx, ids, counts, s.clk.Now()); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+// occurrenceOrder orders the occurrences of a unit as its messages and
+// lists show them: by due date, then by the task's order in the plan.
+func occurrenceOrder(a, b store.UnitOccurrence) int {
+	return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.TaskPosition, b.TaskPosition),
+		cmp.Compare(a.TaskKey, b.TaskKey), cmp.Compare(a.Key, b.Key))
+}
+
+// openByUnit reads the open occurrences of every unit due on or before
+// through, with their tasks, grouped by unit, each unit's in
+// occurrenceOrder.
+func openByUnit(ctx context.Context, r *runState, through plan.Date) (map[int64][]store.OpenOccurrence, error) {
+	due, err := store.OpenDueThrough(ctx, r.tx, through)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(due))
+	for i, d := range due {
+		ids[i] = d.ID
+	}
+	occs, err := store.OpenOccurrencesByID(ctx, r.tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	all := make([]store.UnitOccurrence, 0, len(occs))
+	for _, o := range occs {
+		all = append(all, o)
+	}
+	slices.SortFunc(all, func(a, b store.UnitOccurrence) int {
+		return cmp.Or(cmp.Compare(a.UnitID, b.UnitID), occurrenceOrder(a, b))
+	})
+	byUnit := make(map[int64][]store.OpenOccurrence)
+	for _, o := range all {
+		byUnit[o.UnitID] = append(byUnit[o.UnitID], o.OpenOccurrence)
+	}
+	return byUnit, nil
+}
+
+// staff is the officials of a unit a reminder may go to: by id, and the
+// chairman and office officials an escalation goes to.
+type staff struct {
+	byID     map[int64]store.Official
+	managers []store.Official
+}
+
+// fanOutAfterRun fans out what a run decided and adds, to run, the
+// messages and unlinked recipients of its own batches. A failed fan-out
+// leaves the run done (its decisions are committed and fanned out later)
+// and reports the error.
+func (s *Scheduler) fanOutAfterRun(ctx context.Context, run *Run, jobRunID int64) {
+	rep, err := s.FanOut(ctx)
+	c := rep.ByRun[jobRunID]
+	run.Messages += c.Messages
+	run.Unlinked += c.Unlinked
+	if err != nil {
+		run.Err = fmt.Errorf("jobs: %s at %s: fan-out: %w", run.Job, run.At.Format(time.RFC3339), err)
+		s.log.Error("fan-out of reminder decisions failed; the next run or start retries it",
+			"job", run.Job, "at", run.At.Format(time.RFC3339), "err", err)
+	}
+}

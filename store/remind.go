@@ -1,0 +1,231 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/nhacviec/nhacviec/plan"
+)
+
+// DueOccurrence is what a reminder run needs to decide about an open
+// occurrence: its unit, its due date and whether the chairman was already
+// told it is overdue.
+type DueOccurrence struct {
+	UnitID    int64     `db:"unit_id"`
+	ID        int64     `db:"id"`
+	Due       plan.Date `db:"due"`
+	Escalated bool      `db:"escalated"`
+}
+
+// OpenDueThrough returns the occurrences of every unit that are not done
+// and not archived, due on or before through, ordered by unit, due date
+// and id. It reads only the partial index of open occurrences
+// (occurrences_open_remind_idx, an index-only scan), so its cost grows
+// with the open occurrences, not with the history of done ones nor the
+// number of tasks. Occurrences of archived tasks are among them;
+// OpenOccurrencesByID leaves them out.
+func OpenDueThrough(ctx context.Context, q sqlx.QueryerContext, through plan.Date) ([]DueOccurrence, error) {
+	var occs []DueOccurrence
+	err := sqlx.SelectContext(ctx, q, &occs, openDueThroughSQL, through)
+	if err != nil {
+		return nil, fmt.Errorf("store: open occurrences due through %s: %w", through, err)
+	}
+	// Sorted here rather than by PostgreSQL, whose sort of some 50,000
+	// rows at 3,300 units spills to disk under the default work_mem.
+	slices.SortFunc(occs, func(a, b DueOccurrence) int {
+		return cmp.Or(cmp.Compare(a.UnitID, b.UnitID), a.Due.Compare(b.Due), cmp.Compare(a.ID, b.ID))
+	})
+	return occs, nil
+}
+
+// openDueThroughSQL is the query of OpenDueThrough.
+const openDueThroughSQL = `
+		SELECT o.unit_id, o.id, o.due, o.escalated_at IS NOT NULL AS escalated
+		FROM occurrences o
+		WHERE o.done_at IS NULL AND o.archived_at IS NULL AND o.due <= $1`
+
+// ExplainOpenDueThrough returns the plan PostgreSQL runs for
+// OpenDueThrough, with EXPLAIN (ANALYZE, BUFFERS): for benchmarks.
+func ExplainOpenDueThrough(ctx context.Context, q sqlx.QueryerContext, through plan.Date) ([]string, error) {
+	var lines []string
+	err := sqlx.SelectContext(ctx, q, &lines, `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) `+openDueThroughSQL, through)
+	if err != nil {
+		return nil, fmt.Errorf("store: explain open occurrences due: %w", err)
+	}
+	return lines, nil
+}
+
+// RemindDecision is what a reminder run decided about one occurrence.
+type RemindDecision struct {
+	OccurrenceID int64  `json:"o"`
+	Kind         string `json:"k,omitempty"` // "reminder", "nag", or "" for an escalation alone
+	Prefix       string `json:"p,omitempty"` // dedupe key prefix of the reminder or nag
+	Escalate     bool   `json:"e,omitempty"` // tell the chairman and the office officials
+}
+
+// RemindBatch is the decisions of one reminder run for one unit, to be
+// fanned out into outbox messages.
+type RemindBatch struct {
+	ID        int64     `db:"id"`
+	JobRunID  int64     `db:"job_run_id"`
+	UnitID    int64     `db:"unit_id"`
+	RunAt     time.Time `db:"run_at"`     // the run's scheduled instant
+	DecidedAt time.Time `db:"decided_at"` // the messages' first delivery attempt
+	Day       plan.Date `db:"day"`        // the unit's local date of the run
+	Decisions []RemindDecision
+}
+
+// InsertRemindBatches writes batches, which belong to the job run jobRunID,
+// through q (the run's transaction) with one statement, and returns how
+// many it wrote.
+func InsertRemindBatches(ctx context.Context, q sqlx.ExtContext, jobRunID int64, batches []RemindBatch) (int, error) {
+	if len(batches) == 0 {
+		return 0, nil
+	}
+	units := make(pq.Int64Array, len(batches))
+	days := make(pq.StringArray, len(batches))
+	docs := make(pq.StringArray, len(batches))
+	for i, b := range batches {
+		doc, err := json.Marshal(b.Decisions)
+		if err != nil {
+			return 0, fmt.Errorf("store: remind batch of unit %d: %w", b.UnitID, err)
+		}
+		units[i], days[i], docs[i] = b.UnitID, b.Day.String(), string(doc)
+	}
+	res, err := q.ExecContext(ctx, `
+		INSERT INTO remind_batches (job_run_id, unit_id, run_at, decided_at, day, decisions)
+		SELECT $1, b.unit_id, $2, $3, b.day, b.decisions::jsonb
+		FROM unnest($4::bigint[], $5::date[], $6::text[]) WITH ORDINALITY AS b(unit_id, day, decisions, n)
+		ORDER BY b.n`,
+		jobRunID, batches[0].RunAt, batches[0].DecidedAt, units, days, docs)
+	if err != nil {
+		return 0, fmt.Errorf("store: insert %d remind batches: %w", len(batches), err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("store: insert %d remind batches: %w", len(batches), err)
+	}
+	return int(n), nil
+}
+
+// ClaimRemindBatches locks, through tx, up to limit batches not yet fanned
+// out, oldest first, skipping those another transaction holds, and returns
+// them.
+func ClaimRemindBatches(ctx context.Context, tx *sqlx.Tx, limit int) ([]RemindBatch, error) {
+	rows, err := tx.QueryxContext(ctx, `
+		SELECT id, job_run_id, unit_id, run_at, decided_at, day, decisions
+		FROM remind_batches
+		WHERE fanned_out_at IS NULL
+		ORDER BY id
+		LIMIT $1
+		FOR UPDATE SKIP LOCKED`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: claim remind batches: %w", err)
+	}
+	defer rows.Close()
+	var out []RemindBatch
+	for rows.Next() {
+		var b RemindBatch
+		var doc []byte
+		if err := rows.Scan(&b.ID, &b.JobRunID, &b.UnitID, &b.RunAt, &b.DecidedAt, &b.Day, &doc); err != nil {
+			return nil, fmt.Errorf("store: claim remind batches: %w", err)
+		}
+		if err := json.Unmarshal(doc, &b.Decisions); err != nil {
+			return nil, fmt.Errorf("store: remind batch %d: decisions: %w", b.ID, err)
+		}
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: claim remind batches: %w", err)
+	}
+	return out, nil
+}
+
+// FinishRemindBatches marks the batches ids fanned out at now, each with
+// the number of messages it enqueued (messages[i] for ids[i]), and adds
+// those to the count of the job run each belongs to.
+func FinishRemindBatches(ctx context.Context, q sqlx.ExecerContext, ids []int64, messages []int, now time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	counts := make(pq.Int64Array, len(messages))
+	for i, n := range messages {
+		counts[i] = int64(n)
+	}
+	_, err := q.ExecContext(ctx, `
+		WITH b AS (
+			UPDATE remind_batches rb SET fanned_out_at = $3, messages = x.messages
+			FROM unnest($1::bigint[], $2::bigint[]) AS x(id, messages)
+			WHERE rb.id = x.id
+			RETURNING rb.job_run_id, rb.messages)
+		UPDATE job_runs r SET messages = r.messages + s.messages
+		FROM (SELECT job_run_id, sum(messages)::int AS messages FROM b GROUP BY job_run_id) s
+		WHERE r.id = s.job_run_id`, pq.Int64Array(ids), counts, now)
+	if err != nil {
+		return fmt.Errorf("store: finish %d remind batches: %w", len(ids), err)
+	}
+	return nil
+}
+
+// PendingRemindBatches returns the number of batches not yet fanned out.
+func PendingRemindBatches(ctx context.Context, q sqlx.QueryerContext) (int, error) {
+	var n int
+	if err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM remind_batches WHERE fanned_out_at IS NULL`); err != nil {
+		return 0, fmt.Errorf("store: pending remind batches: %w", err)
+	}
+	return n, nil
+}
+
+// MarkEscalated records, through q, that the occurrences ids were
+// escalated at now; an occurrence already marked keeps its first instant.
+func MarkEscalated(ctx context.Context, q sqlx.ExecerContext, ids []int64, now time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := q.ExecContext(ctx, `
+		UPDATE occurrences SET escalated_at = $2
+		WHERE id = ANY($1) AND escalated_at IS NULL`, pq.Int64Array(ids), now)
+	if err != nil {
+		return fmt.Errorf("store: mark %d occurrences escalated: %w", len(ids), err)
+	}
+	return nil
+}
+
+// OpenOccurrencesByID returns those of the occurrences ids that are still
+// open (not done, not archived, nor their task), with their unit, task,
+// lead and supporting officials, by id. The latest progress report is left
+// empty: fetch it with LastReports where it is needed.
+func OpenOccurrencesByID(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[int64]UnitOccurrence, error) {
+	if len(ids) == 0 {
+		return map[int64]UnitOccurrence{}, nil
+	}
+	var occs []UnitOccurrence
+	err := sqlx.SelectContext(ctx, q, &occs, `
+		SELECT p.unit_id, o.id, o.task_id, o.key, o.due, o.percent, t.position AS task_position,
+		       t.key AS task_key, t.title AS task_title, a.code AS area_code,
+		       l.id AS lead_id, l.key AS lead_key, l.name AS lead_name,
+		       COALESCE((SELECT array_agg(ts.official_id ORDER BY ts.official_id)
+		                 FROM task_supporters ts WHERE ts.task_id = t.id), '{}') AS supporter_ids
+		FROM occurrences o
+		JOIN tasks t ON t.id = o.task_id
+		JOIN plans p ON p.id = t.plan_id
+		JOIN areas a ON a.id = t.area_id
+		JOIN officials l ON l.id = t.lead_id
+		WHERE o.id = ANY($1)
+		  AND o.done_at IS NULL AND o.archived_at IS NULL AND t.archived_at IS NULL`, pq.Int64Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("store: open occurrences by id (%d): %w", len(ids), err)
+	}
+	out := make(map[int64]UnitOccurrence, len(occs))
+	for _, o := range occs {
+		out[o.ID] = o
+	}
+	return out, nil
+}
