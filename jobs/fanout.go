@@ -221,16 +221,14 @@ func (s *Scheduler) fanOutOnce(ctx context.Context, tx *sqlx.Tx, units map[int64
 	if err := store.MarkEscalated(ctx, tx, escalated, s.clk.Now()); err != nil {
 		return rep, err
 	}
-	ids := make([]int64, len(batches))
 	for i, b := range batches {
-		ids[i] = b.ID
 		c := rep.ByRun[b.JobRunID]
 		rep.ByRun[b.JobRunID] = FanOutCounts{Messages: c.Messages + counts[i], Unlinked: c.Unlinked + unlinked[i]}
 		rep.Messages += counts[i]
 		rep.Unlinked += unlinked[i]
 	}
 	rep.Batches = len(batches)
-	if err := store.FinishRemindBatches(ctx, tx, ids, counts, s.clk.Now()); err != nil {
+	if err := store.FinishRemindBatches(ctx, tx, batches, counts, s.clk.Now()); err != nil {
 		return rep, err
 	}
 	return rep, nil

@@ -45,6 +45,7 @@ type Collector struct {
 	up            *prometheus.Desc
 	outbox        *prometheus.Desc
 	emailOutbox   *prometheus.Desc
+	remindPending *prometheus.Desc
 	jobRuns       *prometheus.Desc
 	jobMessages   *prometheus.Desc
 	jobLast       *prometheus.Desc
@@ -72,6 +73,7 @@ func NewCollector(src Sources) *Collector {
 		up:            d("database_up", "Whether the database answered the last scrape's queries (1) or not (0)."),
 		outbox:        d("outbox_messages", "Telegram outbox rows by status: pending are queued, sent delivered, dead given up.", "status"),
 		emailOutbox:   d("email_outbox_messages", "E-mail outbox rows by status.", "status"),
+		remindPending: d("remind_batches_pending", "Reminder decisions (one batch per unit) not yet fanned out into outbox messages."),
 		jobRuns:       d("job_runs_total", "Scheduled job runs recorded in the job ledger, by job and status.", "job", "status"),
 		jobMessages:   d("job_messages_total", "Messages enqueued by finished job runs, by job.", "job"),
 		jobLast:       d("job_last_success_timestamp_seconds", "When each job last finished successfully (Unix time).", "job"),
@@ -93,7 +95,7 @@ func NewCollector(src Sources) *Collector {
 // Describe sends every descriptor.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{
-		c.up, c.outbox, c.emailOutbox, c.jobRuns, c.jobMessages, c.jobLast, c.updates,
+		c.up, c.outbox, c.emailOutbox, c.remindPending, c.jobRuns, c.jobMessages, c.jobLast, c.updates,
 		c.tgSent, c.tgFailed, c.tgDead, c.tgRetried, c.tgRateLimited, c.tgUnreachable, c.tgLatency,
 		c.mailSent, c.mailFailed, c.mailDead, c.mailLatency,
 	} {
@@ -183,6 +185,11 @@ func (c *Collector) collectStore(ctx context.Context, gauge, counter func(*prome
 	if err := st.DB().GetContext(ctx, &updates, `SELECT count(*) FROM processed_updates`); err != nil {
 		return err
 	}
+	pending, err := store.PendingRemindBatches(ctx, st.DB())
+	if err != nil {
+		return err
+	}
+	gauge(c.remindPending, float64(pending))
 
 	for _, s := range []struct {
 		name string

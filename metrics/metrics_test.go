@@ -27,8 +27,8 @@ var t0 = time.Date(2025, 4, 14, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
 
 func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// seed writes two job runs, three outbox rows (one sent), one e-mail and two
-// processed updates.
+// seed writes two job runs, a unit with a remind batch not yet fanned out,
+// three outbox rows (one sent), one e-mail and two processed updates.
 func seed(t *testing.T, st *store.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -39,6 +39,9 @@ func seed(t *testing.T, st *store.Store) {
 		`INSERT INTO job_runs (job, scheduled_at, started_at, finished_at, status, messages, error)
 		 VALUES ('remind', $1::timestamptz + interval '1 day', $1, $1, 'failed', 0, 'boom')`,
 		`INSERT INTO processed_updates (update_id, processed_at) VALUES (1, $1), (2, $1)`,
+		`INSERT INTO units (code, name, created_at, updated_at) VALUES ('pdp', 'UBND phường Phan Đình Phùng', $1, $1)`,
+		`INSERT INTO remind_batches (job_run_id, unit_id, run_at, decided_at, day, decisions)
+		 SELECT r.id, u.id, $1, $1, '2025-04-14', '[]' FROM job_runs r, units u WHERE r.status = 'done'`,
 	} {
 		if _, err := db.ExecContext(ctx, q, t0); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -139,6 +142,7 @@ func TestMetrics(t *testing.T) {
 		{"nhacviec_outbox_messages", map[string]string{"status": "sent"}, 1},
 		{"nhacviec_outbox_messages", map[string]string{"status": "dead"}, 0},
 		{"nhacviec_email_outbox_messages", map[string]string{"status": "pending"}, 1},
+		{"nhacviec_remind_batches_pending", nil, 1},
 		{"nhacviec_job_runs_total", map[string]string{"job": "remind", "status": "done"}, 1},
 		{"nhacviec_job_runs_total", map[string]string{"job": "remind", "status": "failed"}, 1},
 		{"nhacviec_job_messages_total", map[string]string{"job": "remind"}, 3},

@@ -73,6 +73,12 @@ type Options struct {
 	// PollInterval is the fallback poll when no notification arrives;
 	// default 1 s.
 	PollInterval time.Duration
+	// Coalesce is how long the worker waits, once woken by an enqueue's
+	// notification, before it claims: a burst of messages enqueued one
+	// transaction at a time is then claimed, sent and marked in batches
+	// rather than a claim and a mark per message (River's fetch cooldown);
+	// default 10 ms.
+	Coalesce time.Duration
 	// Language is the language of notices to officials without one of
 	// their own; default Vietnamese.
 	Language i18n.Lang
@@ -100,6 +106,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxInFlight <= 0 {
 		o.MaxInFlight = 1
+	}
+	if o.Coalesce <= 0 {
+		o.Coalesce = 10 * time.Millisecond
 	}
 	if o.SendTimeout <= 0 {
 		o.SendTimeout = 30 * time.Second
@@ -223,6 +232,14 @@ func (w *Worker) Run(ctx context.Context) error {
 			timer.Stop()
 			return nil
 		case <-listener.Notify:
+			timer.Stop()
+			coalesce := time.NewTimer(w.opts.Coalesce)
+			select {
+			case <-ctx.Done():
+				coalesce.Stop()
+				return nil
+			case <-coalesce.C:
+			}
 		case <-poll.C:
 		case <-timer.C:
 		}

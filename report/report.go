@@ -26,7 +26,6 @@ package report
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -201,9 +200,103 @@ func Compile(ctx context.Context, st *store.Store, unitCode string, p plan.Perio
 	if err != nil {
 		return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
 	}
-	loc := UnitLocation(unit, asOf.Location())
-	asOf = asOf.In(loc)
+	inputs, err := loadDigests(ctx, st, []store.Unit{unit}, p, asOf)
+	if err != nil {
+		return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
+	}
+	d := buildDigest(inputs[0], p)
+	if err := compilePrevious(ctx, st, unit.ID, d, inputs[0].loc); err != nil {
+		return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
+	}
+	return d, nil
+}
 
+// digestInput is what the digest of one unit is built from: the unit's rows
+// for one period, as known at the "as of" instant.
+type digestInput struct {
+	unit      store.Unit
+	loc       *time.Location // the unit's zone
+	asOf      time.Time      // in loc
+	areas     []store.Area   // of the unit's plan for the period's year
+	targets   []store.DigestTarget
+	occs      []store.DigestOccurrence
+	officials []store.Official // archived ones included
+	// reported holds the officials (of these units or others) who reported
+	// within the period up to asOf.
+	reported map[int64]bool
+}
+
+// loadDigests reads, in a fixed handful of queries whatever the number of
+// units, what the digests of the units for the period p judged as of asOf
+// are built from (see buildDigest): the plans of p's year, their areas and
+// targets with the latest readings, the occurrences with their latest
+// reports, the officials and who of them reported. Each unit's zone (asOf's
+// zone when the unit has none) places its period. The inputs come in the
+// order of units.
+func loadDigests(ctx context.Context, st *store.Store, units []store.Unit, p plan.Period, asOf time.Time) ([]*digestInput, error) {
+	inputs := make([]*digestInput, len(units))
+	ids := make([]int64, len(units))
+	scopes := make([]store.DigestScope, len(units))
+	for i, u := range units {
+		loc := UnitLocation(u, asOf.Location())
+		in := &digestInput{unit: u, loc: loc, asOf: asOf.In(loc)}
+		until := p.End(loc)
+		if in.asOf.Before(until) {
+			until = in.asOf
+		}
+		inputs[i] = in
+		ids[i] = u.ID
+		scopes[i] = store.DigestScope{UnitID: u.ID, Start: p.Start(loc), Until: until}
+	}
+
+	plans, err := store.PlansFor(ctx, st.DB(), ids, p.To.Year)
+	if err != nil {
+		return nil, err
+	}
+	planIDs := make([]int64, 0, len(plans))
+	for _, u := range units {
+		if pl, ok := plans[u.ID]; ok {
+			planIDs = append(planIDs, pl.ID)
+		}
+	}
+	areas, err := st.PlanAreasOf(ctx, planIDs)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := st.DigestTargetsOf(ctx, planIDs, asOf)
+	if err != nil {
+		return nil, err
+	}
+	occs, err := st.DigestOccurrencesOf(ctx, scopes, p.From, p.To, asOf)
+	if err != nil {
+		return nil, err
+	}
+	reported, err := st.ReportedOfficialsOf(ctx, scopes)
+	if err != nil {
+		return nil, err
+	}
+	officials, err := st.OfficialsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range inputs {
+		if pl, ok := plans[in.unit.ID]; ok {
+			in.areas = areas[pl.ID]
+			in.targets = targets[pl.ID]
+		}
+		in.occs = occs[in.unit.ID]
+		in.officials = officials[in.unit.ID]
+		in.reported = reported
+	}
+	return inputs, nil
+}
+
+// buildDigest builds the digest of in's unit for the period p from its
+// rows: each occurrence judged as of in.asOf (statuses, totals by area and
+// by lead, task lines), the targets, and the officials who lead or own
+// something with whether they reported. Previous and Change stay empty.
+func buildDigest(in *digestInput, p plan.Period) *Digest {
+	unit, loc, asOf := in.unit, in.loc, in.asOf
 	d := &Digest{
 		Unit:           unit.Code,
 		UnitName:       unit.Name,
@@ -218,48 +311,15 @@ func Compile(ctx context.Context, st *store.Store, unitCode string, p plan.Perio
 		asOf:           asOf,
 	}
 
-	var areas []store.Area
-	var targets []store.DigestTarget
-	pl, err := store.PlanOf(ctx, st.DB(), unit.ID, p.To.Year)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-	case err != nil:
-		return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
-	default:
-		if areas, err = st.PlanAreas(ctx, pl.ID); err != nil {
-			return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
-		}
-		if targets, err = st.DigestTargets(ctx, pl.ID, asOf); err != nil {
-			return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
-		}
-	}
-	start := p.Start(loc)
-	occs, err := st.DigestOccurrences(ctx, unit.ID, p.From, p.To, start, asOf)
-	if err != nil {
-		return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
-	}
-	reportedUntil := p.End(loc)
-	if asOf.Before(reportedUntil) {
-		reportedUntil = asOf
-	}
-	reported, err := st.ReportedOfficials(ctx, unit.ID, start, reportedUntil)
-	if err != nil {
-		return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
-	}
-	officials, err := st.Officials(ctx, unit.Code)
-	if err != nil {
-		return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
-	}
-
 	var total plan.Totals
 	byArea := make(map[string]*plan.Totals)
-	areaOrder := make([]AreaLine, 0, len(areas))
-	for _, a := range areas {
+	areaOrder := make([]AreaLine, 0, len(in.areas))
+	for _, a := range in.areas {
 		byArea[a.Code] = &plan.Totals{}
 		areaOrder = append(areaOrder, AreaLine{Code: a.Code, Name: a.Name})
 	}
 	byLead := make(map[int64]*plan.Totals)
-	for _, o := range occs {
+	for _, o := range in.occs {
 		status := plan.StatusAt(o.Due, o.DoneAt, asOf, loc)
 		total.Add(status)
 		at, ok := byArea[o.AreaCode]
@@ -284,7 +344,7 @@ func Compile(ctx context.Context, st *store.Store, unitCode string, p plan.Perio
 	}
 
 	owners := make(map[int64]bool)
-	for _, t := range targets {
+	for _, t := range in.targets {
 		owners[t.OwnerID] = true
 		line := TargetLine{
 			Key:        t.Key,
@@ -307,12 +367,12 @@ func Compile(ctx context.Context, st *store.Store, unitCode string, p plan.Perio
 		d.Targets = append(d.Targets, line)
 	}
 
-	for _, o := range officials {
+	for _, o := range in.officials {
 		lt, leads := byLead[o.ID]
 		if !leads && !owners[o.ID] {
 			continue
 		}
-		line := OfficialLine{Key: o.Key, Name: o.Name, Reported: reported[o.ID]}
+		line := OfficialLine{Key: o.Key, Name: o.Name, Reported: in.reported[o.ID]}
 		if leads {
 			line.Totals = newTotals(*lt)
 		} else {
@@ -323,11 +383,7 @@ func Compile(ctx context.Context, st *store.Store, unitCode string, p plan.Perio
 			d.MissingReports = append(d.MissingReports, o.Key)
 		}
 	}
-
-	if err := compilePrevious(ctx, st, unit.ID, d, loc); err != nil {
-		return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
-	}
-	return d, nil
+	return d
 }
 
 // compilePrevious fills d.Previous and d.Change with the totals of the

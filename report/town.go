@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
@@ -61,32 +59,31 @@ func Children(ctx context.Context, st *store.Store, code string) ([]store.Unit, 
 	if err != nil {
 		return nil, fmt.Errorf("report: children of %s: %w", code, err)
 	}
-	units, err := st.Units(ctx)
+	children, err := st.ChildUnits(ctx, parent.ID)
 	if err != nil {
 		return nil, fmt.Errorf("report: children of %s: %w", code, err)
 	}
-	var out []store.Unit
-	for _, u := range units {
-		if u.ParentID != nil && *u.ParentID == parent.ID {
-			out = append(out, u)
-		}
-	}
-	slices.SortFunc(out, func(a, b store.Unit) int { return cmp.Compare(a.Code, b.Code) })
-	return out, nil
+	return children, nil
 }
 
 // CompileTown builds the digest of the town townCode for the period p,
-// judged as of asOf: each child unit's digest (Compile) summed up, plus the
-// town's own when it has occurrences in the period. It fails when the town
-// has no child units.
+// judged as of asOf: each child unit's digest summed up, plus the town's
+// own when it has occurrences in the period. It fails when the town has no
+// child units.
+//
+// The rows of the town and all its wards are read together, a handful of
+// queries whatever the number of wards (loadDigests), and each unit's
+// digest is built from them as Compile builds it (buildDigest), so a line
+// of the town digest is what Compile gives for that unit alone (the
+// previous period aside, which the town digest does not show).
 func CompileTown(ctx context.Context, st *store.Store, townCode string, p plan.Period, asOf time.Time) (*TownDigest, error) {
 	town, err := st.UnitByCode(ctx, townCode)
 	if err != nil {
 		return nil, fmt.Errorf("report: compile town %s %s: %w", townCode, p.Key, err)
 	}
-	children, err := Children(ctx, st, townCode)
+	children, err := st.ChildUnits(ctx, town.ID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("report: compile town %s %s: %w", townCode, p.Key, err)
 	}
 	if len(children) == 0 {
 		return nil, fmt.Errorf("report: compile town %s %s: no unit has %s as its parent", townCode, p.Key, townCode)
@@ -102,61 +99,39 @@ func CompileTown(ctx context.Context, st *store.Store, townCode string, p plan.P
 		period:   p,
 		asOf:     asOf,
 	}
+	// The town first, then its wards by code. A ward's zone falls back to
+	// the town's, as when Compile is given the town's "as of".
+	units := append([]store.Unit{town}, children...)
+	inputs, err := loadDigests(ctx, st, units, p, asOf)
+	if err != nil {
+		return nil, fmt.Errorf("report: compile town %s %s: %w", townCode, p.Key, err)
+	}
 	var total plan.Totals
-	add := func(d *Digest) {
+	for i, in := range inputs {
+		d := buildDigest(in, p)
+		if i == 0 && d.Totals.Total == 0 {
+			continue // the town's own plan, when it has one, only if it counts
+		}
 		total.DoneOnTime += d.Totals.DoneOnTime
 		total.DoneLate += d.Totals.DoneLate
 		total.OpenOnTime += d.Totals.OpenOnTime
 		total.OpenOverdue += d.Totals.OpenOverdue
-		td.ByUnit = append(td.ByUnit, TownLine{
-			Unit:           d.Unit,
-			Name:           d.UnitName,
-			Totals:         d.Totals,
-			Overdue:        d.Totals.OpenOverdue,
-			MissingReports: len(d.MissingReports),
-		})
-	}
-	own, err := Compile(ctx, st, town.Code, p, asOf)
-	if err != nil {
-		return nil, err
-	}
-	if own.Totals.Total > 0 {
-		add(own)
-	}
-	digests, err := compileAll(ctx, st, children, p, asOf)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range digests {
-		add(d)
+		td.ByUnit = append(td.ByUnit, townLine(d))
 	}
 	td.Totals = newTotals(total)
 	slices.SortStableFunc(td.ByUnit, worstFirst)
 	return td, nil
 }
 
-// townWorkers is how many ward digests a town digest compiles at once: each
-// is a few short queries, so a handful keeps the database busy without
-// crowding out other work.
-const townWorkers = 4
-
-// compileAll compiles the digest of every unit, townWorkers at a time, in
-// the order of units.
-func compileAll(ctx context.Context, st *store.Store, units []store.Unit, p plan.Period, asOf time.Time) ([]*Digest, error) {
-	digests := make([]*Digest, len(units))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(townWorkers)
-	for i, u := range units {
-		g.Go(func() error {
-			d, err := Compile(gctx, st, u.Code, p, asOf)
-			digests[i] = d
-			return err
-		})
+// townLine is the line of the unit digest d in a town digest.
+func townLine(d *Digest) TownLine {
+	return TownLine{
+		Unit:           d.Unit,
+		Name:           d.UnitName,
+		Totals:         d.Totals,
+		Overdue:        d.Totals.OpenOverdue,
+		MissingReports: len(d.MissingReports),
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	return digests, nil
 }
 
 // worstFirst orders town lines by overdue occurrences (most first), then

@@ -10,9 +10,51 @@ import (
 	"github.com/nhacviec/nhacviec/plan"
 )
 
+// A digest reads the same rows whether it covers one unit or a town's
+// hundred: every query below takes a list of units (or of their plans) and
+// tags its rows with the unit (or plan) they belong to, and the one-unit
+// methods are the same queries for a list of one. Each query reaches the
+// rows through the units' own keys (plans by unit, tasks by plan,
+// occurrences by task, reports by occurrence or official), so its cost
+// follows the units asked for, not the installation.
+
+// DigestScope is one unit of a digest query with the instants that bound
+// its period in the unit's own time zone.
+type DigestScope struct {
+	UnitID int64
+	// Start is the instant the period began in the unit's zone: earlier
+	// occurrences count (carried over) when still open at Start.
+	Start time.Time
+	// Until ends the window [Start, Until) in which an official counts as
+	// having reported: the period's end in the unit's zone, or the digest's
+	// "as of" instant when that is earlier. DigestOccurrencesOf ignores it.
+	Until time.Time
+}
+
+// scopeArrays returns the unit ids, starts and ends of scopes as arrays for
+// unnest, each unit once (the first scope of a unit wins).
+func scopeArrays(scopes []DigestScope) (pq.Int64Array, pq.StringArray, pq.StringArray) {
+	ids := make(pq.Int64Array, 0, len(scopes))
+	starts := make(pq.StringArray, 0, len(scopes))
+	untils := make(pq.StringArray, 0, len(scopes))
+	seen := make(map[int64]bool, len(scopes))
+	for _, s := range scopes {
+		if seen[s.UnitID] {
+			continue
+		}
+		seen[s.UnitID] = true
+		ids = append(ids, s.UnitID)
+		starts = append(starts, s.Start.UTC().Format(time.RFC3339Nano))
+		untils = append(untils, s.Until.UTC().Format(time.RFC3339Nano))
+	}
+	return ids, starts, untils
+}
+
 // DigestOccurrence is one occurrence of a digest's set, with its task, area
 // and lead, and what was known of it at the digest's "as of" instant.
 type DigestOccurrence struct {
+	// UnitID is the unit whose plan holds the occurrence.
+	UnitID     int64      `db:"unit_id"`
 	ID         int64      `db:"id"`
 	Key        string     `db:"key"`
 	NominalDue plan.Date  `db:"nominal_due"`
@@ -44,9 +86,29 @@ type DigestOccurrence struct {
 // start). Archived occurrences and tasks are left out. Rows come in area,
 // task and due order.
 func (s *Store) DigestOccurrences(ctx context.Context, unitID int64, from, to plan.Date, start, asOf time.Time) ([]DigestOccurrence, error) {
+	occs, err := s.DigestOccurrencesOf(ctx, []DigestScope{{UnitID: unitID, Start: start}}, from, to, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return occs[unitID], nil
+}
+
+// DigestOccurrencesOf is DigestOccurrences for several units in one query:
+// each scope's unit with its own Start. It returns the rows by unit id,
+// each unit's in area, task and due order; units with none are absent.
+func (s *Store) DigestOccurrencesOf(ctx context.Context, scopes []DigestScope, from, to plan.Date, asOf time.Time) (map[int64][]DigestOccurrence, error) {
+	out := make(map[int64][]DigestOccurrence, len(scopes))
+	if len(scopes) == 0 {
+		return out, nil
+	}
+	ids, starts, _ := scopeArrays(scopes)
 	var occs []DigestOccurrence
+	// plans by unit (plans_unit_id_code_key), tasks by plan
+	// (tasks_plan_id_key_key), occurrences by task
+	// (occurrences_task_id_key_key), the two latest-report laterals by
+	// progress_reports_occurrence_idx.
 	err := s.db.SelectContext(ctx, &occs, `
-		SELECT o.id, o.key, o.nominal_due, o.due, o.done_at,
+		SELECT p.unit_id, o.id, o.key, o.nominal_due, o.due, o.done_at,
 		       t.id AS task_id, t.key AS task_key, t.title AS task_title,
 		       a.code AS area_code, a.name AS area_name,
 		       l.id AS lead_id, l.key AS lead_key, l.name AS lead_name,
@@ -54,9 +116,10 @@ func (s *Store) DigestOccurrences(ctx context.Context, unitID int64, from, to pl
 		            ELSE COALESCE(lp.percent, 0) END AS progress,
 		       lr.note AS last_note, lr.percent AS last_percent, lr.done AS last_done,
 		       lr.reported_at AS last_reported_at
-		FROM occurrences o
-		JOIN tasks t ON t.id = o.task_id
-		JOIN plans p ON p.id = t.plan_id
+		FROM unnest($1::bigint[], $2::timestamptz[]) AS s(unit_id, start)
+		JOIN plans p ON p.unit_id = s.unit_id
+		JOIN tasks t ON t.plan_id = p.id
+		JOIN occurrences o ON o.task_id = t.id
 		JOIN areas a ON a.id = t.area_id
 		JOIN officials l ON l.id = t.lead_id
 		LEFT JOIN LATERAL (
@@ -74,36 +137,73 @@ func (s *Store) DigestOccurrences(ctx context.Context, unitID int64, from, to pl
 			ORDER BY r.reported_at DESC, r.id DESC
 			LIMIT 1
 		) lp ON o.last_report_at > $5
-		WHERE p.unit_id = $1 AND o.archived_at IS NULL AND t.archived_at IS NULL
-		  AND o.due <= $3
-		  AND (o.due >= $2 OR o.done_at IS NULL OR o.done_at >= $4)
-		ORDER BY a.position, a.code, t.position, t.key, o.due, o.key`,
-		unitID, from, to, start, asOf)
+		WHERE o.archived_at IS NULL AND t.archived_at IS NULL
+		  AND o.due <= $4
+		  AND (o.due >= $3 OR o.done_at IS NULL OR o.done_at >= s.start)
+		ORDER BY p.unit_id, a.position, a.code, t.position, t.key, o.due, o.key, o.id`,
+		ids, starts, from, to, asOf)
 	if err != nil {
-		return nil, fmt.Errorf("store: digest occurrences of unit %d for %s..%s: %w", unitID, from, to, err)
+		return nil, fmt.Errorf("store: digest occurrences of %s for %s..%s: %w", unitsLabel(ids), from, to, err)
 	}
-	return occs, nil
+	for _, o := range occs {
+		out[o.UnitID] = append(out[o.UnitID], o)
+	}
+	return out, nil
+}
+
+// unitsLabel names the units of a query in an error: "unit 7" or "12 units".
+func unitsLabel(ids []int64) string {
+	if len(ids) == 1 {
+		return fmt.Sprintf("unit %d", ids[0])
+	}
+	return fmt.Sprintf("%d units", len(ids))
 }
 
 // PlanAreas returns the areas of the plan planID that are not archived, in
 // plan order.
 func (s *Store) PlanAreas(ctx context.Context, planID int64) ([]Area, error) {
+	areas, err := s.PlanAreasOf(ctx, []int64{planID})
+	if err != nil {
+		return nil, err
+	}
+	return areas[planID], nil
+}
+
+// PlanAreasOf returns, in one query, the areas of the plans planIDs that
+// are not archived, by plan id, each plan's in plan order.
+func (s *Store) PlanAreasOf(ctx context.Context, planIDs []int64) (map[int64][]Area, error) {
+	out := make(map[int64][]Area, len(planIDs))
+	if len(planIDs) == 0 {
+		return out, nil
+	}
 	var areas []Area
 	err := s.db.SelectContext(ctx, &areas, `
 		SELECT id, plan_id, code, name, position
 		FROM areas
-		WHERE plan_id = $1 AND archived_at IS NULL
-		ORDER BY position, code`, planID)
+		WHERE plan_id = ANY($1) AND archived_at IS NULL
+		ORDER BY plan_id, position, code`, pq.Int64Array(planIDs))
 	if err != nil {
-		return nil, fmt.Errorf("store: areas of plan %d: %w", planID, err)
+		return nil, fmt.Errorf("store: areas of %s: %w", plansLabel(planIDs), err)
 	}
-	return areas, nil
+	for _, a := range areas {
+		out[a.PlanID] = append(out[a.PlanID], a)
+	}
+	return out, nil
+}
+
+// plansLabel names the plans of a query in an error: "plan 7" or "12 plans".
+func plansLabel(ids []int64) string {
+	if len(ids) == 1 {
+		return fmt.Sprintf("plan %d", ids[0])
+	}
+	return fmt.Sprintf("%d plans", len(ids))
 }
 
 // DigestTarget is a target with its owner and its latest reading up to a
 // digest's "as of" instant.
 type DigestTarget struct {
 	ID         int64   `db:"id"`
+	PlanID     int64   `db:"plan_id"`
 	Key        string  `db:"key"`
 	Text       string  `db:"text"`
 	Measure    string  `db:"measure"`
@@ -125,9 +225,23 @@ type DigestTarget struct {
 // are not archived, each with its latest reading reported up to asOf, in
 // plan order.
 func (s *Store) DigestTargets(ctx context.Context, planID int64, asOf time.Time) ([]DigestTarget, error) {
+	targets, err := s.DigestTargetsOf(ctx, []int64{planID}, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return targets[planID], nil
+}
+
+// DigestTargetsOf is DigestTargets for several plans in one query. It
+// returns the targets by plan id, each plan's in plan order.
+func (s *Store) DigestTargetsOf(ctx context.Context, planIDs []int64, asOf time.Time) (map[int64][]DigestTarget, error) {
+	out := make(map[int64][]DigestTarget, len(planIDs))
+	if len(planIDs) == 0 {
+		return out, nil
+	}
 	var targets []DigestTarget
 	err := s.db.SelectContext(ctx, &targets, `
-		SELECT t.id, t.key, t.text, t.measure, t.goal, t.comparator, t.every,
+		SELECT t.id, t.plan_id, t.key, t.text, t.measure, t.goal, t.comparator, t.every,
 		       a.code AS area_code, w.id AS owner_id, w.key AS owner_key, w.name AS owner_name,
 		       r.value AS actual, r.period_key AS actual_period, r.reported_at AS actual_at,
 		       r.official_id AS actual_official_id
@@ -141,36 +255,88 @@ func (s *Store) DigestTargets(ctx context.Context, planID int64, asOf time.Time)
 			ORDER BY tr.reported_at DESC, tr.id DESC
 			LIMIT 1
 		) r ON true
-		WHERE t.plan_id = $1 AND t.archived_at IS NULL
-		ORDER BY a.position, a.code, t.position, t.key`, planID, asOf)
+		WHERE t.plan_id = ANY($1) AND t.archived_at IS NULL
+		ORDER BY t.plan_id, a.position, a.code, t.position, t.key`, pq.Int64Array(planIDs), asOf)
 	if err != nil {
-		return nil, fmt.Errorf("store: digest targets of plan %d: %w", planID, err)
+		return nil, fmt.Errorf("store: digest targets of %s: %w", plansLabel(planIDs), err)
 	}
-	return targets, nil
+	for _, t := range targets {
+		out[t.PlanID] = append(out[t.PlanID], t)
+	}
+	return out, nil
 }
 
 // ReportedOfficials returns the ids of the officials of the unit unitID who
 // made a progress report or a target reading in [from, to).
 func (s *Store) ReportedOfficials(ctx context.Context, unitID int64, from, to time.Time) (map[int64]bool, error) {
-	var ids pq.Int64Array
-	// Per official of the unit, through progress_reports_official_idx and
-	// target_readings_official_idx: the cost follows the unit, not the
-	// installation.
-	err := s.db.GetContext(ctx, &ids, `
-		SELECT COALESCE(array_agg(o.id ORDER BY o.id), '{}')
-		FROM officials o
-		WHERE o.unit_id = $1 AND (
-		      EXISTS (SELECT 1 FROM progress_reports r
-		              WHERE r.official_id = o.id AND r.reported_at >= $2 AND r.reported_at < $3)
-		   OR EXISTS (SELECT 1 FROM target_readings tr
-		              WHERE tr.official_id = o.id AND tr.reported_at >= $2 AND tr.reported_at < $3))`,
-		unitID, from, to)
-	if err != nil {
-		return nil, fmt.Errorf("store: officials who reported in unit %d: %w", unitID, err)
+	return s.ReportedOfficialsOf(ctx, []DigestScope{{UnitID: unitID, Start: from, Until: to}})
+}
+
+// ReportedOfficialsOf is ReportedOfficials for several units in one query,
+// each over its scope's [Start, Until). Official ids are unique across
+// units, so one set answers for all of them.
+func (s *Store) ReportedOfficialsOf(ctx context.Context, scopes []DigestScope) (map[int64]bool, error) {
+	if len(scopes) == 0 {
+		return map[int64]bool{}, nil
 	}
-	out := make(map[int64]bool, len(ids))
-	for _, id := range ids {
+	ids, starts, untils := scopeArrays(scopes)
+	var reported pq.Int64Array
+	// Per official of the units, through progress_reports_official_idx and
+	// target_readings_official_idx: the cost follows the units, not the
+	// installation.
+	err := s.db.GetContext(ctx, &reported, `
+		SELECT COALESCE(array_agg(o.id ORDER BY o.id), '{}')
+		FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) AS s(unit_id, start, until)
+		JOIN officials o ON o.unit_id = s.unit_id
+		WHERE EXISTS (SELECT 1 FROM progress_reports r
+		              WHERE r.official_id = o.id AND r.reported_at >= s.start AND r.reported_at < s.until)
+		   OR EXISTS (SELECT 1 FROM target_readings tr
+		              WHERE tr.official_id = o.id AND tr.reported_at >= s.start AND tr.reported_at < s.until)`,
+		ids, starts, untils)
+	if err != nil {
+		return nil, fmt.Errorf("store: officials who reported in %s: %w", unitsLabel(ids), err)
+	}
+	out := make(map[int64]bool, len(reported))
+	for _, id := range reported {
 		out[id] = true
 	}
 	return out, nil
+}
+
+// OfficialsOf returns, in one query, every official of the units unitIDs,
+// archived ones included, by unit id, each unit's ordered as Officials
+// orders them (chairman first, then office, then members, by key within a
+// role).
+func (s *Store) OfficialsOf(ctx context.Context, unitIDs []int64) (map[int64][]Official, error) {
+	out := make(map[int64][]Official, len(unitIDs))
+	if len(unitIDs) == 0 {
+		return out, nil
+	}
+	var officials []Official
+	err := s.db.SelectContext(ctx, &officials, `
+		SELECT `+officialColumnsO+`
+		FROM officials o
+		WHERE o.unit_id = ANY($1)
+		ORDER BY o.unit_id, `+roleRank+`, o.key`, pq.Int64Array(unitIDs))
+	if err != nil {
+		return nil, fmt.Errorf("store: officials of %s: %w", unitsLabel(unitIDs), err)
+	}
+	for _, o := range officials {
+		out[o.UnitID] = append(out[o.UnitID], o)
+	}
+	return out, nil
+}
+
+// ChildUnits returns the units whose parent is the unit parentID, by code.
+func (s *Store) ChildUnits(ctx context.Context, parentID int64) ([]Unit, error) {
+	var units []Unit
+	err := s.db.SelectContext(ctx, &units, `
+		SELECT `+unitColumns+`
+		FROM units
+		WHERE parent_id = $1
+		ORDER BY code`, parentID)
+	if err != nil {
+		return nil, fmt.Errorf("store: units of parent %d: %w", parentID, err)
+	}
+	return units, nil
 }

@@ -148,28 +148,38 @@ func ClaimRemindBatches(ctx context.Context, tx *sqlx.Tx, limit int) ([]RemindBa
 	return out, nil
 }
 
-// FinishRemindBatches marks the batches ids fanned out at now, each with
-// the number of messages it enqueued (messages[i] for ids[i]), and adds
+// FinishRemindBatches marks batches fanned out at now, each with the
+// number of messages it enqueued (messages[i] for batches[i]), and adds
 // those to the count of the job run each belongs to.
-func FinishRemindBatches(ctx context.Context, q sqlx.ExecerContext, ids []int64, messages []int, now time.Time) error {
-	if len(ids) == 0 {
+func FinishRemindBatches(ctx context.Context, q sqlx.ExecerContext, batches []RemindBatch, messages []int, now time.Time) error {
+	if len(batches) == 0 {
 		return nil
 	}
-	counts := make(pq.Int64Array, len(messages))
-	for i, n := range messages {
-		counts[i] = int64(n)
+	ids := make(pq.Int64Array, len(batches))
+	counts := make(pq.Int64Array, len(batches))
+	perRun := make(map[int64]int64)
+	for i, b := range batches {
+		ids[i], counts[i] = b.ID, int64(messages[i])
+		perRun[b.JobRunID] += int64(messages[i])
 	}
-	_, err := q.ExecContext(ctx, `
-		WITH b AS (
-			UPDATE remind_batches rb SET fanned_out_at = $3, messages = x.messages
-			FROM unnest($1::bigint[], $2::bigint[]) AS x(id, messages)
-			WHERE rb.id = x.id
-			RETURNING rb.job_run_id, rb.messages)
-		UPDATE job_runs r SET messages = r.messages + s.messages
-		FROM (SELECT job_run_id, sum(messages)::int AS messages FROM b GROUP BY job_run_id) s
-		WHERE r.id = s.job_run_id`, pq.Int64Array(ids), counts, now)
-	if err != nil {
-		return fmt.Errorf("store: finish %d remind batches: %w", len(ids), err)
+	runs := make(pq.Int64Array, 0, len(perRun))
+	sums := make(pq.Int64Array, 0, len(perRun))
+	for id, n := range perRun {
+		runs, sums = append(runs, id), append(sums, n)
+	}
+	// Two statements on primary keys: joined in one, the planner hashed
+	// the whole of job_runs, which grows by some 20 rows a day.
+	if _, err := q.ExecContext(ctx, `
+		UPDATE remind_batches b SET fanned_out_at = $3, messages = x.messages
+		FROM unnest($1::bigint[], $2::bigint[]) AS x(id, messages)
+		WHERE b.id = x.id`, ids, counts, now); err != nil {
+		return fmt.Errorf("store: finish %d remind batches: %w", len(batches), err)
+	}
+	if _, err := q.ExecContext(ctx, `
+		UPDATE job_runs r SET messages = r.messages + x.messages
+		FROM unnest($1::bigint[], $2::bigint[]) AS x(id, messages)
+		WHERE r.id = x.id`, runs, sums); err != nil {
+		return fmt.Errorf("store: finish %d remind batches: job run counts: %w", len(batches), err)
 	}
 	return nil
 }
