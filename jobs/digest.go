@@ -38,15 +38,18 @@ func (s *Scheduler) digest(kind plan.PeriodKind) func(context.Context, *runState
 		if err != nil {
 			return err
 		}
+		// A town is a unit some unit names as its parent.
+		parents := make(map[int64]bool)
 		for _, u := range units {
-			children, err := report.Children(ctx, s.st, u.Code)
-			if err != nil {
-				return err
+			if u.ParentID != nil {
+				parents[*u.ParentID] = true
 			}
+		}
+		for _, u := range units {
 			day := plan.DateIn(r.at, u.loc)
 			p := plan.PeriodContaining(kind, day, s.cutoff).Prev()
 			var c composer
-			if len(children) > 0 {
+			if parents[u.ID] {
 				c = &townComposer{s: s, code: u.Code, p: p, asOf: r.at}
 			} else {
 				c = &unitComposer{s: s, code: u.Code, p: p, asOf: r.at, workbook: kind == plan.Month || kind == plan.Quarter}

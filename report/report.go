@@ -32,6 +32,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
 )
@@ -221,18 +223,18 @@ type digestInput struct {
 	targets   []store.DigestTarget
 	occs      []store.DigestOccurrence
 	officials []store.Official // archived ones included
-	// reported holds the officials (of these units or others) who reported
-	// within the period up to asOf.
+	// reported holds the officials who reported within their own unit's
+	// period up to asOf; it may be shared by the inputs of several units.
 	reported map[int64]bool
 }
 
-// loadDigests reads, in a fixed handful of queries whatever the number of
-// units, what the digests of the units for the period p judged as of asOf
-// are built from (see buildDigest): the plans of p's year, their areas and
-// targets with the latest readings, the occurrences with their latest
-// reports, the officials and who of them reported. Each unit's zone (asOf's
-// zone when the unit has none) places its period. The inputs come in the
-// order of units.
+// loadDigests reads, in six queries whatever the number of units, what the
+// digests of the units for the period p judged as of asOf are built from
+// (see buildDigest): the plans of p's year, their areas and targets with
+// the latest readings, the occurrences with their latest reports, the
+// officials and who of them reported, all in one snapshot
+// (store.DigestRead). Each unit's zone (asOf's zone when the unit has
+// none) places its period. The inputs come in the order of units.
 func loadDigests(ctx context.Context, st *store.Store, units []store.Unit, p plan.Period, asOf time.Time) ([]*digestInput, error) {
 	inputs := make([]*digestInput, len(units))
 	ids := make([]int64, len(units))
@@ -249,33 +251,40 @@ func loadDigests(ctx context.Context, st *store.Store, units []store.Unit, p pla
 		scopes[i] = store.DigestScope{UnitID: u.ID, Start: p.Start(loc), Until: until}
 	}
 
-	plans, err := store.PlansFor(ctx, st.DB(), ids, p.To.Year)
-	if err != nil {
-		return nil, err
-	}
-	planIDs := make([]int64, 0, len(plans))
-	for _, u := range units {
-		if pl, ok := plans[u.ID]; ok {
-			planIDs = append(planIDs, pl.ID)
+	var (
+		plans     map[int64]store.Plan
+		areas     map[int64][]store.Area
+		targets   map[int64][]store.DigestTarget
+		occs      map[int64][]store.DigestOccurrence
+		reported  map[int64]bool
+		officials map[int64][]store.Official
+	)
+	err := st.DigestRead(ctx, func(q sqlx.QueryerContext) error {
+		var err error
+		if plans, err = store.DigestPlans(ctx, q, ids, p.To.Year); err != nil {
+			return err
 		}
-	}
-	areas, err := st.PlanAreasOf(ctx, planIDs)
-	if err != nil {
-		return nil, err
-	}
-	targets, err := st.DigestTargetsOf(ctx, planIDs, asOf)
-	if err != nil {
-		return nil, err
-	}
-	occs, err := st.DigestOccurrencesOf(ctx, scopes, p.From, p.To, asOf)
-	if err != nil {
-		return nil, err
-	}
-	reported, err := st.ReportedOfficialsOf(ctx, scopes)
-	if err != nil {
-		return nil, err
-	}
-	officials, err := st.OfficialsOf(ctx, ids)
+		planIDs := make([]int64, 0, len(plans))
+		for _, u := range units {
+			if pl, ok := plans[u.ID]; ok {
+				planIDs = append(planIDs, pl.ID)
+			}
+		}
+		if areas, err = store.PlanAreasOf(ctx, q, planIDs); err != nil {
+			return err
+		}
+		if targets, err = store.DigestTargetsOf(ctx, q, planIDs, asOf); err != nil {
+			return err
+		}
+		if occs, err = store.DigestOccurrencesOf(ctx, q, scopes, p.From, p.To, asOf); err != nil {
+			return err
+		}
+		if reported, err = store.ReportedOfficialsOf(ctx, q, scopes); err != nil {
+			return err
+		}
+		officials, err = store.OfficialsOf(ctx, q, ids)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/nhacviec/nhacviec/plan"
@@ -17,6 +19,30 @@ import (
 // rows through the units' own keys (plans by unit, tasks by plan,
 // occurrences by task, reports by occurrence or official), so its cost
 // follows the units asked for, not the installation.
+
+// DigestRead runs fn in a read-only, repeatable-read transaction, so that
+// the queries of one digest (or of a town's digests) see one snapshot: a
+// report that arrives meanwhile counts in all of them or in none. JIT
+// compilation is off in it: a town's occurrence query is estimated above
+// jit_above_cost and spent 30-40 ms compiling expressions for a 150 ms
+// nested-loop run.
+func (s *Store) DigestRead(ctx context.Context, fn func(q sqlx.QueryerContext) error) error {
+	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("store: digest read: begin: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, `SET LOCAL jit = off`); err != nil {
+		return fmt.Errorf("store: digest read: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: digest read: commit: %w", err)
+	}
+	return nil
+}
 
 // DigestScope is one unit of a digest query with the instants that bound
 // its period in the unit's own time zone.
@@ -86,7 +112,7 @@ type DigestOccurrence struct {
 // start). Archived occurrences and tasks are left out. Rows come in area,
 // task and due order.
 func (s *Store) DigestOccurrences(ctx context.Context, unitID int64, from, to plan.Date, start, asOf time.Time) ([]DigestOccurrence, error) {
-	occs, err := s.DigestOccurrencesOf(ctx, []DigestScope{{UnitID: unitID, Start: start}}, from, to, asOf)
+	occs, err := DigestOccurrencesOf(ctx, s.db, []DigestScope{{UnitID: unitID, Start: start}}, from, to, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -96,18 +122,22 @@ func (s *Store) DigestOccurrences(ctx context.Context, unitID int64, from, to pl
 // DigestOccurrencesOf is DigestOccurrences for several units in one query:
 // each scope's unit with its own Start. It returns the rows by unit id,
 // each unit's in area, task and due order; units with none are absent.
-func (s *Store) DigestOccurrencesOf(ctx context.Context, scopes []DigestScope, from, to plan.Date, asOf time.Time) (map[int64][]DigestOccurrence, error) {
+func DigestOccurrencesOf(ctx context.Context, q sqlx.QueryerContext, scopes []DigestScope, from, to plan.Date, asOf time.Time) (map[int64][]DigestOccurrence, error) {
 	out := make(map[int64][]DigestOccurrence, len(scopes))
 	if len(scopes) == 0 {
 		return out, nil
 	}
 	ids, starts, _ := scopeArrays(scopes)
 	var occs []DigestOccurrence
-	// plans by unit (plans_unit_id_code_key), tasks by plan
-	// (tasks_plan_id_key_key), occurrences by task
-	// (occurrences_task_id_key_key), the two latest-report laterals by
-	// progress_reports_occurrence_idx.
-	err := s.db.SelectContext(ctx, &occs, `
+	// Plans by unit (plans_unit_id_id_key: "p.unit_id = ANY" makes the
+	// scan seek each unit rather than merge the whole index with the
+	// list), tasks by plan (tasks_plan_id_key_key), occurrences by task
+	// (occurrences_task_id_key_key), the latest report by
+	// progress_reports_occurrence_idx. The latest percent is looked up only
+	// for an occurrence reported on after asOf: the condition sits inside
+	// the lateral, where it gates the probe (as the join condition it was
+	// checked after probing every occurrence).
+	err := sqlx.SelectContext(ctx, q, &occs, `
 		SELECT p.unit_id, o.id, o.key, o.nominal_due, o.due, o.done_at,
 		       t.id AS task_id, t.key AS task_key, t.title AS task_title,
 		       a.code AS area_code, a.name AS area_name,
@@ -132,12 +162,13 @@ func (s *Store) DigestOccurrencesOf(ctx context.Context, scopes []DigestScope, f
 		LEFT JOIN LATERAL (
 			SELECT CASE WHEN r.done THEN 100 ELSE r.percent END AS percent
 			FROM progress_reports r
-			WHERE r.occurrence_id = o.id AND r.reported_at <= $5
+			WHERE o.last_report_at > $5
+			  AND r.occurrence_id = o.id AND r.reported_at <= $5
 			  AND (r.percent IS NOT NULL OR r.done)
 			ORDER BY r.reported_at DESC, r.id DESC
 			LIMIT 1
-		) lp ON o.last_report_at > $5
-		WHERE o.archived_at IS NULL AND t.archived_at IS NULL
+		) lp ON true
+		WHERE p.unit_id = ANY($1) AND o.archived_at IS NULL AND t.archived_at IS NULL
 		  AND o.due <= $4
 		  AND (o.due >= $3 OR o.done_at IS NULL OR o.done_at >= s.start)
 		ORDER BY p.unit_id, a.position, a.code, t.position, t.key, o.due, o.key, o.id`,
@@ -162,7 +193,7 @@ func unitsLabel(ids []int64) string {
 // PlanAreas returns the areas of the plan planID that are not archived, in
 // plan order.
 func (s *Store) PlanAreas(ctx context.Context, planID int64) ([]Area, error) {
-	areas, err := s.PlanAreasOf(ctx, []int64{planID})
+	areas, err := PlanAreasOf(ctx, s.db, []int64{planID})
 	if err != nil {
 		return nil, err
 	}
@@ -171,13 +202,13 @@ func (s *Store) PlanAreas(ctx context.Context, planID int64) ([]Area, error) {
 
 // PlanAreasOf returns, in one query, the areas of the plans planIDs that
 // are not archived, by plan id, each plan's in plan order.
-func (s *Store) PlanAreasOf(ctx context.Context, planIDs []int64) (map[int64][]Area, error) {
+func PlanAreasOf(ctx context.Context, q sqlx.QueryerContext, planIDs []int64) (map[int64][]Area, error) {
 	out := make(map[int64][]Area, len(planIDs))
 	if len(planIDs) == 0 {
 		return out, nil
 	}
 	var areas []Area
-	err := s.db.SelectContext(ctx, &areas, `
+	err := sqlx.SelectContext(ctx, q, &areas, `
 		SELECT id, plan_id, code, name, position
 		FROM areas
 		WHERE plan_id = ANY($1) AND archived_at IS NULL
@@ -225,7 +256,7 @@ type DigestTarget struct {
 // are not archived, each with its latest reading reported up to asOf, in
 // plan order.
 func (s *Store) DigestTargets(ctx context.Context, planID int64, asOf time.Time) ([]DigestTarget, error) {
-	targets, err := s.DigestTargetsOf(ctx, []int64{planID}, asOf)
+	targets, err := DigestTargetsOf(ctx, s.db, []int64{planID}, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -234,19 +265,24 @@ func (s *Store) DigestTargets(ctx context.Context, planID int64, asOf time.Time)
 
 // DigestTargetsOf is DigestTargets for several plans in one query. It
 // returns the targets by plan id, each plan's in plan order.
-func (s *Store) DigestTargetsOf(ctx context.Context, planIDs []int64, asOf time.Time) (map[int64][]DigestTarget, error) {
+func DigestTargetsOf(ctx context.Context, q sqlx.QueryerContext, planIDs []int64, asOf time.Time) (map[int64][]DigestTarget, error) {
 	out := make(map[int64][]DigestTarget, len(planIDs))
 	if len(planIDs) == 0 {
 		return out, nil
 	}
 	var targets []DigestTarget
-	err := s.db.SelectContext(ctx, &targets, `
+	// Targets by plan (targets_plan_id_key_key), areas by plan
+	// (areas_plan_id_id_key: the area is the target's plan's, by its
+	// foreign key; saying so keeps the planner from hashing every area of
+	// the installation), owners by primary key, the latest reading by
+	// target_readings_target_idx.
+	err := sqlx.SelectContext(ctx, q, &targets, `
 		SELECT t.id, t.plan_id, t.key, t.text, t.measure, t.goal, t.comparator, t.every,
 		       a.code AS area_code, w.id AS owner_id, w.key AS owner_key, w.name AS owner_name,
 		       r.value AS actual, r.period_key AS actual_period, r.reported_at AS actual_at,
 		       r.official_id AS actual_official_id
 		FROM targets t
-		JOIN areas a ON a.id = t.area_id
+		JOIN areas a ON a.id = t.area_id AND a.plan_id = t.plan_id
 		JOIN officials w ON w.id = t.owner_id
 		LEFT JOIN LATERAL (
 			SELECT tr.value, tr.period_key, tr.reported_at, tr.official_id
@@ -255,7 +291,7 @@ func (s *Store) DigestTargetsOf(ctx context.Context, planIDs []int64, asOf time.
 			ORDER BY tr.reported_at DESC, tr.id DESC
 			LIMIT 1
 		) r ON true
-		WHERE t.plan_id = ANY($1) AND t.archived_at IS NULL
+		WHERE t.plan_id = ANY($1) AND a.plan_id = ANY($1) AND t.archived_at IS NULL
 		ORDER BY t.plan_id, a.position, a.code, t.position, t.key`, pq.Int64Array(planIDs), asOf)
 	if err != nil {
 		return nil, fmt.Errorf("store: digest targets of %s: %w", plansLabel(planIDs), err)
@@ -269,13 +305,13 @@ func (s *Store) DigestTargetsOf(ctx context.Context, planIDs []int64, asOf time.
 // ReportedOfficials returns the ids of the officials of the unit unitID who
 // made a progress report or a target reading in [from, to).
 func (s *Store) ReportedOfficials(ctx context.Context, unitID int64, from, to time.Time) (map[int64]bool, error) {
-	return s.ReportedOfficialsOf(ctx, []DigestScope{{UnitID: unitID, Start: from, Until: to}})
+	return ReportedOfficialsOf(ctx, s.db, []DigestScope{{UnitID: unitID, Start: from, Until: to}})
 }
 
 // ReportedOfficialsOf is ReportedOfficials for several units in one query,
 // each over its scope's [Start, Until). Official ids are unique across
 // units, so one set answers for all of them.
-func (s *Store) ReportedOfficialsOf(ctx context.Context, scopes []DigestScope) (map[int64]bool, error) {
+func ReportedOfficialsOf(ctx context.Context, q sqlx.QueryerContext, scopes []DigestScope) (map[int64]bool, error) {
 	if len(scopes) == 0 {
 		return map[int64]bool{}, nil
 	}
@@ -284,7 +320,7 @@ func (s *Store) ReportedOfficialsOf(ctx context.Context, scopes []DigestScope) (
 	// Per official of the units, through progress_reports_official_idx and
 	// target_readings_official_idx: the cost follows the units, not the
 	// installation.
-	err := s.db.GetContext(ctx, &reported, `
+	err := sqlx.GetContext(ctx, q, &reported, `
 		SELECT COALESCE(array_agg(o.id ORDER BY o.id), '{}')
 		FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) AS s(unit_id, start, until)
 		JOIN officials o ON o.unit_id = s.unit_id
@@ -307,13 +343,13 @@ func (s *Store) ReportedOfficialsOf(ctx context.Context, scopes []DigestScope) (
 // archived ones included, by unit id, each unit's ordered as Officials
 // orders them (chairman first, then office, then members, by key within a
 // role).
-func (s *Store) OfficialsOf(ctx context.Context, unitIDs []int64) (map[int64][]Official, error) {
+func OfficialsOf(ctx context.Context, q sqlx.QueryerContext, unitIDs []int64) (map[int64][]Official, error) {
 	out := make(map[int64][]Official, len(unitIDs))
 	if len(unitIDs) == 0 {
 		return out, nil
 	}
 	var officials []Official
-	err := s.db.SelectContext(ctx, &officials, `
+	err := sqlx.SelectContext(ctx, q, &officials, `
 		SELECT `+officialColumnsO+`
 		FROM officials o
 		WHERE o.unit_id = ANY($1)
@@ -327,14 +363,47 @@ func (s *Store) OfficialsOf(ctx context.Context, unitIDs []int64) (map[int64][]O
 	return out, nil
 }
 
-// ChildUnits returns the units whose parent is the unit parentID, by code.
+// DigestPlans returns, in one query, the plan of each of the units
+// unitIDs for the given year, chosen as PlanOf chooses (that year's, else
+// the nearest year's, the later one on a tie), by unit id; units without a
+// plan are absent. Unlike PlansFor, it looks each unit's plans up by the
+// unit (plans_unit_id_id_key) instead of letting the planner scan every
+// plan of the installation for a hundred units.
+func DigestPlans(ctx context.Context, q sqlx.QueryerContext, unitIDs []int64, year int) (map[int64]Plan, error) {
+	out := make(map[int64]Plan, len(unitIDs))
+	if len(unitIDs) == 0 {
+		return out, nil
+	}
+	var plans []Plan
+	err := sqlx.SelectContext(ctx, q, &plans, `
+		SELECT p.id, p.unit_id, p.code, p.title, p.year
+		FROM unnest($1::bigint[]) AS u(id)
+		CROSS JOIN LATERAL (
+			SELECT id, unit_id, code, title, year
+			FROM plans
+			WHERE unit_id = u.id
+			ORDER BY abs(year - $2), year DESC, id
+			LIMIT 1
+		) p`, pq.Int64Array(unitIDs), year)
+	if err != nil {
+		return nil, fmt.Errorf("store: plans of %s for %d: %w", unitsLabel(unitIDs), year, err)
+	}
+	for _, p := range plans {
+		out[p.UnitID] = p
+	}
+	return out, nil
+}
+
+// ChildUnits returns the units whose parent is the unit parentID, by code
+// (byte order). No index covers units.parent_id, so the query scans units,
+// a table of a few thousand rows.
 func (s *Store) ChildUnits(ctx context.Context, parentID int64) ([]Unit, error) {
 	var units []Unit
 	err := s.db.SelectContext(ctx, &units, `
 		SELECT `+unitColumns+`
 		FROM units
 		WHERE parent_id = $1
-		ORDER BY code`, parentID)
+		ORDER BY code COLLATE "C"`, parentID)
 	if err != nil {
 		return nil, fmt.Errorf("store: units of parent %d: %w", parentID, err)
 	}

@@ -3,6 +3,8 @@ package chaos
 import (
 	"context"
 	"fmt"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -66,6 +68,8 @@ func TelegramFaults(ctx context.Context, env Env, o FaultOptions) (Result, error
 	}
 
 	var calls, delays atomic.Int64
+	var mu sync.Mutex
+	timedOut := make(map[string]int) // by message key: sends that timed out
 	healAt := time.Now().Add(o.Faulty)
 	tg.FailNext("sendMessage", 3, telegramtest.TooManyRequests(1))
 	tg.SetFault(func(c telegramtest.Call) *telegramtest.Fault {
@@ -87,6 +91,11 @@ func TelegramFaults(ctx context.Context, env Env, o FaultOptions) (Result, error
 			f = telegramtest.ServerError(502)
 		case 2:
 			delays.Add(1)
+			if i := strings.Index(c.Params["text"], "tg-"); i >= 0 {
+				mu.Lock()
+				timedOut[strings.TrimSuffix(c.Params["text"][i:], "</b>")]++
+				mu.Unlock()
+			}
 			f = telegramtest.Delay(time.Second)
 		case 3:
 			f = telegramtest.ServerError(500)
@@ -118,7 +127,9 @@ func TelegramFaults(ctx context.Context, env Env, o FaultOptions) (Result, error
 	if werr := <-done; err == nil {
 		err = werr
 	}
-	res, rerr := b.result(ctx, st, tg, res)
+	mu.Lock()
+	res, rerr := b.resultWithTimeouts(ctx, st, tg, res, timedOut)
+	mu.Unlock()
 	res.Timeouts = int(delays.Load())
 	if err == nil {
 		err = rerr
