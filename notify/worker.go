@@ -74,10 +74,10 @@ type Options struct {
 	// default 1 s.
 	PollInterval time.Duration
 	// Coalesce is how long the worker waits, once woken by an enqueue's
-	// notification, before it claims: a burst of messages enqueued one
-	// transaction at a time is then claimed, sent and marked in batches
-	// rather than a claim and a mark per message (River's fetch cooldown);
-	// default 10 ms.
+	// notification or after a claim that found less than a full Batch,
+	// before it claims again: a burst of messages enqueued one transaction
+	// at a time is then claimed, sent and marked in batches rather than a
+	// claim and a mark per message (River's fetch cooldown); default 10 ms.
 	Coalesce time.Duration
 	// Language is the language of notices to officials without one of
 	// their own; default Vietnamese.
@@ -225,6 +225,9 @@ func (w *Worker) Run(ctx context.Context) error {
 				wait = w.untilChatReady()
 				break
 			}
+			if n < w.opts.Batch && !w.sleep(ctx, w.opts.Coalesce) {
+				return nil // a short batch: let more arrive before the next claim
+			}
 		}
 		timer := time.NewTimer(wait)
 		select {
@@ -232,18 +235,27 @@ func (w *Worker) Run(ctx context.Context) error {
 			timer.Stop()
 			return nil
 		case <-listener.Notify:
-			timer.Stop()
-			coalesce := time.NewTimer(w.opts.Coalesce)
-			select {
-			case <-ctx.Done():
-				coalesce.Stop()
+			if !w.sleep(ctx, w.opts.Coalesce) {
+				timer.Stop()
 				return nil
-			case <-coalesce.C:
 			}
 		case <-poll.C:
 		case <-timer.C:
 		}
 		timer.Stop()
+	}
+}
+
+// sleep waits d, or until ctx is done; it reports whether ctx is still
+// live.
+func (w *Worker) sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 

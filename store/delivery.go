@@ -33,6 +33,7 @@ type OutboxRow struct {
 	Status            string     `db:"status"`
 	Attempts          int        `db:"attempts"`
 	NextAttemptAt     time.Time  `db:"next_attempt_at"`
+	Priority          int        `db:"priority"` // PriorityReply or PriorityScheduled
 	LastError         string     `db:"last_error"`
 	TelegramMessageID *int64     `db:"telegram_message_id"`
 	CreatedAt         time.Time  `db:"created_at"`
@@ -41,7 +42,8 @@ type OutboxRow struct {
 
 // outboxColumns is the explicit column list matching OutboxRow.
 const outboxColumns = `id, unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id, target_id,
-	payload, status, attempts, next_attempt_at, last_error, telegram_message_id, created_at, sent_at`
+	payload, status, attempts, next_attempt_at, last_error, telegram_message_id, created_at, sent_at,
+	priority`
 
 // Payload decodes the row's payload.
 func (r OutboxRow) Payload() (Payload, error) {
@@ -57,13 +59,18 @@ func (r OutboxRow) Payload() (Payload, error) {
 // still sending to or must not send to yet). The rows are locked with FOR
 // UPDATE SKIP LOCKED, so concurrent workers claim disjoint rows; each
 // claimed row's next_attempt_at moves to now+lease and its attempts grow by
-// one, all in one statement committed before ClaimOutbox returns. A worker that dies after
-// claiming leaves the row to be claimed again when the lease expires.
+// one, all in one statement committed before ClaimOutbox returns. A worker
+// that dies after claiming leaves the row to be claimed again when the
+// lease expires.
 //
-// Only the oldest pending row of a chat can be claimed: messages to one
-// chat go out in the order they were enqueued (the parts of a long digest,
-// a confirmation after the reply it confirms), even when an earlier one
-// waits for a retry or is leased to another worker.
+// Replies (PriorityReply) are claimed before scheduled messages, and a
+// chat's pending reply before the chat's pending scheduled messages: an
+// official who answers a reminder during the morning's backlog is answered
+// at once. Within a priority, only the oldest pending row of a chat can be
+// claimed: messages to one chat go out in the order they were enqueued
+// (the parts of a long digest, a confirmation after the reply it
+// confirms), even when an earlier one waits for a retry or is leased to
+// another worker.
 func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int, busy []int64) ([]OutboxRow, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -88,17 +95,25 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Durat
 			SELECT o.id
 			FROM outbox o
 			WHERE o.status = 'pending' AND o.next_attempt_at <= $1 AND NOT (o.chat_id = ANY($2))
-			  AND o.id = (SELECT min(e.id) FROM outbox e
-			              WHERE e.chat_id = o.chat_id AND e.status = 'pending')
-			ORDER BY o.next_attempt_at, o.id
+			  AND o.id = (SELECT e.id FROM outbox e
+			              WHERE e.chat_id = o.chat_id AND e.status = 'pending'
+			              ORDER BY e.priority DESC, e.id
+			              LIMIT 1)
+			ORDER BY o.priority DESC, o.next_attempt_at, o.id
 			LIMIT $3
 			FOR UPDATE SKIP LOCKED))
 		RETURNING `+outboxColumns, now, pq.Array(busy), limit, now.Add(lease))
 	if err != nil {
 		return nil, fmt.Errorf("store: claim outbox: %w", err)
 	}
-	// RETURNING gives no order; restore insertion order.
-	sort.Slice(claimed, func(i, j int) bool { return claimed[i].ID < claimed[j].ID })
+	// RETURNING gives no order; restore the claim's: replies first, then
+	// insertion order.
+	sort.Slice(claimed, func(i, j int) bool {
+		if claimed[i].Priority != claimed[j].Priority {
+			return claimed[i].Priority > claimed[j].Priority
+		}
+		return claimed[i].ID < claimed[j].ID
+	})
 	return claimed, nil
 }
 
@@ -326,8 +341,12 @@ func (s *Store) OutboxRows(ctx context.Context, kind string) ([]OutboxRow, error
 // there is none.
 func (s *Store) NextOutboxDue(ctx context.Context) (time.Time, bool, error) {
 	var next *time.Time
+	// One probe of outbox_pending_idx per priority.
 	err := s.db.GetContext(ctx, &next, `
-		SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'`)
+		SELECT LEAST(
+			(SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending' AND priority = $1),
+			(SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending' AND priority = $2))`,
+		PriorityReply, PriorityScheduled)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("store: next outbox due: %w", err)
 	}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -129,6 +130,50 @@ func TestClaimOutboxOnePerChatAndLease(t *testing.T) {
 	}
 	if len(rows) != 1 || rows[0].DedupeKey != "kb" {
 		t.Fatalf("after the first was sent: %+v, want chat 10's second message", rows)
+	}
+}
+
+// TestClaimOutboxRepliesFirst: during a backlog of scheduled messages, a
+// reply is claimed first, also before the scheduled messages already
+// pending for its own chat; scheduled messages keep their order.
+func TestClaimOutboxRepliesFirst(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	for i, chat := range []int64{10, 20, 30, 10} {
+		enqueue(t, st, store.OutMessage{ChatID: chat, DedupeKey: "nag" + string(rune('a'+i)), Kind: "nag",
+			Payload: store.Payload{Text: "Nhắc việc quá hạn"}, NotBefore: t0})
+	}
+	for _, chat := range []int64{40, 10} {
+		enqueue(t, st, store.OutMessage{ChatID: chat, DedupeKey: "reply-" + string(rune('0'+chat/10)), Kind: "reply",
+			Payload: store.Payload{Text: "✅ Đã ghi nhận tiến độ 60%"}, NotBefore: t0.Add(time.Minute)})
+	}
+	claim := func(now time.Time, limit int) []string {
+		t.Helper()
+		rows, err := st.ClaimOutbox(ctx, now, time.Minute, limit, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, r := range rows {
+			keys = append(keys, r.DedupeKey)
+			if err := st.MarkOutboxSent(ctx, r.ID, r.ID, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return keys
+	}
+	if got := claim(t0.Add(time.Minute), 2); !slices.Equal(got, []string{"reply-4", "reply-1"}) {
+		t.Errorf("first claim = %v, want the two replies (chat 40's, then chat 10's ahead of its nags)", got)
+	}
+	if got := claim(t0.Add(time.Minute), 10); !slices.Equal(got, []string{"naga", "nagb", "nagc"}) {
+		t.Errorf("second claim = %v, want the first nag of each chat in order", got)
+	}
+	if got := claim(t0.Add(time.Minute), 10); !slices.Equal(got, []string{"nagd"}) {
+		t.Errorf("third claim = %v, want chat 10's second nag", got)
+	}
+	next, ok, err := st.NextOutboxDue(ctx)
+	if err != nil || ok {
+		t.Errorf("NextOutboxDue after all sent = %v, %v, %v; want none", next, ok, err)
 	}
 }
 

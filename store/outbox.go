@@ -41,6 +41,21 @@ type Payload struct {
 	Refs []int64 `json:"refs,omitempty"`
 }
 
+// Outbox priorities: a reply to what an official just did is claimed before
+// the scheduled messages, and before those pending for its own chat.
+const (
+	PriorityScheduled = 0
+	PriorityReply     = 1
+)
+
+// priorityOf returns the priority of a message of the given kind.
+func priorityOf(kind string) int {
+	if kind == "reply" {
+		return PriorityReply
+	}
+	return PriorityScheduled
+}
+
 // OutMessage is a message decided by a job or the bot, to be delivered by
 // the notify worker.
 type OutMessage struct {
@@ -71,13 +86,13 @@ func Enqueue(ctx context.Context, q sqlx.ExtContext, m OutMessage) (bool, error)
 	rows, err := q.QueryContext(ctx, `
 		WITH ins AS (
 			INSERT INTO outbox (unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
-			                    target_id, payload, next_attempt_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+			                    target_id, payload, next_attempt_at, created_at, priority)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $11)
 			ON CONFLICT (dedupe_key) DO NOTHING
 			RETURNING 1)
 		SELECT pg_notify($10, '') FROM ins`,
 		m.UnitID, m.OfficialID, m.ChatID, m.DedupeKey, m.Kind, m.OccurrenceID,
-		m.TargetID, payload, m.NotBefore, OutboxChannel)
+		m.TargetID, payload, m.NotBefore, OutboxChannel, priorityOf(m.Kind))
 	if err != nil {
 		return false, fmt.Errorf("store: enqueue %s: %w", m.DedupeKey, err)
 	}
@@ -142,6 +157,7 @@ func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) (
 		occs     = make(pq.Int64Array, len(msgs))
 		targets  = make(pq.Int64Array, len(msgs))
 		ats      = make(pq.StringArray, len(msgs))
+		prios    = make(pq.Int64Array, len(msgs))
 		payloads bytes.Buffer // a JSON array: no text[] quoting of the JSON
 	)
 	payloads.WriteByte('[')
@@ -165,19 +181,20 @@ func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) (
 		}
 		payloads.Write(payload)
 		ats[i] = m.NotBefore.Format(time.RFC3339Nano)
+		prios[i] = int64(priorityOf(m.Kind))
 	}
 	payloads.WriteByte(']')
 	var ordinals []int
 	err := sqlx.SelectContext(ctx, q, &ordinals, `
 		WITH ins AS (
 			INSERT INTO outbox (unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
-			                    target_id, payload, next_attempt_at, created_at)
+			                    target_id, payload, next_attempt_at, created_at, priority)
 			SELECT nullif(m.unit_id, 0), nullif(m.official_id, 0), m.chat_id, m.dedupe_key, m.kind,
-			       nullif(m.occurrence_id, 0), nullif(m.target_id, 0), p.payload, m.at, m.at
+			       nullif(m.occurrence_id, 0), nullif(m.target_id, 0), p.payload, m.at, m.at, m.priority
 			FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],
-			            $6::bigint[], $7::bigint[], $9::timestamptz[])
+			            $6::bigint[], $7::bigint[], $9::timestamptz[], $10::smallint[])
 			     WITH ORDINALITY AS m(unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
-			                          target_id, at, n)
+			                          target_id, at, priority, n)
 			JOIN jsonb_array_elements($8::jsonb) WITH ORDINALITY AS p(payload, n) ON p.n = m.n
 			ORDER BY m.n
 			ON CONFLICT (dedupe_key) DO NOTHING
@@ -186,7 +203,7 @@ func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) (
 		FROM ins JOIN unnest($4::text[]) WITH ORDINALITY AS m(dedupe_key, n) ON m.dedupe_key = ins.dedupe_key
 		GROUP BY ins.dedupe_key
 		ORDER BY 1`,
-		units, offs, chats, keys, kinds, occs, targets, payloads.String(), ats)
+		units, offs, chats, keys, kinds, occs, targets, payloads.String(), ats, prios)
 	if err != nil {
 		return nil, fmt.Errorf("store: enqueue %d messages (first %s): %w", len(msgs), msgs[0].DedupeKey, err)
 	}
