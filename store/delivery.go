@@ -99,7 +99,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Durat
 			              WHERE e.chat_id = o.chat_id AND e.status = 'pending'
 			              ORDER BY e.priority DESC, e.id
 			              LIMIT 1)
-			ORDER BY o.priority DESC, o.next_attempt_at, o.id
+			ORDER BY o.priority DESC, o.next_attempt_at, o.chat_rank, o.id
 			LIMIT $3
 			FOR UPDATE SKIP LOCKED))
 		RETURNING `+outboxColumns, now, pq.Array(busy), limit, now.Add(lease))

@@ -122,10 +122,22 @@ func EnqueueMany(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) (int
 
 // EnqueueManyIndexed is EnqueueMany, returning the indexes in msgs of the
 // messages inserted, in increasing order.
+//
+// Each message is ranked among those of msgs to its chat (0 for the
+// first): the delivery worker claims every chat's first message before any
+// chat's second, so that a long run's backlog is claimed without scanning
+// past the later messages of the chats it just sent to (see ClaimOutbox).
 func EnqueueManyIndexed(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) ([]int, error) {
+	ranks := make(pq.Int64Array, len(msgs))
+	perChat := make(map[int64]int64, len(msgs))
+	for i, m := range msgs {
+		ranks[i] = perChat[m.ChatID]
+		perChat[m.ChatID]++
+	}
 	var inserted []int
 	for start := 0; start < len(msgs); start += enqueueChunk {
-		idx, err := enqueueChunkOf(ctx, q, msgs[start:min(start+enqueueChunk, len(msgs))])
+		end := min(start+enqueueChunk, len(msgs))
+		idx, err := enqueueChunkOf(ctx, q, msgs[start:end], ranks[start:end])
 		if err != nil {
 			return inserted, err
 		}
@@ -142,9 +154,10 @@ func EnqueueManyIndexed(ctx context.Context, q sqlx.ExtContext, msgs []OutMessag
 	return inserted, nil
 }
 
-// enqueueChunkOf inserts msgs with one INSERT … SELECT FROM unnest(…) and
-// returns the indexes in msgs of the rows inserted, in increasing order.
-func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) ([]int, error) {
+// enqueueChunkOf inserts msgs, ranked ranks among the messages to their
+// chats, with one INSERT … SELECT FROM unnest(…) and returns the indexes in
+// msgs of the rows inserted, in increasing order.
+func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage, ranks pq.Int64Array) ([]int, error) {
 	var (
 		// Optional ids travel as 0 (ids are positive) and become NULL
 		// again in SQL: an int64 array encodes much faster than a generic
@@ -188,13 +201,14 @@ func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) (
 	err := sqlx.SelectContext(ctx, q, &ordinals, `
 		WITH ins AS (
 			INSERT INTO outbox (unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
-			                    target_id, payload, next_attempt_at, created_at, priority)
+			                    target_id, payload, next_attempt_at, created_at, priority, chat_rank)
 			SELECT nullif(m.unit_id, 0), nullif(m.official_id, 0), m.chat_id, m.dedupe_key, m.kind,
-			       nullif(m.occurrence_id, 0), nullif(m.target_id, 0), p.payload, m.at, m.at, m.priority
+			       nullif(m.occurrence_id, 0), nullif(m.target_id, 0), p.payload, m.at, m.at, m.priority,
+			       m.chat_rank
 			FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],
-			            $6::bigint[], $7::bigint[], $9::timestamptz[], $10::smallint[])
+			            $6::bigint[], $7::bigint[], $9::timestamptz[], $10::smallint[], $11::integer[])
 			     WITH ORDINALITY AS m(unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
-			                          target_id, at, priority, n)
+			                          target_id, at, priority, chat_rank, n)
 			JOIN jsonb_array_elements($8::jsonb) WITH ORDINALITY AS p(payload, n) ON p.n = m.n
 			ORDER BY m.n
 			ON CONFLICT (dedupe_key) DO NOTHING
@@ -203,7 +217,7 @@ func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) (
 		FROM ins JOIN unnest($4::text[]) WITH ORDINALITY AS m(dedupe_key, n) ON m.dedupe_key = ins.dedupe_key
 		GROUP BY ins.dedupe_key
 		ORDER BY 1`,
-		units, offs, chats, keys, kinds, occs, targets, payloads.String(), ats, prios)
+		units, offs, chats, keys, kinds, occs, targets, payloads.String(), ats, prios, ranks)
 	if err != nil {
 		return nil, fmt.Errorf("store: enqueue %d messages (first %s): %w", len(msgs), msgs[0].DedupeKey, err)
 	}

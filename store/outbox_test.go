@@ -1,7 +1,9 @@
 package store_test
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -176,5 +178,42 @@ func TestMarkOutboxSentMany(t *testing.T) {
 		if tt.status == store.OutboxSent && (r.SentAt == nil || !r.SentAt.Equal(sentAt)) {
 			t.Errorf("row %s: sent at %v; want %s", r.DedupeKey, r.SentAt, sentAt)
 		}
+	}
+}
+
+// TestEnqueueManyRanksMessagesPerChat: each message is ranked among the
+// call's messages to its chat, so that the claim takes every chat's first
+// message before any chat's second.
+func TestEnqueueManyRanksMessagesPerChat(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	var msgs []store.OutMessage
+	for i, chat := range []int64{7, 7, 8, 7, 9, 8} {
+		msgs = append(msgs, store.OutMessage{ChatID: chat, DedupeKey: fmt.Sprintf("nag:%d", i), Kind: "nag",
+			Payload: store.Payload{Text: "Nhắc việc quá hạn"}, NotBefore: time.Date(2025, 3, 10, 8, 0, 0, 0, time.UTC)})
+	}
+	if _, err := store.EnqueueMany(ctx, st.DB(), msgs); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if err := st.DB().SelectContext(ctx, &got, `
+		SELECT chat_id || ':' || chat_rank FROM outbox ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"7:0", "7:1", "8:0", "7:2", "9:0", "8:1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("chat:rank = %v, want %v", got, want)
+	}
+	// The claim goes by rank: the first message of each chat.
+	rows, err := st.ClaimOutbox(ctx, time.Date(2025, 3, 10, 8, 0, 0, 0, time.UTC), time.Minute, 10, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, r := range rows {
+		keys = append(keys, r.DedupeKey)
+	}
+	if !slices.Equal(keys, []string{"nag:0", "nag:2", "nag:4"}) {
+		t.Errorf("claimed %v, want the first message of chats 7, 8 and 9", keys)
 	}
 }

@@ -49,6 +49,15 @@ type tickResult struct {
 // Median is the median run time (the decision).
 func (r tickResult) Median() time.Duration { return median(r.Times) }
 
+// TotalMedian is the median of the run and its fan-out together.
+func (r tickResult) TotalMedian() time.Duration {
+	totals := make([]time.Duration, len(r.Times))
+	for i := range r.Times {
+		totals[i] = r.Times[i] + r.FanOuts[i]
+	}
+	return median(totals)
+}
+
 // FanOutMedian is the median fan-out time.
 func (r tickResult) FanOutMedian() time.Duration { return median(r.FanOuts) }
 
