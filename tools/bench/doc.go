@@ -156,7 +156,7 @@ func (r *reportDoc) markdown() string {
 	w("\nEach ward has 20 officials (a chairman, two office officials, members; one never linked to Telegram), the 6 areas of the seed, 10 targets with a reading per period, and 60 tasks a year: 10 weekly, 15 monthly, 5 quarterly and 30 one-off. Occurrences are materialized through the next period of their cadence; 80%% of them are done on time, 18%% up to 12 days late, 2%% 20–60 days late, each with one to three progress reports before the final one. The outbox holds, as sent, one reminder per occurrence, the escalations and the weekly digests. Earlier plan years are complete, so more history adds rows but no open occurrence. Towns (thị xã) of 100 wards are units without a plan.\n\n")
 
 	w("## Remind tick\n\n")
-	w("`jobs.Scheduler.RunAt` at %s (a working Friday), the remind job only, undone and repeated %d times. The run's transaction claims the run, reads the open occurrences due by D+7 and writes its decisions, one remind batch per unit; after it commits, the fan-out turns the batches into outbox messages, 100 units a transaction, two transactions at a time (`jobs.Scheduler.FanOut`; see docs/ARCHITECTURE.md).\n\n", tickInstant().Format(time.RFC3339), len(r.TickFull.Times))
+	w("`jobs.Scheduler.RunAt` at %s (a working Friday), the remind job only, undone and repeated %d times. The run's transaction claims the run, reads the open occurrences due by D+7 and writes its decisions, one remind batch per unit; after it commits, the fan-out turns the batches into outbox messages, 100 units a transaction, one transaction at a time (`jobs.Scheduler.FanOut`; see docs/ARCHITECTURE.md).\n\n", tickInstant().Format(time.RFC3339), len(r.TickFull.Times))
 	w("| database | run (decisions) | fan-out | remind batches | messages enqueued | unlinked recipients | open occurrences due by D+7 | rows examined (pg_stat_user_tables, run and fan-out) |\n|---|---|---|---|---|---|---|---|\n")
 	row := func(name string, t tickResult) {
 		var runs, fans []string
@@ -196,8 +196,9 @@ func (r *reportDoc) markdown() string {
 	if r.Serve.Skipped != "" {
 		w("Not measured: %s.\n\n", r.Serve.Skipped)
 	} else {
-		w("`nhacviec serve` built from ./cmd/nhacviec, on bench_full, Telegram API pointed at the fake server. VmRSS 15 s after start (start-up and catch-up done): **%.1f MiB**. Then %d messages enqueued at once: highest VmRSS sampled every 100 ms over 20 s: **%.1f MiB** (%d messages delivered meanwhile at 30/s, the catch-up's reminders first; %d still pending at the end).\n\n",
-			float64(r.Serve.IdleKB)/1024, r.Serve.Burst, float64(r.Serve.BurstKB)/1024, r.Serve.Delivered, r.Serve.Pending)
+		w("`nhacviec serve` built from ./cmd/nhacviec, on bench_full, Telegram API pointed at the fake server. VmRSS 15 s after start (start-up and catch-up done): **%.1f MiB**. Then %d messages enqueued at once: highest VmRSS sampled every 100 ms over 20 s: **%.1f MiB** (%d messages delivered meanwhile, the catch-up's reminders first; %d pending at the end). The catch-up (the missed runs of the last 24 hours of the wall clock, a year after the generated history: materializing a year of occurrences and reminding a year of overdue ones for every unit) was still running on both cores; it finished %s later, and then serve delivered **%.1f messages/s** over 10 s (Telegram's ceiling: 30).\n\n",
+			float64(r.Serve.IdleKB)/1024, r.Serve.Burst, float64(r.Serve.BurstKB)/1024, r.Serve.Delivered, r.Serve.Pending,
+			r.Serve.FanOutLeft.Round(time.Second), r.Serve.RateAfter)
 	}
 
 	w("## Commands\n\n```\nmake bench                          # go run ./tools/bench: the full run, writes this file\ngo run ./tools/bench -quick         # 100 units, a few minutes\ngo run ./tools/bench -url postgres://…/postgres   # on an existing server (or TEST_DATABASE_URL)\ngo run ./tools/gen -units 3300 -url postgres://…/nhacviec   # the data alone\ngo test -run '^$' -bench . ./jobs ./report ./notify   # the testing.B benchmarks\n```\n\n")

@@ -23,7 +23,10 @@ type serveResult struct {
 	BurstKB   int64  // highest VmRSS sampled while delivering the burst
 	Burst     int    // messages enqueued at once
 	Delivered int    // messages delivered while sampling (the catch-up's first)
-	Pending   int    // messages still pending at the end
+	Pending   int    // messages still pending at the end of the burst window
+
+	FanOutLeft time.Duration // how long the catch-up (its runs and fan-out) went on after the burst window
+	RateAfter  float64       // messages delivered per second after it, over 10 s
 }
 
 // measureServe builds cmd/nhacviec, runs `serve` against st's database and
@@ -125,6 +128,26 @@ log:
 	// message delivered while sampling.
 	_ = st.DB().GetContext(ctx, &res.Delivered, `SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at >= $1`, sampling)
 	_ = st.DB().GetContext(ctx, &res.Pending, `SELECT count(*) FROM outbox WHERE status = 'pending'`)
+
+	// Then, once the catch-up is over (no job run still running, nothing
+	// left to fan out), the delivery rate over 10 s (Telegram's 30 a
+	// second is the ceiling).
+	fanned := time.Now()
+	for end := fanned.Add(5 * time.Minute); time.Now().Before(end); time.Sleep(500 * time.Millisecond) {
+		var busy int
+		err := st.DB().GetContext(ctx, &busy, `
+			SELECT (SELECT count(*) FROM job_runs WHERE status = 'running')
+			     + (SELECT count(*) FROM remind_batches WHERE fanned_out_at IS NULL)`)
+		if err != nil || busy == 0 {
+			break
+		}
+	}
+	res.FanOutLeft = time.Since(fanned)
+	window := time.Now()
+	time.Sleep(10 * time.Second)
+	var sent int
+	_ = st.DB().GetContext(ctx, &sent, `SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at >= $1`, window)
+	res.RateAfter = float64(sent) / time.Since(window).Seconds()
 	return res
 }
 
