@@ -48,6 +48,7 @@ func (t *turn) onStart(code string) error {
 		err = store.ErrInviteInvalid
 	}
 	var key i18n.Key
+	level, attrs := slog.LevelInfo, []any{"reason", ""}
 	switch {
 	case err == nil:
 		return t.linked(link)
@@ -64,22 +65,22 @@ func (t *turn) onStart(code string) error {
 	case errors.Is(err, store.ErrInviteInvalid):
 		key = "bot.start_invalid"
 	case errors.Is(err, store.ErrInviteLinkedElsewhere):
+		// Someone else holds a code of a linked official: a leaked code,
+		// or a new phone without a --relink code. The office decides.
 		key = "bot.start_linked_elsewhere"
-		t.logLink(slog.LevelWarn, "link refused", link, "reason", "official linked to another chat",
-			"linked_chat", link.PreviousChatID)
+		level, attrs = slog.LevelWarn, append(attrs, "linked_chat", link.PreviousChatID)
 		o := link.Official
-		if err := t.tellOffice(link, "link-refused:"+strconv.FormatInt(link.InviteID, 10)+":"+strconv.FormatInt(t.chatID, 10),
-			func(p *i18n.Printer) string {
-				return p.T("bot.link_notice_refused", tghtml.Escape(o.Name), o.Key, t.account(p), o.Key, o.Key)
-			}); err != nil {
+		dedupe := "link-refused:" + strconv.FormatInt(link.InviteID, 10) + ":" + strconv.FormatInt(t.chatID, 10)
+		if err := t.tellOffice(link, dedupe, func(p *i18n.Printer) string {
+			return p.T("bot.link_notice_refused", tghtml.Escape(o.Name), o.Key, t.account(p), o.Key, o.Key)
+		}); err != nil {
 			return err
 		}
 	default:
 		return err
 	}
-	if key != "bot.start_linked_elsewhere" {
-		t.logLink(slog.LevelInfo, "link refused", link, "reason", err.Error())
-	}
+	attrs[1] = err.Error()
+	t.logLink(level, "link refused", link, attrs...)
 	if err := t.b.st.RecordLinkFailure(t.ctx, userID, t.now); err != nil {
 		return err
 	}
