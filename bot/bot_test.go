@@ -52,6 +52,7 @@ type harness struct {
 	bot    *bot.Bot
 	signer *callback.Signer
 	clk    *clock.Fake
+	logs   logBuffer // what the bot and the worker logged
 
 	unit, chairman, office, member, outsider, unlinked int64
 	task, occurrence, target                           int64
@@ -73,7 +74,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	h.signer = callback.NewSigner(key)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(&h.logs, nil))
 	h.bot = bot.New(h.st, api, bot.BotConfig{
 		Language:    i18n.VI,
 		Location:    ict,

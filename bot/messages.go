@@ -1,9 +1,7 @@
 package bot
 
 import (
-	"errors"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -23,9 +21,6 @@ const maxListed = 20
 // maxTitle is the length, in characters, a task title is cut to in a
 // /viec or /quahan list, as in the digest and the progress request.
 const maxTitle = 120
-
-// inviteCode is the shape of an invite code (and of a deep-link payload).
-var inviteCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // onMessage handles a message: a command, a reply to one of the bot's
 // messages, the next answer of a /baocao conversation, or anything else.
@@ -112,58 +107,6 @@ func (t *turn) help() string {
 		text += "\n" + t.p.T("bot.help_manager")
 	}
 	return text
-}
-
-// onStart links the chat with an invite code: "/start CODE", as sent by a
-// t.me deep link. Wrong codes count against the sender; past
-// InviteAttempts within InviteWindow every code is refused.
-func (t *turn) onStart(code string) error {
-	if code == "" {
-		if t.official != nil {
-			return t.reply(t.p.T("bot.start_already", tghtml.Escape(t.official.Name)))
-		}
-		return t.reply(t.p.T("bot.start_no_code"))
-	}
-	userID := t.from.ID
-	failures, err := t.b.st.LinkFailures(t.ctx, userID, t.now.Add(-t.b.cfg.InviteWindow))
-	if err != nil {
-		return err
-	}
-	if failures >= t.b.cfg.InviteAttempts {
-		return t.reply(t.p.T("bot.start_rate_limited", int(t.b.cfg.InviteWindow.Minutes())))
-	}
-	var o store.Official
-	if inviteCode.MatchString(code) {
-		o, err = t.b.st.RedeemInvite(t.ctx, code, userID, t.chatID, t.from.Username, t.now)
-	} else {
-		err = store.ErrInviteInvalid
-	}
-	var key i18n.Key
-	switch {
-	case err == nil:
-		t.official = &o
-		if o.Language != "" {
-			t.p = i18n.New(i18n.Lang(o.Language))
-		}
-		return t.reply(t.p.T("bot.start_linked", tghtml.Escape(o.Name), tghtml.Escape(o.Position)))
-	case errors.Is(err, store.ErrInviteUsed):
-		if t.official != nil {
-			// This very update linked the chat before a failure made it
-			// run again, or the official opened their link twice.
-			return t.reply(t.p.T("bot.start_already", tghtml.Escape(t.official.Name)))
-		}
-		key = "bot.start_used"
-	case errors.Is(err, store.ErrInviteExpired):
-		key = "bot.start_expired"
-	case errors.Is(err, store.ErrInviteInvalid):
-		key = "bot.start_invalid"
-	default:
-		return err
-	}
-	if err := t.b.st.RecordLinkFailure(t.ctx, userID, t.now); err != nil {
-		return err
-	}
-	return t.reply(t.p.T(key))
 }
 
 // today is the current date where the plan is.

@@ -34,6 +34,59 @@ func botMessages() map[Key]Entry {
 			VI: "Bạn đã nhập sai mã kết nối quá nhiều lần. Vui lòng thử lại sau %d phút, hoặc liên hệ Văn phòng UBND phường.",
 			EN: "Too many wrong link codes. Please try again in %d minutes, or contact the ward office.",
 		},
+		"bot.start_revoked": {
+			VI: "Mã kết nối này đã bị thu hồi (đã có mã mới thay thế, hoặc mã đã bị lộ). Vui lòng dùng mã mới nhất được cấp cho bạn, hoặc liên hệ Văn phòng UBND phường để được cấp mã mới.",
+			EN: "This link code has been revoked (a newer code replaced it, or it was exposed). Please use the latest code you were given, or ask the ward office for a new one.",
+		},
+		"bot.start_linked_elsewhere": {
+			VI: "Cán bộ, công chức của mã này đã được kết nối với một tài khoản Telegram khác, nên mã không được chấp nhận. Nếu bạn cần chuyển sang tài khoản này, vui lòng đề nghị Văn phòng UBND phường cấp mã chuyển tài khoản.",
+			EN: "The official of this code is already linked to another Telegram account, so the code is refused. If you need to move to this account, please ask the ward office for a code that moves the account.",
+		},
+		"bot.start_private_only": {
+			VI: "Chỉ kết nối được trong tin nhắn riêng với bot, không kết nối trong nhóm: nhắc việc của một cán bộ không gửi cho cả nhóm. Vui lòng mở bot và gửi mã trong tin nhắn riêng.",
+			EN: "Linking works only in a private chat with the bot, not in a group: an official's reminders are not sent to a whole group. Please open the bot and send the code in a private chat.",
+		},
+		"bot.start_private_only_revoked": {
+			VI: "Mã vừa gửi đã bị thu hồi vì mọi người trong nhóm đều đã nhìn thấy; vui lòng đề nghị Văn phòng UBND phường cấp mã mới.",
+			EN: "The code just sent has been revoked, as everyone in the group has seen it; please ask the ward office for a new one.",
+		},
+		// To the chat an official was moved away from (invite KEY --relink).
+		// Arguments: the official (escaped), whom to contact (escaped).
+		"bot.start_moved_away": {
+			VI: "⚠️ Tài khoản cán bộ <b>%s</b> đã được chuyển sang một tài khoản Telegram khác bằng mã chuyển tài khoản do Văn phòng UBND phường cấp. Từ nay tài khoản Telegram này không còn nhận nhắc việc của cán bộ đó. Nếu bạn không đề nghị việc này, hãy liên hệ ngay %s.",
+			EN: "⚠️ The official account <b>%s</b> has been moved to another Telegram account with a code issued by the ward office. This Telegram account will no longer receive that official's reminders. If you did not ask for this, contact %s at once.",
+		},
+		"bot.contact_office": {
+			VI: "Văn phòng UBND phường",
+			EN: "the ward office",
+		},
+		"bot.contact_office_named": {
+			VI: "Văn phòng UBND phường (%s)",
+			EN: "the ward office (%s)",
+		},
+		// A Telegram account in the office notices: @username (escaped) and
+		// id, or the id alone.
+		"bot.account_username": {VI: "@%s, ID %d", EN: "@%s, ID %d"},
+		"bot.account_id":       {VI: "ID %d", EN: "ID %d"},
+		// Office notices about linking. Arguments: the official's name
+		// (escaped), key, the Telegram account, then the key again for the
+		// commands.
+		"bot.link_notice_linked": {
+			VI: "🔗 <b>%s</b> (%s) đã kết nối với bot nhắc việc qua tài khoản Telegram %s.",
+			EN: "🔗 <b>%s</b> (%s) has linked to the reminder bot from the Telegram account %s.",
+		},
+		"bot.link_notice_relinked": {
+			VI: "🔁 <b>%s</b> (%s) đã được chuyển sang tài khoản Telegram khác (%s) bằng mã chuyển tài khoản; tài khoản cũ đã được báo và không còn nhận tin. Nếu việc chuyển này không đúng, hãy cấp mã chuyển tài khoản cho đúng người: <code>nhacviec invite %s --relink</code>.",
+			EN: "🔁 <b>%s</b> (%s) has been moved to another Telegram account (%s) with a relink code; the previous account was told and no longer receives messages. If this move is wrong, issue a relink code to the right person: <code>nhacviec invite %s --relink</code>.",
+		},
+		"bot.link_notice_refused": {
+			VI: "⚠️ Đã từ chối một mã kết nối của <b>%s</b> (%s) gửi từ một tài khoản Telegram khác (%s), vì cán bộ này đang kết nối với tài khoản của mình. Nếu đúng là cán bộ đổi tài khoản, hãy cấp mã chuyển tài khoản: <code>nhacviec invite %s --relink</code>; nếu không, mã đã bị lộ: thu hồi bằng <code>nhacviec invite revoke %s</code>.",
+			EN: "⚠️ Refused a link code of <b>%s</b> (%s) sent from another Telegram account (%s), as this official is linked to their own account. If the official did change accounts, issue a relink code: <code>nhacviec invite %s --relink</code>; if not, the code was exposed: revoke it with <code>nhacviec invite revoke %s</code>.",
+		},
+		"bot.link_notice_group": {
+			VI: "⚠️ Mã kết nối của <b>%s</b> (%s) đã được gửi trong một nhóm Telegram, từ tài khoản %s, nên đã bị thu hồi. Hãy cấp mã mới và đề nghị cán bộ gửi mã trong tin nhắn riêng với bot: <code>nhacviec invite %s</code>.",
+			EN: "⚠️ The link code of <b>%s</b> (%s) was sent in a Telegram group, from the account %s, so it has been revoked. Issue a new code and ask the official to send it in a private chat with the bot: <code>nhacviec invite %s</code>.",
+		},
 		"bot.unlinked": {
 			VI: "Tài khoản Telegram này chưa được kết nối với cán bộ, công chức nào của UBND phường. Vui lòng dùng mã kết nối do Văn phòng UBND phường cấp: <code>/start MÃ_KẾT_NỐI</code>.",
 			EN: "This Telegram account is not linked to any official of the ward People's Committee. Please use the link code from the ward office: <code>/start CODE</code>.",

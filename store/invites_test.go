@@ -34,6 +34,23 @@ func issue(t *testing.T, st *store.Store, key string) string {
 	return code
 }
 
+// issueRelink is issue with --relink.
+func issueRelink(t *testing.T, st *store.Store, key string) string {
+	t.Helper()
+	o, err := st.OfficialByKey(context.Background(), "pdp", key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := store.NewInviteCode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.IssueRelinkInvite(context.Background(), o.ID, code, importNow, importNow.Add(inviteTTL)); err != nil {
+		t.Fatalf("IssueRelinkInvite: %v", err)
+	}
+	return code
+}
+
 func TestNewInviteCode(t *testing.T) {
 	pattern := regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}$`)
 	seen := map[string]bool{}
@@ -86,7 +103,8 @@ func TestRedeemInvite(t *testing.T) {
 		{"used again by the same user", code, 501, later, store.ErrInviteUsed},
 	}
 	for _, tt := range tests {
-		o, err := st.RedeemInvite(ctx, tt.code, tt.userID, tt.userID+1000, "vanphong_pdp", tt.at)
+		link, err := st.RedeemInvite(ctx, tt.code, tt.userID, tt.userID+1000, "vanphong_pdp", tt.at)
+		o := link.Official
 		if !errors.Is(err, tt.want) {
 			t.Errorf("%s: RedeemInvite error = %v, want %v", tt.name, err, tt.want)
 			continue
@@ -149,9 +167,13 @@ func TestRedeemInviteRelinks(t *testing.T) {
 		WHERE key = 'tu-phap'`, importNow); err != nil {
 		t.Fatal(err)
 	}
-	o, err := st.RedeemInvite(ctx, issue(t, st, "tu-phap"), 700, 700, "an", importNow.Add(time.Minute))
+	link, err := st.RedeemInvite(ctx, issue(t, st, "tu-phap"), 700, 700, "an", importNow.Add(time.Minute))
 	if err != nil {
 		t.Fatal(err)
+	}
+	o := link.Official
+	if len(link.Unlinked) != 1 || link.Unlinked[0].Key != "van-phong" || link.Outcome != store.LinkLinked {
+		t.Errorf("link = %+v; want tu-phap linked, van-phong unlinked", link)
 	}
 	if o.Key != "tu-phap" || o.UnreachableAt != nil || !o.Linked() {
 		t.Errorf("relinked official = %+v; want tu-phap, linked, reachable", o)
@@ -170,7 +192,9 @@ func TestRedeemInviteConcurrently(t *testing.T) {
 	st := storetest.New(t)
 	importFile(t, st, exampleFile(t), nil)
 	for round := range 5 {
-		code := issue(t, st, "tai-chinh")
+		// From the second round on the official is linked: only a --relink
+		// code moves it.
+		code := issueRelink(t, st, "tai-chinh")
 		const n = 4
 		errs := make([]error, n)
 		start := make(chan struct{})
@@ -252,5 +276,154 @@ func TestLinkFailures(t *testing.T) {
 		if err != nil || n != tt.want {
 			t.Errorf("LinkFailures(%d, %s) = %d, %v; want %d", tt.user, tt.since, n, err, tt.want)
 		}
+	}
+}
+
+// TestIssueInviteRevokesOlderCodes checks that issuing a code revokes the
+// official's older unused codes, and only theirs.
+func TestIssueInviteRevokesOlderCodes(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.New(t)
+	importFile(t, st, exampleFile(t), nil)
+	first := issue(t, st, "tu-phap")
+	other := issue(t, st, "van-phong")
+	second := issue(t, st, "tu-phap")
+	later := importNow.Add(time.Hour)
+
+	if _, err := st.RedeemInvite(ctx, first, 1100, 1100, "", later); !errors.Is(err, store.ErrInviteRevoked) {
+		t.Errorf("older code: RedeemInvite error = %v, want ErrInviteRevoked", err)
+	}
+	if link, err := st.RedeemInvite(ctx, second, 1100, 1100, "", later); err != nil || link.Official.Key != "tu-phap" {
+		t.Errorf("newer code: %+v, %v; want tu-phap linked", link, err)
+	}
+	if link, err := st.RedeemInvite(ctx, other, 1101, 1101, "", later); err != nil || link.Official.Key != "van-phong" {
+		t.Errorf("another official's code: %+v, %v; want van-phong linked", link, err)
+	}
+	// A used code is not revoked by a newer one: its history stays.
+	issue(t, st, "tu-phap")
+	if n := countRows(t, st, "invites", "used_at IS NOT NULL AND revoked_at IS NOT NULL"); n != 0 {
+		t.Errorf("%d used invites revoked", n)
+	}
+}
+
+// TestRedeemInviteRefusesLinkedElsewhere checks that a plain code of an
+// official linked to another chat links nothing and stays unused, that
+// the linked chat may redeem one (nothing moves), and that a --relink
+// code moves the official and cancels what was pending for the old chat.
+func TestRedeemInviteRefusesLinkedElsewhere(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.New(t)
+	importFile(t, st, exampleFile(t), nil)
+	const chair, attacker, newPhone = 1200, 1201, 1202
+	if _, err := st.RedeemInvite(ctx, issue(t, st, "chu-tich"), chair, chair, "toan", importNow); err != nil {
+		t.Fatal(err)
+	}
+
+	code := issue(t, st, "chu-tich")
+	link, err := st.RedeemInvite(ctx, code, attacker, attacker, "ke_gian", importNow.Add(time.Minute))
+	if !errors.Is(err, store.ErrInviteLinkedElsewhere) {
+		t.Fatalf("plain code of a linked official: %v, want ErrInviteLinkedElsewhere", err)
+	}
+	if link.Official.Key != "chu-tich" || link.PreviousChatID != chair || link.InviteID == 0 {
+		t.Errorf("refused link = %+v; want chu-tich, linked to %d", link, chair)
+	}
+	if o, err := st.OfficialByChat(ctx, chair); err != nil || o.Key != "chu-tich" || o.TelegramUsername != "toan" {
+		t.Errorf("the Chairman's chat: %+v, %v; want still linked", o, err)
+	}
+	if _, err := st.OfficialByChat(ctx, attacker); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the other chat is linked: %v", err)
+	}
+	if n := countRows(t, st, "invites", "used_at IS NULL AND revoked_at IS NULL"); n != 1 {
+		t.Errorf("%d unused invites, want the refused one kept", n)
+	}
+
+	// The Chairman's own chat redeeming that code: nothing moves.
+	link, err = st.RedeemInvite(ctx, code, chair, chair, "toan", importNow.Add(2*time.Minute))
+	if err != nil || link.Outcome != store.LinkAlready || link.PreviousChatID != 0 {
+		t.Fatalf("the linked chat's own code: %+v, %v; want LinkAlready", link, err)
+	}
+	if !link.Official.LinkedAt.Equal(importNow) {
+		t.Errorf("linked_at moved to %s", link.Official.LinkedAt)
+	}
+
+	// A --relink code moves the Chairman; what was pending for the old
+	// chat about him is cancelled, replies and other officials' messages
+	// are not.
+	o, err := st.OfficialByKey(ctx, "pdp", "chu-tich")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := st.OfficialByKey(ctx, "pdp", "van-phong")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []store.OutMessage{
+		{OfficialID: &o.ID, ChatID: chair, DedupeKey: "digest:old-chat", Kind: "digest"},
+		{OfficialID: &o.ID, ChatID: chair, DedupeKey: "reply:1:1", Kind: "reply"},
+		{OfficialID: &other.ID, ChatID: 9999, DedupeKey: "remind:other", Kind: "reminder"},
+	} {
+		m.Payload, m.NotBefore = store.Payload{Text: "…"}, importNow
+		if _, err := store.Enqueue(ctx, st.DB(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link, err = st.RedeemInvite(ctx, issueRelink(t, st, "chu-tich"), newPhone, newPhone, "toan2", importNow.Add(time.Hour))
+	if err != nil || link.Outcome != store.LinkRelinked || link.PreviousChatID != chair || link.PreviousUserID != chair {
+		t.Fatalf("relink: %+v, %v; want LinkRelinked from %d", link, err, chair)
+	}
+	if c := link.Official.TelegramChatID; c == nil || *c != newPhone {
+		t.Errorf("relinked to %v, want %d", c, newPhone)
+	}
+	if _, err := st.OfficialByChat(ctx, chair); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the previous chat is still linked: %v", err)
+	}
+	if link.Cancelled != 1 {
+		t.Errorf("%d pending messages cancelled, want 1", link.Cancelled)
+	}
+	if n := countRows(t, st, "outbox", "status = 'dead' AND dedupe_key = 'digest:old-chat'"); n != 1 {
+		t.Errorf("the digest pending for the previous chat was not cancelled")
+	}
+	if n := countRows(t, st, "outbox", "status = 'pending'"); n != 2 {
+		t.Errorf("%d messages pending, want the reply and the other official's reminder", n)
+	}
+}
+
+// TestRevokeInvites checks invite revoke KEY: every unused, unexpired
+// code of the official stops working.
+func TestRevokeInvites(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.New(t)
+	importFile(t, st, exampleFile(t), nil)
+	o, err := st.OfficialByKey(ctx, "pdp", "tai-chinh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := issue(t, st, "tai-chinh")
+	keep := issue(t, st, "van-phong")
+	later := importNow.Add(time.Minute)
+	n, err := st.RevokeInvites(ctx, o.ID, later)
+	if err != nil || n != 1 {
+		t.Fatalf("RevokeInvites = %d, %v; want 1", n, err)
+	}
+	if _, err := st.RedeemInvite(ctx, code, 1300, 1300, "", later); !errors.Is(err, store.ErrInviteRevoked) {
+		t.Errorf("revoked code: %v, want ErrInviteRevoked", err)
+	}
+	if n, err := st.RevokeInvites(ctx, o.ID, later); err != nil || n != 0 {
+		t.Errorf("RevokeInvites again = %d, %v; want 0", n, err)
+	}
+	if _, err := st.RedeemInvite(ctx, keep, 1301, 1301, "", later); err != nil {
+		t.Errorf("another official's code: %v", err)
+	}
+
+	// A code shown in a group is revoked by its code.
+	shown := issue(t, st, "tai-chinh")
+	if who, err := store.RevokeInviteCode(ctx, st.DB(), shown, later); err != nil || who.Key != "tai-chinh" {
+		t.Errorf("RevokeInviteCode = %+v, %v; want tai-chinh", who, err)
+	}
+	if _, err := store.RevokeInviteCode(ctx, st.DB(), shown, later); !errors.Is(err, store.ErrInviteInvalid) {
+		t.Errorf("RevokeInviteCode twice: %v, want ErrInviteInvalid", err)
+	}
+	if _, err := st.RedeemInvite(ctx, shown, 1302, 1302, "", later); !errors.Is(err, store.ErrInviteRevoked) {
+		t.Errorf("code shown in a group: %v, want ErrInviteRevoked", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -14,18 +15,32 @@ import (
 )
 
 func runInvite(ctx context.Context, e env, args []string) (err error) {
-	fs, cfgPath := newFlags(e, "invite", "KEY... | --all [--unit CODE]",
+	fs, cfgPath := newFlags(e, "invite", "KEY... [--relink] | --all | revoke KEY... [--unit CODE]",
 		"Issue fresh single-use codes that link officials to their Telegram chats.\n"+
 			"Prints KEY<TAB>CODE<TAB>LINK per official; LINK is - when the bot's username is unknown.\n"+
-			"Only a hash of each code is stored; earlier unused codes stay valid until they expire.")
-	all := fs.Bool("all", false, "issue codes for every active official of the unit")
+			"Only a hash of each code is stored. Issuing a code revokes the official's older unused codes.\n"+
+			"A code links only in a private chat, and only an official not linked to another chat,\n"+
+			"unless issued with --relink: then it moves the official and tells the previous chat.\n"+
+			"--all skips linked officials. \"invite revoke KEY...\" revokes the unused codes of officials.")
+	all := fs.Bool("all", false, "issue codes for every active official of the unit not linked yet")
+	relink := fs.Bool("relink", false, "the codes may move officials already linked to another chat")
 	unit := fs.String("unit", "", "unit `CODE` (default: the only unit)")
 	keys, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
+	revoke := len(keys) > 0 && keys[0] == "revoke"
+	if revoke {
+		keys = keys[1:]
+		if len(keys) == 0 || *all || *relink {
+			return usageError{"invite revoke takes official keys (no --all, no --relink)"}
+		}
+	}
 	if *all == (len(keys) > 0) {
 		return usageError{"name official keys or use --all (not both)"}
+	}
+	if *all && *relink {
+		return usageError{"--relink moves officials one at a time: name their keys (not --all)"}
 	}
 	a, err := openApp(ctx, e, fs, *cfgPath)
 	if err != nil {
@@ -42,10 +57,20 @@ func runInvite(ctx context.Context, e env, args []string) (err error) {
 		if err != nil {
 			return err
 		}
+		var skipped []string
 		for _, o := range list {
-			if o.ArchivedAt == nil {
+			switch {
+			case o.ArchivedAt != nil:
+			case o.Linked():
+				skipped = append(skipped, o.Key)
+			default:
 				officials = append(officials, o)
 			}
+		}
+		if len(skipped) > 0 {
+			fmt.Fprintf(e.stderr, "skipped %d linked official(s): %s\n"+
+				"to move one to another Telegram chat: nhacviec invite KEY --relink\n",
+				len(skipped), strings.Join(skipped, " "))
 		}
 	} else {
 		for _, k := range keys {
@@ -62,15 +87,33 @@ func runInvite(ctx context.Context, e env, args []string) (err error) {
 			officials = append(officials, o)
 		}
 	}
-	username := botUsername(ctx, a.Cfg)
 	now := a.Clock.Now()
+	if revoke {
+		for _, o := range officials {
+			n, err := a.Store.RevokeInvites(ctx, o.ID, now)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "%s\trevoked %d unused code(s)\n", o.Key, n)
+		}
+		return nil
+	}
+	username := botUsername(ctx, a.Cfg)
+	issue := a.Store.IssueInvite
+	if *relink {
+		issue = a.Store.IssueRelinkInvite
+	}
 	for _, o := range officials {
 		code, err := store.NewInviteCode()
 		if err != nil {
 			return err
 		}
-		if err := a.Store.IssueInvite(ctx, o.ID, code, now, now.Add(a.Cfg.Reminders.InviteTTL)); err != nil {
+		if err := issue(ctx, o.ID, code, now, now.Add(a.Cfg.Reminders.InviteTTL)); err != nil {
 			return err
+		}
+		if o.Linked() && !*relink {
+			fmt.Fprintf(e.stderr, "%s is linked to a Telegram chat: this code is refused from any other chat; "+
+				"to move the official, issue it with --relink\n", o.Key)
 		}
 		link := "-"
 		if username != "" {

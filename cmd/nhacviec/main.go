@@ -45,7 +45,7 @@ func commands() []command {
 		{"migrate", "", "apply the embedded schema migrations (safe to run concurrently)", runMigrate},
 		{"import", "PLAN.yaml", "validate a plan file, then create or update the plan by its keys", runImport},
 		{"export-template", "[-o FILE]", "write the Excel plan template, filled with the example plan", runExportTemplate},
-		{"invite", "KEY... | --all", "issue single-use Telegram link codes for officials", runInvite},
+		{"invite", "KEY... [--relink] | --all | revoke KEY...", "issue (or revoke) single-use Telegram link codes for officials", runInvite},
 		{"officials", "", "list officials and whether they are linked to Telegram", runOfficials},
 		{"tick", "--at RFC3339", "run once every scheduled job that fires at that minute", runTick},
 		{"digest", "--period P", "compile a digest (text, json)", runDigest},

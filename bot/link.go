@@ -1,0 +1,242 @@
+package bot
+
+import (
+	"errors"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/tghtml"
+)
+
+// inviteCode is the shape of an invite code (and of a deep-link payload).
+var inviteCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// onStart links the chat with an invite code: "/start CODE", as sent by a
+// t.me deep link, in a private chat only. Wrong codes count against the
+// sender; past InviteAttempts within InviteWindow every code is refused.
+// Every link, relink and refusal is logged (never the code) and the
+// unit's office is told of links, relinks and refused takeovers.
+func (t *turn) onStart(code string) error {
+	if t.upd.Message.Chat.Type != models.ChatTypePrivate {
+		return t.onStartInGroup(code)
+	}
+	if code == "" {
+		if t.official != nil {
+			return t.reply(t.p.T("bot.start_already", tghtml.Escape(t.official.Name)))
+		}
+		return t.reply(t.p.T("bot.start_no_code"))
+	}
+	userID := t.from.ID
+	failures, err := t.b.st.LinkFailures(t.ctx, userID, t.now.Add(-t.b.cfg.InviteWindow))
+	if err != nil {
+		return err
+	}
+	if failures >= t.b.cfg.InviteAttempts {
+		t.logLink(slog.LevelWarn, "link refused", store.Link{}, "reason", "too many wrong codes")
+		return t.reply(t.p.T("bot.start_rate_limited", int(t.b.cfg.InviteWindow.Minutes())))
+	}
+	var link store.Link
+	if inviteCode.MatchString(code) {
+		link, err = store.RedeemInviteTx(t.ctx, t.tx, code, userID, t.chatID, t.from.Username, t.now)
+	} else {
+		err = store.ErrInviteInvalid
+	}
+	var key i18n.Key
+	level, attrs := slog.LevelInfo, []any{"reason", ""}
+	switch {
+	case err == nil:
+		return t.linked(link)
+	case errors.Is(err, store.ErrInviteUsed):
+		if t.official != nil && t.official.ID == link.Official.ID {
+			// The official opened their link twice.
+			return t.reply(t.p.T("bot.start_already", tghtml.Escape(t.official.Name)))
+		}
+		key = "bot.start_used"
+	case errors.Is(err, store.ErrInviteExpired):
+		key = "bot.start_expired"
+	case errors.Is(err, store.ErrInviteRevoked):
+		key = "bot.start_revoked"
+	case errors.Is(err, store.ErrInviteInvalid):
+		key = "bot.start_invalid"
+	case errors.Is(err, store.ErrInviteLinkedElsewhere):
+		// Someone else holds a code of a linked official: a leaked code,
+		// or a new phone without a --relink code. The office decides.
+		key = "bot.start_linked_elsewhere"
+		level, attrs = slog.LevelWarn, append(attrs, "linked_chat", link.PreviousChatID)
+		o := link.Official
+		dedupe := "link-refused:" + strconv.FormatInt(link.InviteID, 10) + ":" + strconv.FormatInt(t.chatID, 10)
+		if err := t.tellOffice(link, dedupe, func(p *i18n.Printer) string {
+			return p.T("bot.link_notice_refused", tghtml.Escape(o.Name), o.Key, t.account(p), o.Key, o.Key)
+		}); err != nil {
+			return err
+		}
+	default:
+		return err
+	}
+	attrs[1] = err.Error()
+	t.logLink(level, "link refused", link, attrs...)
+	if err := t.b.st.RecordLinkFailure(t.ctx, userID, t.now); err != nil {
+		return err
+	}
+	return t.reply(t.p.T(key))
+}
+
+// linked answers a successful redemption, tells the previous chat of a
+// relink and the office, and logs it.
+func (t *turn) linked(link store.Link) error {
+	o := link.Official
+	for _, u := range link.Unlinked {
+		t.logLink(slog.LevelInfo, "official unlinked: its chat linked another official",
+			store.Link{Official: u}, "now_linked", o.Key)
+	}
+	if link.Outcome == store.LinkAlready {
+		t.logLink(slog.LevelInfo, "official already linked to this chat", link)
+		return t.reply(t.p.T("bot.start_already", tghtml.Escape(o.Name)))
+	}
+	t.official = &o
+	if o.Language != "" {
+		t.p = i18n.New(i18n.Lang(o.Language))
+	}
+	invite := strconv.FormatInt(link.InviteID, 10)
+	if link.Outcome == store.LinkRelinked {
+		t.logLink(slog.LevelWarn, "official relinked", link,
+			"previous_chat", link.PreviousChatID, "previous_user", link.PreviousUserID, "cancelled", link.Cancelled)
+		if err := t.tellPreviousChat(link); err != nil {
+			return err
+		}
+		if err := t.tellOffice(link, "relinked:"+invite, func(p *i18n.Printer) string {
+			return p.T("bot.link_notice_relinked", tghtml.Escape(o.Name), o.Key, t.account(p), o.Key)
+		}); err != nil {
+			return err
+		}
+	} else {
+		t.logLink(slog.LevelInfo, "official linked", link, "cancelled", link.Cancelled)
+		if err := t.tellOffice(link, "linked:"+invite, func(p *i18n.Printer) string {
+			return p.T("bot.link_notice_linked", tghtml.Escape(o.Name), o.Key, t.account(p))
+		}); err != nil {
+			return err
+		}
+	}
+	return t.reply(t.p.T("bot.start_linked", tghtml.Escape(o.Name), tghtml.Escape(o.Position)))
+}
+
+// onStartInGroup refuses /start outside a private chat: an official's
+// reminders (a Chairman's digests) would reach everyone in the group. A
+// valid code sent there has been seen by the whole group, so it is
+// revoked, and the office is told.
+func (t *turn) onStartInGroup(code string) error {
+	text := t.p.T("bot.start_private_only")
+	if code != "" && inviteCode.MatchString(code) {
+		o, err := store.RevokeInviteCode(t.ctx, t.tx, code, t.now)
+		switch {
+		case err == nil:
+			link := store.Link{Official: o}
+			t.logLink(slog.LevelWarn, "link refused", link, "reason", "not a private chat", "code_revoked", true)
+			if err := t.tellOffice(link, "link-group:"+strconv.FormatInt(t.upd.ID, 10), func(p *i18n.Printer) string {
+				return p.T("bot.link_notice_group", tghtml.Escape(o.Name), o.Key, t.account(p), o.Key)
+			}); err != nil {
+				return err
+			}
+			text += "\n" + t.p.T("bot.start_private_only_revoked")
+			return t.reply(text)
+		case !errors.Is(err, store.ErrInviteInvalid):
+			return err
+		}
+	}
+	t.logLink(slog.LevelInfo, "link refused", store.Link{}, "reason", "not a private chat")
+	return t.reply(text)
+}
+
+// logLink logs a linking event with the unit and key of link.Official
+// (when known), the chat and the user; never the code.
+func (t *turn) logLink(level slog.Level, msg string, link store.Link, attrs ...any) {
+	args := []any{"chat", t.chatID, "user", t.from.ID}
+	if o := link.Official; o.ID != 0 {
+		unit := strconv.FormatInt(o.UnitID, 10)
+		if u, err := store.UnitOf(t.ctx, t.tx, o.UnitID); err == nil {
+			unit = u.Code
+		}
+		args = append(args, "unit", unit, "official", o.Key)
+	}
+	t.b.log.Log(t.ctx, level, "bot: "+msg, append(args, attrs...)...)
+}
+
+// account describes the sender's Telegram account for the office.
+func (t *turn) account(p *i18n.Printer) string {
+	if t.from.Username != "" {
+		return p.T("bot.account_username", tghtml.Escape(t.from.Username), t.from.ID)
+	}
+	return p.T("bot.account_id", t.from.ID)
+}
+
+// printerFor returns the printer of the official's language, else the
+// configured one.
+func (t *turn) printerFor(o store.Official) *i18n.Printer {
+	if o.Language != "" {
+		return i18n.New(i18n.Lang(o.Language))
+	}
+	return i18n.New(t.b.cfg.Language)
+}
+
+// tellOffice enqueues the notice text(p) about link.Official to every
+// linked office official of its unit but itself, each in their language,
+// with the dedupe key "<dedupe>:<office official id>".
+func (t *turn) tellOffice(link store.Link, dedupe string, text func(p *i18n.Printer) string) error {
+	o := link.Official
+	office, err := store.LinkedOfficeOfficials(t.ctx, t.tx, o.UnitID, o.ID)
+	if err != nil {
+		return err
+	}
+	var msgs []store.OutMessage
+	for _, to := range office {
+		unit, id := o.UnitID, to.ID
+		msgs = append(msgs, store.OutMessage{
+			UnitID:     &unit,
+			OfficialID: &id,
+			ChatID:     *to.TelegramChatID,
+			DedupeKey:  dedupe + ":" + strconv.FormatInt(to.ID, 10),
+			Kind:       "notice",
+			Payload:    store.Payload{Text: text(t.printerFor(to))},
+			NotBefore:  t.now,
+		})
+	}
+	_, err = store.EnqueueMany(t.ctx, t.tx, msgs)
+	return err
+}
+
+// tellPreviousChat tells the chat a relink moved the official away from
+// that it no longer receives the official's messages, and whom to contact.
+func (t *turn) tellPreviousChat(link store.Link) error {
+	o := link.Official
+	office, err := store.OfficeOfficials(t.ctx, t.tx, o.UnitID)
+	if err != nil {
+		return err
+	}
+	p := t.printerFor(o)
+	var names []string
+	for _, to := range office {
+		if to.ID != o.ID {
+			names = append(names, tghtml.Escape(to.Name))
+		}
+	}
+	contact := p.T("bot.contact_office")
+	if len(names) > 0 {
+		contact = p.T("bot.contact_office_named", strings.Join(names, ", "))
+	}
+	unit := o.UnitID
+	_, err = store.Enqueue(t.ctx, t.tx, store.OutMessage{
+		UnitID:    &unit,
+		ChatID:    link.PreviousChatID,
+		DedupeKey: "relinked:" + strconv.FormatInt(link.InviteID, 10) + ":previous",
+		Kind:      "notice",
+		Payload:   store.Payload{Text: p.T("bot.start_moved_away", tghtml.Escape(o.Name), contact)},
+		NotBefore: t.now,
+	})
+	return err
+}

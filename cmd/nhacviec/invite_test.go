@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nhacviec/nhacviec/store"
+)
+
+// TestInviteAllSkipsLinked checks that invite --all issues no code for a
+// linked official (a code that could take the account over) and says on
+// stderr whom it skipped and how to relink them.
+func TestInviteAllSkipsLinked(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("import", examplePlan)
+	if _, err := c.store().DB().Exec(`UPDATE officials SET telegram_chat_id = 42, telegram_user_id = 42,
+		telegram_username = 'toan', linked_at = now() WHERE key = 'chu-tich'`); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := c.run("invite", "--all")
+	if code != 0 {
+		t.Fatalf("invite --all: exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 9 {
+		t.Errorf("%d lines, want 9 (every official but the linked Chairman):\n%s", len(lines), out)
+	}
+	for _, l := range lines {
+		if strings.HasPrefix(l, "chu-tich\t") {
+			t.Errorf("a code was issued for the linked Chairman: %q", l)
+		}
+	}
+	if !strings.Contains(stderr, "skipped 1 linked official(s): chu-tich") || !strings.Contains(stderr, "nhacviec invite KEY --relink") {
+		t.Errorf("stderr %q does not name the skipped official and how to relink", stderr)
+	}
+	if code, _, _ := c.run("invite", "--all", "--relink"); code != 2 {
+		t.Errorf("invite --all --relink: exit %d, want 2", code)
+	}
+}
+
+// TestInviteRevokeAndRelink checks that a new code revokes the older one,
+// that invite revoke KEY revokes the rest, and that only a --relink code
+// moves a linked official.
+func TestInviteRevokeAndRelink(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("import", examplePlan)
+	st := c.store()
+	ctx := context.Background()
+	codeOf := func(args ...string) string {
+		t.Helper()
+		f := strings.Split(strings.TrimSpace(c.mustRun(args...)), "\t")
+		if len(f) != 3 {
+			t.Fatalf("nhacviec %s: %q, want KEY<TAB>CODE<TAB>LINK", strings.Join(args, " "), f)
+		}
+		return f[1]
+	}
+	now := time.Now().Add(time.Minute)
+
+	first := codeOf("invite", "tu-phap")
+	second := codeOf("invite", "tu-phap")
+	if _, err := st.RedeemInvite(ctx, first, 70, 70, "", now); !errors.Is(err, store.ErrInviteRevoked) {
+		t.Errorf("the first code after a second was issued: %v, want ErrInviteRevoked", err)
+	}
+	out := c.mustRun("invite", "revoke", "tu-phap")
+	if out != "tu-phap\trevoked 1 unused code(s)\n" {
+		t.Errorf("invite revoke tu-phap = %q", out)
+	}
+	if _, err := st.RedeemInvite(ctx, second, 70, 70, "", now); !errors.Is(err, store.ErrInviteRevoked) {
+		t.Errorf("a revoked code: %v, want ErrInviteRevoked", err)
+	}
+	for _, args := range [][]string{{"invite", "revoke"}, {"invite", "revoke", "--all"}} {
+		if code, _, _ := c.run(args...); code != 2 {
+			t.Errorf("nhacviec %s: exit %d, want 2", strings.Join(args, " "), code)
+		}
+	}
+	if code, _, stderr := c.run("invite", "revoke", "khong-co"); code != 1 || !strings.Contains(stderr, `unknown official "khong-co"`) {
+		t.Errorf("invite revoke of an unknown key: exit %d, %q", code, stderr)
+	}
+
+	// Linked, tu-phap gets a plain code only with a warning, and the code
+	// links no other chat; a --relink code does.
+	if _, err := st.RedeemInvite(ctx, codeOf("invite", "tu-phap"), 70, 70, "", now); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := c.run("invite", "tu-phap")
+	if code != 0 || !strings.Contains(stderr, "tu-phap is linked") || !strings.Contains(stderr, "--relink") {
+		t.Errorf("invite of a linked official: exit %d, stderr %q; want a warning naming --relink", code, stderr)
+	}
+	plain := strings.Split(strings.TrimSpace(out), "\t")[1]
+	if _, err := st.RedeemInvite(ctx, plain, 71, 71, "", now); !errors.Is(err, store.ErrInviteLinkedElsewhere) {
+		t.Errorf("a plain code from another chat: %v, want ErrInviteLinkedElsewhere", err)
+	}
+	link, err := st.RedeemInvite(ctx, codeOf("invite", "tu-phap", "--relink"), 71, 71, "", now)
+	if err != nil || link.Outcome != store.LinkRelinked || link.PreviousChatID != 70 {
+		t.Errorf("a --relink code: %+v, %v; want tu-phap moved from chat 70", link, err)
+	}
+}
