@@ -293,8 +293,8 @@ func botMessages() map[Key]Entry {
 
 		// Delivery notices.
 		"bot.unreachable_notice": {
-			VI: "⚠️ Không gửi được tin nhắn Telegram đến <b>%s</b> (%s): người dùng đã chặn bot hoặc không còn liên lạc được. Đề nghị liên hệ trực tiếp và cấp mã kết nối mới.",
-			EN: "⚠️ Telegram messages to <b>%s</b> (%s) cannot be delivered: the user blocked the bot or can no longer be reached. Please contact them and issue a new link code.",
+			VI: "⚠️ Không gửi được tin nhắn Telegram đến <b>%s</b> (%s): người dùng đã chặn bot hoặc không còn liên lạc được. Đề nghị liên hệ trực tiếp; nếu đồng chí đổi tài khoản Telegram, cấp mã kết nối mới bằng <code>nhacviec invite KEY --relink</code>.",
+			EN: "⚠️ Telegram messages to <b>%s</b> (%s) cannot be delivered: the user blocked the bot or can no longer be reached. Please contact them; if they changed Telegram accounts, issue a new code with <code>nhacviec invite KEY --relink</code>.",
 		},
 	}
 }
