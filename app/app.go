@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/nhacviec/nhacviec/clock"
@@ -87,12 +89,21 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Cl
 	}
 	a := &App{Cfg: cfg, Log: log, Clock: clk, Loc: loc, Calendar: cal, Printer: i18n.New(lang)}
 
+	if cfg.File != "" {
+		log.Info("config: " + cfg.File)
+	} else {
+		log.Info("config: no file, built-in defaults and environment")
+	}
 	url := cfg.Database.URL
 	if url == "" {
-		dir, err := filepath.Abs(cfg.Database.DataDir)
+		dir, err := cfg.DataDir()
 		if err != nil {
-			return nil, fmt.Errorf("database.data_dir: %w", err)
+			return nil, err
 		}
+		if err := checkMovedDataDir(cfg, dir); err != nil {
+			return nil, err
+		}
+		log.Info(fmt.Sprintf("database: managed cluster at %s, database %s", dir, DatabaseName))
 		c, err := pgcluster.Start(ctx, pgcluster.Options{
 			DataDir:   dir,
 			Install:   os.Geteuid() == 0,
@@ -110,6 +121,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Cl
 			return nil, fmt.Errorf("managed PostgreSQL: %w", err)
 		}
 		url = c.URL(DatabaseName)
+	} else {
+		log.Info("database: " + DescribeURL(url))
 	}
 	st, err := store.Open(ctx, url)
 	if err != nil {
@@ -138,4 +151,45 @@ func (a *App) Close() error {
 		errs = append(errs, a.cluster.Stop(ctx))
 	}
 	return errors.Join(errs...)
+}
+
+// DescribeURL names the server and database of a PostgreSQL URL without
+// its user or password: "HOST/DB".
+func DescribeURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" && u.Path == "" {
+		return "(a database.url that is not a URL)"
+	}
+	host := u.Host
+	if host == "" {
+		host = u.Query().Get("host")
+	}
+	return host + "/" + strings.TrimPrefix(u.Path, "/")
+}
+
+// checkMovedDataDir refuses a managed cluster that would be created empty
+// at dir while one exists where a relative database.data_dir used to point
+// (the working directory, before it became relative to the config file's
+// folder): silently starting a second, empty database would look like
+// losing the plan.
+func checkMovedDataDir(cfg config.Config, dir string) error {
+	if cfg.File == "" || filepath.IsAbs(cfg.Database.DataDir) {
+		return nil
+	}
+	old, err := filepath.Abs(cfg.Database.DataDir)
+	if err != nil || old == dir {
+		return nil
+	}
+	if hasCluster(dir) || !hasCluster(old) {
+		return nil
+	}
+	return fmt.Errorf("database.data_dir %q is now relative to the config file's folder (%s) and no cluster is there, "+
+		"but one exists at %s (relative to the working directory): set database.data_dir: %s",
+		cfg.Database.DataDir, dir, old, old)
+}
+
+// hasCluster reports whether dir holds a managed cluster.
+func hasCluster(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "pgdata", "PG_VERSION"))
+	return err == nil
 }

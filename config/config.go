@@ -9,12 +9,15 @@ import (
 	"net"
 	"net/mail"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 	"github.com/robfig/cron/v3"
 
 	"github.com/nhacviec/nhacviec/plan"
@@ -34,6 +37,11 @@ type Config struct {
 	HTTP      HTTP      `yaml:"http"`
 	Email     Email     `yaml:"email"`
 	Log       Log       `yaml:"log"`
+
+	// File is the absolute path of the configuration file read by Load,
+	// empty when none was (built-in defaults and environment only). A
+	// relative database.data_dir is relative to its folder.
+	File string `yaml:"-"`
 }
 
 // Database says where PostgreSQL is.
@@ -48,7 +56,7 @@ type Database struct {
 type Telegram struct {
 	Token         string  `yaml:"token" secret:"true"`
 	APIURL        string  `yaml:"api_url"`
-	Mode          string  `yaml:"mode"` // polling | webhook
+	Mode          string  `yaml:"mode"` // polling | webhook | console (extension: print, do not send)
 	RatePerSecond float64 `yaml:"rate_per_second"`
 	// MaxInFlight (extension) is how many messages are sent at once; each
 	// one Telegram accepted but not yet recorded may be sent again after a
@@ -223,13 +231,34 @@ func Default() Config {
 // Load returns the defaults overlaid with the YAML file at path (when it
 // exists, or always when required is true) and the environment, validated.
 func Load(path string, required bool, getenv func(string) string) (Config, error) {
+	cfg, err := Read(path, required, getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return Config{}, fmt.Errorf("config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// Read is Load without Validate: the defaults overlaid with the YAML file
+// at path (when it exists, or always when required is true) and the
+// environment. Every unknown key and every value that is not a duration
+// where one is expected is reported, each with its line and key; a YAML
+// syntax error is reported with an excerpt of the file.
+func Read(path string, required bool, getenv func(string) string) (Config, error) {
 	cfg := Default()
 	data, err := os.ReadFile(path)
 	switch {
 	case err == nil:
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return Config{}, fmt.Errorf("config: %w", err)
+		}
+		cfg.File = abs
 		if len(strings.TrimSpace(string(data))) > 0 {
-			if err := yaml.UnmarshalWithOptions(data, &cfg, yaml.Strict()); err != nil {
-				return Config{}, fmt.Errorf("config %s: %s", path, oneLine(yaml.FormatError(err, false, true)))
+			if err := decode(path, data, &cfg); err != nil {
+				return Config{}, err
 			}
 		}
 	case errors.Is(err, os.ErrNotExist) && !required:
@@ -239,16 +268,142 @@ func Load(path string, required bool, getenv func(string) string) (Config, error
 	if err := applyEnv(&cfg, getenv); err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
-	if err := cfg.Validate(); err != nil {
-		return Config{}, fmt.Errorf("config %s: %w", path, err)
-	}
 	return cfg, nil
 }
 
-// oneLine squeezes a multi-line YAML error into one line.
-func oneLine(s string) string {
-	fields := strings.Fields(s)
-	return strings.Join(fields, " ")
+// decode reads the YAML data of the file path into cfg. The keys and the
+// durations are checked first against the tree of the file, so that every
+// such mistake is reported at once with its position and key (the
+// decoder stops at the first, and names no key for a bad duration).
+func decode(path string, data []byte, cfg *Config) error {
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return fmt.Errorf("config %s: %s", path, yaml.FormatError(err, false, true))
+	}
+	var errs []error
+	for _, doc := range file.Docs {
+		if doc.Body != nil {
+			checkNode(doc.Body, reflect.TypeOf(*cfg), "", func(n ast.Node, key, format string, args ...any) {
+				pos := n.GetToken().Position
+				errs = append(errs, fmt.Errorf("%s:%d:%d: %s: %s", path, pos.Line, pos.Column, key, fmt.Sprintf(format, args...)))
+			})
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	if err := yaml.UnmarshalWithOptions(data, cfg, yaml.Strict()); err != nil {
+		return fmt.Errorf("config %s: %s", path, yaml.FormatError(err, false, true))
+	}
+	return nil
+}
+
+// checkNode checks the YAML node n against the Go type t of the key path
+// key: unknown keys in a mapping read into a struct, and strings that do
+// not parse as durations. Anything else is left to the decoder.
+func checkNode(n ast.Node, t reflect.Type, key string, report func(n ast.Node, key, format string, args ...any)) {
+	switch t.Kind() {
+	case reflect.Struct:
+		var pairs []*ast.MappingValueNode
+		switch m := n.(type) {
+		case *ast.MappingNode:
+			pairs = m.Values
+		case *ast.MappingValueNode:
+			pairs = []*ast.MappingValueNode{m}
+		default:
+			return
+		}
+		for _, kv := range pairs {
+			if kv.Key == nil || kv.Key.IsMergeKey() {
+				continue
+			}
+			name := kv.Key.GetToken().Value
+			full := name
+			if key != "" {
+				full = key + "." + name
+			}
+			field, ok := fieldByTag(t, name)
+			if !ok {
+				report(kv.Key, full, "unknown key%s", suggestKeys(t, key))
+				continue
+			}
+			checkNode(kv.Value, field.Type, full, report)
+		}
+	case reflect.Slice:
+		seq, ok := n.(*ast.SequenceNode)
+		if !ok {
+			return
+		}
+		for i, v := range seq.Values {
+			checkNode(v, t.Elem(), fmt.Sprintf("%s[%d]", key, i), report)
+		}
+	case reflect.Int64:
+		if t != reflect.TypeOf(time.Duration(0)) {
+			return
+		}
+		s, ok := n.(*ast.StringNode)
+		if !ok {
+			return
+		}
+		if _, err := time.ParseDuration(s.Value); err != nil {
+			report(n, key, "%q is not a duration: write it in hours, minutes or seconds, e.g. 24h, 168h (a week), 90m, 30s", s.Value)
+		}
+	}
+}
+
+// fieldByTag returns the field of the struct type t whose yaml tag is name.
+func fieldByTag(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := strings.Split(f.Tag.Get("yaml"), ",")[0]
+		if tag != "" && tag != "-" && tag == name {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// suggestKeys lists the keys of the struct type t, for an unknown key's
+// message.
+func suggestKeys(t reflect.Type, key string) string {
+	var keys []string
+	for i := 0; i < t.NumField(); i++ {
+		tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
+		if tag != "" && tag != "-" {
+			keys = append(keys, tag)
+		}
+	}
+	where := "here"
+	if key != "" {
+		where = "under " + key
+	}
+	return fmt.Sprintf(" (%s: %s)", where, strings.Join(keys, ", "))
+}
+
+// DataDir returns database.data_dir as an absolute path: a relative one is
+// relative to the folder of the configuration file, or to the working
+// directory when no file was read.
+func (c Config) DataDir() (string, error) {
+	dir := c.Database.DataDir
+	if !filepath.IsAbs(dir) && c.File != "" {
+		dir = filepath.Join(filepath.Dir(c.File), dir)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("config: database.data_dir: %w", err)
+	}
+	return abs, nil
+}
+
+// ValidateServe reports what `serve` needs beyond Validate: a bot token,
+// unless telegram.mode is console. Without one, messages would have
+// nowhere to go.
+func (c Config) ValidateServe() error {
+	if c.Telegram.Mode != "console" && c.Telegram.Token == "" {
+		return fmt.Errorf("telegram.token: required in %s mode (NHACVIEC_TELEGRAM_TOKEN or NHACVIEC_TELEGRAM_TOKEN_FILE); "+
+			"set telegram.mode: console to print messages instead of sending them", c.Telegram.Mode)
+	}
+	return nil
 }
 
 // Validate checks every value and reports all problems at once.
@@ -261,9 +416,9 @@ func (c Config) Validate() error {
 		add("database.data_dir", "must be set when database.url is empty")
 	}
 	switch c.Telegram.Mode {
-	case "polling", "webhook":
+	case "polling", "webhook", "console":
 	default:
-		add("telegram.mode", "%q is not polling or webhook", c.Telegram.Mode)
+		add("telegram.mode", "%q is not polling, webhook or console", c.Telegram.Mode)
 	}
 	if c.Telegram.Mode == "webhook" && c.Telegram.WebhookURL == "" {
 		add("telegram.webhook_url", "required in webhook mode")

@@ -255,3 +255,116 @@ func TestWebhookModeNeedsURLAndSecret(t *testing.T) {
 		t.Fatalf("complete webhook config: %v", err)
 	}
 }
+
+// writeConfig writes data to config.yaml in a new temporary folder and
+// returns its path.
+func writeConfig(t *testing.T, data string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestYAMLMistakesAreAllReportedWithTheirKeys: a bad duration names its key
+// and line (it used to say only `time: unknown unit " day"`), and every
+// unknown key and bad duration of the file is reported at once.
+func TestYAMLMistakesAreAllReportedWithTheirKeys(t *testing.T) {
+	path := writeConfig(t, `schedule:
+  catch_up: 1 day
+reminders:
+  invite_ttl: 3 weeks
+telegram:
+  mdoe: polling
+`)
+	_, err := Load(path, true, env(nil))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		path + ":2:13: schedule.catch_up: \"1 day\" is not a duration",
+		path + ":4:15: reminders.invite_ttl: \"3 weeks\" is not a duration",
+		path + ":6:3: telegram.mdoe: unknown key (under telegram: token, api_url, mode,",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q:\n%s", want, msg)
+		}
+	}
+	if got := strings.Count(msg, "\n"); got != 2 {
+		t.Errorf("want one line per mistake (3), got %d lines:\n%s", got+1, msg)
+	}
+}
+
+// TestYAMLSyntaxErrorKeepsItsExcerpt: the excerpt of the file around a
+// syntax error keeps its lines (it was squashed onto one).
+func TestYAMLSyntaxErrorKeepsItsExcerpt(t *testing.T) {
+	path := writeConfig(t, "telegram:\n  mode: polling\n  token: \"abc\n")
+	_, err := Load(path, true, env(nil))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if !strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), ">  3 |") {
+		t.Errorf("syntax error without a multi-line excerpt:\n%s", err)
+	}
+}
+
+// TestRelativeDataDirFollowsTheConfigFile: a relative database.data_dir is
+// relative to the config file's folder, whatever the working directory
+// (it followed the working directory, so a command run elsewhere made a
+// second, empty database); without a file, to the working directory.
+func TestRelativeDataDirFollowsTheConfigFile(t *testing.T) {
+	path := writeConfig(t, "database:\n  data_dir: ./state/data\n")
+	t.Chdir(t.TempDir())
+	cfg, err := Load(path, true, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := cfg.DataDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(filepath.Dir(path), "state", "data"); dir != want {
+		t.Errorf("data dir = %s, want %s", dir, want)
+	}
+
+	abs := filepath.Join(t.TempDir(), "abs")
+	cfg, err = Load(writeConfig(t, "database:\n  data_dir: "+abs+"\n"), true, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir, _ := cfg.DataDir(); dir != abs {
+		t.Errorf("absolute data dir = %s, want %s", dir, abs)
+	}
+
+	cfg, err = Load(filepath.Join(t.TempDir(), "none.yaml"), false, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wd, _ := os.Getwd()
+	if dir, _ := cfg.DataDir(); dir != filepath.Join(wd, "data") {
+		t.Errorf("data dir without a file = %s, want %s", dir, filepath.Join(wd, "data"))
+	}
+}
+
+// TestServeNeedsATokenUnlessConsole: without a token only console mode is
+// fit for serve (messages were printed and marked sent).
+func TestServeNeedsATokenUnlessConsole(t *testing.T) {
+	cfg := Default()
+	if err := cfg.ValidateServe(); err == nil || !strings.Contains(err.Error(), "telegram.token") || !strings.Contains(err.Error(), "telegram.mode: console") {
+		t.Errorf("polling without a token: %v", err)
+	}
+	cfg.Telegram.Mode = "console"
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("console mode does not validate: %v", err)
+	}
+	if err := cfg.ValidateServe(); err != nil {
+		t.Errorf("console mode without a token: %v", err)
+	}
+	cfg.Telegram.Mode = "polling"
+	cfg.Telegram.Token = "123:abc"
+	if err := cfg.ValidateServe(); err != nil {
+		t.Errorf("polling with a token: %v", err)
+	}
+}

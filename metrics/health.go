@@ -16,6 +16,11 @@ import (
 type Check struct {
 	Name string // key in the /healthz answer, e.g. "database"
 	Func func(ctx context.Context) error
+	// Degrades marks a part the service works without for a while (an
+	// external API): its failure answers 200 with "status":"degraded",
+	// <name>:"unreachable" and the error under <name>_error, so the error
+	// must hold no secret. Other failures answer 503.
+	Degrades bool
 }
 
 // healthTimeout bounds all checks of one request.
@@ -24,7 +29,9 @@ const healthTimeout = 5 * time.Second
 // HealthHandler answers /healthz: 200 with {"status":"ok", <name>:"ok", ...}
 // when every check passes, else 503 with "status":"fail" and "fail" for
 // each failing part. Error details go to log only: they may hold secrets
-// (the bot token is part of every Bot API URL).
+// (the bot token is part of every Bot API URL). A failing check that
+// Degrades answers 200 with "status":"degraded" (unless another failed)
+// and its error in the answer.
 func HealthHandler(log *slog.Logger, checks ...Check) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
@@ -32,7 +39,16 @@ func HealthHandler(log *slog.Logger, checks ...Check) http.Handler {
 		answer := map[string]string{"status": "ok"}
 		code := http.StatusOK
 		for _, c := range checks {
-			if err := c.Func(ctx); err != nil {
+			err := c.Func(ctx)
+			if err != nil && c.Degrades {
+				answer[c.Name] = "unreachable"
+				answer[c.Name+"_error"] = err.Error()
+				if answer["status"] == "ok" {
+					answer["status"] = "degraded"
+				}
+				continue
+			}
+			if err != nil {
 				answer[c.Name] = "fail"
 				answer["status"] = "fail"
 				code = http.StatusServiceUnavailable

@@ -152,8 +152,11 @@ func (s *TelegramSender) sendAttachment(ctx context.Context, chatID int64, a *st
 	return int64(m.ID), nil
 }
 
-// ConsoleSender prints messages instead of sending them, for running
-// without a Telegram token. Message ids count up per chat, as Telegram's do.
+// ConsoleSender prints messages instead of sending them, for
+// telegram.mode console: printing is then the channel the operator chose,
+// so a printed message counts as accepted (and is marked sent). It is never
+// a fallback for a missing token. Message ids count up per chat, as
+// Telegram's do.
 type ConsoleSender struct {
 	mu   sync.Mutex
 	w    io.Writer

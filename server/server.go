@@ -15,6 +15,7 @@ import (
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
 
 	"github.com/nhacviec/nhacviec/app"
 	"github.com/nhacviec/nhacviec/bot"
@@ -33,14 +34,16 @@ type Server struct {
 	app       *app.App
 	scheduler *jobs.Scheduler
 	worker    *notify.Worker
-	bot       *bot.Bot     // nil without a token
-	api       *tgbot.Bot   // nil without a token
+	api       *tgbot.Bot   // nil in console mode
 	mail      *mail.Worker // nil unless email.smtp_addr is set
+	opts      Options
+	signer    *callback.Signer
+	telegram  *telegramState // nil in console mode
 }
 
 // Options adjust a Server; the zero value is what `serve` uses.
 type Options struct {
-	// Stdout receives messages when no token is configured (console sender).
+	// Stdout receives messages in telegram.mode console.
 	Stdout io.Writer
 	// Scheduler options (the demo's clock hooks).
 	Scheduler []jobs.Option
@@ -48,6 +51,11 @@ type Options struct {
 	Worker *notify.Options
 	// PollTimeout overrides the bot's long-poll timeout.
 	PollTimeout time.Duration
+	// GetMeRetry is the wait after the first failed getMe at start,
+	// doubled after each further failure up to GetMeMaxRetry; defaults
+	// 2 s and 1 min.
+	GetMeRetry    time.Duration
+	GetMeMaxRetry time.Duration
 }
 
 // Scheduler returns the scheduler.
@@ -56,24 +64,36 @@ func (s *Server) Scheduler() *jobs.Scheduler { return s.scheduler }
 // Worker returns the delivery worker.
 func (s *Server) Worker() *notify.Worker { return s.worker }
 
-// Bot returns the bot, nil when no token is configured.
-func (s *Server) Bot() *bot.Bot { return s.bot }
+// Bot returns the bot once Telegram has answered getMe; nil before and in
+// console mode.
+func (s *Server) Bot() *bot.Bot {
+	if s.telegram == nil {
+		return nil
+	}
+	return s.telegram.currentBot()
+}
 
 // Mail returns the e-mail worker, nil when e-mail is not configured.
 func (s *Server) Mail() *mail.Worker { return s.mail }
 
-// New wires the scheduler, the delivery worker and the bot of a.
+// New wires the scheduler, the delivery worker and the bot of a. It asks
+// nothing of Telegram: Run does, in the background, so that the jobs run
+// while Telegram is unreachable. Without a token it fails unless
+// telegram.mode is console.
 func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 	cfg := a.Cfg
+	if err := cfg.ValidateServe(); err != nil {
+		return nil, err
+	}
 	sched, err := jobs.New(a.Store, cfg, a.Clock, a.Log, opts.Scheduler...)
 	if err != nil {
 		return nil, err
 	}
 	lang, _ := i18n.ParseLang(cfg.Language)
-	s := &Server{app: a, scheduler: sched}
+	s := &Server{app: a, scheduler: sched, opts: opts}
 	var sender notify.Sender
-	if cfg.Telegram.Token == "" {
-		a.Log.Warn("telegram.token is empty: messages are printed to standard output and the bot does not run")
+	if cfg.Telegram.Mode == "console" {
+		a.Log.Warn("telegram.mode is console: messages are printed to standard output, not sent, and the bot does not run")
 		stdout := opts.Stdout
 		if stdout == nil {
 			stdout = os.Stdout
@@ -87,29 +107,14 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)
 		}
-		meCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		me, err := api.GetMe(meCtx)
-		cancel()
-		if err != nil {
-			return nil, fmt.Errorf("telegram: getMe (is telegram.token right?): %w", err)
-		}
 		key, err := a.Store.CallbackKey(ctx)
 		if err != nil {
 			return nil, err
 		}
 		sender = notify.NewTelegramSender(api)
 		s.api = api
-		s.bot = bot.New(a.Store, api, bot.BotConfig{
-			Language:      lang,
-			Location:      a.Loc,
-			Cutoff:        cfg.Cutoff(),
-			BotUsername:   me.Username,
-			APIURL:        cfg.Telegram.APIURL,
-			WebhookSecret: cfg.Telegram.WebhookSecret,
-			Signer:        callback.NewSigner(key),
-			PollTimeout:   opts.PollTimeout,
-		}, a.Clock, a.Log)
-		a.Log.Info("telegram bot ready", "username", me.Username, "mode", cfg.Telegram.Mode)
+		s.signer = callback.NewSigner(key)
+		s.telegram = newTelegramState()
 	}
 	wopts := notify.Options{RatePerSecond: cfg.Telegram.RatePerSecond, MaxInFlight: cfg.Telegram.MaxInFlight, Language: lang}
 	if opts.Worker != nil {
@@ -164,19 +169,27 @@ func (s *Server) run(ctx context.Context, withScheduler bool) error {
 	if withScheduler {
 		start("scheduler", s.scheduler.Run)
 	}
-	start("delivery", s.worker.Run)
+	if s.telegram == nil {
+		start("delivery", s.worker.Run)
+	} else {
+		// The worker waits for Telegram's first answer: while Telegram
+		// is unreachable at start, messages stay pending rather than use
+		// up their attempts.
+		start("delivery", func(ctx context.Context) error {
+			select {
+			case <-s.telegram.readyChan():
+			case <-ctx.Done():
+				return nil
+			}
+			return s.worker.Run(ctx)
+		})
+		start("telegram", s.runTelegram)
+	}
 	if s.mail != nil {
 		start("email", s.mail.Run)
 	}
 	if cfg.HTTP.Listen != "" {
 		start("http", s.serveOps)
-	}
-	if s.bot != nil {
-		if cfg.Telegram.Mode == "webhook" {
-			start("webhook", s.serveWebhook)
-		} else {
-			start("bot", s.bot.Poll)
-		}
 	}
 	log.Info("nhacviec serving", "jobs", s.scheduler.Jobs())
 	var runErr error
@@ -191,16 +204,79 @@ func (s *Server) run(ctx context.Context, withScheduler bool) error {
 	return runErr
 }
 
+// runTelegram asks getMe until Telegram answers — with growing waits,
+// recording each failure's cause for /healthz — then builds the bot and
+// runs it (polling or webhook) until ctx is done.
+func (s *Server) runTelegram(ctx context.Context) error {
+	cfg := s.app.Cfg
+	log := s.app.Log
+	base, max := s.opts.GetMeRetry, s.opts.GetMeMaxRetry
+	if base <= 0 {
+		base = 2 * time.Second
+	}
+	if max <= 0 {
+		max = time.Minute
+	}
+	if max < base {
+		max = base
+	}
+	var me *models.User
+	for attempt := 1; ; attempt++ {
+		meCtx, cancel := context.WithTimeout(ctx, getMeTimeout)
+		u, err := s.api.GetMe(meCtx)
+		cancel()
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err == nil {
+			me = u
+			break
+		}
+		cause := DescribeTelegramError(cfg.Telegram.APIURL, err)
+		s.telegram.fail(cause, s.app.Clock.Now())
+		wait := notify.Backoff(attempt, base, max)
+		log.Warn("telegram: getMe failed; the jobs run and messages wait until it answers",
+			"cause", cause.Error(), "attempt", attempt, "retry_in", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+	lang, _ := i18n.ParseLang(cfg.Language)
+	b := bot.New(s.app.Store, s.api, bot.BotConfig{
+		Language:      lang,
+		Location:      s.app.Loc,
+		Cutoff:        cfg.Cutoff(),
+		BotUsername:   me.Username,
+		APIURL:        cfg.Telegram.APIURL,
+		WebhookSecret: cfg.Telegram.WebhookSecret,
+		Signer:        s.signer,
+		PollTimeout:   s.opts.PollTimeout,
+	}, s.app.Clock, log)
+	s.telegram.up(b)
+	log.Info("telegram bot ready", "username", me.Username, "mode", cfg.Telegram.Mode)
+	if cfg.Telegram.Mode == "webhook" {
+		return s.serveWebhook(ctx, b)
+	}
+	return b.Poll(ctx)
+}
+
+// getMeTimeout bounds one getMe call.
+const getMeTimeout = 15 * time.Second
+
 // serveWebhook registers the webhook with Telegram and serves it until ctx
 // is done.
-func (s *Server) serveWebhook(ctx context.Context) error {
+func (s *Server) serveWebhook(ctx context.Context, b *bot.Bot) error {
 	cfg := s.app.Cfg.Telegram
-	if err := s.bot.SetWebhook(ctx, cfg.WebhookURL); err != nil {
+	if err := b.SetWebhook(ctx, cfg.WebhookURL); err != nil {
 		return err
 	}
 	srv := &http.Server{
 		Addr:              cfg.WebhookListen,
-		Handler:           s.bot.WebhookHandler(),
+		Handler:           b.WebhookHandler(),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	errc := make(chan error, 1)
@@ -219,8 +295,12 @@ func (s *Server) serveWebhook(ctx context.Context) error {
 const telegramCheckTTL = 30 * time.Second
 
 // OpsHandler returns the handler of /healthz and /metrics: the database
-// must answer a ping and, with a token, Telegram must answer getMe (asked
-// at most every 30 s).
+// must answer a ping (else 503); Telegram, unless in console mode, is
+// reported "ok" or "unreachable" with its cause, which degrades the
+// service but keeps the answer 200 (the jobs run and messages wait; a
+// restart would not bring Telegram back). Until Telegram first answers,
+// the cause is that of the last getMe of the start; then getMe is asked
+// at most every 30 s.
 func (s *Server) OpsHandler() http.Handler {
 	a := s.app
 	src := metrics.Sources{Store: a.Store, Telegram: s.worker.Stats().Snapshot, Log: a.Log}
@@ -232,13 +312,23 @@ func (s *Server) OpsHandler() http.Handler {
 		Func: func(ctx context.Context) error { return a.Store.DB().PingContext(ctx) },
 	}}
 	if s.api != nil {
-		api := s.api
+		api, state, apiURL := s.api, s.telegram, a.Cfg.Telegram.APIURL
+		cached := metrics.Cached(a.Clock, telegramCheckTTL, func(ctx context.Context) error {
+			_, err := api.GetMe(ctx)
+			if err != nil {
+				return DescribeTelegramError(apiURL, err)
+			}
+			return nil
+		})
 		checks = append(checks, metrics.Check{
-			Name: "telegram",
-			Func: metrics.Cached(a.Clock, telegramCheckTTL, func(ctx context.Context) error {
-				_, err := api.GetMe(ctx)
-				return err
-			}),
+			Name:     "telegram",
+			Degrades: true,
+			Func: func(ctx context.Context) error {
+				if ready, cause := state.status(); !ready {
+					return cause
+				}
+				return cached(ctx)
+			},
 		})
 	}
 	return metrics.Handler(metrics.NewRegistry(src), metrics.HealthHandler(a.Log, checks...))

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,11 +126,13 @@ func TestServeOpsAndEmail(t *testing.T) {
 		}
 	}
 
-	// Telegram failing: noticed once the cached answer is older than 30 s.
+	// Telegram failing: noticed once the cached answer is older than 30 s;
+	// the service is degraded, not failed (the jobs run, messages wait).
 	tg.FailNext("getMe", 1, telegramtest.ServerError(502))
 	clk.Advance(time.Minute)
-	if code, body := healthz(); code != http.StatusServiceUnavailable || body["telegram"] != "fail" || body["database"] != "ok" {
-		t.Errorf("/healthz with Telegram down = %d %v, want 503 naming telegram", code, body)
+	if code, body := healthz(); code != http.StatusOK || body["status"] != "degraded" || body["telegram"] != "unreachable" ||
+		!strings.HasPrefix(body["telegram_error"], "Telegram at "+tg.URL()) || body["database"] != "ok" {
+		t.Errorf("/healthz with Telegram down = %d %v, want 200 degraded naming telegram", code, body)
 	}
 
 	cancel()

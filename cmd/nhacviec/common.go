@@ -11,15 +11,22 @@ import (
 )
 
 // loadConfig loads the configuration named by --config. A file given
-// explicitly must exist; the default ./config.yaml may be absent.
+// explicitly (--config or NHACVIEC_CONFIG) must exist; the default
+// ./config.yaml may be absent.
 func loadConfig(e env, fs *flag.FlagSet, path string) (config.Config, error) {
-	explicit := false
+	return config.Load(path, configExplicit(e, fs), e.getenv)
+}
+
+// configExplicit reports whether the config file was named by --config or
+// NHACVIEC_CONFIG.
+func configExplicit(e env, fs *flag.FlagSet) bool {
+	explicit := e.getenv("NHACVIEC_CONFIG") != ""
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "config" {
 			explicit = true
 		}
 	})
-	return config.Load(path, explicit, e.getenv)
+	return explicit
 }
 
 // openApp loads the configuration and opens the database.
@@ -28,6 +35,11 @@ func openApp(ctx context.Context, e env, fs *flag.FlagSet, path string) (*app.Ap
 	if err != nil {
 		return nil, err
 	}
+	return openAppWith(ctx, e, cfg)
+}
+
+// openAppWith opens the database of a loaded configuration.
+func openAppWith(ctx context.Context, e env, cfg config.Config) (*app.App, error) {
 	return app.Open(ctx, cfg, app.NewLogger(cfg, e.stderr), clock.Real{})
 }
 

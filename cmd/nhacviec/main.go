@@ -47,11 +47,13 @@ func commands() []command {
 		{"export-template", "[-o FILE]", "write the Excel plan template, filled with the example plan", runExportTemplate},
 		{"invite", "KEY... [--relink] | --all | revoke KEY...", "issue (or revoke) single-use Telegram link codes for officials", runInvite},
 		{"officials", "", "list officials and whether they are linked to Telegram", runOfficials},
+		{"units", "", "list the units imported, with their codes", runUnits},
 		{"tick", "--at RFC3339", "run once every scheduled job that fires at that minute", runTick},
 		{"digest", "--period P", "compile a digest (text, json)", runDigest},
 		{"serve", "", "run the scheduler, the Telegram bot and the delivery worker", runServe},
 		{"demo", "", "replay a quarter of the example plan with simulated officials", runDemo},
 		{"check-config", "", "load and validate the configuration, print it without secrets", runCheckConfig},
+		{"healthcheck", "", "ask the running serve's /healthz (for Docker and monitoring); exit 0 when healthy", runHealthcheck},
 	}
 }
 
@@ -110,29 +112,45 @@ func printUsage(w io.Writer) {
 		fmt.Fprintf(w, "  %-15s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Every command takes --config FILE (default ./config.yaml; when absent, built-in")
-	fmt.Fprintln(w, "defaults and NHACVIEC_* environment variables). Run nhacviec COMMAND --help for its flags.")
+	fmt.Fprintln(w, "Every command takes --config FILE (default $NHACVIEC_CONFIG, else ./config.yaml; when")
+	fmt.Fprintln(w, "that is absent, built-in defaults and NHACVIEC_* environment variables). Run nhacviec")
+	fmt.Fprintln(w, "COMMAND --help for its flags.")
 }
 
 // newFlags returns a FlagSet for a command with the shared --config flag.
 func newFlags(e env, name, args, summary string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stdout)
-	cfgPath := fs.String("config", "config.yaml", "configuration `FILE`")
+	// A parse error is reported by run on one line; only --help prints
+	// the usage (parseFlags).
+	fs.SetOutput(io.Discard)
+	def := "config.yaml"
+	if v := e.getenv("NHACVIEC_CONFIG"); v != "" {
+		def = v
+	}
+	cfgPath := fs.String("config", def, "configuration `FILE` (default from NHACVIEC_CONFIG, else config.yaml)")
 	fs.Usage = func() {
 		fmt.Fprintf(e.stdout, "Usage: nhacviec %s [--config FILE] %s\n\n%s\n\nFlags:\n", name, args, summary)
+		fs.SetOutput(e.stdout)
 		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
 	return fs, cfgPath
 }
 
 // parseFlags parses args, allowing flags after positional arguments
-// (nhacviec import plan.yaml --dry-run).
+// (nhacviec import plan.yaml --dry-run). A bad flag is a usageError: one
+// line, pointing to --help.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	// The flag package prints the usage on any parse error; only --help
+	// should.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = usage }()
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				usage()
 				return nil, err
 			}
 			return nil, usageError{err.Error()}

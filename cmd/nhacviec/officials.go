@@ -29,11 +29,55 @@ func pickUnit(ctx context.Context, st *store.Store, code string) (store.Unit, er
 	case 1:
 		return units[0], nil
 	}
-	codes := make([]string, len(units))
+	return store.Unit{}, usageError{severalUnits(units)}
+}
+
+// maxUnitsNamed is how many unit codes the error of a missing --unit names.
+const maxUnitsNamed = 5
+
+// severalUnits is the message of a missing --unit: the number of units and
+// a few of their codes, on one line however many there are.
+func severalUnits(units []store.Unit) string {
+	codes := make([]string, 0, maxUnitsNamed)
 	for i, u := range units {
-		codes[i] = u.Code
+		if i == maxUnitsNamed {
+			codes = append(codes, fmt.Sprintf("… %d more", len(units)-maxUnitsNamed))
+			break
+		}
+		codes = append(codes, u.Code)
 	}
-	return store.Unit{}, usageError{fmt.Sprintf("several units (%s): choose one with --unit", strings.Join(codes, ", "))}
+	return fmt.Sprintf("%d units (%s): choose one with --unit CODE (nhacviec units lists them)", len(units), strings.Join(codes, ", "))
+}
+
+// runUnits lists the units: code, name and the code of the unit above.
+func runUnits(ctx context.Context, e env, args []string) (err error) {
+	fs, cfgPath := newFlags(e, "units", "",
+		"List the units (People's Committees) imported: CODE<TAB>NAME<TAB>PARENT per line,\n"+
+			"PARENT being - for a unit with none above it. Their codes are what --unit takes.")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, e, fs, *cfgPath)
+	if err != nil {
+		return err
+	}
+	defer closeApp(a, &err)
+	units, err := a.Store.Units(ctx)
+	if err != nil {
+		return err
+	}
+	codes := make(map[int64]string, len(units))
+	for _, u := range units {
+		codes[u.ID] = u.Code
+	}
+	for _, u := range units {
+		parent := "-"
+		if u.ParentID != nil {
+			parent = codes[*u.ParentID]
+		}
+		fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", u.Code, u.Name, parent)
+	}
+	return nil
 }
 
 func runOfficials(ctx context.Context, e env, args []string) (err error) {

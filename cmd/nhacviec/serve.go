@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/nhacviec/nhacviec/app"
 	"github.com/nhacviec/nhacviec/server"
@@ -12,11 +13,20 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 	fs, cfgPath := newFlags(e, "serve", "",
 		"Run the scheduler, the Telegram bot and the outbox delivery worker in one process until\n"+
 			"SIGINT or SIGTERM. Jobs missed while the service was down are caught up on start\n"+
-			"(schedule.catch_up). Without telegram.token, messages are printed instead of sent.")
+			"(schedule.catch_up). It needs telegram.token, unless telegram.mode is console (messages\n"+
+			"are then printed instead of sent). While Telegram is unreachable the jobs run and the\n"+
+			"messages wait; /healthz (http.listen) says why.")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, e, fs, *cfgPath)
+	cfg, err := loadConfig(e, fs, *cfgPath)
+	if err != nil {
+		return err
+	}
+	if err := cfg.ValidateServe(); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	a, err := openAppWith(ctx, e, cfg)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -43,6 +44,12 @@ func TestServe(t *testing.T) {
 	c.env["NHACVIEC_TELEGRAM_TOKEN"] = fake.Token()
 	c.env["NHACVIEC_TELEGRAM_API_URL"] = fake.URL()
 	c.env["NHACVIEC_LOG_LEVEL"] = "debug"
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.env["NHACVIEC_HTTP_LISTEN"] = ln.Addr().String()
+	ln.Close()
 	invite := strings.Fields(c.mustRun("invite", "van-phong"))
 	if len(invite) != 3 || !strings.HasPrefix(invite[2], "https://t.me/"+fake.BotUser().Username+"?start=") {
 		t.Fatalf("invite with a token asks getMe for the link: %q", invite)
@@ -61,7 +68,7 @@ func TestServe(t *testing.T) {
 	fake.SendCommand(user, user, "start", invite[1])
 	wait, stop := context.WithTimeout(ctx, 30*time.Second)
 	defer stop()
-	err := fake.WaitUntil(wait, func() bool {
+	err = fake.WaitUntil(wait, func() bool {
 		for _, m := range fake.SentTo(user) {
 			if strings.Contains(m.Plain(), "Văn phòng - Thống kê") {
 				return true
@@ -71,6 +78,11 @@ func TestServe(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatalf("no link confirmation: %v\nstderr:\n%s", err, stderr.String())
+	}
+
+	// The healthcheck Docker runs sees the running serve.
+	if code, out, stderr := c.run("healthcheck"); code != 0 || !strings.Contains(out, `"status":"ok"`) {
+		t.Errorf("healthcheck of the running serve: exit %d, %q %q", code, out, stderr)
 	}
 
 	// A message enqueued by another process goes out within 2 seconds (to

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nhacviec/nhacviec/jobs"
@@ -34,9 +35,32 @@ func runTick(ctx context.Context, e env, args []string) (err error) {
 		return err
 	}
 	rep, err := s.RunAt(ctx, instant)
-	if err != nil {
-		return err
+	fmt.Fprint(e.stdout, tickSummary(s, instant.In(a.Loc), rep))
+	return err
+}
+
+// tickSummary is what tick prints: the report's lines, or when no job
+// fires at that minute a sentence saying so and when the next one does,
+// and what "taken" means when a run was.
+func tickSummary(s *jobs.Scheduler, at time.Time, rep jobs.Report) string {
+	if len(rep.Runs) == 0 {
+		minute := at.Truncate(time.Minute)
+		msg := fmt.Sprintf("no job fires at %s: nothing to do", minute.Format("2006-01-02 15:04 MST"))
+		if next := s.Next(minute); !next.IsZero() {
+			var names []string
+			for _, f := range s.Fires(next.Add(-time.Second), next) {
+				names = append(names, f.Job)
+			}
+			msg += fmt.Sprintf(" (next: %s at %s)", strings.Join(names, ", "), next.In(at.Location()).Format(time.RFC3339))
+		}
+		return msg + "\n"
 	}
-	fmt.Fprintln(e.stdout, rep.String())
-	return nil
+	out := rep.String()
+	for _, r := range rep.Runs {
+		if r.Status == jobs.StatusTaken {
+			out += "taken: that run was already claimed (by an earlier tick or a running serve); nothing was done again\n"
+			break
+		}
+	}
+	return out
 }
