@@ -184,7 +184,8 @@ func Default() Config {
 			Mode:          "polling",
 			RatePerSecond: 25,
 			MaxInFlight:   1,
-			WebhookListen: ":8443",
+			// Loopback: a reverse proxy terminates TLS in front of it.
+			WebhookListen: "127.0.0.1:8443",
 		},
 		Language: "vi",
 		Schedule: Schedule{
@@ -271,6 +272,16 @@ func (c Config) Validate() error {
 	if c.Telegram.Mode == "webhook" && c.Telegram.WebhookSecret == "" {
 		add("telegram.webhook_secret", "required in webhook mode: without it anyone could post forged updates")
 	}
+	if c.Telegram.Mode == "webhook" && c.Telegram.WebhookSecret != "" {
+		if problem := webhookSecretProblem(c.Telegram.WebhookSecret); problem != "" {
+			add("telegram.webhook_secret", "%s", problem)
+		}
+	}
+	if c.Telegram.Mode == "webhook" {
+		if _, _, err := net.SplitHostPort(c.Telegram.WebhookListen); err != nil {
+			add("telegram.webhook_listen", "%q is not host:port: %v", c.Telegram.WebhookListen, err)
+		}
+	}
 	if c.Telegram.RatePerSecond <= 0 || c.Telegram.RatePerSecond > 30 {
 		add("telegram.rate_per_second", "%v must be above 0 and at most 30 (Telegram's limit)", c.Telegram.RatePerSecond)
 	}
@@ -340,6 +351,30 @@ func (c Config) Validate() error {
 		add("log.format", "%q is not text or json", c.Log.Format)
 	}
 	return errors.Join(errs...)
+}
+
+// MinWebhookSecret is the shortest telegram.webhook_secret accepted:
+// 32 characters of Telegram's set carry about 190 bits.
+const MinWebhookSecret = 32
+
+// webhookSecretProblem says what is wrong with a webhook secret, or ""
+// when nothing is. Telegram accepts 1 to 256 characters of A-Z, a-z, 0-9,
+// "_" and "-" as secret_token; nhacviec asks for at least 32 of them. The
+// secret itself is never part of the message.
+func webhookSecretProblem(secret string) string {
+	if len(secret) < MinWebhookSecret {
+		return fmt.Sprintf("has %d characters, needs at least %d (e.g. the output of: openssl rand -hex 32)", len(secret), MinWebhookSecret)
+	}
+	if len(secret) > 256 {
+		return fmt.Sprintf("has %d characters, Telegram accepts at most 256", len(secret))
+	}
+	for _, r := range secret {
+		ok := (r >= 'A' && r <= 'Z') || (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '_' || r == '-'
+		if !ok {
+			return "may contain only A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)"
+		}
+	}
+	return ""
 }
 
 // Spec is one named cron schedule.

@@ -36,6 +36,8 @@ type Server struct {
 	bot       *bot.Bot     // nil without a token
 	api       *tgbot.Bot   // nil without a token
 	mail      *mail.Worker // nil unless email.smtp_addr is set
+	// httpLimits overrides the limits of the HTTP servers (tests).
+	httpLimits *HTTPLimits
 }
 
 // Options adjust a Server; the zero value is what `serve` uses.
@@ -48,6 +50,9 @@ type Options struct {
 	Worker *notify.Options
 	// PollTimeout overrides the bot's long-poll timeout.
 	PollTimeout time.Duration
+	// HTTPLimits overrides the limits of both HTTP servers (webhook and
+	// /healthz + /metrics); nil uses WebhookLimits and OpsLimits.
+	HTTPLimits *HTTPLimits
 }
 
 // Scheduler returns the scheduler.
@@ -70,7 +75,7 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 		return nil, err
 	}
 	lang, _ := i18n.ParseLang(cfg.Language)
-	s := &Server{app: a, scheduler: sched}
+	s := &Server{app: a, scheduler: sched, httpLimits: opts.HTTPLimits}
 	var sender notify.Sender
 	if cfg.Telegram.Token == "" {
 		a.Log.Warn("telegram.token is empty: messages are printed to standard output and the bot does not run")
@@ -191,28 +196,29 @@ func (s *Server) run(ctx context.Context, withScheduler bool) error {
 	return runErr
 }
 
-// serveWebhook registers the webhook with Telegram and serves it until ctx
-// is done.
+// serveWebhook listens on telegram.webhook_listen, registers the webhook
+// with Telegram and serves it until ctx is done.
 func (s *Server) serveWebhook(ctx context.Context) error {
 	cfg := s.app.Cfg.Telegram
-	if err := s.bot.SetWebhook(ctx, cfg.WebhookURL); err != nil {
+	lim := s.limits(WebhookLimits())
+	ln, err := listenHTTP(cfg.WebhookListen, lim)
+	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Addr:              cfg.WebhookListen,
-		Handler:           s.bot.WebhookHandler(),
-		ReadHeaderTimeout: 10 * time.Second,
+	if err := s.bot.SetWebhook(ctx, cfg.WebhookURL); err != nil {
+		ln.Close()
+		return err
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("listen %s: %w", cfg.WebhookListen, err)
-	case <-ctx.Done():
+	s.app.Log.Info("serving the Telegram webhook", "listen", ln.Addr().String())
+	return serveHTTP(ctx, s.app.Log, "webhook", ln, s.bot.WebhookHandler(), lim)
+}
+
+// limits returns def, or the limits of Options.HTTPLimits when set.
+func (s *Server) limits(def HTTPLimits) HTTPLimits {
+	if s.httpLimits != nil {
+		return *s.httpLimits
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	return def
 }
 
 // telegramCheckTTL is how long a getMe answer stands for /healthz.
@@ -246,21 +252,11 @@ func (s *Server) OpsHandler() http.Handler {
 
 // serveOps serves /healthz and /metrics on http.listen until ctx is done.
 func (s *Server) serveOps(ctx context.Context) error {
-	addr := s.app.Cfg.HTTP.Listen
-	srv := &http.Server{
-		Addr:              addr,
-		Handler:           s.OpsHandler(),
-		ReadHeaderTimeout: 10 * time.Second,
+	lim := s.limits(OpsLimits())
+	ln, err := listenHTTP(s.app.Cfg.HTTP.Listen, lim)
+	if err != nil {
+		return err
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	s.app.Log.Info("serving /healthz and /metrics", "listen", addr)
-	select {
-	case err := <-errc:
-		return fmt.Errorf("listen %s: %w", addr, err)
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	s.app.Log.Info("serving /healthz and /metrics", "listen", ln.Addr().String())
+	return serveHTTP(ctx, s.app.Log, "http", ln, s.OpsHandler(), lim)
 }
