@@ -19,7 +19,11 @@ func loadConfig(e env, fs *flag.FlagSet, path string) (config.Config, error) {
 			explicit = true
 		}
 	})
-	return config.Load(path, explicit, e.getenv)
+	cfg, err := config.Load(path, explicit, e.getenv)
+	if err == nil && e.redact != nil {
+		e.redact.Add(cfg.Secrets()...)
+	}
+	return cfg, err
 }
 
 // openApp loads the configuration and opens the database.

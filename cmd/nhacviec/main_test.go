@@ -272,3 +272,50 @@ func TestCheckConfigMasksSecrets(t *testing.T) {
 		t.Errorf("bad cutoff: exit %d, %q", code, stderr)
 	}
 }
+
+// TestBadDatabaseURLNeverPrintsPassword: a database URL that cannot be
+// parsed or reached fails the command with a message naming the problem,
+// and the password appears nowhere on stderr or stdout (was: a bad port
+// printed the whole URL, password included).
+func TestBadDatabaseURLNeverPrintsPassword(t *testing.T) {
+	const password = "Pa55-w0rd_s3cr3t"
+	for _, url := range []string{
+		"postgres://nhacviec:" + password + "@127.0.0.1:notaport/nhacviec",
+		"postgres://nhacviec:" + password + "@127.0.0.1:1/nhacviec?sslmode=disable&connect_timeout=2",
+		"postgres://nhacviec@127.0.0.1:1/nhacviec?sslmode=disable&password=" + password + "&connect_timeout=2",
+		"host=127.0.0.1 port=1 user=nhacviec password=" + password + " sslmode=disable connect_timeout=2",
+		"postgres://nhacviec:" + password + "@[::1/nhacviec",
+		"postgres://nhacviec:" + password + "%zz@127.0.0.1/nhacviec",
+	} {
+		for _, args := range [][]string{{"migrate"}, {"officials"}, {"check-config"}} {
+			c := &cli{t: t, env: map[string]string{"NHACVIEC_DATABASE_URL": url}}
+			code, out, stderr := c.run(args...)
+			if strings.Contains(stderr, password) || strings.Contains(out, password) {
+				t.Errorf("nhacviec %s with database.url %q prints the password:\nstdout: %s\nstderr: %s", args[0], url, out, stderr)
+			}
+			if args[0] != "check-config" && (code != 1 || stderr == "") {
+				t.Errorf("nhacviec %s with a bad database.url: exit %d, stderr %q", args[0], code, stderr)
+			}
+		}
+	}
+}
+
+// TestCheckConfigShowsDatabaseURL: check-config shows the database's host,
+// port, name and options with only the password masked.
+func TestCheckConfigShowsDatabaseURL(t *testing.T) {
+	for _, tt := range []struct{ url, want string }{
+		{"postgres://nv:DBPASSWORD@db.example.vn:5432/nhacviec?sslmode=require", "postgres://nv:***@db.example.vn:5432/nhacviec?sslmode=require"},
+		{"postgres://nv@db:5432/nhacviec?password=DBPASSWORD&sslmode=disable", "postgres://nv@db:5432/nhacviec?password=***&sslmode=disable"},
+		{"postgres://nv@db/nhacviec", "postgres://nv@db/nhacviec"},
+		{"host=db user=nv password=DBPASSWORD dbname=nhacviec", "host=db user=nv password=*** dbname=nhacviec"},
+	} {
+		c := &cli{t: t, env: map[string]string{"NHACVIEC_DATABASE_URL": tt.url}}
+		code, out, stderr := c.run("check-config")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if strings.Contains(out, "DBPASSWORD") || !strings.Contains(out, tt.want) {
+			t.Errorf("check-config with %q shows:\n%s\nwant the URL as %q", tt.url, out, tt.want)
+		}
+	}
+}
