@@ -65,6 +65,9 @@ type Telegram struct {
 	// WebhookSecret (extension) is checked against the
 	// X-Telegram-Bot-Api-Secret-Token header.
 	WebhookSecret string `yaml:"webhook_secret" secret:"true"`
+	// ButtonMaxAge (extension) is how long an inline button stays usable
+	// after its message was built; an older press is answered as expired.
+	ButtonMaxAge time.Duration `yaml:"button_max_age"`
 }
 
 // Schedule holds the cron specs (5 fields, in Timezone).
@@ -186,6 +189,7 @@ func Default() Config {
 			MaxInFlight:   1,
 			// Loopback: a reverse proxy terminates TLS in front of it.
 			WebhookListen: "127.0.0.1:8443",
+			ButtonMaxAge:  60 * 24 * time.Hour,
 		},
 		Language: "vi",
 		Schedule: Schedule{
@@ -287,6 +291,9 @@ func (c Config) Validate() error {
 	}
 	if c.Telegram.MaxInFlight < 1 || c.Telegram.MaxInFlight > 100 {
 		add("telegram.max_in_flight", "%d is not between 1 and 100", c.Telegram.MaxInFlight)
+	}
+	if c.Telegram.ButtonMaxAge <= 0 {
+		add("telegram.button_max_age", "must be positive (e.g. 1440h, 60 days)")
 	}
 	if c.Telegram.APIURL == "" {
 		add("telegram.api_url", "must not be empty")

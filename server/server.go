@@ -98,7 +98,7 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 		if err != nil {
 			return nil, fmt.Errorf("telegram: getMe (is telegram.token right?): %w", err)
 		}
-		key, err := a.Store.CallbackKey(ctx)
+		signer, err := callback.Load(ctx, a.Store, a.Clock, cfg.Telegram.ButtonMaxAge)
 		if err != nil {
 			return nil, err
 		}
@@ -111,7 +111,7 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 			BotUsername:   me.Username,
 			APIURL:        cfg.Telegram.APIURL,
 			WebhookSecret: cfg.Telegram.WebhookSecret,
-			Signer:        callback.NewSigner(key),
+			Signer:        signer,
 			PollTimeout:   opts.PollTimeout,
 		}, a.Clock, a.Log)
 		a.Log.Info("telegram bot ready", "username", me.Username, "mode", cfg.Telegram.Mode)

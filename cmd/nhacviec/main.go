@@ -58,6 +58,7 @@ func commands() []command {
 		{"serve", "", "run the scheduler, the Telegram bot and the delivery worker", runServe},
 		{"demo", "", "replay a quarter of the example plan with simulated officials", runDemo},
 		{"check-config", "", "load and validate the configuration, print it without secrets", runCheckConfig},
+		{"rotate-key", "[--keep-old DURATION]", "create a new inline-button signing key; older keys verify until they retire", runRotateKey},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
@@ -317,5 +318,41 @@ func TestCheckConfigShowsDatabaseURL(t *testing.T) {
 		if strings.Contains(out, "DBPASSWORD") || !strings.Contains(out, tt.want) {
 			t.Errorf("check-config with %q shows:\n%s\nwant the URL as %q", tt.url, out, tt.want)
 		}
+	}
+}
+
+// TestRotateKey: rotate-key prints the new key and until when the older
+// ones verify; --keep-old 0 retires them at once; a bad duration is a
+// usage error.
+func TestRotateKey(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("migrate")
+	if out := c.mustRun("rotate-key"); !regexp.MustCompile(`^key 1 created: it signs the buttons of every new message\n$`).MatchString(out) {
+		t.Errorf("first rotate-key:\n%s", out)
+	}
+	out := c.mustRun("rotate-key")
+	if !regexp.MustCompile(`^key 2 created: .*\nkey 1 verifies its buttons until \d{4}-\d\d-\d\d \d\d:\d\d \S+\n$`).MatchString(out) {
+		t.Errorf("second rotate-key:\n%s", out)
+	}
+	keys, err := c.store().SigningKeys(context.Background(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 2 || keys[1].RetireAt == nil {
+		t.Fatalf("keys after two rotations: %+v", keys)
+	}
+	// The default keeps the old key for telegram.button_max_age (60 days).
+	if d := keys[1].RetireAt.Sub(keys[0].CreatedAt); d != 60*24*time.Hour {
+		t.Errorf("old key kept %v, want 60 days", d)
+	}
+	out = c.mustRun("rotate-key", "--keep-old", "0")
+	if !strings.Contains(out, "key 3 created") || !strings.Contains(out, "key 2 retired") || !strings.Contains(out, "key 1 retired") {
+		t.Errorf("rotate-key --keep-old 0:\n%s", out)
+	}
+	if out := c.mustRun("rotate-key", "--keep-old", "7d"); !strings.Contains(out, "key 3 verifies its buttons until") {
+		t.Errorf("rotate-key --keep-old 7d:\n%s", out)
+	}
+	if code, _, stderr := c.run("rotate-key", "--keep-old", "soon"); code != 2 || !strings.Contains(stderr, "--keep-old") {
+		t.Errorf("bad --keep-old: exit %d, %q", code, stderr)
 	}
 }
