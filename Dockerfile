@@ -27,7 +27,8 @@ USER nhacviec
 WORKDIR /etc/nhacviec
 ENV TZ=Asia/Ho_Chi_Minh
 # /healthz and /metrics when http.listen is set (e.g. NHACVIEC_HTTP_LISTEN=:9090);
-# the Telegram webhook server in webhook mode.
+# the Telegram webhook server in webhook mode (set NHACVIEC_TELEGRAM_WEBHOOK_LISTEN=:8443:
+# its default listens on loopback only).
 EXPOSE 9090 8443
 ENTRYPOINT ["nhacviec"]
 CMD ["serve"]
