@@ -40,6 +40,8 @@ ENV TZ=Asia/Ho_Chi_Minh \
     NHACVIEC_HTTP_LISTEN=:9090
 # /healthz and /metrics on http.listen; the Telegram webhook server in
 # webhook mode.
+# Set NHACVIEC_TELEGRAM_WEBHOOK_LISTEN=:8443 for webhook mode: its default
+# listens on loopback only.
 EXPOSE 9090 8443
 # No shell, no curl: the binary asks its own /healthz. 200 while Telegram
 # is unreachable ("degraded"): restarting would not bring Telegram back.

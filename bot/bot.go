@@ -71,8 +71,8 @@ type BotConfig struct {
 	// HTTPClient makes the getUpdates requests; default a client with no
 	// timeout beyond the request's context.
 	HTTPClient *http.Client
-	// Signer verifies inline-button data (callback.NewSigner with
-	// store.CallbackKey). Required.
+	// Signer verifies inline-button data (callback.Load over the store,
+	// so that every press sees the current keys). Required.
 	Signer *callback.Signer
 }
 

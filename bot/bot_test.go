@@ -69,11 +69,10 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := h.st.CallbackKey(context.Background())
+	h.signer, err = callback.Load(context.Background(), h.st, h.clk, 60*24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.signer = callback.NewSigner(key)
 	log := slog.New(slog.NewTextHandler(&h.logs, nil))
 	h.bot = bot.New(h.st, api, bot.BotConfig{
 		Language:    i18n.VI,
@@ -709,11 +708,11 @@ func TestDuplicateUpdateAndPanic(t *testing.T) {
 
 func TestWebhookHandler(t *testing.T) {
 	st := storetest.New(t)
-	key, err := st.CallbackKey(context.Background())
+	signer, err := callback.Load(context.Background(), st, clock.NewFake(t0), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := bot.New(st, nil, bot.BotConfig{WebhookSecret: "bí-mật", Signer: callback.NewSigner(key)},
+	b := bot.New(st, nil, bot.BotConfig{WebhookSecret: "bí-mật", Signer: signer},
 		clock.NewFake(t0), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(b.WebhookHandler())
 	defer srv.Close()
@@ -741,5 +740,50 @@ func TestWebhookHandler(t *testing.T) {
 	rows, err := st.OutboxRows(context.Background(), "reply")
 	if err != nil || len(rows) != 1 || rows[0].ChatID != 555 {
 		t.Fatalf("replies %+v, %v; want exactly one to 555 (the repeat is a duplicate)", rows, err)
+	}
+}
+
+// TestExpiredButton: a button pressed after telegram.button_max_age, or
+// signed by a key retired since, is answered with a hint to reply or use
+// /viec, and changes nothing; a button of the key that replaced it works.
+func TestExpiredButton(t *testing.T) {
+	h := newHarness(t)
+	reminder := h.remind(h.member, memberUser, "remind:expired")
+	press := func(data string) string {
+		t.Helper()
+		n := len(h.srv.CallbackAnswers())
+		h.srv.PressButton(memberUser, memberUser, reminder.MessageID, data)
+		h.waitFor("answer", func() bool { return len(h.srv.CallbackAnswers()) > n })
+		return h.srv.CallbackAnswers()[n].Text
+	}
+	const expired = "Nút này đã hết hạn. Hãy trả lời (reply) tin nhắn để báo tiến độ, hoặc dùng lệnh /viec."
+	fifty, _ := reminder.Button("50%")
+	h.clk.Advance(60*24*time.Hour + time.Hour)
+	if got := press(fifty.CallbackData); got != expired {
+		t.Errorf("press after 60 days answered %q, want %q", got, expired)
+	}
+	if len(h.reports()) != 0 {
+		t.Fatal("an expired press recorded progress")
+	}
+
+	// A fresh button of the same key works; after a rotation retiring the
+	// old key at once, it is expired and the new key's button works.
+	fresh := h.remind(h.member, memberUser, "remind:fresh")
+	freshDone, _ := fresh.Button("Hoàn thành")
+	if _, err := h.st.RotateSigningKey(context.Background(), h.clk.Now(), 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := press(freshDone.CallbackData); got != expired {
+		t.Errorf("press of a retired key's button answered %q", got)
+	}
+	signer, err := callback.Load(context.Background(), h.st, h.clk, 60*24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := press(signer.Encode(callback.Action{Kind: callback.KindDone, OccurrenceID: h.occurrence}, memberUser)); !strings.Contains(got, "hoàn thành") {
+		t.Errorf("press of the new key's button answered %q", got)
+	}
+	if o := h.occurrenceNow(); !o.Done() {
+		t.Error("not done after the new key's ✅ Hoàn thành")
 	}
 }

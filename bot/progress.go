@@ -191,11 +191,17 @@ func (t *turn) onButton(q *models.CallbackQuery) error {
 		t.answerText(t.p.T("bot.button_unlinked"))
 		return nil
 	}
-	a, err := t.b.signer.Decode(q.Data, t.chatID)
-	if err != nil {
+	a, err := t.b.signer.Verify(t.ctx, q.Data, t.chatID)
+	switch {
+	case errors.Is(err, callback.ErrExpired):
+		t.answerText(t.p.T("bot.button_expired"))
+		return nil
+	case errors.Is(err, callback.ErrInvalid):
 		t.b.log.Warn("bot: invalid button data", "chat", t.chatID, "update", t.upd.ID)
 		t.answerText(t.p.T("bot.button_invalid"))
 		return nil
+	case err != nil:
+		return err
 	}
 	info, err := store.OccurrenceInfoByID(t.ctx, t.tx, a.OccurrenceID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (info.ArchivedAt != nil || info.TaskArchived)) {

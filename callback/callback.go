@@ -3,19 +3,26 @@
 // Telegram gives a bot back, verbatim, the callback_data of a pressed button
 // (at most 64 bytes). Anyone able to talk to the bot can send arbitrary
 // callback data, so every button carries an HMAC-SHA256 tag (truncated to 96
-// bits, base64url) over the action, the occurrence and the chat the button
-// was sent to: a button forged, altered or copied to another chat is
-// rejected by Decode.
+// bits, base64url) over the action, the occurrence, the chat the button
+// was sent to, the signing key's id and the time it was issued: a button
+// forged, altered or copied to another chat is rejected by Decode, and one
+// older than the configured maximum age (telegram.button_max_age), or
+// signed by a key retired since, is answered as expired.
 //
 // The wire form is
 //
-//	<kind letter><occurrence id, base 36>.<value, decimal>.<tag>
+//	<kind letter><occurrence id, base 36>.<value, decimal>.<key id, base 36>.<issued, minutes since 1970, base 36>.<tag>
 //
-// for example "p1z.50.Q2h1eWVuX2Jhbwxy" (at most 36 bytes). Decode accepts
-// only the canonical form Encode produces.
+// for example "p1z.50.1.hmgqo.Q2h1eWVuX2Jhbwxy" (at most 48 bytes).
+// Buttons of earlier releases have the form "<kind><id>.<value>.<tag>",
+// with no key id and no issue time: they verify with key 0 (the unversioned
+// key, kept by store migration 00064) as if issued when that key was
+// recorded. Decode accepts only the canonical forms Encode (and the earlier
+// releases) produced.
 package callback
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -23,7 +30,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/nhacviec/nhacviec/clock"
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/store"
 )
@@ -45,6 +54,17 @@ const tagBytes = 12
 // ErrInvalid is returned by Decode for data that is malformed, forged,
 // altered or bound to another chat.
 var ErrInvalid = errors.New("callback: invalid button data")
+
+// ErrExpired is returned by Decode for a genuine button older than the
+// maximum age, or signed by a key retired since.
+var ErrExpired = errors.New("callback: button expired")
+
+// maxKeyID bounds key ids (4 base-36 digits), so that the longest button
+// data stays under MaxData.
+const maxKeyID = 36*36*36*36 - 1
+
+// legacyKeyID is the id of the unversioned key of earlier releases.
+const legacyKeyID = 0
 
 // Action is what a button does when pressed.
 type Action struct {
@@ -96,47 +116,133 @@ func validate(a Action) error {
 	return nil
 }
 
-// Signer signs and verifies button data with a secret key. It is safe for
-// concurrent use.
+// Signer signs and verifies button data with versioned keys (see
+// store.SigningKey): the newest key signs, every key verifies the buttons
+// it signed until it retires. It is safe for concurrent use.
 type Signer struct {
-	key []byte
+	keys   []store.SigningKey // newest first
+	clk    clock.Clock
+	maxAge time.Duration
+	source KeySource // nil: keys are fixed
 }
 
-// NewSigner returns a Signer using key (see store.CallbackKey). The key is
-// copied.
-func NewSigner(key []byte) *Signer {
-	return &Signer{key: append([]byte(nil), key...)}
+// KeySource holds the signing keys: *store.Store.
+type KeySource interface {
+	SigningKeys(ctx context.Context, now time.Time) ([]store.SigningKey, error)
 }
 
-// tag computes the truncated HMAC of a in chat chatID.
-func (s *Signer) tag(a Action, chatID int64) []byte {
-	m := hmac.New(sha256.New, s.key)
+// NewSigner returns a Signer over keys, newest first (keys[0] signs),
+// reading the time from clk; buttons older than maxAge are expired (0:
+// never). It panics without a key (store.SigningKeys always returns one).
+func NewSigner(keys []store.SigningKey, clk clock.Clock, maxAge time.Duration) *Signer {
+	if len(keys) == 0 || len(keys[0].Secret) == 0 {
+		panic("callback: NewSigner without a signing key")
+	}
+	for i, k := range keys {
+		if k.ID < 0 || k.ID > maxKeyID || (i > 0 && k.ID >= keys[i-1].ID) {
+			panic(fmt.Sprintf("callback: NewSigner: key ids %d..%d, newest first, required", 0, maxKeyID))
+		}
+	}
+	return &Signer{keys: append([]store.SigningKey(nil), keys...), clk: clk, maxAge: maxAge}
+}
+
+// Load returns a Signer over the keys of src (creating the first key of
+// an installation). Its Verify reads the keys again, so that a key
+// rotated by another process (`nhacviec rotate-key`) is known at once.
+func Load(ctx context.Context, src KeySource, clk clock.Clock, maxAge time.Duration) (*Signer, error) {
+	keys, err := src.SigningKeys(ctx, clk.Now())
+	if err != nil {
+		return nil, err
+	}
+	s := NewSigner(keys, clk, maxAge)
+	s.source = src
+	return s, nil
+}
+
+// KeyID returns the id of the key that signs.
+func (s *Signer) KeyID() int { return s.keys[0].ID }
+
+// key returns the key with id, if the signer has it.
+func (s *Signer) key(id int) (store.SigningKey, bool) {
+	for _, k := range s.keys {
+		if k.ID == id {
+			return k, true
+		}
+	}
+	return store.SigningKey{}, false
+}
+
+// tag computes the truncated HMAC of a in chat chatID, signed with key at
+// issued (minutes since 1970).
+func tag(key store.SigningKey, a Action, chatID, issued int64) []byte {
+	m := hmac.New(sha256.New, key.Secret)
+	fmt.Fprintf(m, "v1|%s|%d|%d|%d|%d|%d", a.Kind, a.OccurrenceID, a.Value, chatID, key.ID, issued)
+	return m.Sum(nil)[:tagBytes]
+}
+
+// legacyTag is the tag of the buttons of earlier releases.
+func legacyTag(key store.SigningKey, a Action, chatID int64) []byte {
+	m := hmac.New(sha256.New, key.Secret)
 	fmt.Fprintf(m, "%s|%d|%d|%d", a.Kind, a.OccurrenceID, a.Value, chatID)
 	return m.Sum(nil)[:tagBytes]
 }
 
 // Encode returns the callback data of a button doing a, sent to chat
-// chatID. It panics when a is not a valid action (a programming error: the
+// chatID, signed with the newest key and stamped with the current time.
+// It panics when a is not a valid action (a programming error: the
 // keyboard is built from constants and real occurrence ids).
 func (s *Signer) Encode(a Action, chatID int64) string {
 	if err := validate(a); err != nil {
 		panic(err)
 	}
+	issued := max(s.clk.Now().Unix()/60, 0)
+	return encode(s.keys[0], a, chatID, issued)
+}
+
+// encode writes the wire form.
+func encode(key store.SigningKey, a Action, chatID, issued int64) string {
 	letter, _ := kindLetter(a.Kind)
 	var b strings.Builder
-	b.Grow(40)
+	b.Grow(MaxData)
 	b.WriteByte(letter)
 	b.WriteString(strconv.FormatInt(a.OccurrenceID, 36))
 	b.WriteByte('.')
 	b.WriteString(strconv.Itoa(a.Value))
 	b.WriteByte('.')
-	b.WriteString(base64.RawURLEncoding.EncodeToString(s.tag(a, chatID)))
+	b.WriteString(strconv.FormatInt(int64(key.ID), 36))
+	b.WriteByte('.')
+	b.WriteString(strconv.FormatInt(issued, 36))
+	b.WriteByte('.')
+	b.WriteString(base64.RawURLEncoding.EncodeToString(tag(key, a, chatID, issued)))
 	return b.String()
+}
+
+// encodeLegacy writes the wire form of earlier releases.
+func encodeLegacy(key store.SigningKey, a Action, chatID int64) string {
+	letter, _ := kindLetter(a.Kind)
+	return string(letter) + strconv.FormatInt(a.OccurrenceID, 36) + "." + strconv.Itoa(a.Value) + "." +
+		base64.RawURLEncoding.EncodeToString(legacyTag(key, a, chatID))
+}
+
+// Verify is Decode with the keys read again from the Signer's source (see
+// Load): the bot calls it for every button press.
+func (s *Signer) Verify(ctx context.Context, data string, chatID int64) (Action, error) {
+	if s.source == nil {
+		return s.Decode(data, chatID)
+	}
+	keys, err := s.source.SigningKeys(ctx, s.clk.Now())
+	if err != nil {
+		return Action{}, fmt.Errorf("callback: verify: %w", err)
+	}
+	fresh := NewSigner(keys, s.clk, s.maxAge)
+	return fresh.Decode(data, chatID)
 }
 
 // Decode verifies data received from a button press in chat chatID and
 // returns its action. It returns ErrInvalid when data is malformed, not in
-// canonical form, forged, altered or was signed for another chat.
+// canonical form, forged, altered, signed for another chat or by a key the
+// signer does not have, and ErrExpired when data is genuine but older
+// than the maximum age or signed by a key retired since.
 func (s *Signer) Decode(data string, chatID int64) (Action, error) {
 	if len(data) < 2 || len(data) > MaxData {
 		return Action{}, ErrInvalid
@@ -146,7 +252,7 @@ func (s *Signer) Decode(data string, chatID int64) (Action, error) {
 		return Action{}, ErrInvalid
 	}
 	parts := strings.Split(data[1:], ".")
-	if len(parts) != 3 {
+	if len(parts) != 3 && len(parts) != 5 {
 		return Action{}, ErrInvalid
 	}
 	id, err := strconv.ParseInt(parts[0], 36, 64)
@@ -157,25 +263,53 @@ func (s *Signer) Decode(data string, chatID int64) (Action, error) {
 	if err != nil {
 		return Action{}, ErrInvalid
 	}
-	got, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil || len(got) != tagBytes {
-		return Action{}, ErrInvalid
-	}
 	a := Action{Kind: kind, OccurrenceID: id, Value: value}
 	if validate(a) != nil {
 		return Action{}, ErrInvalid
 	}
-	if !hmac.Equal(got, s.tag(a, chatID)) {
+	var (
+		key    store.SigningKey
+		issued time.Time
+		want   string
+	)
+	if len(parts) == 3 {
+		// A button of an earlier release: key 0, issued when it was recorded.
+		k, ok := s.key(legacyKeyID)
+		if !ok {
+			return Action{}, ErrInvalid
+		}
+		key, issued, want = k, k.CreatedAt, encodeLegacy(k, a, chatID)
+	} else {
+		keyID, err := strconv.ParseInt(parts[2], 36, 64)
+		if err != nil || keyID < 0 || keyID > maxKeyID {
+			return Action{}, ErrInvalid
+		}
+		minutes, err := strconv.ParseInt(parts[3], 36, 64)
+		if err != nil || minutes < 0 || minutes > maxMinutes {
+			return Action{}, ErrInvalid
+		}
+		k, ok := s.key(int(keyID))
+		if !ok {
+			return Action{}, ErrInvalid
+		}
+		key, issued, want = k, time.Unix(minutes*60, 0), encode(k, a, chatID, minutes)
+	}
+	// The whole canonical form is compared in constant time: the tag and
+	// the spelling (no "+5", "007", upper-case base 36 or non-canonical
+	// base64 padding bits), so that one action has exactly one data string.
+	if !hmac.Equal([]byte(want), []byte(data)) {
 		return Action{}, ErrInvalid
 	}
-	// Only the canonical spelling is accepted (no "+5", "007", upper-case
-	// base 36 or non-canonical base64 padding bits), so that one action has
-	// exactly one data string.
-	if s.Encode(a, chatID) != data {
-		return Action{}, ErrInvalid
+	now := s.clk.Now()
+	if key.Retired(now) || (s.maxAge > 0 && now.Sub(issued) > s.maxAge) {
+		return Action{}, ErrExpired
 	}
 	return a, nil
 }
+
+// maxMinutes bounds the issue time (8 base-36 digits), so that the
+// longest button data stays under MaxData.
+const maxMinutes = 36*36*36*36*36*36*36*36 - 1
 
 // Keyboard returns the inline keyboard of a reminder about occurrence
 // occurrenceID sent to chat chatID: a row of progress steps (25%, 50%, 75%)

@@ -73,6 +73,9 @@ type Telegram struct {
 	// WebhookSecret (extension) is checked against the
 	// X-Telegram-Bot-Api-Secret-Token header.
 	WebhookSecret string `yaml:"webhook_secret" secret:"true"`
+	// ButtonMaxAge (extension) is how long an inline button stays usable
+	// after its message was built; an older press is answered as expired.
+	ButtonMaxAge time.Duration `yaml:"button_max_age"`
 }
 
 // Schedule holds the cron specs (5 fields, in Timezone).
@@ -192,7 +195,9 @@ func Default() Config {
 			Mode:          "polling",
 			RatePerSecond: 25,
 			MaxInFlight:   1,
-			WebhookListen: ":8443",
+			// Loopback: a reverse proxy terminates TLS in front of it.
+			WebhookListen: "127.0.0.1:8443",
+			ButtonMaxAge:  60 * 24 * time.Hour,
 		},
 		Language: "vi",
 		Schedule: Schedule{
@@ -426,11 +431,24 @@ func (c Config) Validate() error {
 	if c.Telegram.Mode == "webhook" && c.Telegram.WebhookSecret == "" {
 		add("telegram.webhook_secret", "required in webhook mode: without it anyone could post forged updates")
 	}
+	if c.Telegram.Mode == "webhook" && c.Telegram.WebhookSecret != "" {
+		if problem := webhookSecretProblem(c.Telegram.WebhookSecret); problem != "" {
+			add("telegram.webhook_secret", "%s", problem)
+		}
+	}
+	if c.Telegram.Mode == "webhook" {
+		if _, _, err := net.SplitHostPort(c.Telegram.WebhookListen); err != nil {
+			add("telegram.webhook_listen", "%q is not host:port: %v", c.Telegram.WebhookListen, err)
+		}
+	}
 	if c.Telegram.RatePerSecond <= 0 || c.Telegram.RatePerSecond > 30 {
 		add("telegram.rate_per_second", "%v must be above 0 and at most 30 (Telegram's limit)", c.Telegram.RatePerSecond)
 	}
 	if c.Telegram.MaxInFlight < 1 || c.Telegram.MaxInFlight > 100 {
 		add("telegram.max_in_flight", "%d is not between 1 and 100", c.Telegram.MaxInFlight)
+	}
+	if c.Telegram.ButtonMaxAge <= 0 {
+		add("telegram.button_max_age", "must be positive (e.g. 1440h, 60 days)")
 	}
 	if c.Telegram.APIURL == "" {
 		add("telegram.api_url", "must not be empty")
@@ -495,6 +513,30 @@ func (c Config) Validate() error {
 		add("log.format", "%q is not text or json", c.Log.Format)
 	}
 	return errors.Join(errs...)
+}
+
+// MinWebhookSecret is the shortest telegram.webhook_secret accepted:
+// 32 characters of Telegram's set carry about 190 bits.
+const MinWebhookSecret = 32
+
+// webhookSecretProblem says what is wrong with a webhook secret, or ""
+// when nothing is. Telegram accepts 1 to 256 characters of A-Z, a-z, 0-9,
+// "_" and "-" as secret_token; nhacviec asks for at least 32 of them. The
+// secret itself is never part of the message.
+func webhookSecretProblem(secret string) string {
+	if len(secret) < MinWebhookSecret {
+		return fmt.Sprintf("has %d characters, needs at least %d (e.g. the output of: openssl rand -hex 32)", len(secret), MinWebhookSecret)
+	}
+	if len(secret) > 256 {
+		return fmt.Sprintf("has %d characters, Telegram accepts at most 256", len(secret))
+	}
+	for _, r := range secret {
+		ok := (r >= 'A' && r <= 'Z') || (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '_' || r == '-'
+		if !ok {
+			return "may contain only A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)"
+		}
+	}
+	return ""
 }
 
 // Spec is one named cron schedule.

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -250,7 +251,7 @@ func TestWebhookModeNeedsURLAndSecret(t *testing.T) {
 		t.Fatalf("webhook mode without url and secret: %v", err)
 	}
 	cfg.Telegram.WebhookURL = "https://nhacviec.example.vn/telegram"
-	cfg.Telegram.WebhookSecret = "s3cret-token"
+	cfg.Telegram.WebhookSecret = "s3cret-token_0123456789abcdefABCDEF"
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("complete webhook config: %v", err)
 	}
@@ -366,5 +367,62 @@ func TestServeNeedsATokenUnlessConsole(t *testing.T) {
 	cfg.Telegram.Token = "123:abc"
 	if err := cfg.ValidateServe(); err != nil {
 		t.Errorf("polling with a token: %v", err)
+	}
+}
+
+// TestWebhookSecretRules: in webhook mode the secret must be 32 to 256
+// characters of Telegram's secret_token set; the error names the key and
+// never prints the secret.
+func TestWebhookSecretRules(t *testing.T) {
+	valid := strings.Repeat("aZ9_-", 7) // 35 characters
+	for _, tt := range []struct {
+		name, secret string
+		ok           bool
+	}{
+		{"32 characters", strings.Repeat("A", 32), true},
+		{"35 of the whole set", valid, true},
+		{"256 characters", strings.Repeat("x", 256), true},
+		{"31 characters", strings.Repeat("A", 31), false},
+		{"short", "hook-secret", false},
+		{"257 characters", strings.Repeat("x", 257), false},
+		{"a space", strings.Repeat("a", 20) + " " + strings.Repeat("b", 20), false},
+		{"diacritics", strings.Repeat("bí-mật", 8), false},
+		{"base64 padding", strings.Repeat("Q", 40) + "==", false},
+		{"a plus sign", strings.Repeat("Q", 40) + "+", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := Default()
+			cfg.Telegram.Mode = "webhook"
+			cfg.Telegram.WebhookURL = "https://nhacviec.example.vn/telegram"
+			cfg.Telegram.WebhookSecret = tt.secret
+			err := cfg.Validate()
+			if tt.ok {
+				if err != nil {
+					t.Fatalf("valid secret refused: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "telegram.webhook_secret") {
+				t.Fatalf("bad secret: %v, want an error naming telegram.webhook_secret", err)
+			}
+			if strings.Contains(err.Error(), tt.secret) {
+				t.Errorf("the error prints the secret: %v", err)
+			}
+		})
+	}
+	// Polling mode does not use the secret.
+	cfg := Default()
+	cfg.Telegram.WebhookSecret = "short"
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("polling with a short, unused webhook secret: %v", err)
+	}
+}
+
+// TestWebhookListensOnLoopbackByDefault: the webhook server is reached
+// through a reverse proxy unless webhook_listen says otherwise.
+func TestWebhookListensOnLoopbackByDefault(t *testing.T) {
+	host, _, err := net.SplitHostPort(Default().Telegram.WebhookListen)
+	if err != nil || !net.ParseIP(host).IsLoopback() {
+		t.Errorf("default telegram.webhook_listen = %q, want a loopback address", Default().Telegram.WebhookListen)
 	}
 }

@@ -183,7 +183,11 @@ func botMessages() map[Key]Entry {
 		},
 
 		// Inline buttons (answerCallbackQuery, plain text, at most 200 characters).
-		"bot.button_invalid":      {VI: "Nút không hợp lệ.", EN: "Invalid button."},
+		"bot.button_invalid": {VI: "Nút không hợp lệ.", EN: "Invalid button."},
+		"bot.button_expired": {
+			VI: "Nút này đã hết hạn. Hãy trả lời (reply) tin nhắn để báo tiến độ, hoặc dùng lệnh /viec.",
+			EN: "This button has expired. Reply to the message to report progress, or use /tasks.",
+		},
 		"bot.button_already_done": {VI: "Nhiệm vụ đã hoàn thành.", EN: "The task is already done."},
 		"bot.button_not_allowed":  {VI: "Bạn không được cập nhật nhiệm vụ này.", EN: "You may not update this task."},
 		"bot.button_unlinked":     {VI: "Tài khoản chưa được kết nối.", EN: "This account is not linked."},

@@ -65,11 +65,10 @@ func (s *Scheduler) FanOut(ctx context.Context) (FanOutReport, error) {
 	if err != nil || pending == 0 {
 		return FanOutReport{}, err
 	}
-	key, err := s.st.CallbackKey(ctx)
+	signer, err := callback.Load(ctx, s.st, s.clk, s.cfg.Telegram.ButtonMaxAge)
 	if err != nil {
 		return FanOutReport{}, err
 	}
-	signer := callback.NewSigner(key)
 	units, err := s.units(ctx)
 	if err != nil {
 		return FanOutReport{}, err

@@ -169,7 +169,7 @@ func TestDeliverReminderWithKeyboard(t *testing.T) {
 	srv := telegramtest.New()
 	defer srv.Close()
 	f := newFixture(t, st, 1)
-	signer := callback.NewSigner([]byte("test key"))
+	signer := callback.NewSigner([]store.SigningKey{{ID: 1, Secret: []byte("test key, 32 bytes long........")}}, clock.NewFake(t0), 0)
 	occ, member := f.occurrence, f.members[0]
 	enqueue(t, st, store.OutMessage{
 		UnitID: &f.unit, OfficialID: &member, ChatID: f.chats[0], DedupeKey: "remind:1:3", Kind: "reminder",

@@ -56,6 +56,9 @@ type Options struct {
 	// 2 s and 1 min.
 	GetMeRetry    time.Duration
 	GetMeMaxRetry time.Duration
+	// HTTPLimits overrides the limits of both HTTP servers (webhook and
+	// /healthz + /metrics); nil uses WebhookLimits and OpsLimits.
+	HTTPLimits *HTTPLimits
 }
 
 // Scheduler returns the scheduler.
@@ -107,13 +110,13 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)
 		}
-		key, err := a.Store.CallbackKey(ctx)
+		signer, err := callback.Load(ctx, a.Store, a.Clock, cfg.Telegram.ButtonMaxAge)
 		if err != nil {
 			return nil, err
 		}
 		sender = notify.NewTelegramSender(api)
 		s.api = api
-		s.signer = callback.NewSigner(key)
+		s.signer = signer
 		s.telegram = newTelegramState()
 	}
 	wopts := notify.Options{RatePerSecond: cfg.Telegram.RatePerSecond, MaxInFlight: cfg.Telegram.MaxInFlight, Language: lang}
@@ -267,28 +270,29 @@ func (s *Server) runTelegram(ctx context.Context) error {
 // getMeTimeout bounds one getMe call.
 const getMeTimeout = 15 * time.Second
 
-// serveWebhook registers the webhook with Telegram and serves it until ctx
-// is done.
+// serveWebhook listens on telegram.webhook_listen, registers the webhook
+// with Telegram and serves it until ctx is done.
 func (s *Server) serveWebhook(ctx context.Context, b *bot.Bot) error {
 	cfg := s.app.Cfg.Telegram
-	if err := b.SetWebhook(ctx, cfg.WebhookURL); err != nil {
+	lim := s.limits(WebhookLimits())
+	ln, err := listenHTTP(cfg.WebhookListen, lim)
+	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Addr:              cfg.WebhookListen,
-		Handler:           b.WebhookHandler(),
-		ReadHeaderTimeout: 10 * time.Second,
+	if err := b.SetWebhook(ctx, cfg.WebhookURL); err != nil {
+		ln.Close()
+		return err
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("listen %s: %w", cfg.WebhookListen, err)
-	case <-ctx.Done():
+	s.app.Log.Info("serving the Telegram webhook", "listen", ln.Addr().String())
+	return serveHTTP(ctx, s.app.Log, "webhook", ln, b.WebhookHandler(), lim)
+}
+
+// limits returns def, or the limits of Options.HTTPLimits when set.
+func (s *Server) limits(def HTTPLimits) HTTPLimits {
+	if s.opts.HTTPLimits != nil {
+		return *s.opts.HTTPLimits
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	return def
 }
 
 // telegramCheckTTL is how long a getMe answer stands for /healthz.
@@ -336,21 +340,11 @@ func (s *Server) OpsHandler() http.Handler {
 
 // serveOps serves /healthz and /metrics on http.listen until ctx is done.
 func (s *Server) serveOps(ctx context.Context) error {
-	addr := s.app.Cfg.HTTP.Listen
-	srv := &http.Server{
-		Addr:              addr,
-		Handler:           s.OpsHandler(),
-		ReadHeaderTimeout: 10 * time.Second,
+	lim := s.limits(OpsLimits())
+	ln, err := listenHTTP(s.app.Cfg.HTTP.Listen, lim)
+	if err != nil {
+		return err
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	s.app.Log.Info("serving /healthz and /metrics", "listen", addr)
-	select {
-	case err := <-errc:
-		return fmt.Errorf("listen %s: %w", addr, err)
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	s.app.Log.Info("serving /healthz and /metrics", "listen", ln.Addr().String())
+	return serveHTTP(ctx, s.app.Log, "http", ln, s.OpsHandler(), lim)
 }

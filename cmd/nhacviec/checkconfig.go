@@ -15,8 +15,8 @@ func runCheckConfig(ctx context.Context, e env, args []string) error {
 	fs, cfgPath := newFlags(e, "check-config", "",
 		"Load the configuration (file, then NHACVIEC_* environment), validate it for every command\n"+
 			"and for serve (which needs telegram.token unless telegram.mode is console), and print the\n"+
-			"effective values with secrets masked, then the database that will be used. Exits non-zero\n"+
-			"listing every problem, one per line.")
+			"effective values with secrets masked (the database URL with only its password masked),\n"+
+			"then the database that will be used. Exits non-zero listing every problem, one per line.")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -27,7 +27,11 @@ func runCheckConfig(ctx context.Context, e env, args []string) error {
 	if err := errors.Join(cfg.Validate(), cfg.ValidateServe()); err != nil {
 		return fmt.Errorf("config %s: %w", *cfgPath, err)
 	}
-	out, err := yaml.Marshal(cfg.Masked())
+	shown := cfg.Masked()
+	// The database URL says which server and database are used: only its
+	// password is hidden.
+	shown.Database.URL = app.MaskURL(cfg.Database.URL)
+	out, err := yaml.Marshal(shown)
 	if err != nil {
 		return fmt.Errorf("print config: %w", err)
 	}

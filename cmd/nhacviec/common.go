@@ -14,7 +14,11 @@ import (
 // explicitly (--config or NHACVIEC_CONFIG) must exist; the default
 // ./config.yaml may be absent.
 func loadConfig(e env, fs *flag.FlagSet, path string) (config.Config, error) {
-	return config.Load(path, configExplicit(e, fs), e.getenv)
+	cfg, err := config.Load(path, configExplicit(e, fs), e.getenv)
+	if err == nil && e.redact != nil {
+		e.redact.Add(cfg.Secrets()...)
+	}
+	return cfg, err
 }
 
 // configExplicit reports whether the config file was named by --config or

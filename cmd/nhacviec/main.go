@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	_ "time/tzdata" // time zones on machines without zone files
+
+	"github.com/nhacviec/nhacviec/app"
 )
 
 func main() {
@@ -28,8 +30,12 @@ func main() {
 // env is what every command receives.
 type env struct {
 	stdout io.Writer
+	// stderr redacts secrets: every error and log line goes through it.
 	stderr io.Writer
 	getenv func(string) string
+	// redact is stderr's redactor; loading the configuration adds its
+	// secrets.
+	redact *app.Redactor
 }
 
 // command is one subcommand of nhacviec.
@@ -54,6 +60,7 @@ func commands() []command {
 		{"demo", "", "replay a quarter of the example plan with simulated officials", runDemo},
 		{"check-config", "", "load and validate the configuration, print it without secrets", runCheckConfig},
 		{"healthcheck", "", "ask the running serve's /healthz (for Docker and monitoring); exit 0 when healthy", runHealthcheck},
+		{"rotate-key", "[--keep-old DURATION]", "create a new inline-button signing key; older keys verify until they retire", runRotateKey},
 	}
 }
 
@@ -62,8 +69,14 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// run runs the command of args. Everything it writes to stderr — the
+// final error included — goes through a Redactor, so a secret quoted by an
+// error (a database URL with its password, the bot token in a Bot API URL)
+// is never printed.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	e := env{stdout: stdout, stderr: stderr, getenv: getenv}
+	redact := app.NewRedactor(stderr)
+	stderr = redact
+	e := env{stdout: stdout, stderr: stderr, getenv: getenv, redact: redact}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(stdout)
 		if len(args) == 0 {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
@@ -270,5 +271,88 @@ func TestCheckConfigMasksSecrets(t *testing.T) {
 	c.env["NHACVIEC_PERIODS_CUTOFF"] = "lunar"
 	if code, _, stderr := c.run("check-config"); code != 1 || !strings.Contains(stderr, "periods.cutoff") {
 		t.Errorf("bad cutoff: exit %d, %q", code, stderr)
+	}
+}
+
+// TestBadDatabaseURLNeverPrintsPassword: a database URL that cannot be
+// parsed or reached fails the command with a message naming the problem,
+// and the password appears nowhere on stderr or stdout (was: a bad port
+// printed the whole URL, password included).
+func TestBadDatabaseURLNeverPrintsPassword(t *testing.T) {
+	const password = "Pa55-w0rd_s3cr3t"
+	for _, url := range []string{
+		"postgres://nhacviec:" + password + "@127.0.0.1:notaport/nhacviec",
+		"postgres://nhacviec:" + password + "@127.0.0.1:1/nhacviec?sslmode=disable&connect_timeout=2",
+		"postgres://nhacviec@127.0.0.1:1/nhacviec?sslmode=disable&password=" + password + "&connect_timeout=2",
+		"host=127.0.0.1 port=1 user=nhacviec password=" + password + " sslmode=disable connect_timeout=2",
+		"postgres://nhacviec:" + password + "@[::1/nhacviec",
+		"postgres://nhacviec:" + password + "%zz@127.0.0.1/nhacviec",
+	} {
+		for _, args := range [][]string{{"migrate"}, {"officials"}, {"check-config"}} {
+			c := &cli{t: t, env: map[string]string{"NHACVIEC_DATABASE_URL": url}}
+			code, out, stderr := c.run(args...)
+			if strings.Contains(stderr, password) || strings.Contains(out, password) {
+				t.Errorf("nhacviec %s with database.url %q prints the password:\nstdout: %s\nstderr: %s", args[0], url, out, stderr)
+			}
+			if args[0] != "check-config" && (code != 1 || stderr == "") {
+				t.Errorf("nhacviec %s with a bad database.url: exit %d, stderr %q", args[0], code, stderr)
+			}
+		}
+	}
+}
+
+// TestCheckConfigShowsDatabaseURL: check-config shows the database's host,
+// port, name and options with only the password masked.
+func TestCheckConfigShowsDatabaseURL(t *testing.T) {
+	for _, tt := range []struct{ url, want string }{
+		{"postgres://nv:DBPASSWORD@db.example.vn:5432/nhacviec?sslmode=require", "postgres://nv:***@db.example.vn:5432/nhacviec?sslmode=require"},
+		{"postgres://nv@db:5432/nhacviec?password=DBPASSWORD&sslmode=disable", "postgres://nv@db:5432/nhacviec?password=***&sslmode=disable"},
+		{"postgres://nv@db/nhacviec", "postgres://nv@db/nhacviec"},
+		{"host=db user=nv password=DBPASSWORD dbname=nhacviec", "host=db user=nv password=*** dbname=nhacviec"},
+	} {
+		c := &cli{t: t, env: map[string]string{"NHACVIEC_DATABASE_URL": tt.url}}
+		code, out, stderr := c.run("check-config")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if strings.Contains(out, "DBPASSWORD") || !strings.Contains(out, tt.want) {
+			t.Errorf("check-config with %q shows:\n%s\nwant the URL as %q", tt.url, out, tt.want)
+		}
+	}
+}
+
+// TestRotateKey: rotate-key prints the new key and until when the older
+// ones verify; --keep-old 0 retires them at once; a bad duration is a
+// usage error.
+func TestRotateKey(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("migrate")
+	if out := c.mustRun("rotate-key"); !regexp.MustCompile(`^key 1 created: it signs the buttons of every new message\n$`).MatchString(out) {
+		t.Errorf("first rotate-key:\n%s", out)
+	}
+	out := c.mustRun("rotate-key")
+	if !regexp.MustCompile(`^key 2 created: .*\nkey 1 verifies its buttons until \d{4}-\d\d-\d\d \d\d:\d\d \S+\n$`).MatchString(out) {
+		t.Errorf("second rotate-key:\n%s", out)
+	}
+	keys, err := c.store().SigningKeys(context.Background(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 2 || keys[1].RetireAt == nil {
+		t.Fatalf("keys after two rotations: %+v", keys)
+	}
+	// The default keeps the old key for telegram.button_max_age (60 days).
+	if d := keys[1].RetireAt.Sub(keys[0].CreatedAt); d != 60*24*time.Hour {
+		t.Errorf("old key kept %v, want 60 days", d)
+	}
+	out = c.mustRun("rotate-key", "--keep-old", "0")
+	if !strings.Contains(out, "key 3 created") || !strings.Contains(out, "key 2 retired") || !strings.Contains(out, "key 1 retired") {
+		t.Errorf("rotate-key --keep-old 0:\n%s", out)
+	}
+	if out := c.mustRun("rotate-key", "--keep-old", "7d"); !strings.Contains(out, "key 3 verifies its buttons until") {
+		t.Errorf("rotate-key --keep-old 7d:\n%s", out)
+	}
+	if code, _, stderr := c.run("rotate-key", "--keep-old", "soon"); code != 2 || !strings.Contains(stderr, "--keep-old") {
+		t.Errorf("bad --keep-old: exit %d, %q", code, stderr)
 	}
 }
