@@ -156,6 +156,27 @@ func (a *App) Close() error {
 // DescribeURL names the server and database of a PostgreSQL URL without
 // its user or password: "HOST/DB".
 func DescribeURL(raw string) string {
+	if !strings.Contains(raw, "://") {
+		// A key=value connection string: host=db user=nv dbname=nhacviec.
+		var host, db string
+		for _, f := range strings.Fields(raw) {
+			k, v, ok := strings.Cut(f, "=")
+			if !ok {
+				continue
+			}
+			v = strings.Trim(v, "'")
+			switch k {
+			case "host":
+				host = v
+			case "dbname":
+				db = v
+			}
+		}
+		if host == "" && db == "" {
+			return "(a database.url that is not a URL)"
+		}
+		return host + "/" + db
+	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" && u.Path == "" {
 		return "(a database.url that is not a URL)"

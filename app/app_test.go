@@ -50,6 +50,9 @@ func TestDescribeURLHidesCredentials(t *testing.T) {
 	for in, want := range map[string]string{
 		"postgres://nhacviec:s3cret@db.example:5432/nhacviec?sslmode=disable": "db.example:5432/nhacviec",
 		"postgres:///nhacviec?host=/run/postgresql":                           "/run/postgresql/nhacviec",
+		"host=db user=nv password=s3cret dbname=nhacviec":                     "db/nhacviec",
+		"host='db' password='s3cret' dbname='nv'":                             "db/nv",
+		"password=s3cret": "(a database.url that is not a URL)",
 	} {
 		if got := DescribeURL(in); got != want {
 			t.Errorf("DescribeURL(%q) = %q, want %q", in, got, want)

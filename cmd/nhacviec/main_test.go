@@ -310,7 +310,7 @@ func TestCheckConfigShowsDatabaseURL(t *testing.T) {
 		{"postgres://nv@db/nhacviec", "postgres://nv@db/nhacviec"},
 		{"host=db user=nv password=DBPASSWORD dbname=nhacviec", "host=db user=nv password=*** dbname=nhacviec"},
 	} {
-		c := &cli{t: t, env: map[string]string{"NHACVIEC_DATABASE_URL": tt.url}}
+		c := &cli{t: t, env: map[string]string{"NHACVIEC_DATABASE_URL": tt.url, "NHACVIEC_TELEGRAM_MODE": "console"}}
 		code, out, stderr := c.run("check-config")
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
