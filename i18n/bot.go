@@ -34,6 +34,11 @@ func botMessages() map[Key]Entry {
 			VI: "Bạn đã nhập sai mã kết nối quá nhiều lần. Vui lòng thử lại sau %d phút, hoặc liên hệ Văn phòng UBND phường.",
 			EN: "Too many wrong link codes. Please try again in %d minutes, or contact the ward office.",
 		},
+		// Inbound limits (bot.Limits).
+		"bot.slow_down": {
+			VI: "⏳ Bạn gửi tin nhắn quá nhanh. Các lệnh tạm thời không được trả lời; tiến độ bạn báo cáo (trả lời tin nhắc việc) vẫn được ghi nhận nhưng không được xác nhận từng tin. Vui lòng chờ ít giây rồi gửi tiếp.",
+			EN: "⏳ You are sending messages too fast. Commands are not answered for now; progress you report (replies to reminders) is still recorded but not confirmed one by one. Please wait a few seconds before sending more.",
+		},
 		"bot.unlinked": {
 			VI: "Tài khoản Telegram này chưa được kết nối với cán bộ, công chức nào của UBND phường. Vui lòng dùng mã kết nối do Văn phòng UBND phường cấp: <code>/start MÃ_KẾT_NỐI</code>.",
 			EN: "This Telegram account is not linked to any official of the ward People's Committee. Please use the link code from the ward office: <code>/start CODE</code>.",

@@ -108,6 +108,13 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 			WebhookSecret: cfg.Telegram.WebhookSecret,
 			Signer:        callback.NewSigner(key),
 			PollTimeout:   opts.PollTimeout,
+			Limits: bot.Limits{
+				ChatBurst:     cfg.Limits.ChatBurst,
+				ChatEvery:     cfg.Limits.ChatEvery,
+				UnlinkedEvery: cfg.Limits.UnlinkedEvery,
+				NoticeEvery:   cfg.Limits.NoticeEvery,
+				AnswerCache:   cfg.Limits.AnswerCache,
+			},
 		}, a.Clock, a.Log)
 		a.Log.Info("telegram bot ready", "username", me.Username, "mode", cfg.Telegram.Mode)
 	}
