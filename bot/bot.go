@@ -34,6 +34,7 @@ import (
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/notify"
 	"github.com/nhacviec/nhacviec/plan"
+	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
 )
 
@@ -74,6 +75,8 @@ type BotConfig struct {
 	// Signer verifies inline-button data (callback.Load over the store,
 	// so that every press sees the current keys). Required.
 	Signer *callback.Signer
+	// Limits bound inbound chatter (config section "limits").
+	Limits Limits
 }
 
 // withDefaults fills zero fields.
@@ -109,6 +112,7 @@ func (c BotConfig) withDefaults() BotConfig {
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{}
 	}
+	c.Limits = c.Limits.withDefaults()
 	return c
 }
 
@@ -128,23 +132,34 @@ type Bot struct {
 	mu       sync.Mutex
 	failures map[int64]int // update id → failed attempts
 
+	// digests and overdue keep the expensive answers of /tonghop,
+	// /chuabaocao and /quahan per unit for Limits.AnswerCache.
+	digests *memo[*report.Digest]
+	overdue *memo[[]store.OpenOccurrence]
+
 	// beforeDispatch, when set (by tests), runs inside an update's
 	// transaction before its handler.
 	beforeDispatch func(*models.Update)
+	// onCompile, when set (by tests), is called with "digest" or
+	// "overdue" each time such an answer is computed rather than reused.
+	onCompile func(what string)
 }
 
 // New returns a Bot reading and writing st and calling Telegram through
 // api (getUpdates, deleteWebhook and answerCallbackQuery; replies go
 // through the outbox). cfg.Signer must be set.
 func New(st *store.Store, api *tgbot.Bot, cfg BotConfig, clk clock.Clock, log *slog.Logger) *Bot {
+	cfg = cfg.withDefaults()
 	return &Bot{
 		st:       st,
 		api:      api,
-		cfg:      cfg.withDefaults(),
+		cfg:      cfg,
 		clk:      clk,
 		log:      log,
 		signer:   cfg.Signer,
 		failures: make(map[int64]int),
+		digests:  newMemo[*report.Digest](cfg.Limits.AnswerCache),
+		overdue:  newMemo[[]store.OpenOccurrence](cfg.Limits.AnswerCache),
 	}
 }
 
@@ -171,6 +186,7 @@ func (b *Bot) HandleUpdate(ctx context.Context, upd *models.Update) error {
 		return nil
 	}
 	now := b.clk.Now()
+	b.prepare(ctx, upd, now)
 	var answer *callbackAnswer
 	err := b.st.Tx(ctx, func(tx *sqlx.Tx) error {
 		fresh, err := store.MarkUpdateProcessed(ctx, tx, upd.ID, now)
@@ -310,6 +326,9 @@ type turn struct {
 	p         *i18n.Printer
 	replies   int
 	answer    *callbackAnswer
+	// silenced drops the turn's answers: the chat is over its limit
+	// (Limits), but what it sent is still recorded.
+	silenced bool
 }
 
 // identify fills the chat, the sender, the official and the printer.
@@ -357,6 +376,21 @@ func (t *turn) dispatch() error {
 		t.b.beforeDispatch(t.upd)
 	}
 	t.identify()
+	how, notice, err := t.admit()
+	if err != nil {
+		return err
+	}
+	if notice {
+		if err := t.slowDown(); err != nil {
+			return err
+		}
+	}
+	switch how {
+	case dropped:
+		return nil
+	case quiet:
+		t.silenced = true
+	}
 	switch {
 	case t.upd.Message != nil:
 		return t.onMessage(t.upd.Message)
@@ -373,8 +407,12 @@ func (t *turn) reply(text string) error {
 	return t.send(store.Payload{Text: text, ReplyTo: t.messageID}, nil, nil)
 }
 
-// send enqueues a message to the chat in the update's transaction.
+// send enqueues a message to the chat in the update's transaction; a
+// silenced turn sends nothing.
 func (t *turn) send(p store.Payload, occurrenceID, targetID *int64) error {
+	if t.silenced {
+		return nil
+	}
 	t.replies++
 	m := store.OutMessage{
 		ChatID:       t.chatID,

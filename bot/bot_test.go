@@ -300,6 +300,8 @@ func TestUnlinkedChatLearnsNothing(t *testing.T) {
 		func() int64 { return h.srv.Reply(stranger, stranger, 1, "60%") },
 	}
 	for i, send := range inputs {
+		// An unlinked chat is answered once per window (Limits).
+		h.clk.Advance(5 * time.Minute)
 		send()
 		got := h.nextTo(stranger, i+1).Plain()
 		if !strings.Contains(got, "chưa được kết nối") {

@@ -147,7 +147,7 @@ func (t *turn) onTasks() error {
 // unit for the chairman and the office, in one message like /viec's.
 func (t *turn) onOverdue() error {
 	today := t.today()
-	occs, err := store.OpenOccurrences(t.ctx, t.tx, t.official.UnitID, today.AddDays(-1))
+	occs, err := t.b.unitOverdue(t.ctx, t.tx, t.official.UnitID, today, t.now, false)
 	if err != nil {
 		return err
 	}
@@ -225,17 +225,11 @@ func involves(o store.OpenOccurrence, officialID int64) bool {
 	return false
 }
 
-// currentDigest compiles the digest /tonghop and /chuabaocao show: the
-// current month (under the configured cut-off) to date. A month is the
-// shortest period the chairman is told about that has enough in it to be
-// worth reading mid-period; the weekly digest arrives on its own.
+// currentDigest returns the digest /tonghop and /chuabaocao show: the
+// current month to date (Bot.digestPeriod), shared for a while by the
+// unit's managers (Bot.unitDigest).
 func (t *turn) currentDigest() (*report.Digest, error) {
-	unit, err := store.UnitOf(t.ctx, t.tx, t.official.UnitID)
-	if err != nil {
-		return nil, err
-	}
-	p := plan.PeriodContaining(plan.Month, t.today(), t.b.cfg.Cutoff)
-	return report.Compile(t.ctx, t.b.st, unit.Code, p, t.now)
+	return t.b.unitDigest(t.ctx, t.tx, t.official.UnitID, t.b.digestPeriod(t.now), t.now, false)
 }
 
 // onDigest sends the digest of the current month to date (chairman and

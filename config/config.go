@@ -37,6 +37,8 @@ type Config struct {
 	HTTP      HTTP      `yaml:"http"`
 	Email     Email     `yaml:"email"`
 	Log       Log       `yaml:"log"`
+	// Limits (extension) bounds what inbound chatter may cost.
+	Limits Limits `yaml:"limits"`
 
 	// File is the absolute path of the configuration file read by Load,
 	// empty when none was (built-in defaults and environment only). A
@@ -180,6 +182,45 @@ func (e Email) validate(add func(key, format string, args ...any)) {
 	}
 }
 
+// Limits (extension) bounds inbound chatter: per-chat throttling of what
+// linked officials send, how often an unlinked chat is answered, and how
+// long the expensive answers are reused. They are kept in the database, so
+// every serve process sharing it enforces the same limits.
+type Limits struct {
+	// ChatBurst is how many messages a linked chat may send at once.
+	ChatBurst int `yaml:"chat_burst"`
+	// ChatEvery is how often a throttled chat regains one message.
+	ChatEvery time.Duration `yaml:"chat_every"`
+	// UnlinkedEvery is how often a chat no official is linked to is
+	// answered at most; /start with a code is always handled.
+	UnlinkedEvery time.Duration `yaml:"unlinked_every"`
+	// NoticeEvery is how often a throttled chat is told to slow down at most.
+	NoticeEvery time.Duration `yaml:"notice_every"`
+	// AnswerCache is how long the answers of /tonghop, /chuabaocao and
+	// /quahan are reused for a unit.
+	AnswerCache time.Duration `yaml:"answer_cache"`
+}
+
+// validate appends the problems of the limits section to add.
+func (l Limits) validate(add func(key, format string, args ...any)) {
+	if l.ChatBurst < 1 {
+		add("limits.chat_burst", "%d must be at least 1", l.ChatBurst)
+	}
+	for _, d := range []struct {
+		key string
+		v   time.Duration
+	}{
+		{"limits.chat_every", l.ChatEvery},
+		{"limits.unlinked_every", l.UnlinkedEvery},
+		{"limits.notice_every", l.NoticeEvery},
+		{"limits.answer_cache", l.AnswerCache},
+	} {
+		if d.v <= 0 {
+			add(d.key, "must be positive")
+		}
+	}
+}
+
 // Log (extension) configures log/slog.
 type Log struct {
 	Level  string `yaml:"level"`  // debug | info | warn | error
@@ -230,6 +271,13 @@ func Default() Config {
 		},
 		Email: Email{StartTLS: "auto"},
 		Log:   Log{Level: "info", Format: "text"},
+		Limits: Limits{
+			ChatBurst:     10,
+			ChatEvery:     3 * time.Second,
+			UnlinkedEvery: 5 * time.Minute,
+			NoticeEvery:   time.Minute,
+			AnswerCache:   time.Minute,
+		},
 	}
 }
 
@@ -502,6 +550,7 @@ func (c Config) Validate() error {
 		}
 	}
 	c.Email.validate(add)
+	c.Limits.validate(add)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

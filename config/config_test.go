@@ -426,3 +426,29 @@ func TestWebhookListensOnLoopbackByDefault(t *testing.T) {
 		t.Errorf("default telegram.webhook_listen = %q, want a loopback address", Default().Telegram.WebhookListen)
 	}
 }
+
+func TestLimitsSection(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	data := "limits:\n  chat_burst: 4\n  chat_every: 2s\n  unlinked_every: 10m\n"
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(path, true, env(map[string]string{"NHACVIEC_LIMITS_ANSWER_CACHE": "90s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Limits{ChatBurst: 4, ChatEvery: 2 * time.Second, UnlinkedEvery: 10 * time.Minute, NoticeEvery: time.Minute, AnswerCache: 90 * time.Second}
+	if cfg.Limits != want {
+		t.Fatalf("limits = %+v, want %+v", cfg.Limits, want)
+	}
+	bad := "limits:\n  chat_burst: 0\n  chat_every: -1s\n  answer_cache: 0s\n"
+	if err := os.WriteFile(path, []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Load(path, true, env(nil))
+	for _, key := range []string{"limits.chat_burst", "limits.chat_every", "limits.answer_cache"} {
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("error does not name %s: %v", key, err)
+		}
+	}
+}

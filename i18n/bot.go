@@ -87,6 +87,11 @@ func botMessages() map[Key]Entry {
 			VI: "⚠️ Mã kết nối của <b>%s</b> (%s) đã được gửi trong một nhóm Telegram, từ tài khoản %s, nên đã bị thu hồi. Hãy cấp mã mới và đề nghị cán bộ gửi mã trong tin nhắn riêng với bot: <code>nhacviec invite %s</code>.",
 			EN: "⚠️ The link code of <b>%s</b> (%s) was sent in a Telegram group, from the account %s, so it has been revoked. Issue a new code and ask the official to send it in a private chat with the bot: <code>nhacviec invite %s</code>.",
 		},
+		// Inbound limits (bot.Limits).
+		"bot.slow_down": {
+			VI: "⏳ Bạn gửi tin nhắn quá nhanh. Các lệnh tạm thời không được trả lời; tiến độ bạn báo cáo (trả lời tin nhắc việc) vẫn được ghi nhận nhưng không được xác nhận từng tin. Vui lòng chờ ít giây rồi gửi tiếp.",
+			EN: "⏳ You are sending messages too fast. Commands are not answered for now; progress you report (replies to reminders) is still recorded but not confirmed one by one. Please wait a few seconds before sending more.",
+		},
 		"bot.unlinked": {
 			VI: "Tài khoản Telegram này chưa được kết nối với cán bộ, công chức nào của UBND phường. Vui lòng dùng mã kết nối do Văn phòng UBND phường cấp: <code>/start MÃ_KẾT_NỐI</code>.",
 			EN: "This Telegram account is not linked to any official of the ward People's Committee. Please use the link code from the ward office: <code>/start CODE</code>.",

@@ -258,6 +258,13 @@ func (s *Server) runTelegram(ctx context.Context) error {
 		WebhookSecret: cfg.Telegram.WebhookSecret,
 		Signer:        s.signer,
 		PollTimeout:   s.opts.PollTimeout,
+		Limits: bot.Limits{
+			ChatBurst:     cfg.Limits.ChatBurst,
+			ChatEvery:     cfg.Limits.ChatEvery,
+			UnlinkedEvery: cfg.Limits.UnlinkedEvery,
+			NoticeEvery:   cfg.Limits.NoticeEvery,
+			AnswerCache:   cfg.Limits.AnswerCache,
+		},
 	}, s.app.Clock, log)
 	s.telegram.up(b)
 	log.Info("telegram bot ready", "username", me.Username, "mode", cfg.Telegram.Mode)
