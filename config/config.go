@@ -54,6 +54,12 @@ type Telegram struct {
 	// one Telegram accepted but not yet recorded may be sent again after a
 	// crash, so 1 (the default) means at most one duplicate per crash.
 	MaxInFlight int `yaml:"max_in_flight"`
+	// ScheduledShare (extension) is the least percentage of the send
+	// budget left to scheduled messages (reminders, digests) while they
+	// wait: replies go first, but take at most the rest of each claim, so
+	// a flood of replies cannot hold the reminders back. 0 lets replies
+	// always go first.
+	ScheduledShare int `yaml:"scheduled_share"`
 	// BotUsername (extension) is used for invite links when getMe cannot be
 	// asked (no token); empty asks Telegram.
 	BotUsername string `yaml:"bot_username"`
@@ -185,6 +191,8 @@ func Default() Config {
 			RatePerSecond: 25,
 			MaxInFlight:   1,
 			WebhookListen: ":8443",
+
+			ScheduledShare: 25,
 		},
 		Language: "vi",
 		Schedule: Schedule{
@@ -276,6 +284,9 @@ func (c Config) Validate() error {
 	}
 	if c.Telegram.MaxInFlight < 1 || c.Telegram.MaxInFlight > 100 {
 		add("telegram.max_in_flight", "%d is not between 1 and 100", c.Telegram.MaxInFlight)
+	}
+	if c.Telegram.ScheduledShare < 0 || c.Telegram.ScheduledShare > 90 {
+		add("telegram.scheduled_share", "%d is not a percentage between 0 and 90", c.Telegram.ScheduledShare)
 	}
 	if c.Telegram.APIURL == "" {
 		add("telegram.api_url", "must not be empty")

@@ -106,6 +106,15 @@ type Options struct {
 	Language i18n.Lang
 }
 
+// ScheduledShare returns the Options.ScheduledShare of config
+// telegram.scheduled_share, a percentage: 0 lets replies always go first.
+func ScheduledShare(percent int) float64 {
+	if percent <= 0 {
+		return -1
+	}
+	return float64(percent) / 100
+}
+
 // withDefaults fills zero fields.
 func (o Options) withDefaults() Options {
 	if o.RatePerSecond <= 0 {

@@ -111,7 +111,8 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 		}, a.Clock, a.Log)
 		a.Log.Info("telegram bot ready", "username", me.Username, "mode", cfg.Telegram.Mode)
 	}
-	wopts := notify.Options{RatePerSecond: cfg.Telegram.RatePerSecond, MaxInFlight: cfg.Telegram.MaxInFlight, Language: lang}
+	wopts := notify.Options{RatePerSecond: cfg.Telegram.RatePerSecond, MaxInFlight: cfg.Telegram.MaxInFlight,
+		ScheduledShare: notify.ScheduledShare(cfg.Telegram.ScheduledShare), Language: lang}
 	if opts.Worker != nil {
 		wopts = *opts.Worker
 	}
