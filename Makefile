@@ -46,7 +46,8 @@ fuzz:
 	done
 
 # The long fault-injection runs (tools/chaos): 20 kills of serve, minutes of
-# Telegram errors, PostgreSQL restarts, two replicas, clock jumps; prints
-# the table and writes it into docs/RELIABILITY.md. CHAOS_ARGS are passed on.
+# Telegram errors, PostgreSQL restarts, two replicas, clock jumps, a minute
+# of 429s from one chat; prints the table and writes it into
+# docs/RELIABILITY.md. CHAOS_ARGS are passed on.
 chaos:
 	$(GO) run ./tools/chaos -doc docs/RELIABILITY.md $(CHAOS_ARGS)

@@ -64,6 +64,12 @@ type Telegram struct {
 	// one Telegram accepted but not yet recorded may be sent again after a
 	// crash, so 1 (the default) means at most one duplicate per crash.
 	MaxInFlight int `yaml:"max_in_flight"`
+	// ScheduledShare (extension) is the least percentage of the send
+	// budget left to scheduled messages (reminders, digests) while they
+	// wait: replies go first, but take at most the rest of each claim, so
+	// a flood of replies cannot hold the reminders back. 0 lets replies
+	// always go first.
+	ScheduledShare int `yaml:"scheduled_share"`
 	// BotUsername (extension) is used for invite links when getMe cannot be
 	// asked (no token); empty asks Telegram.
 	BotUsername string `yaml:"bot_username"`
@@ -239,6 +245,8 @@ func Default() Config {
 			// Loopback: a reverse proxy terminates TLS in front of it.
 			WebhookListen: "127.0.0.1:8443",
 			ButtonMaxAge:  60 * 24 * time.Hour,
+
+			ScheduledShare: 25,
 		},
 		Language: "vi",
 		Schedule: Schedule{
@@ -497,6 +505,9 @@ func (c Config) Validate() error {
 	}
 	if c.Telegram.ButtonMaxAge <= 0 {
 		add("telegram.button_max_age", "must be positive (e.g. 1440h, 60 days)")
+	}
+	if c.Telegram.ScheduledShare < 0 || c.Telegram.ScheduledShare > 90 {
+		add("telegram.scheduled_share", "%d is not a percentage between 0 and 90", c.Telegram.ScheduledShare)
 	}
 	if c.Telegram.APIURL == "" {
 		add("telegram.api_url", "must not be empty")

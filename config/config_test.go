@@ -452,3 +452,20 @@ func TestLimitsSection(t *testing.T) {
 		}
 	}
 }
+
+func TestScheduledShare(t *testing.T) {
+	if got := Default().Telegram.ScheduledShare; got != 25 {
+		t.Fatalf("default telegram.scheduled_share = %d, want 25", got)
+	}
+	for _, tt := range []struct {
+		share int
+		ok    bool
+	}{{0, true}, {25, true}, {90, true}, {91, false}, {-1, false}} {
+		c := Default()
+		c.Telegram.ScheduledShare = tt.share
+		err := c.Validate()
+		if (err == nil) != tt.ok || (err != nil && !strings.Contains(err.Error(), "telegram.scheduled_share")) {
+			t.Errorf("scheduled_share %d: %v", tt.share, err)
+		}
+	}
+}

@@ -11,10 +11,15 @@
 // The worker wakes on LISTEN store.OutboxChannel, so a message enqueued by
 // any process goes out at once, and polls every second as a fallback. It
 // keeps to Telegram's limits: a global budget (RatePerSecond), one message
-// per second per chat, and a pause for as long as a 429 answer says.
-// Failures are sorted: 429 retries after retry_after without counting an
-// attempt; 5xx, timeouts and network errors retry with exponential backoff
-// and jitter until MaxAttempts, then the row is dead with its last error;
+// per second per chat, 20 a minute per group chat (a negative chat id).
+// While scheduled messages wait, replies take at most 1 − ScheduledShare
+// of each claim. Failures are sorted: 429 holds back that chat only, for
+// retry_after, recorded in the database (store.RecordTooManyRequests) so
+// that every worker honours it, while the other chats go on; a chat's
+// first FreeTooMany consecutive 429s do not count as attempts, later ones
+// do, with backoff; 5xx, timeouts and network errors retry with
+// exponential backoff and jitter until MaxAttempts, then the row is dead
+// with its last error;
 // 403 (the user blocked the bot) kills the row, marks the official
 // unreachable and tells the unit's office officials once; a group upgraded
 // to a supergroup moves the chat and retries; any other 400 is dead.
@@ -25,6 +30,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -47,6 +53,22 @@ type Options struct {
 	// PerChatInterval is the least time between two messages to one chat;
 	// default 1 s.
 	PerChatInterval time.Duration
+	// GroupChatInterval is the least time between two messages to one
+	// group chat (a negative chat id: group, supergroup or channel);
+	// default 3 s, Telegram's 20 messages a minute.
+	GroupChatInterval time.Duration
+	// FreeTooMany is how many consecutive 429 answers a chat may get
+	// before each further one counts as an attempt of the message it
+	// refused (and waits at least the backoff of a failed attempt); default
+	// 5. A chat Telegram never lets through then ends in a dead letter.
+	FreeTooMany int
+	// ScheduledShare is the least share, between 0 and 1, of each claim
+	// left to scheduled messages while they wait, however many replies are
+	// pending (config telegram.scheduled_share, in percent); default 0.25.
+	// Replies still go first within a claim, and take the whole claim when
+	// no scheduled message is ready; at least one reply is claimed per
+	// claim when one is ready. Negative: replies always go first.
+	ScheduledShare float64
 	// MaxAttempts is how many failed attempts make a row dead; default 12,
 	// which with the default backoff spans 20 to 35 minutes of outage.
 	MaxAttempts int
@@ -84,6 +106,15 @@ type Options struct {
 	Language i18n.Lang
 }
 
+// ScheduledShare returns the Options.ScheduledShare of config
+// telegram.scheduled_share, a percentage: 0 lets replies always go first.
+func ScheduledShare(percent int) float64 {
+	if percent <= 0 {
+		return -1
+	}
+	return float64(percent) / 100
+}
+
 // withDefaults fills zero fields.
 func (o Options) withDefaults() Options {
 	if o.RatePerSecond <= 0 {
@@ -91,6 +122,18 @@ func (o Options) withDefaults() Options {
 	}
 	if o.PerChatInterval <= 0 {
 		o.PerChatInterval = time.Second
+	}
+	if o.GroupChatInterval <= 0 {
+		o.GroupChatInterval = 3 * time.Second
+	}
+	if o.FreeTooMany <= 0 {
+		o.FreeTooMany = 5
+	}
+	if o.ScheduledShare == 0 {
+		o.ScheduledShare = 0.25
+	}
+	if o.ScheduledShare > 1 {
+		o.ScheduledShare = 1
 	}
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = 12
@@ -174,9 +217,8 @@ type Worker struct {
 	// Rate limits are about real elapsed time, as Telegram measures it,
 	// not the injected clock (which the demo runs fast): these use the
 	// monotonic wall clock.
-	lastSend    map[int64]time.Time // chat → last send attempt
-	inflight    map[int64]bool      // chats being sent to now
-	pausedUntil time.Time           // after a 429, no sends until then
+	lastSend map[int64]time.Time // chat → last send attempt
+	inflight map[int64]bool      // chats being sent to now
 }
 
 // NewWorker returns a Worker delivering st's outbox through sender. clk
@@ -259,6 +301,15 @@ func (w *Worker) sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
+// interval is the least time between two messages to chat: a group's
+// (negative id) is GroupChatInterval.
+func (w *Worker) interval(chat int64) time.Duration {
+	if chat < 0 {
+		return max(w.opts.GroupChatInterval, w.opts.PerChatInterval)
+	}
+	return w.opts.PerChatInterval
+}
+
 // untilChatReady is how long until the earliest chat now held back by the
 // per-chat interval may receive again, at most PollInterval.
 func (w *Worker) untilChatReady() time.Duration {
@@ -267,7 +318,7 @@ func (w *Worker) untilChatReady() time.Duration {
 	wait := w.opts.PollInterval
 	now := time.Now()
 	for chat, t := range w.lastSend {
-		d := t.Add(w.opts.PerChatInterval).Sub(now)
+		d := t.Add(w.interval(chat)).Sub(now)
 		if d <= 0 {
 			if !w.inflight[chat] {
 				delete(w.lastSend, chat)
@@ -285,11 +336,12 @@ func (w *Worker) untilChatReady() time.Duration {
 }
 
 // DrainOnce claims one batch of due rows (at most one per chat, none for a
-// chat sent to less than PerChatInterval ago) and delivers them
-// concurrently under the rate limits. It returns how many were sent.
+// chat sent to less than PerChatInterval ago, or GroupChatInterval for a
+// group, none for a chat held back by a 429) and delivers them under the
+// rate limits. It returns how many were sent.
 func (w *Worker) DrainOnce(ctx context.Context) (int, error) {
 	busy := w.busyChats()
-	rows, err := w.st.ClaimOutbox(ctx, w.clk.Now(), w.opts.Lease, w.opts.Batch, busy)
+	rows, err := w.st.ClaimOutboxSharing(ctx, w.clk.Now(), w.opts.Lease, w.opts.Batch, w.maxReplies(), busy)
 	if err != nil {
 		return 0, fmt.Errorf("notify: %w", err)
 	}
@@ -367,6 +419,17 @@ func (w *Worker) markSent(ctx context.Context, delivered []store.Delivered) {
 	}
 }
 
+// maxReplies is how many replies one claim may take while scheduled
+// messages wait: Batch less ScheduledShare of it (rounded up), at least
+// one.
+func (w *Worker) maxReplies() int {
+	if w.opts.ScheduledShare < 0 {
+		return w.opts.Batch
+	}
+	reserved := int(math.Ceil(float64(w.opts.Batch) * w.opts.ScheduledShare))
+	return max(1, w.opts.Batch-reserved)
+}
+
 // busyChats lists the chats that must not be claimed now.
 func (w *Worker) busyChats() []int64 {
 	w.mu.Lock()
@@ -380,7 +443,7 @@ func (w *Worker) busyChats() []int64 {
 		if w.inflight[chat] {
 			continue
 		}
-		if now.Sub(t) < w.opts.PerChatInterval {
+		if now.Sub(t) < w.interval(chat) {
 			busy = append(busy, chat)
 		} else {
 			delete(w.lastSend, chat)
@@ -389,33 +452,10 @@ func (w *Worker) busyChats() []int64 {
 	return busy
 }
 
-// waitTurn blocks until the global budget allows one more send.
+// waitTurn blocks until the global budget allows one more send. A 429
+// holds back its chat only (tooMany), never the other chats' sends.
 func (w *Worker) waitTurn(ctx context.Context) error {
-	for {
-		w.mu.Lock()
-		pause := time.Until(w.pausedUntil)
-		w.mu.Unlock()
-		if pause <= 0 {
-			break
-		}
-		t := time.NewTimer(pause)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
-		}
-	}
 	return w.limiter.Wait(ctx)
-}
-
-// pause holds every send for d (Telegram answered 429).
-func (w *Worker) pause(d time.Duration) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if until := time.Now().Add(d); until.After(w.pausedUntil) {
-		w.pausedUntil = until
-	}
 }
 
 // deliver sends one claimed row and records a failure. It returns the
@@ -470,14 +510,7 @@ func (w *Worker) fail(mctx, ctx context.Context, r store.OutboxRow, err error) {
 	)
 	switch {
 	case errors.As(err, &tooMany):
-		w.stats.tooMany.Add(1)
-		wait := time.Duration(tooMany.RetryAfter) * time.Second
-		if wait <= 0 {
-			wait = time.Second
-		}
-		w.pause(wait)
-		w.log.Warn("notify: telegram asks to slow down", "outbox", r.ID, "chat", r.ChatID, "retry_after", wait)
-		w.record(w.st.RetryOutbox(mctx, r.ID, now.Add(wait), err.Error(), false))
+		w.tooMany(mctx, r, time.Duration(tooMany.RetryAfter)*time.Second, err)
 
 	case errors.As(err, &migrate):
 		w.stats.migrated.Add(1)
@@ -509,6 +542,45 @@ func (w *Worker) fail(mctx, ctx context.Context, r store.OutboxRow, err error) {
 
 	default:
 		w.retry(mctx, r, err)
+	}
+}
+
+// tooMany holds back r's chat, and only that chat, for retryAfter (Telegram
+// answered 429): no message of the chat is claimed before then, by any
+// worker, while the other chats go on. Past FreeTooMany consecutive 429s
+// of the chat, each counts as an attempt of r and waits at least its
+// backoff; r is dead at MaxAttempts.
+func (w *Worker) tooMany(ctx context.Context, r store.OutboxRow, retryAfter time.Duration, err error) {
+	w.stats.tooMany.Add(1)
+	if retryAfter <= 0 {
+		retryAfter = time.Second
+	}
+	out, rerr := w.st.RecordTooManyRequests(ctx, store.TooMany{
+		ID:          r.ID,
+		ChatID:      r.ChatID,
+		Now:         w.clk.Now(),
+		RetryAfter:  retryAfter,
+		Free:        w.opts.FreeTooMany,
+		Backoff:     Backoff(r.Attempts, w.opts.BaseBackoff, w.opts.MaxBackoff),
+		MaxAttempts: w.opts.MaxAttempts,
+		Error:       err.Error(),
+	})
+	if rerr != nil {
+		w.record(rerr)
+		return
+	}
+	switch {
+	case out.Dead:
+		w.stats.dead.Add(1)
+		w.log.Error("notify: message dead after repeated 429s", "outbox", r.ID, "chat", r.ChatID,
+			"attempts", r.Attempts, "consecutive_429", out.Consecutive, "err", err)
+	case out.Counted:
+		w.stats.retried.Add(1)
+		w.log.Warn("notify: chat keeps answering 429, attempt counted", "outbox", r.ID, "chat", r.ChatID,
+			"attempt", r.Attempts, "consecutive_429", out.Consecutive, "not_before", out.NotBefore, "err", err)
+	default:
+		w.log.Warn("notify: telegram asks to slow down for one chat", "outbox", r.ID, "chat", r.ChatID,
+			"retry_after", retryAfter, "consecutive_429", out.Consecutive)
 	}
 }
 

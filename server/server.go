@@ -119,7 +119,8 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 		s.signer = signer
 		s.telegram = newTelegramState()
 	}
-	wopts := notify.Options{RatePerSecond: cfg.Telegram.RatePerSecond, MaxInFlight: cfg.Telegram.MaxInFlight, Language: lang}
+	wopts := notify.Options{RatePerSecond: cfg.Telegram.RatePerSecond, MaxInFlight: cfg.Telegram.MaxInFlight,
+		ScheduledShare: notify.ScheduledShare(cfg.Telegram.ScheduledShare), Language: lang}
 	if opts.Worker != nil {
 		wopts = *opts.Worker
 	}

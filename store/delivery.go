@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -56,53 +58,96 @@ func (r OutboxRow) Payload() (Payload, error) {
 
 // ClaimOutbox leases up to limit pending rows due at now for delivery, at
 // most one per chat and none for the chats in busy (chats the caller is
-// still sending to or must not send to yet). The rows are locked with FOR
-// UPDATE SKIP LOCKED, so concurrent workers claim disjoint rows; each
-// claimed row's next_attempt_at moves to now+lease and its attempts grow by
-// one, all in one statement committed before ClaimOutbox returns. A worker
-// that dies after claiming leaves the row to be claimed again when the
-// lease expires.
+// still sending to or must not send to yet); replies go first
+// (ClaimOutboxSharing with maxReplies = limit).
+func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int, busy []int64) ([]OutboxRow, error) {
+	return s.ClaimOutboxSharing(ctx, now, lease, limit, limit, busy)
+}
+
+// ClaimOutboxSharing leases up to limit pending rows due at now for
+// delivery, at most one per chat, none for the chats in busy (chats the
+// caller is still sending to or must not send to yet) and none for a chat
+// held back by a 429 answer (RecordTooManyRequests) until its not_before.
+// The rows are locked with FOR UPDATE SKIP LOCKED, so concurrent workers
+// claim disjoint rows; each claimed row's next_attempt_at moves to
+// now+lease and its attempts grow by one, all in one statement committed
+// before ClaimOutboxSharing returns. A worker that dies after claiming
+// leaves the row to be claimed again when the lease expires.
 //
 // Replies (PriorityReply) are claimed before scheduled messages, and a
 // chat's pending reply before the chat's pending scheduled messages: an
 // official who answers a reminder during the morning's backlog is answered
-// at once. Within a priority, only the oldest pending row of a chat can be
-// claimed: messages to one chat go out in the order they were enqueued
-// (the parts of a long digest, a confirmation after the reply it
-// confirms), even when an earlier one waits for a retry or is leased to
-// another worker.
-func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int, busy []int64) ([]OutboxRow, error) {
+// at once. But while scheduled messages wait, at most maxReplies of the
+// rows claimed are replies: the rest of limit is left to scheduled
+// messages, so that a flood of replies cannot hold the reminders back for
+// ever (telegram.scheduled_share). Replies fill the whole claim when no
+// scheduled message is ready. Within a priority, only the oldest pending
+// row of a chat can be claimed: messages to one chat go out in the order
+// they were enqueued (the parts of a long digest, a confirmation after the
+// reply it confirms), even when an earlier one waits for a retry or is
+// leased to another worker.
+func (s *Store) ClaimOutboxSharing(ctx context.Context, now time.Time, lease time.Duration, limit, maxReplies int, busy []int64) ([]OutboxRow, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
+	maxReplies = max(0, min(maxReplies, limit))
 	if busy == nil {
 		busy = []int64{}
 	}
 	// One autocommit statement: the ARRAY(…) sub-select runs once, locks
-	// the rows it picks (skipping those other workers hold) and the UPDATE
-	// leases them; the lease commits with the statement. "Oldest pending
-	// row of its chat" is a scalar sub-select, one lookup in
+	// the rows it considers (skipping those other workers hold) and the
+	// UPDATE leases those it picks; the lease commits with the statement,
+	// which also releases the rows considered but not picked. "Oldest
+	// pending row of its chat" is a scalar sub-select, one lookup in
 	// outbox_pending_chat_idx per candidate: written as NOT EXISTS it
 	// became an anti-join which, with statistics taken when nothing was
 	// pending (the usual state of the table), the planner ran as a nested
 	// loop over every pending row for every pending row — 4 s per claim
-	// with 3,000 pending rows.
+	// with 3,000 pending rows. Each priority is one range of
+	// outbox_pending_idx, scanned for at most limit candidates; of the
+	// replies, as many are picked as maxReplies allows, or more when fewer
+	// scheduled candidates than the rest of limit are ready.
 	var claimed []OutboxRow
 	err := s.db.SelectContext(ctx, &claimed, `
 		UPDATE outbox
 		SET next_attempt_at = $4, attempts = attempts + 1
 		WHERE id = ANY(ARRAY(
-			SELECT o.id
-			FROM outbox o
-			WHERE o.status = 'pending' AND o.next_attempt_at <= $1 AND NOT (o.chat_id = ANY($2))
-			  AND o.id = (SELECT e.id FROM outbox e
-			              WHERE e.chat_id = o.chat_id AND e.status = 'pending'
-			              ORDER BY e.priority DESC, e.id
-			              LIMIT 1)
-			ORDER BY o.priority DESC, o.next_attempt_at, o.chat_rank, o.id
-			LIMIT $3
-			FOR UPDATE SKIP LOCKED))
-		RETURNING `+outboxColumns, now, pq.Array(busy), limit, now.Add(lease))
+			WITH replies AS MATERIALIZED (
+				SELECT o.id, o.next_attempt_at, o.chat_rank
+				FROM outbox o
+				WHERE o.status = 'pending' AND o.priority = $6 AND o.next_attempt_at <= $1
+				  AND NOT (o.chat_id = ANY($2::bigint[] || ARRAY(SELECT b.chat_id FROM chat_backoff b WHERE b.not_before > $1)))
+				  AND o.id = (SELECT e.id FROM outbox e
+				              WHERE e.chat_id = o.chat_id AND e.status = 'pending'
+				              ORDER BY e.priority DESC, e.id
+				              LIMIT 1)
+				ORDER BY o.priority DESC, o.next_attempt_at, o.chat_rank, o.id
+				LIMIT $3
+				FOR UPDATE SKIP LOCKED
+			), scheduled AS MATERIALIZED (
+				SELECT o.id, o.next_attempt_at, o.chat_rank
+				FROM outbox o
+				WHERE o.status = 'pending' AND o.priority = $7 AND o.next_attempt_at <= $1
+				  AND NOT (o.chat_id = ANY($2::bigint[] || ARRAY(SELECT b.chat_id FROM chat_backoff b WHERE b.not_before > $1)))
+				  AND o.id = (SELECT e.id FROM outbox e
+				              WHERE e.chat_id = o.chat_id AND e.status = 'pending'
+				              ORDER BY e.priority DESC, e.id
+				              LIMIT 1)
+				ORDER BY o.priority DESC, o.next_attempt_at, o.chat_rank, o.id
+				LIMIT $3
+				FOR UPDATE SKIP LOCKED
+			), share AS (
+				SELECT least((SELECT count(*) FROM replies), greatest($5, $3 - (SELECT count(*) FROM scheduled))) AS replies
+			)
+			SELECT r.id
+			FROM (SELECT id, row_number() OVER (ORDER BY next_attempt_at, chat_rank, id) AS k FROM replies) r
+			WHERE r.k <= (SELECT replies FROM share)
+			UNION ALL
+			SELECT c.id
+			FROM (SELECT id, row_number() OVER (ORDER BY next_attempt_at, chat_rank, id) AS k FROM scheduled) c
+			WHERE c.k <= $3 - (SELECT replies FROM share)))
+		RETURNING `+outboxColumns, now, pq.Array(busy), limit, now.Add(lease), maxReplies,
+		PriorityReply, PriorityScheduled)
 	if err != nil {
 		return nil, fmt.Errorf("store: claim outbox: %w", err)
 	}
@@ -119,12 +164,16 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Durat
 
 // MarkOutboxSent records that row id was delivered as Telegram message
 // messageID at now. A reply to that message maps back to the row through
-// (chat_id, telegram_message_id).
+// (chat_id, telegram_message_id). A delivery ends its chat's 429 backoff
+// (RecordTooManyRequests).
 func (s *Store) MarkOutboxSent(ctx context.Context, id, messageID int64, now time.Time) error {
 	_, err := s.db.ExecContext(ctx, `
-		UPDATE outbox
-		SET status = 'sent', telegram_message_id = $2, sent_at = $3, last_error = ''
-		WHERE id = $1 AND status = 'pending'`, id, messageID, now)
+		WITH sent AS (
+			UPDATE outbox
+			SET status = 'sent', telegram_message_id = $2, sent_at = $3, last_error = ''
+			WHERE id = $1 AND status = 'pending'
+			RETURNING chat_id)
+		DELETE FROM chat_backoff b WHERE b.chat_id IN (SELECT chat_id FROM sent)`, id, messageID, now)
 	if err != nil {
 		return fmt.Errorf("store: mark outbox %d sent: %w", id, err)
 	}
@@ -139,7 +188,7 @@ type Delivered struct {
 
 // MarkOutboxSentMany records, in one statement, that each of the rows was
 // delivered as its Telegram message at now, as MarkOutboxSent does for
-// one.
+// one. A delivery ends its chat's 429 backoff (RecordTooManyRequests).
 func (s *Store) MarkOutboxSentMany(ctx context.Context, sent []Delivered, now time.Time) error {
 	if len(sent) == 0 {
 		return nil
@@ -150,10 +199,13 @@ func (s *Store) MarkOutboxSentMany(ctx context.Context, sent []Delivered, now ti
 		ids[i], msgIDs[i] = d.ID, d.MessageID
 	}
 	_, err := s.db.ExecContext(ctx, `
-		UPDATE outbox o
-		SET status = 'sent', telegram_message_id = d.message_id, sent_at = $3, last_error = ''
-		FROM unnest($1::bigint[], $2::bigint[]) AS d(id, message_id)
-		WHERE o.id = d.id AND o.status = 'pending'`, ids, msgIDs, now)
+		WITH sent AS (
+			UPDATE outbox o
+			SET status = 'sent', telegram_message_id = d.message_id, sent_at = $3, last_error = ''
+			FROM unnest($1::bigint[], $2::bigint[]) AS d(id, message_id)
+			WHERE o.id = d.id AND o.status = 'pending'
+			RETURNING o.chat_id)
+		DELETE FROM chat_backoff b WHERE b.chat_id IN (SELECT chat_id FROM sent)`, ids, msgIDs, now)
 	if err != nil {
 		return fmt.Errorf("store: mark %d outbox rows sent: %w", len(sent), err)
 	}
@@ -173,6 +225,91 @@ func (s *Store) RetryOutbox(ctx context.Context, id int64, next time.Time, errTe
 		return fmt.Errorf("store: retry outbox %d: %w", id, err)
 	}
 	return nil
+}
+
+// TooMany describes a 429 Too Many Requests answer to an outbox row, for
+// RecordTooManyRequests.
+type TooMany struct {
+	ID     int64 // the outbox row
+	ChatID int64 // its chat
+	Now    time.Time
+	// RetryAfter is Telegram's retry_after: how long the chat must wait.
+	RetryAfter time.Duration
+	// Free is how many consecutive 429 answers a chat may get before each
+	// further one counts as an attempt of the message it refused.
+	Free int
+	// Backoff is the wait after a counted 429 when it is longer than
+	// RetryAfter: the backoff of any failed attempt.
+	Backoff time.Duration
+	// MaxAttempts is how many attempts make the row dead.
+	MaxAttempts int
+	// Error is kept as the row's and the chat's last error.
+	Error string
+}
+
+// TooManyOutcome is what RecordTooManyRequests decided.
+type TooManyOutcome struct {
+	Consecutive int       // the chat's consecutive 429 answers, this one included
+	Counted     bool      // the answer counted as an attempt of the row
+	Dead        bool      // the row reached MaxAttempts and is dead
+	NotBefore   time.Time // when the chat may be sent to again
+}
+
+// RecordTooManyRequests records, in one transaction, that Telegram answered
+// 429 to row t.ID: its chat is held back (no message of the chat, replies
+// included, is claimed before NotBefore; other chats go on), the chat's
+// count of consecutive 429 answers grows by one, and the row is due again
+// at NotBefore. The first t.Free consecutive answers of a chat give back
+// the attempt the claim took and wait RetryAfter; each further one counts
+// as an attempt and waits the longer of RetryAfter and t.Backoff, and makes
+// the row dead at t.MaxAttempts attempts. A delivery to the chat
+// (MarkOutboxSent, MarkOutboxSentMany) ends its backoff and resets the
+// count.
+func (s *Store) RecordTooManyRequests(ctx context.Context, t TooMany) (TooManyOutcome, error) {
+	var out TooManyOutcome
+	err := s.Tx(ctx, func(tx *sqlx.Tx) error {
+		out = TooManyOutcome{NotBefore: t.Now.Add(t.RetryAfter)}
+		err := tx.GetContext(ctx, &out.Consecutive, `
+			INSERT INTO chat_backoff (chat_id, not_before, too_many, last_error, updated_at)
+			VALUES ($1, $2, 1, $3, $4)
+			ON CONFLICT (chat_id) DO UPDATE
+			SET not_before = greatest(chat_backoff.not_before, EXCLUDED.not_before),
+			    too_many = chat_backoff.too_many + 1,
+			    last_error = EXCLUDED.last_error, updated_at = EXCLUDED.updated_at
+			RETURNING too_many`, t.ChatID, out.NotBefore, t.Error, t.Now)
+		if err != nil {
+			return fmt.Errorf("hold chat: %w", err)
+		}
+		out.Counted = out.Consecutive > t.Free
+		if out.Counted && t.Backoff > t.RetryAfter {
+			out.NotBefore = t.Now.Add(t.Backoff)
+			if _, err := tx.ExecContext(ctx, `
+				UPDATE chat_backoff SET not_before = greatest(not_before, $2)
+				WHERE chat_id = $1`, t.ChatID, out.NotBefore); err != nil {
+				return fmt.Errorf("back chat off: %w", err)
+			}
+		}
+		var status string
+		err = tx.GetContext(ctx, &status, `
+			UPDATE outbox
+			SET next_attempt_at = $2, last_error = $3,
+			    attempts = CASE WHEN $4 THEN attempts ELSE greatest(attempts - 1, 0) END,
+			    status = CASE WHEN $4 AND attempts >= $5 THEN 'dead' ELSE status END
+			WHERE id = $1 AND status = 'pending'
+			RETURNING status`, t.ID, out.NotBefore, t.Error, out.Counted, t.MaxAttempts)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // no longer pending: nothing to reschedule
+		}
+		if err != nil {
+			return fmt.Errorf("reschedule row %d: %w", t.ID, err)
+		}
+		out.Dead = status == OutboxDead
+		return nil
+	})
+	if err != nil {
+		return TooManyOutcome{}, fmt.Errorf("store: 429 for outbox %d (chat %d): %w", t.ID, t.ChatID, err)
+	}
+	return out, nil
 }
 
 // KillOutbox marks row id dead: it will not be attempted again; errText is

@@ -171,8 +171,10 @@ func (s *Server) faultError(f *Fault) *apiError {
 // limiter holds the token buckets of WithRateLimits.
 type limiter struct {
 	global, perChat float64 // messages per second; 0 or less is no limit
+	group           float64 // messages per second to one group chat (WithGroupRateLimit)
 	all             bucket
 	chats           map[int64]*bucket
+	groups          map[int64]*bucket
 }
 
 // bucket is a token bucket holding one second's worth of tokens.
@@ -230,6 +232,16 @@ func (s *Server) limit(chatID int64) *apiError {
 		chat.refill(now, l.perChat)
 		wait = max(wait, chat.wait(l.perChat))
 	}
+	var group *bucket
+	if l.group > 0 && chatID < 0 {
+		group = l.groups[chatID]
+		if group == nil {
+			group = &bucket{}
+			l.groups[chatID] = group
+		}
+		group.refill(now, l.group)
+		wait = max(wait, group.wait(l.group))
+	}
 	if wait > 0 {
 		s.tooMany++
 		retry := int(math.Ceil(wait.Seconds()))
@@ -244,6 +256,9 @@ func (s *Server) limit(chatID int64) *apiError {
 	}
 	if chat != nil {
 		chat.tokens--
+	}
+	if group != nil {
+		group.tokens--
 	}
 	return nil
 }

@@ -128,7 +128,26 @@ func WithClock(c clock.Clock) Option {
 // TooManyRequestsCount counts the 429 answers.
 func WithRateLimits(global, perChat float64) Option {
 	return func(s *Server) {
-		s.limits = &limiter{global: global, perChat: perChat, chats: make(map[int64]*bucket)}
+		if s.limits == nil {
+			s.limits = &limiter{chats: make(map[int64]*bucket)}
+		}
+		s.limits.global, s.limits.perChat = global, perChat
+	}
+}
+
+// WithGroupRateLimit makes the server answer 429 Too Many Requests, as
+// Telegram does, when the bot sends a group chat (a negative chat id) more
+// than perMinute messages a minute; Telegram's limit is 20. The limit is a
+// token bucket holding one message, refilled by the server's clock: with
+// 20 a minute, messages to one group must be 3 s apart. It applies with
+// the limits of WithRateLimits, or alone.
+func WithGroupRateLimit(perMinute float64) Option {
+	return func(s *Server) {
+		if s.limits == nil {
+			s.limits = &limiter{chats: make(map[int64]*bucket)}
+		}
+		s.limits.group = perMinute / 60
+		s.limits.groups = make(map[int64]*bucket)
 	}
 }
 

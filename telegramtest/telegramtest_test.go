@@ -993,3 +993,35 @@ func BenchmarkSendMessage(b *testing.B) {
 		}
 	}
 }
+
+// TestGroupRateLimit: a group chat (negative id) takes 20 messages a
+// minute, one every 3 s; other chats are not limited by it.
+func TestGroupRateLimit(t *testing.T) {
+	start := time.Date(2025, 3, 14, 8, 0, 0, 0, time.UTC)
+	fake := clock.NewFake(start)
+	srv := newServer(t, WithClock(fake), WithRateLimits(30, 1), WithGroupRateLimit(20))
+	b := newBot(t, srv)
+	send := func(chat int64) error {
+		_, err := b.SendMessage(context.Background(), &bot.SendMessageParams{ChatID: chat, Text: "Nhắc việc"})
+		return err
+	}
+	const group = -1001234567890
+	if err := send(group); err != nil {
+		t.Fatalf("first send to the group: %v", err)
+	}
+	fake.Advance(time.Second)
+	var tmr *bot.TooManyRequestsError
+	if err := send(group); !errors.As(err, &tmr) || tmr.RetryAfter != 2 {
+		t.Fatalf("send to the group after 1 s: %v, want 429 retry after 2", err)
+	}
+	if err := send(tuPhap); err != nil {
+		t.Fatalf("a private chat is not held by the group's limit: %v", err)
+	}
+	fake.Advance(2 * time.Second)
+	if err := send(group); err != nil {
+		t.Errorf("send to the group after 3 s: %v", err)
+	}
+	if n := srv.TooManyRequestsCount(); n != 1 {
+		t.Errorf("TooManyRequestsCount() = %d, want 1", n)
+	}
+}

@@ -1,10 +1,10 @@
 // Command chaos runs nhacviec's fault-injection scenarios in their long
 // form (`make chaos`): 20 SIGKILLs of serve mid-burst, minutes of Telegram
-// errors, PostgreSQL restarts, two replicas, clock jumps. It prints a table
-// of what each scenario decided, delivered, duplicated and lost, and with
-// -doc writes it into that Markdown file between the marker comments
-// "<!-- chaos:begin -->" and "<!-- chaos:end -->", so that reruns replace
-// it.
+// errors, PostgreSQL restarts, two replicas, clock jumps, a minute of 429
+// answers from one chat. It prints a table of what each scenario decided,
+// delivered, duplicated and lost, and with -doc writes it into that
+// Markdown file between the marker comments "<!-- chaos:begin -->" and
+// "<!-- chaos:end -->", so that reruns replace it.
 //
 // It builds nhacviec and starts a throwaway PostgreSQL cluster of its own.
 package main
@@ -50,6 +50,7 @@ func run(ctx context.Context, args []string) error {
 	chats := fs.Int("chats", 30, "chats a burst goes to")
 	faulty := fs.Duration("faulty", 2*time.Minute, "how long Telegram answers 5xx, timeouts and 429")
 	restarts := fs.Int("pg-restarts", 5, "PostgreSQL restarts under serve")
+	throttled := fs.Duration("throttled", time.Minute, "how long one group chat answers 429 (retry_after 3)")
 	verbose := fs.Bool("v", false, "log progress")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -123,6 +124,9 @@ func run(ctx context.Context, args []string) error {
 			return chaos.Replicas(ctx, env, chaos.ReplicaOptions{Messages: *messages, Chats: *chats, Days: 31})
 		}},
 		{decisionsOnly, func() (chaos.Result, error) { return chaos.ClockJumps(ctx, env) }},
+		{none, func() (chaos.Result, error) {
+			return chaos.ThrottledChat(ctx, env, chaos.ThrottleOptions{Messages: *messages, Chats: *chats, Replies: 5, Throttled: *throttled, RetryAfter: 3})
+		}},
 	}
 	var (
 		results []chaos.Result

@@ -109,3 +109,18 @@ func TestPostgresRestart(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestThrottledChat is scenario (f): one group chat answering 429 while
+// other chats' messages go out; they must take no more than 1.2× as long
+// as without the 429s.
+func TestThrottledChat(t *testing.T) {
+	res, err := chaos.ThrottledChat(t.Context(), testEnv(t, false),
+		chaos.ThrottleOptions{Messages: 100, Chats: 50, Replies: 5, Throttled: 6 * time.Second, RetryAfter: 3})
+	t.Logf("%+v", res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Check(0); err != nil {
+		t.Error(err)
+	}
+}
