@@ -37,6 +37,15 @@ func NewTelegramSender(b *tgbot.Bot) *TelegramSender {
 	return &TelegramSender{b: b}
 }
 
+// Probe asks Telegram's getMe: whether the Bot API answers this token at
+// all.
+func (s *TelegramSender) Probe(ctx context.Context) error {
+	if _, err := s.b.GetMe(ctx); err != nil {
+		return fmt.Errorf("notify: getMe: %w", err)
+	}
+	return nil
+}
+
 // inlineKeyboard is the reply_markup of a message with callback buttons.
 // It is ours rather than models.InlineKeyboardMarkup, which serialises an
 // empty copy_text object on every button.

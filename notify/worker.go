@@ -19,7 +19,10 @@
 // first FreeTooMany consecutive 429s do not count as attempts, later ones
 // do, with backoff; 5xx, timeouts and network errors retry with
 // exponential backoff and jitter until MaxAttempts, then the row is dead
-// with its last error;
+// with its last error — unless Telegram itself is down (the sender's
+// Probe, getMe, fails too): then the attempt is given back, the worker
+// holds every send and probes with one message at a time, backing off, so
+// an outage of any length kills nothing;
 // 403 (the user blocked the bot) kills the row, marks the official
 // unreachable and tells the unit's office officials once; a group upgraded
 // to a supergroup moves the chat and retries; any other 400 is dead.
@@ -173,6 +176,7 @@ func (o Options) withDefaults() Options {
 type Stats struct {
 	sent, failed, dead, retried, tooMany, migrated, unreachable atomic.Int64
 	latencyNanos                                                atomic.Int64
+	down                                                        atomic.Bool
 }
 
 // StatsSnapshot is a consistent-enough copy of Stats for metrics.
@@ -185,6 +189,7 @@ type StatsSnapshot struct {
 	Migrated        int64         // chats moved to a supergroup
 	Unreachable     int64         // 403 answers
 	SendLatency     time.Duration // total time spent in successful sends
+	Down            bool          // Telegram as a whole does not answer now
 }
 
 // Snapshot returns the current counts.
@@ -198,6 +203,7 @@ func (s *Stats) Snapshot() StatsSnapshot {
 		Migrated:        s.migrated.Load(),
 		Unreachable:     s.unreachable.Load(),
 		SendLatency:     time.Duration(s.latencyNanos.Load()),
+		Down:            s.down.Load(),
 	}
 }
 
@@ -219,6 +225,20 @@ type Worker struct {
 	// monotonic wall clock.
 	lastSend map[int64]time.Time // chat → last send attempt
 	inflight map[int64]bool      // chats being sent to now
+
+	// Telegram as a whole is down (Probe failed after a send failed):
+	// downs counts the failed probes since it last answered, and no row
+	// is claimed before probeAt (on the injected clock, like backoff).
+	downs   int
+	probeAt time.Time
+}
+
+// Prober is implemented by a Sender that can tell whether its service as a
+// whole answers (Telegram's getMe). After a send fails with a transient
+// error the worker probes: a failed probe means the service is down, not
+// the message or its chat, and the attempt is not counted.
+type Prober interface {
+	Probe(ctx context.Context) error
 }
 
 // NewWorker returns a Worker delivering st's outbox through sender. clk
@@ -340,8 +360,12 @@ func (w *Worker) untilChatReady() time.Duration {
 // group, none for a chat held back by a 429) and delivers them under the
 // rate limits. It returns how many were sent.
 func (w *Worker) DrainOnce(ctx context.Context) (int, error) {
+	batch, ok := w.claimSize()
+	if !ok {
+		return 0, nil
+	}
 	busy := w.busyChats()
-	rows, err := w.st.ClaimOutboxSharing(ctx, w.clk.Now(), w.opts.Lease, w.opts.Batch, w.maxReplies(), busy)
+	rows, err := w.st.ClaimOutboxSharing(ctx, w.clk.Now(), w.opts.Lease, batch, min(batch, w.maxReplies()), busy)
 	if err != nil {
 		return 0, fmt.Errorf("notify: %w", err)
 	}
@@ -419,6 +443,58 @@ func (w *Worker) markSent(ctx context.Context, delivered []store.Delivered) {
 	}
 }
 
+// claimSize is how many rows the next claim may take: Batch, or while
+// Telegram is down one probing row once probeAt has passed (ok false
+// before then).
+func (w *Worker) claimSize() (n int, ok bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.downs == 0 {
+		return w.opts.Batch, true
+	}
+	if w.clk.Now().Before(w.probeAt) {
+		return 0, false
+	}
+	return 1, true
+}
+
+// up records that Telegram answered: a send went through.
+func (w *Worker) up() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.downs > 0 {
+		w.log.Info("notify: telegram answers again; delivery resumes", "failed_probes", w.downs)
+	}
+	w.downs = 0
+	w.stats.down.Store(false)
+}
+
+// telegramDown reports whether Telegram as a whole is down after a send
+// failed with err: the sender's Probe fails too. Then it holds every send
+// until the next probe, backing off.
+func (w *Worker) telegramDown(ctx context.Context, err error) bool {
+	p, ok := w.sender.(Prober)
+	if !ok {
+		return false
+	}
+	pctx, cancel := context.WithTimeout(ctx, min(w.opts.SendTimeout, 10*time.Second))
+	perr := p.Probe(pctx)
+	cancel()
+	var tooMany *tgbot.TooManyRequestsError
+	if perr == nil || errors.As(perr, &tooMany) {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.downs++
+	wait := Backoff(w.downs, w.opts.BaseBackoff, w.opts.MaxBackoff)
+	w.probeAt = w.clk.Now().Add(wait)
+	w.stats.down.Store(true)
+	w.log.Warn("notify: telegram does not answer; messages wait, none is given up",
+		"err", err, "probe", perr, "failed_probes", w.downs, "next_probe_in", wait)
+	return true
+}
+
 // maxReplies is how many replies one claim may take while scheduled
 // messages wait: Batch less ScheduledShare of it (rounded up), at least
 // one.
@@ -494,6 +570,7 @@ func (w *Worker) deliver(ctx context.Context, r store.OutboxRow) (int64, bool) {
 	if err == nil {
 		w.stats.sent.Add(1)
 		w.stats.latencyNanos.Add(int64(elapsed))
+		w.up()
 		return msgID, true
 	}
 	w.stats.failed.Add(1)
@@ -538,6 +615,11 @@ func (w *Worker) fail(mctx, ctx context.Context, r store.OutboxRow, err error) {
 		// Cancelled mid-send: Telegram may or may not have the message.
 		// Hand the row back without counting the attempt; at worst it is
 		// delivered twice.
+		w.record(w.st.RetryOutbox(mctx, r.ID, now, err.Error(), false))
+
+	case w.telegramDown(mctx, err):
+		// Not the message's fault: give the attempt back.
+		w.stats.retried.Add(1)
 		w.record(w.st.RetryOutbox(mctx, r.ID, now, err.Error(), false))
 
 	default:
