@@ -339,3 +339,49 @@ func TestScrapesShareOneRead(t *testing.T) {
 		t.Errorf("after the TTL: dead = %v after %d reads, want 1 after 2", got, reads)
 	}
 }
+
+// TestMetricsAcrossASweep: the processed-updates total stays a counter
+// when retention deletes old updates, what retention deleted is counted,
+// and the sent gauge is the planner's estimate once the table is analyzed.
+func TestMetricsAcrossASweep(t *testing.T) {
+	st := storetest.New(t)
+	seed(t, st)
+	ctx := context.Background()
+	clk := clock.NewFake(t0)
+	h := metrics.Handler(metrics.NewRegistry(metrics.Sources{Store: st, Clock: clk, Log: discard()}), metrics.HealthHandler(discard()))
+	before := scrape(t, h)
+	if got, _ := value(before, "nhacviec_telegram_updates_processed_total", nil); got != 2 {
+		t.Fatalf("updates before the sweep = %v, want 2", got)
+	}
+
+	// A month later: both updates and the sent message are swept; two
+	// new updates arrive.
+	later := t0.AddDate(0, 4, 0)
+	if _, err := st.DB().Exec(`INSERT INTO processed_updates (update_id, processed_at) VALUES (3, $1), (4, $1)`, later); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := st.Sweep(ctx, store.RetentionPolicy{ProcessedUpdates: 7 * 24 * time.Hour, OutboxSent: 90 * 24 * time.Hour}, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Deleted[store.SweptProcessedUpdates] != 2 || rep.Deleted[store.SweptOutboxSent] != 1 {
+		t.Fatalf("sweep deleted %v, want 2 updates and 1 message", rep.Deleted)
+	}
+	clk.Advance(metrics.DefaultCacheTTL)
+	after := scrape(t, h)
+	for _, tt := range []struct {
+		name   string
+		labels map[string]string
+		want   float64
+	}{
+		{"nhacviec_telegram_updates_processed_total", nil, 4},
+		{"nhacviec_retention_deleted_rows_total", map[string]string{"kind": store.SweptProcessedUpdates}, 2},
+		{"nhacviec_retention_deleted_rows_total", map[string]string{"kind": store.SweptOutboxSent}, 1},
+		{"nhacviec_outbox_messages", map[string]string{"status": "pending"}, 2},
+		{"nhacviec_outbox_messages", map[string]string{"status": "sent"}, 0}, // analyzed by the sweep: 2 rows, both pending
+	} {
+		if got, ok := value(after, tt.name, tt.labels); !ok || got != tt.want {
+			t.Errorf("%s%v = %v (present %v), want %v", tt.name, tt.labels, got, ok, tt.want)
+		}
+	}
+}

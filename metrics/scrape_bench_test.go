@@ -6,10 +6,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/nhacviec/nhacviec/clock"
+	"github.com/nhacviec/nhacviec/config"
+	"github.com/nhacviec/nhacviec/jobs"
 	"github.com/nhacviec/nhacviec/metrics"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
@@ -59,13 +63,28 @@ func get(b *testing.B, h http.Handler) {
 }
 
 // BenchmarkScrape1M scrapes /metrics over a million outbox rows and a
-// million processed updates: one scraper at a time, and 16 at once.
+// million processed updates: with the cache expired before each scrape
+// (cold: the database's counts read every time), one scraper at a time
+// (within the cache's TTL), and 16 at once; then it times the first
+// retention sweep of that history.
 //
 //	go run ./tools/testdb -- go test -run '^$' -bench Scrape1M ./metrics
 func BenchmarkScrape1M(b *testing.B) {
 	st := storetest.New(b)
 	seedMillion(b, st)
-	h := metrics.Handler(metrics.NewRegistry(metrics.Sources{Store: st, Log: discard()}), metrics.HealthHandler(discard()))
+	plan, err := store.ExplainMetricsCounts(context.Background(), st.DB())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("the counts' plan:\n%s", strings.Join(plan, "\n"))
+	clk := clock.NewFake(time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
+	h := metrics.Handler(metrics.NewRegistry(metrics.Sources{Store: st, Clock: clk, Log: discard()}), metrics.HealthHandler(discard()))
+	b.Run("cold", func(b *testing.B) { // every scrape reads the database
+		for b.Loop() {
+			clk.Advance(metrics.DefaultCacheTTL)
+			get(b, h)
+		}
+	})
 	b.Run("serial", func(b *testing.B) {
 		for b.Loop() {
 			get(b, h)
@@ -87,4 +106,17 @@ func BenchmarkScrape1M(b *testing.B) {
 		})
 		b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/scrape")
 	})
+
+	// The first sweep of this history (everything is older than the
+	// default ages but the pending and dead messages), then a cold scrape.
+	start := time.Now()
+	rep, err := st.Sweep(context.Background(), jobs.RetentionPolicy(config.Default().Retention), clk.Now().AddDate(1, 0, 0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	swept := time.Since(start)
+	clk.Advance(metrics.DefaultCacheTTL)
+	start = time.Now()
+	get(b, h)
+	b.Logf("first sweep: %v in %d batches, %v; a cold scrape after it: %v", rep.Deleted, rep.Batches, swept.Round(time.Millisecond), time.Since(start).Round(time.Microsecond))
 }

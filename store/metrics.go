@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // MetricsCounts is what /metrics reports from the database.
@@ -53,28 +55,7 @@ func (s *Store) MetricsCounts(ctx context.Context) (MetricsCounts, error) {
 		Updates       int64   `db:"updates"`
 		Deleted       string  `db:"deleted"`
 	}
-	// A scalar sub-select in a CASE runs only when its branch is taken:
-	// the exact count of sent rows only for a table never analyzed
-	// (reltuples -1), which is a new, small one.
-	err := s.db.GetContext(ctx, &row, `
-		WITH c AS (
-			SELECT (SELECT count(*) FROM outbox WHERE status = 'pending') AS outbox_pending,
-			       (SELECT count(*) FROM outbox WHERE status = 'dead') AS outbox_dead,
-			       (SELECT reltuples FROM pg_class WHERE oid = 'outbox'::regclass) AS outbox_rows,
-			       (SELECT count(*) FROM email_outbox WHERE status = 'pending') AS email_pending,
-			       (SELECT count(*) FROM email_outbox WHERE status = 'dead') AS email_dead,
-			       (SELECT reltuples FROM pg_class WHERE oid = 'email_outbox'::regclass) AS email_rows)
-		SELECT outbox_pending, outbox_dead,
-		       CASE WHEN outbox_rows < 0 THEN (SELECT count(*) FROM outbox WHERE status = 'sent')
-		            ELSE greatest(round(outbox_rows) - outbox_pending - outbox_dead, 0) END AS outbox_sent,
-		       email_pending, email_dead,
-		       CASE WHEN email_rows < 0 THEN (SELECT count(*) FROM email_outbox WHERE status = 'sent')
-		            ELSE greatest(round(email_rows) - email_pending - email_dead, 0) END AS email_sent,
-		       (SELECT count(*) FROM remind_batches WHERE fanned_out_at IS NULL) AS remind_pending,
-		       (SELECT count(*) FROM processed_updates)
-		         + COALESCE((SELECT rows FROM retention_deleted WHERE name = 'processed_updates'), 0) AS updates,
-		       COALESCE((SELECT json_object_agg(name, rows) FROM retention_deleted), '{}')::text AS deleted
-		FROM c`)
+	err := s.db.GetContext(ctx, &row, metricsCountsSQL)
 	if err != nil {
 		return MetricsCounts{}, fmt.Errorf("store: metrics counts: %w", err)
 	}
@@ -97,4 +78,38 @@ func (s *Store) MetricsCounts(ctx context.Context) (MetricsCounts, error) {
 		return MetricsCounts{}, fmt.Errorf("store: metrics counts: job runs: %w", err)
 	}
 	return m, nil
+}
+
+// metricsCountsSQL reads the counts of MetricsCounts but the job ledger. A
+// scalar sub-select in a CASE runs only when its branch is taken: the
+// exact count of sent rows only for a table never analyzed (reltuples -1),
+// which is a new, small one.
+const metricsCountsSQL = `
+		WITH c AS (
+			SELECT (SELECT count(*) FROM outbox WHERE status = 'pending') AS outbox_pending,
+			       (SELECT count(*) FROM outbox WHERE status = 'dead') AS outbox_dead,
+			       (SELECT reltuples FROM pg_class WHERE oid = 'outbox'::regclass) AS outbox_rows,
+			       (SELECT count(*) FROM email_outbox WHERE status = 'pending') AS email_pending,
+			       (SELECT count(*) FROM email_outbox WHERE status = 'dead') AS email_dead,
+			       (SELECT reltuples FROM pg_class WHERE oid = 'email_outbox'::regclass) AS email_rows)
+		SELECT outbox_pending, outbox_dead,
+		       CASE WHEN outbox_rows < 0 THEN (SELECT count(*) FROM outbox WHERE status = 'sent')
+		            ELSE greatest(round(outbox_rows) - outbox_pending - outbox_dead, 0) END AS outbox_sent,
+		       email_pending, email_dead,
+		       CASE WHEN email_rows < 0 THEN (SELECT count(*) FROM email_outbox WHERE status = 'sent')
+		            ELSE greatest(round(email_rows) - email_pending - email_dead, 0) END AS email_sent,
+		       (SELECT count(*) FROM remind_batches WHERE fanned_out_at IS NULL) AS remind_pending,
+		       (SELECT count(*) FROM processed_updates)
+		         + COALESCE((SELECT rows FROM retention_deleted WHERE name = 'processed_updates'), 0) AS updates,
+		       COALESCE((SELECT json_object_agg(name, rows) FROM retention_deleted), '{}')::text AS deleted
+		FROM c`
+
+// ExplainMetricsCounts returns the plan PostgreSQL runs for the counts of
+// MetricsCounts, with EXPLAIN (ANALYZE, BUFFERS): for benchmarks.
+func ExplainMetricsCounts(ctx context.Context, q sqlx.QueryerContext) ([]string, error) {
+	var lines []string
+	if err := sqlx.SelectContext(ctx, q, &lines, `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) `+metricsCountsSQL); err != nil {
+		return nil, fmt.Errorf("store: explain metrics counts: %w", err)
+	}
+	return lines, nil
 }

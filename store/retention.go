@@ -72,8 +72,8 @@ func (r SweepReport) Total() int64 {
 // statement that also adds its count to retention_deleted, so no batch
 // holds its locks for long and the counts stay exact whatever fails. It
 // stops between batches when ctx is done. Tables it deleted from are
-// analyzed afterwards, so that the planner and /metrics' estimates see
-// the smaller tables.
+// analyzed afterwards (processed_updates and link_attempts vacuumed too),
+// so that the planner and /metrics' estimates see the smaller tables.
 //
 // The outbox tables and remind_batches are walked in primary-key order,
 // only up to the first row younger than the cut-off (by created_at,
@@ -110,6 +110,7 @@ func (s *Store) Sweep(ctx context.Context, p RetentionPolicy, now time.Time) (Sw
 			swept = append(swept, t.table)
 		}
 	}
+	var vacuum []string
 	for _, t := range []ctidSweep{
 		{table: "processed_updates", column: "processed_at", name: SweptProcessedUpdates, age: p.ProcessedUpdates},
 		{table: "link_attempts", column: "attempted_at", name: SweptLinkAttempts, age: p.LinkAttempts},
@@ -119,12 +120,20 @@ func (s *Store) Sweep(ctx context.Context, p RetentionPolicy, now time.Time) (Sw
 			return rep, err
 		}
 		if n > 0 {
-			swept = append(swept, t.table)
+			vacuum = append(vacuum, t.table)
 		}
 	}
+	// The outbox tables are vacuumed often anyway (every message is an
+	// insert and an update); the insert-only tables would wait until a
+	// fifth of their rows are dead, and /metrics counts processed_updates.
 	for _, table := range swept {
 		if _, err := s.db.ExecContext(ctx, `ANALYZE `+table); err != nil {
 			return rep, fmt.Errorf("store: sweep: analyze %s: %w", table, err)
+		}
+	}
+	for _, table := range vacuum {
+		if _, err := s.db.ExecContext(ctx, `VACUUM (ANALYZE) `+table); err != nil {
+			return rep, fmt.Errorf("store: sweep: vacuum %s: %w", table, err)
 		}
 	}
 	return rep, nil
