@@ -80,12 +80,13 @@ func (s *Store) MetricsCounts(ctx context.Context) (MetricsCounts, error) {
 	return m, nil
 }
 
-// metricsCountsSQL reads the counts of MetricsCounts but the job ledger. A
-// scalar sub-select in a CASE runs only when its branch is taken: the
-// exact count of sent rows only for a table never analyzed (reltuples -1),
-// which is a new, small one.
+// metricsCountsSQL reads the counts of MetricsCounts but the job ledger.
+// The CTE is materialized so that each count runs once (inlined, the
+// pending and dead counts ran twice). A scalar sub-select in a CASE runs
+// only when its branch is taken: the exact count of sent rows only for a
+// table never analyzed (reltuples -1), which is a new, small one.
 const metricsCountsSQL = `
-		WITH c AS (
+		WITH c AS MATERIALIZED (
 			SELECT (SELECT count(*) FROM outbox WHERE status = 'pending') AS outbox_pending,
 			       (SELECT count(*) FROM outbox WHERE status = 'dead') AS outbox_dead,
 			       (SELECT reltuples FROM pg_class WHERE oid = 'outbox'::regclass) AS outbox_rows,
