@@ -13,6 +13,10 @@
 // that failed is recorded as failed afterwards and is claimed again by the
 // next attempt. Outbox dedupe keys make each message unique as well.
 //
+// The retention job deletes old machinery rows (store.Sweep) after its
+// claim commits; the job ledger itself is kept, so a past instant stays
+// claimed after the messages it decided are gone.
+//
 // After downtime, missed runs within schedule.catch_up are caught up; of
 // the missed reminder runs only the latest is run ("a reminder whose moment
 // has passed gives way to the current one"), the older ones are recorded as
