@@ -4,10 +4,12 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 
 	"github.com/nhacviec/nhacviec/callback"
+	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
@@ -20,6 +22,9 @@ import (
 func (t *turn) onReply(m *models.Message) error {
 	row, err := store.OutboxByMessage(t.ctx, t.tx, t.chatID, int64(m.ReplyToMessage.ID))
 	if errors.Is(err, store.ErrNotFound) {
+		if sweptMessage(m.ReplyToMessage, t.now) {
+			return t.reply(t.p.T("bot.reply_message_swept"))
+		}
 		return t.reply(t.p.T("bot.reply_unknown_message"))
 	}
 	if err != nil {
@@ -62,6 +67,16 @@ func (t *turn) onReply(m *models.Message) error {
 	}
 	kind, file := evidence(m)
 	return t.recordProgress(occurrenceID, text, kind, file)
+}
+
+// sweptMessage reports whether replied, a message of the bot not found in
+// the outbox, is old enough for retention to have deleted it (the shortest
+// age it may be configured to, config.MinOutboxDays).
+func sweptMessage(replied *models.Message, now time.Time) bool {
+	if replied.From == nil || !replied.From.IsBot {
+		return false
+	}
+	return now.Sub(time.Unix(int64(replied.Date), 0)) >= time.Duration(config.MinOutboxDays)*24*time.Hour
 }
 
 // evidence returns the kind and Telegram file id of a photo or document

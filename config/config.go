@@ -37,6 +37,9 @@ type Config struct {
 	HTTP      HTTP      `yaml:"http"`
 	Email     Email     `yaml:"email"`
 	Log       Log       `yaml:"log"`
+	// Retention (extension) says how long machinery rows are kept.
+	Retention Retention `yaml:"retention"`
+
 	// Limits (extension) bounds what inbound chatter may cost.
 	Limits Limits `yaml:"limits"`
 
@@ -102,6 +105,9 @@ type Schedule struct {
 	// TargetReadings (extension) asks target owners for readings when a
 	// target's period closes.
 	TargetReadings string `yaml:"target_readings"`
+	// Retention (extension) runs the retention sweeper (see Retention);
+	// empty disables it.
+	Retention string `yaml:"retention"`
 	// CatchUp (extension) is how far back missed runs are caught up on start.
 	CatchUp time.Duration `yaml:"catch_up"`
 }
@@ -227,6 +233,63 @@ func (l Limits) validate(add func(key, format string, args ...any)) {
 	}
 }
 
+// Retention (extension) is how many days the retention sweeper (job
+// "retention", schedule.retention) keeps the rows only the machinery
+// needs; 0 keeps them for ever. Progress, readings, occurrences, digests'
+// inputs and the job ledger are never deleted.
+type Retention struct {
+	// ProcessedUpdatesDays keeps the ids of processed inbound updates
+	// (duplicate detection; Telegram re-sends an update for at most a day).
+	ProcessedUpdatesDays int `yaml:"processed_updates_days"`
+	// OutboxSentDays keeps sent Telegram and e-mail messages, from when
+	// they were sent; a reply to an older message is answered with a
+	// pointer to /viec.
+	OutboxSentDays int `yaml:"outbox_sent_days"`
+	// OutboxDeadDays keeps the messages given up on (the audit of what
+	// never arrived), from when they were enqueued.
+	OutboxDeadDays int `yaml:"outbox_dead_days"`
+	// LinkAttemptsDays keeps failed /start attempts (rate limiting looks
+	// at the last hour).
+	LinkAttemptsDays int `yaml:"link_attempts_days"`
+	// RemindBatchesDays keeps the reminder runs' decisions once fanned out.
+	RemindBatchesDays int `yaml:"remind_batches_days"`
+	// BatchSize is the number of rows one DELETE removes, in its own short
+	// transaction.
+	BatchSize int `yaml:"batch_size"`
+}
+
+// Minimum retention ages (days) that Validate accepts. A message's dedupe
+// key is what keeps a job from deciding it again while the job may still
+// decide it: a target reading request for up to readingGraceDays (10)
+// after its period, a weekly progress request for a week; processed
+// update ids are what UpdateOffset reads (six days).
+const (
+	MinProcessedUpdatesDays = 7
+	MinOutboxDays           = 30
+)
+
+// validate appends the problems of the retention section to add.
+func (r Retention) validate(add func(key, format string, args ...any)) {
+	for _, a := range []struct {
+		key  string
+		days int
+		min  int
+	}{
+		{"retention.processed_updates_days", r.ProcessedUpdatesDays, MinProcessedUpdatesDays},
+		{"retention.outbox_sent_days", r.OutboxSentDays, MinOutboxDays},
+		{"retention.outbox_dead_days", r.OutboxDeadDays, MinOutboxDays},
+		{"retention.link_attempts_days", r.LinkAttemptsDays, 1},
+		{"retention.remind_batches_days", r.RemindBatchesDays, 1},
+	} {
+		if a.days < 0 || (a.days > 0 && a.days < a.min) {
+			add(a.key, "%d must be 0 (keep for ever) or at least %d", a.days, a.min)
+		}
+	}
+	if r.BatchSize < 1 || r.BatchSize > 100000 {
+		add("retention.batch_size", "%d is not between 1 and 100000", r.BatchSize)
+	}
+}
+
 // Log (extension) configures log/slog.
 type Log struct {
 	Level  string `yaml:"level"`  // debug | info | warn | error
@@ -258,6 +321,7 @@ func Default() Config {
 			DigestQuarterly: "0 8 15 3,6,9,12 *",
 			Materialize:     "5 0 * * *",
 			TargetReadings:  "0 9 * * *",
+			Retention:       "20 3 * * *",
 			CatchUp:         24 * time.Hour,
 		},
 		Reminders: Reminders{
@@ -285,6 +349,14 @@ func Default() Config {
 			UnlinkedEvery: 5 * time.Minute,
 			NoticeEvery:   time.Minute,
 			AnswerCache:   time.Minute,
+		},
+		Retention: Retention{
+			ProcessedUpdatesDays: 7,
+			OutboxSentDays:       90,
+			OutboxDeadDays:       365,
+			LinkAttemptsDays:     30,
+			RemindBatchesDays:    30,
+			BatchSize:            5000,
 		},
 	}
 }
@@ -562,6 +634,7 @@ func (c Config) Validate() error {
 	}
 	c.Email.validate(add)
 	c.Limits.validate(add)
+	c.Retention.validate(add)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
@@ -620,6 +693,7 @@ func (c Config) Specs() []Spec {
 		{Key: "digest_quarterly", Job: "digest_quarterly", Spec: s.DigestQuarterly},
 		{Key: "digest_half_yearly", Job: "digest_half_yearly", Spec: s.DigestHalfYearly},
 		{Key: "digest_yearly", Job: "digest_yearly", Spec: s.DigestYearly},
+		{Key: "retention", Job: "retention", Spec: s.Retention},
 	}
 }
 

@@ -469,3 +469,47 @@ func TestScheduledShare(t *testing.T) {
 		}
 	}
 }
+
+func TestRetentionSection(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		env  map[string]string
+		want []string // keys named by the error; none for a valid config
+	}{
+		{"defaults", "", nil, nil},
+		{"keep for ever", "retention:\n  outbox_sent_days: 0\n  processed_updates_days: 0\n", nil, nil},
+		{"too short for the dedupe keys", "retention:\n  outbox_sent_days: 14\n  outbox_dead_days: 29\n  processed_updates_days: 3\n", nil,
+			[]string{"retention.outbox_sent_days", "retention.outbox_dead_days", "retention.processed_updates_days"}},
+		{"negative and bad batch", "retention:\n  link_attempts_days: -1\n  batch_size: 0\n", nil,
+			[]string{"retention.link_attempts_days", "retention.batch_size"}},
+		{"from the environment", "", map[string]string{"NHACVIEC_RETENTION_OUTBOX_SENT_DAYS": "10"}, []string{"retention.outbox_sent_days"}},
+		{"bad schedule", "schedule:\n  retention: \"25 3 * *\"\n", nil, []string{"schedule.retention"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config.yaml")
+			if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := Load(path, true, env(tt.env))
+			if len(tt.want) == 0 {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tt.name == "defaults" && (cfg.Schedule.Retention != "20 3 * * *" || cfg.Retention.OutboxSentDays != 90) {
+					t.Errorf("defaults: schedule %q, retention %+v", cfg.Schedule.Retention, cfg.Retention)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, key := range tt.want {
+				if !strings.Contains(err.Error(), key) {
+					t.Errorf("error does not name %s:\n%v", key, err)
+				}
+			}
+		})
+	}
+}

@@ -140,6 +140,10 @@ func botMessages() map[Key]Entry {
 			VI: "Tin nhắn bạn trả lời không gắn với nhiệm vụ nào. Hãy trả lời tin nhắn nhắc việc, hoặc gõ /viec để xem danh sách nhiệm vụ.",
 			EN: "The message you replied to is not about a task. Reply to a reminder, or send /tasks for the list of your tasks.",
 		},
+		"bot.reply_message_swept": {
+			VI: "Tin nhắn bạn trả lời đã cũ nên không còn được lưu để ghi nhận tiến độ. Hãy gõ /viec để xem danh sách nhiệm vụ, rồi trả lời danh sách đó theo số thứ tự, ví dụ <code>2: 60%</code> hoặc <code>1 xong</code>.",
+			EN: "The message you replied to is too old to be kept for progress replies. Send /tasks for the list of your tasks, then reply to that list by number, e.g. <code>2: 60%</code> or <code>1 done</code>.",
+		},
 		"bot.reply_pick_number": {
 			VI: "Tin nhắn này liệt kê nhiều nhiệm vụ. Hãy ghi số thứ tự trước nội dung, ví dụ <code>2: 60%%</code> hoặc <code>1 xong</code>:\n%s",
 			EN: "That message lists several tasks. Put the task's number first, e.g. <code>2: 60%%</code> or <code>1 done</code>:\n%s",

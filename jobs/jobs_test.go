@@ -88,6 +88,7 @@ func TestFires(t *testing.T) {
 	got := s.Fires(at("2025-03-09 23:59"), at("2025-03-10 23:59"))
 	want := []jobs.Fire{
 		{jobs.JobMaterialize, at("2025-03-10 00:05")},
+		{jobs.JobRetention, at("2025-03-10 03:20")},
 		{jobs.JobDigestWeekly, at("2025-03-10 07:30")},
 		{jobs.JobRemind, at("2025-03-10 08:00")},
 		{jobs.JobTargetReadings, at("2025-03-10 09:00")},
@@ -98,6 +99,7 @@ func TestFires(t *testing.T) {
 	got = s.Fires(at("2025-03-14 23:59"), at("2025-03-15 23:59"))
 	want = []jobs.Fire{
 		{jobs.JobMaterialize, at("2025-03-15 00:05")},
+		{jobs.JobRetention, at("2025-03-15 03:20")},
 		{jobs.JobDigestMonthly, at("2025-03-15 08:00")},
 		{jobs.JobDigestQuarterly, at("2025-03-15 08:00")},
 		{jobs.JobTargetReadings, at("2025-03-15 09:00")},
@@ -631,9 +633,11 @@ func TestCatchUpAfterOutage(t *testing.T) {
 		"10/03 08:00 remind skipped",
 		"10/03 09:00 target_readings done",
 		"11/03 00:05 materialize done",
+		"11/03 03:20 retention done",
 		"11/03 08:00 remind done",
 		"11/03 09:00 target_readings done",
 		"12/03 00:05 materialize done",
+		"12/03 03:20 retention done",
 		"12/03 08:00 remind done",
 		"12/03 09:00 target_readings done",
 	}

@@ -13,6 +13,10 @@
 // that failed is recorded as failed afterwards and is claimed again by the
 // next attempt. Outbox dedupe keys make each message unique as well.
 //
+// The retention job deletes old machinery rows (store.Sweep) after its
+// claim commits; the job ledger itself is kept, so a past instant stays
+// claimed after the messages it decided are gone.
+//
 // After downtime, missed runs within schedule.catch_up are caught up; of
 // the missed reminder runs only the latest is run ("a reminder whose moment
 // has passed gives way to the current one"), the older ones are recorded as
@@ -24,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -49,6 +54,7 @@ const (
 	JobDigestQuarterly  = "digest_quarterly"
 	JobDigestHalfYearly = "digest_half_yearly"
 	JobDigestYearly     = "digest_yearly"
+	JobRetention        = "retention"
 )
 
 // Statuses of a Run in a Report.
@@ -87,7 +93,8 @@ type job struct {
 // runState is the transaction and counters of one claimed run.
 type runState struct {
 	jobRunID int64
-	batches  int // remind batches written, to be fanned out after commit
+	batches  int  // remind batches written, to be fanned out after commit
+	sweep    bool // the retention sweep is to run after commit
 	tx       *sqlx.Tx
 	at       time.Time // the scheduled instant, in the schedule's zone
 	now      time.Time // the clock when the run started
@@ -151,6 +158,7 @@ func New(st *store.Store, cfg config.Config, clk clock.Clock, log *slog.Logger, 
 		JobDigestQuarterly:  s.digest(plan.Quarter),
 		JobDigestHalfYearly: s.digest(plan.Half),
 		JobDigestYearly:     s.digest(plan.Year),
+		JobRetention:        s.retention,
 	}
 	var errs []error
 	for _, spec := range cfg.Specs() {
@@ -270,6 +278,9 @@ type Run struct {
 	// decisions); FanOut that of the fan-out of its remind batches.
 	Took   time.Duration
 	FanOut time.Duration
+	// Deleted counts the rows the retention job deleted, by kind
+	// (store.Swept* names).
+	Deleted map[string]int64
 }
 
 // Report tells what a RunAt, CatchUp or Run step did.
@@ -315,6 +326,9 @@ func (r Report) String() string {
 		fmt.Fprintf(&b, "%s\t%s\t%s\tmessages=%d unlinked=%d", run.At.Format(time.RFC3339), run.Job, run.Status, run.Messages, run.Unlinked)
 		if run.Created > 0 {
 			fmt.Fprintf(&b, " created=%d", run.Created)
+		}
+		for _, name := range slices.Sorted(maps.Keys(run.Deleted)) {
+			fmt.Fprintf(&b, " deleted_%s=%d", name, run.Deleted[name])
 		}
 		if run.Err != nil {
 			fmt.Fprintf(&b, " error=%q", run.Err.Error())
@@ -499,6 +513,9 @@ func (s *Scheduler) runOne(ctx context.Context, j *job, at time.Time) Run {
 			start := time.Now()
 			s.fanOutAfterRun(ctx, &run, st.jobRunID)
 			run.FanOut = time.Since(start)
+		}
+		if st.sweep {
+			s.sweepAfterRun(ctx, &run)
 		}
 	}
 	return run

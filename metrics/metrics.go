@@ -2,21 +2,27 @@
 // Prometheus text format and /healthz.
 //
 // Counts kept in PostgreSQL (the outbox by status, job runs, processed
-// Telegram updates) are read at scrape time, so every process reports the
-// same totals; the delivery workers' in-memory counters (sends, failures,
-// time spent sending) are per process.
+// Telegram updates, rows deleted by retention) are read from the database,
+// so every process reports the same totals, at most once per
+// Sources.CacheTTL and by one scrape at a time, with queries that read no
+// sent message (store.Store.MetricsCounts); the delivery workers'
+// in-memory counters (sends, failures, time spent sending) are per
+// process.
 package metrics
 
 import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/nhacviec/nhacviec/clock"
 	"github.com/nhacviec/nhacviec/mail"
 	"github.com/nhacviec/nhacviec/notify"
 	"github.com/nhacviec/nhacviec/store"
@@ -24,8 +30,17 @@ import (
 
 // Sources are what the collector reads at scrape time.
 type Sources struct {
-	// Store is queried for the outbox, job runs and processed updates.
+	// Store is queried for the outbox, job runs and processed updates
+	// (store.Store.MetricsCounts), at most once per CacheTTL.
 	Store *store.Store
+	// Counts, when set, replaces Store.MetricsCounts (to wrap or observe
+	// it).
+	Counts func(ctx context.Context) (store.MetricsCounts, error)
+	// CacheTTL is how long the database's counts are reused; 0 means
+	// DefaultCacheTTL.
+	CacheTTL time.Duration
+	// Clock times the cache; nil means the real clock.
+	Clock clock.Clock
 	// Telegram returns the Telegram delivery worker's counters; nil when
 	// this process does not deliver.
 	Telegram func() notify.StatsSnapshot
@@ -38,9 +53,22 @@ type Sources struct {
 // queryTimeout bounds the database queries of one scrape.
 const queryTimeout = 5 * time.Second
 
+// DefaultCacheTTL is how long a read of the database's counts serves
+// scrapes: Prometheus scrapes every 15 s or more, and several scrapers
+// (replicas of Prometheus, a dashboard, an agent) share one read.
+const DefaultCacheTTL = 10 * time.Second
+
 // Collector is a prometheus.Collector of nhacviec's counts.
 type Collector struct {
-	src Sources
+	src  Sources
+	read func(ctx context.Context) (store.MetricsCounts, error)
+	clk  clock.Clock
+	ttl  time.Duration
+
+	mu      sync.Mutex // held while the counts are read: one read at a time
+	readAt  time.Time  // when last read; zero before the first read
+	last    store.MetricsCounts
+	lastErr error
 
 	up            *prometheus.Desc
 	outbox        *prometheus.Desc
@@ -57,10 +85,12 @@ type Collector struct {
 	tgRateLimited *prometheus.Desc
 	tgUnreachable *prometheus.Desc
 	tgLatency     *prometheus.Desc
+	tgDown        *prometheus.Desc
 	mailSent      *prometheus.Desc
 	mailFailed    *prometheus.Desc
 	mailDead      *prometheus.Desc
 	mailLatency   *prometheus.Desc
+	swept         *prometheus.Desc
 }
 
 // NewCollector returns a collector reading src.
@@ -68,11 +98,14 @@ func NewCollector(src Sources) *Collector {
 	d := func(name, help string, labels ...string) *prometheus.Desc {
 		return prometheus.NewDesc("nhacviec_"+name, help, labels, nil)
 	}
-	return &Collector{
+	c := &Collector{
 		src:           src,
-		up:            d("database_up", "Whether the database answered the last scrape's queries (1) or not (0)."),
-		outbox:        d("outbox_messages", "Telegram outbox rows by status: pending are queued, sent delivered, dead given up.", "status"),
-		emailOutbox:   d("email_outbox_messages", "E-mail outbox rows by status.", "status"),
+		read:          src.Counts,
+		clk:           src.Clock,
+		ttl:           src.CacheTTL,
+		up:            d("database_up", "Whether the database answered the last read of its counts (1) or not (0); counts are read at most every few seconds."),
+		outbox:        d("outbox_messages", "Telegram outbox rows by status: pending are queued, sent delivered (an estimate), dead given up; old sent and dead rows are deleted by retention.", "status"),
+		emailOutbox:   d("email_outbox_messages", "E-mail outbox rows by status (sent is an estimate).", "status"),
 		remindPending: d("remind_batches_pending", "Reminder decisions (one batch per unit) not yet fanned out into outbox messages."),
 		jobRuns:       d("job_runs_total", "Scheduled job runs recorded in the job ledger, by job and status.", "job", "status"),
 		jobMessages:   d("job_messages_total", "Messages enqueued by finished job runs, by job.", "job"),
@@ -85,19 +118,31 @@ func NewCollector(src Sources) *Collector {
 		tgRateLimited: d("telegram_rate_limited_total", "429 Too Many Requests answers from Telegram."),
 		tgUnreachable: d("telegram_unreachable_total", "403 answers: the user blocked the bot."),
 		tgLatency:     d("telegram_send_duration_seconds", "Time spent in successful Telegram sends."),
+		tgDown:        d("telegram_down", "1 while Telegram as a whole does not answer this process (a send and getMe failed): messages wait, none is given up; 0 once a send goes through."),
 		mailSent:      d("email_sent_total", "E-mails this process handed to the SMTP server."),
 		mailFailed:    d("email_send_failures_total", "Failed SMTP send attempts of this process."),
 		mailDead:      d("email_dead_total", "E-mails this process gave up on."),
 		mailLatency:   d("email_send_duration_seconds", "Time spent in successful SMTP sends."),
+		swept:         d("retention_deleted_rows_total", "Rows the retention sweeper deleted, by kind (outbox_sent, outbox_dead, processed_updates, ...).", "kind"),
 	}
+	if c.read == nil && src.Store != nil {
+		c.read = src.Store.MetricsCounts
+	}
+	if c.clk == nil {
+		c.clk = clock.Real{}
+	}
+	if c.ttl <= 0 {
+		c.ttl = DefaultCacheTTL
+	}
+	return c
 }
 
 // Describe sends every descriptor.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{
 		c.up, c.outbox, c.emailOutbox, c.remindPending, c.jobRuns, c.jobMessages, c.jobLast, c.updates,
-		c.tgSent, c.tgFailed, c.tgDead, c.tgRetried, c.tgRateLimited, c.tgUnreachable, c.tgLatency,
-		c.mailSent, c.mailFailed, c.mailDead, c.mailLatency,
+		c.tgSent, c.tgFailed, c.tgDead, c.tgRetried, c.tgRateLimited, c.tgUnreachable, c.tgLatency, c.tgDown,
+		c.mailSent, c.mailFailed, c.mailDead, c.mailLatency, c.swept,
 	} {
 		ch <- d
 	}
@@ -111,10 +156,8 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	counter := func(d *prometheus.Desc, v float64, labels ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v, labels...)
 	}
-	if c.src.Store != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
-		if err := c.collectStore(ctx, gauge, counter); err != nil {
+	if c.read != nil {
+		if err := c.collectStore(gauge, counter); err != nil {
 			if c.src.Log != nil {
 				c.src.Log.Warn("metrics: read database", "err", err)
 			}
@@ -131,6 +174,11 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		counter(c.tgRetried, float64(s.Retried))
 		counter(c.tgRateLimited, float64(s.TooManyRequests))
 		counter(c.tgUnreachable, float64(s.Unreachable))
+		down := 0.0
+		if s.Down {
+			down = 1
+		}
+		gauge(c.tgDown, down)
 		ch <- prometheus.MustNewConstSummary(c.tgLatency, uint64(s.Sent), s.SendLatency.Seconds(), nil)
 	}
 	if c.src.Email != nil {
@@ -143,83 +191,69 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 }
 
 // collectStore emits the counts kept in the database; it emits nothing
-// when a query fails.
-func (c *Collector) collectStore(ctx context.Context, gauge, counter func(*prometheus.Desc, float64, ...string)) error {
-	st := c.src.Store
-	outbox, err := st.OutboxCounts(ctx)
+// when reading them fails.
+func (c *Collector) collectStore(gauge, counter func(*prometheus.Desc, float64, ...string)) error {
+	m, err := c.counts()
 	if err != nil {
 		return err
 	}
-	email, err := st.EmailCounts(ctx)
-	if err != nil {
-		return err
-	}
-	var runs []struct {
-		Job      string `db:"job"`
-		Status   string `db:"status"`
-		Runs     int64  `db:"runs"`
-		Messages int64  `db:"messages"`
-	}
-	err = st.DB().SelectContext(ctx, &runs, `
-		SELECT job, status, count(*) AS runs, COALESCE(sum(messages), 0) AS messages
-		FROM job_runs
-		GROUP BY job, status
-		ORDER BY job, status`)
-	if err != nil {
-		return err
-	}
-	var last []struct {
-		Job string    `db:"job"`
-		At  time.Time `db:"at"`
-	}
-	err = st.DB().SelectContext(ctx, &last, `
-		SELECT job, max(finished_at) AS at
-		FROM job_runs
-		WHERE status = 'done' AND finished_at IS NOT NULL
-		GROUP BY job
-		ORDER BY job`)
-	if err != nil {
-		return err
-	}
-	var updates int64
-	if err := st.DB().GetContext(ctx, &updates, `SELECT count(*) FROM processed_updates`); err != nil {
-		return err
-	}
-	pending, err := store.PendingRemindBatches(ctx, st.DB())
-	if err != nil {
-		return err
-	}
-	gauge(c.remindPending, float64(pending))
-
+	gauge(c.remindPending, float64(m.RemindPending))
 	for _, s := range []struct {
 		name string
 		n    int
-	}{{store.OutboxPending, outbox.Pending}, {store.OutboxSent, outbox.Sent}, {store.OutboxDead, outbox.Dead}} {
+	}{{store.OutboxPending, m.Outbox.Pending}, {store.OutboxSent, m.Outbox.Sent}, {store.OutboxDead, m.Outbox.Dead}} {
 		gauge(c.outbox, float64(s.n), s.name)
 	}
 	for _, s := range []struct {
 		name string
 		n    int
-	}{{store.OutboxPending, email.Pending}, {store.OutboxSent, email.Sent}, {store.OutboxDead, email.Dead}} {
+	}{{store.OutboxPending, m.Email.Pending}, {store.OutboxSent, m.Email.Sent}, {store.OutboxDead, m.Email.Dead}} {
 		gauge(c.emailOutbox, float64(s.n), s.name)
 	}
 	messages := map[string]int64{}
 	var jobs []string
-	for _, r := range runs {
+	for _, r := range m.JobRuns {
 		counter(c.jobRuns, float64(r.Runs), r.Job, r.Status)
 		if _, ok := messages[r.Job]; !ok {
 			jobs = append(jobs, r.Job)
 		}
 		messages[r.Job] += r.Messages
+		if r.LastDone != nil {
+			gauge(c.jobLast, float64(r.LastDone.UnixNano())/1e9, r.Job)
+		}
 	}
 	for _, j := range jobs {
 		counter(c.jobMessages, float64(messages[j]), j)
 	}
-	for _, l := range last {
-		gauge(c.jobLast, float64(l.At.UnixNano())/1e9, l.Job)
+	counter(c.updates, float64(m.UpdatesProcessed))
+	names := make([]string, 0, len(m.Deleted))
+	for name := range m.Deleted {
+		names = append(names, name)
 	}
-	counter(c.updates, float64(updates))
+	slices.Sort(names)
+	for _, name := range names {
+		counter(c.swept, float64(m.Deleted[name]), name)
+	}
 	return nil
+}
+
+// counts returns the database's counts, read at most once per cache TTL:
+// the first scrape after the TTL reads them, scrapes arriving meanwhile
+// wait for that read and share it (so 16 concurrent scrapers cause one
+// read), and later ones within the TTL get the same answer, a failure
+// included.
+func (c *Collector) counts() (store.MetricsCounts, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.clk.Now()
+	if age := now.Sub(c.readAt); !c.readAt.IsZero() && age >= 0 && age < c.ttl {
+		return c.last, c.lastErr
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+	defer cancel()
+	c.last, c.lastErr = c.read(ctx)
+	c.readAt = now
+	return c.last, c.lastErr
 }
 
 // NewRegistry returns a registry with the collector of src and the Go

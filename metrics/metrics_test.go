@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -71,17 +74,26 @@ func seed(t *testing.T, st *store.Store) {
 // scrape fetches /metrics from h and parses it as Prometheus text.
 func scrape(t *testing.T, h http.Handler) map[string]*dto.MetricFamily {
 	t.Helper()
+	families, err := scrapeErr(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return families
+}
+
+// scrapeErr is scrape for goroutines other than the test's.
+func scrapeErr(h http.Handler) (map[string]*dto.MetricFamily, error) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	if rec.Code != http.StatusOK {
-		t.Fatalf("/metrics = %d: %s", rec.Code, rec.Body)
+		return nil, fmt.Errorf("/metrics = %d: %s", rec.Code, rec.Body)
 	}
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	families, err := p.TextToMetricFamilies(rec.Body)
 	if err != nil {
-		t.Fatalf("/metrics does not parse as Prometheus text: %v", err)
+		return nil, fmt.Errorf("/metrics does not parse as Prometheus text: %w", err)
 	}
-	return families
+	return families, nil
 }
 
 // value returns the value of the sample of family name whose labels
@@ -119,10 +131,12 @@ next:
 func TestMetrics(t *testing.T) {
 	st := storetest.New(t)
 	seed(t, st)
+	clk := clock.NewFake(t0)
 	src := metrics.Sources{
 		Store: st,
+		Clock: clk,
 		Telegram: func() notify.StatsSnapshot {
-			return notify.StatsSnapshot{Sent: 7, Failed: 2, Dead: 1, Retried: 1, TooManyRequests: 1, SendLatency: 1400 * time.Millisecond}
+			return notify.StatsSnapshot{Sent: 7, Failed: 2, Dead: 1, Retried: 1, TooManyRequests: 1, SendLatency: 1400 * time.Millisecond, Down: true}
 		},
 		Email: func() mail.StatsSnapshot {
 			return mail.StatsSnapshot{Sent: 1, SendLatency: 300 * time.Millisecond}
@@ -152,6 +166,7 @@ func TestMetrics(t *testing.T) {
 		{"nhacviec_telegram_send_failures_total", nil, 2},
 		{"nhacviec_telegram_messages_dead_total", nil, 1},
 		{"nhacviec_telegram_rate_limited_total", nil, 1},
+		{"nhacviec_telegram_down", nil, 1},
 		{"nhacviec_telegram_send_duration_seconds", nil, 7},
 		{"nhacviec_email_sent_total", nil, 1},
 		{"nhacviec_email_send_duration_seconds", nil, 1},
@@ -173,8 +188,10 @@ func TestMetrics(t *testing.T) {
 		t.Error("Go runtime metrics missing")
 	}
 
-	// With the database gone the endpoint still answers, saying so.
+	// With the database gone the endpoint still answers, saying so, once
+	// the cached counts expired.
 	st.Close()
+	clk.Advance(metrics.DefaultCacheTTL)
 	families = scrape(t, h)
 	if got, _ := value(families, "nhacviec_database_up", nil); got != 0 {
 		t.Errorf("database_up after close = %v, want 0", got)
@@ -253,6 +270,119 @@ func TestCached(t *testing.T) {
 		err := check(ctx)
 		if calls != s.wantCalls || (err != nil) != s.wantErr {
 			t.Errorf("step %d: calls = %d, err = %v; want %d calls, error %v", i, calls, err, s.wantCalls, s.wantErr)
+		}
+	}
+}
+
+// TestScrapesShareOneRead: sixteen scrapers at once cause one read of the
+// database's counts, and scrapes within the cache TTL none; the first
+// scrape after it reads again and sees what changed.
+func TestScrapesShareOneRead(t *testing.T) {
+	st := storetest.New(t)
+	seed(t, st)
+	clk := clock.NewFake(t0)
+	var (
+		mu    sync.Mutex
+		reads int
+	)
+	const scrapers = 16
+	var arrived atomic.Int32
+	allArrived := make(chan struct{})
+	src := metrics.Sources{
+		Store: st,
+		Clock: clk,
+		Counts: func(ctx context.Context) (store.MetricsCounts, error) {
+			mu.Lock()
+			reads++
+			mu.Unlock()
+			<-allArrived // hold the read until every scraper is in the handler
+			return st.MetricsCounts(ctx)
+		},
+		Log: discard(),
+	}
+	h := metrics.Handler(metrics.NewRegistry(src), metrics.HealthHandler(discard()))
+
+	var wg sync.WaitGroup
+	results := make([]map[string]*dto.MetricFamily, scrapers)
+	errs := make([]error, scrapers)
+	for i := range scrapers {
+		wg.Go(func() {
+			if arrived.Add(1) == scrapers {
+				close(allArrived)
+			}
+			results[i], errs[i] = scrapeErr(h)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	if reads != 1 {
+		t.Errorf("16 concurrent scrapes read the database %d times, want 1", reads)
+	}
+	for i, f := range results {
+		if got, _ := value(f, "nhacviec_outbox_messages", map[string]string{"status": "pending"}); got != 2 {
+			t.Errorf("scraper %d: pending = %v, want 2", i, got)
+		}
+	}
+
+	// Within the TTL: no read, the same numbers.
+	if _, err := st.DB().Exec(`UPDATE outbox SET status = 'dead' WHERE dedupe_key = 'b'`); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(metrics.DefaultCacheTTL - time.Second)
+	if got, _ := value(scrape(t, h), "nhacviec_outbox_messages", map[string]string{"status": "dead"}); got != 0 || reads != 1 {
+		t.Errorf("within the TTL: dead = %v after %d reads, want the cached 0 after 1", got, reads)
+	}
+	// After it: one more read, fresh numbers.
+	clk.Advance(time.Second)
+	if got, _ := value(scrape(t, h), "nhacviec_outbox_messages", map[string]string{"status": "dead"}); got != 1 || reads != 2 {
+		t.Errorf("after the TTL: dead = %v after %d reads, want 1 after 2", got, reads)
+	}
+}
+
+// TestMetricsAcrossASweep: the processed-updates total stays a counter
+// when retention deletes old updates, what retention deleted is counted,
+// and the sent gauge is the planner's estimate once the table is analyzed.
+func TestMetricsAcrossASweep(t *testing.T) {
+	st := storetest.New(t)
+	seed(t, st)
+	ctx := context.Background()
+	clk := clock.NewFake(t0)
+	h := metrics.Handler(metrics.NewRegistry(metrics.Sources{Store: st, Clock: clk, Log: discard()}), metrics.HealthHandler(discard()))
+	before := scrape(t, h)
+	if got, _ := value(before, "nhacviec_telegram_updates_processed_total", nil); got != 2 {
+		t.Fatalf("updates before the sweep = %v, want 2", got)
+	}
+
+	// A month later: both updates and the sent message are swept; two
+	// new updates arrive.
+	later := t0.AddDate(0, 4, 0)
+	if _, err := st.DB().Exec(`INSERT INTO processed_updates (update_id, processed_at) VALUES (3, $1), (4, $1)`, later); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := st.Sweep(ctx, store.RetentionPolicy{ProcessedUpdates: 7 * 24 * time.Hour, OutboxSent: 90 * 24 * time.Hour}, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Deleted[store.SweptProcessedUpdates] != 2 || rep.Deleted[store.SweptOutboxSent] != 1 {
+		t.Fatalf("sweep deleted %v, want 2 updates and 1 message", rep.Deleted)
+	}
+	clk.Advance(metrics.DefaultCacheTTL)
+	after := scrape(t, h)
+	for _, tt := range []struct {
+		name   string
+		labels map[string]string
+		want   float64
+	}{
+		{"nhacviec_telegram_updates_processed_total", nil, 4},
+		{"nhacviec_retention_deleted_rows_total", map[string]string{"kind": store.SweptProcessedUpdates}, 2},
+		{"nhacviec_retention_deleted_rows_total", map[string]string{"kind": store.SweptOutboxSent}, 1},
+		{"nhacviec_outbox_messages", map[string]string{"status": "pending"}, 2},
+		{"nhacviec_outbox_messages", map[string]string{"status": "sent"}, 0}, // analyzed by the sweep: 2 rows, both pending
+	} {
+		if got, ok := value(after, tt.name, tt.labels); !ok || got != tt.want {
+			t.Errorf("%s%v = %v (present %v), want %v", tt.name, tt.labels, got, ok, tt.want)
 		}
 	}
 }

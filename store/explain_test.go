@@ -20,3 +20,14 @@ func TestExplainOpenDueThrough(t *testing.T) {
 		t.Errorf("not an EXPLAIN ANALYZE of the open-occurrence query:\n%s", plan)
 	}
 }
+
+func TestExplainMetricsCounts(t *testing.T) {
+	st := storetest.New(t)
+	lines, err := store.ExplainMetricsCounts(context.Background(), st.DB())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan := strings.Join(lines, "\n"); !strings.Contains(plan, "outbox") || !strings.Contains(plan, "Execution Time") {
+		t.Errorf("not an EXPLAIN ANALYZE of the metrics counts:\n%s", plan)
+	}
+}

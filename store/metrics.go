@@ -1,0 +1,116 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// MetricsCounts is what /metrics reports from the database.
+type MetricsCounts struct {
+	// Outbox and Email count the Telegram and e-mail outbox rows by
+	// status. Pending and Dead are exact; Sent is the planner's estimate
+	// of the table's rows (pg_class.reltuples, kept fresh by autovacuum
+	// and by Sweep) less the other two, exact only while the table was
+	// never analyzed.
+	Outbox, Email OutboxCounts
+	// RemindPending is the number of remind batches not yet fanned out.
+	RemindPending int
+	// UpdatesProcessed is the number of inbound updates ever processed:
+	// those remembered plus those Sweep deleted.
+	UpdatesProcessed int64
+	// JobRuns counts the job ledger by job and status.
+	JobRuns []JobRunCount
+	// Deleted counts the rows every Sweep deleted, by the Swept* names.
+	Deleted map[string]int64
+}
+
+// JobRunCount is one (job, status) line of the job ledger.
+type JobRunCount struct {
+	Job      string `db:"job"`
+	Status   string `db:"status"`
+	Runs     int64  `db:"runs"`
+	Messages int64  `db:"messages"`
+	// LastDone is when a done run of the job last finished; nil for other
+	// statuses or when none has.
+	LastDone *time.Time `db:"last_done"`
+}
+
+// MetricsCounts reads the counts of /metrics with two statements that read
+// no sent message: pending and dead rows through their partial indexes,
+// the rest from the planner's statistics, small tables (job_runs, a week of
+// processed updates, retention_deleted) whole.
+func (s *Store) MetricsCounts(ctx context.Context) (MetricsCounts, error) {
+	var row struct {
+		OutboxPending int     `db:"outbox_pending"`
+		OutboxDead    int     `db:"outbox_dead"`
+		OutboxSent    float64 `db:"outbox_sent"`
+		EmailPending  int     `db:"email_pending"`
+		EmailDead     int     `db:"email_dead"`
+		EmailSent     float64 `db:"email_sent"`
+		RemindPending int     `db:"remind_pending"`
+		Updates       int64   `db:"updates"`
+		Deleted       string  `db:"deleted"`
+	}
+	err := s.db.GetContext(ctx, &row, metricsCountsSQL)
+	if err != nil {
+		return MetricsCounts{}, fmt.Errorf("store: metrics counts: %w", err)
+	}
+	m := MetricsCounts{
+		Outbox:           OutboxCounts{Pending: row.OutboxPending, Sent: int(row.OutboxSent), Dead: row.OutboxDead},
+		Email:            OutboxCounts{Pending: row.EmailPending, Sent: int(row.EmailSent), Dead: row.EmailDead},
+		RemindPending:    row.RemindPending,
+		UpdatesProcessed: row.Updates,
+	}
+	if err := json.Unmarshal([]byte(row.Deleted), &m.Deleted); err != nil {
+		return MetricsCounts{}, fmt.Errorf("store: metrics counts: retention counts %q: %w", row.Deleted, err)
+	}
+	err = s.db.SelectContext(ctx, &m.JobRuns, `
+		SELECT job, status, count(*) AS runs, COALESCE(sum(messages), 0) AS messages,
+		       max(finished_at) FILTER (WHERE status = 'done') AS last_done
+		FROM job_runs
+		GROUP BY job, status
+		ORDER BY job, status`)
+	if err != nil {
+		return MetricsCounts{}, fmt.Errorf("store: metrics counts: job runs: %w", err)
+	}
+	return m, nil
+}
+
+// metricsCountsSQL reads the counts of MetricsCounts but the job ledger.
+// The CTE is materialized so that each count runs once (inlined, the
+// pending and dead counts ran twice). A scalar sub-select in a CASE runs
+// only when its branch is taken: the exact count of sent rows only for a
+// table never analyzed (reltuples -1), which is a new, small one.
+const metricsCountsSQL = `
+		WITH c AS MATERIALIZED (
+			SELECT (SELECT count(*) FROM outbox WHERE status = 'pending') AS outbox_pending,
+			       (SELECT count(*) FROM outbox WHERE status = 'dead') AS outbox_dead,
+			       (SELECT reltuples FROM pg_class WHERE oid = 'outbox'::regclass) AS outbox_rows,
+			       (SELECT count(*) FROM email_outbox WHERE status = 'pending') AS email_pending,
+			       (SELECT count(*) FROM email_outbox WHERE status = 'dead') AS email_dead,
+			       (SELECT reltuples FROM pg_class WHERE oid = 'email_outbox'::regclass) AS email_rows)
+		SELECT outbox_pending, outbox_dead,
+		       CASE WHEN outbox_rows < 0 THEN (SELECT count(*) FROM outbox WHERE status = 'sent')
+		            ELSE greatest(round(outbox_rows) - outbox_pending - outbox_dead, 0) END AS outbox_sent,
+		       email_pending, email_dead,
+		       CASE WHEN email_rows < 0 THEN (SELECT count(*) FROM email_outbox WHERE status = 'sent')
+		            ELSE greatest(round(email_rows) - email_pending - email_dead, 0) END AS email_sent,
+		       (SELECT count(*) FROM remind_batches WHERE fanned_out_at IS NULL) AS remind_pending,
+		       (SELECT count(*) FROM processed_updates)
+		         + COALESCE((SELECT rows FROM retention_deleted WHERE name = 'processed_updates'), 0) AS updates,
+		       COALESCE((SELECT json_object_agg(name, rows) FROM retention_deleted), '{}')::text AS deleted
+		FROM c`
+
+// ExplainMetricsCounts returns the plan PostgreSQL runs for the counts of
+// MetricsCounts, with EXPLAIN (ANALYZE, BUFFERS): for benchmarks.
+func ExplainMetricsCounts(ctx context.Context, q sqlx.QueryerContext) ([]string, error) {
+	var lines []string
+	if err := sqlx.SelectContext(ctx, q, &lines, `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) `+metricsCountsSQL); err != nil {
+		return nil, fmt.Errorf("store: explain metrics counts: %w", err)
+	}
+	return lines, nil
+}
