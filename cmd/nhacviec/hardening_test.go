@@ -96,8 +96,8 @@ func TestBadFlagIsOneLine(t *testing.T) {
 // "jobs: 0"; a repeated tick printed "taken" unexplained.
 func TestTickSaysWhenNothingFires(t *testing.T) {
 	c := newCLI(t)
-	out := c.mustRun("tick", "--at", "2025-01-03T03:17:00+07:00")
-	if !strings.Contains(out, "no job fires at 2025-01-03 03:17") || !strings.Contains(out, "next: remind at 2025-01-03T08:00:00+07:00") {
+	out := c.mustRun("tick", "--at", "2025-01-03T03:47:00+07:00")
+	if !strings.Contains(out, "no job fires at 2025-01-03 03:47") || !strings.Contains(out, "next: remind at 2025-01-03T08:00:00+07:00") {
 		t.Errorf("tick at a quiet minute:\n%s", out)
 	}
 	c.mustRun("tick", "--at", "2025-01-03T08:00:00+07:00")
