@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/nhacviec/nhacviec/clock"
-	"github.com/nhacviec/nhacviec/notify"
+	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/store"
 )
 
@@ -66,29 +65,16 @@ func (o Options) withDefaults() Options {
 
 // Stats counts what a Worker did. Read it with Snapshot.
 type Stats struct {
-	sent, failed, dead, retried atomic.Int64
-	latencyNanos                atomic.Int64
+	delivery.Counters
 }
 
-// StatsSnapshot is a copy of Stats for metrics.
-type StatsSnapshot struct {
-	Sent        int64         // e-mails accepted by the SMTP server
-	Failed      int64         // attempts that failed (any reason)
-	Dead        int64         // rows given up
-	Retried     int64         // rows rescheduled after a temporary failure
-	SendLatency time.Duration // total time spent in successful sends
-}
+// StatsSnapshot is a copy of Stats for metrics: Sent counts e-mails
+// accepted by the SMTP server, Retried rows rescheduled after a temporary
+// failure.
+type StatsSnapshot = delivery.Counts
 
 // Snapshot returns the current counts.
-func (s *Stats) Snapshot() StatsSnapshot {
-	return StatsSnapshot{
-		Sent:        s.sent.Load(),
-		Failed:      s.failed.Load(),
-		Dead:        s.dead.Load(),
-		Retried:     s.retried.Load(),
-		SendLatency: time.Duration(s.latencyNanos.Load()),
-	}
-}
+func (s *Stats) Snapshot() StatsSnapshot { return s.Counts() }
 
 // Worker delivers the e-mail outbox. Several workers, in one or many
 // processes, may run against one database.
@@ -113,32 +99,16 @@ func (w *Worker) Stats() *Stats { return &w.stats }
 
 // Run delivers e-mails until ctx is done, then returns nil once the send in
 // progress has ended. It wakes on every enqueue notification and polls
-// every PollInterval.
+// every PollInterval (delivery.Loop).
 func (w *Worker) Run(ctx context.Context) error {
-	listener := w.st.Listen(store.EmailChannel, w.log)
-	defer listener.Close()
-	poll := time.NewTicker(w.opts.PollInterval)
-	defer poll.Stop()
-	for {
-		for ctx.Err() == nil {
-			n, err := w.DrainOnce(ctx)
-			if err != nil {
-				if ctx.Err() == nil {
-					w.log.Error("mail: drain e-mail outbox", "err", err)
-				}
-				break
-			}
-			if n == 0 {
-				break
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-listener.Notify:
-		case <-poll.C:
-		}
-	}
+	return delivery.Loop{
+		Channel: store.EmailChannel,
+		Drain:   w.DrainOnce,
+		Batch:   w.opts.Batch,
+		Poll:    w.opts.PollInterval,
+		Name:    "mail",
+		Log:     w.log,
+	}.Run(ctx, w.st)
 }
 
 // DrainOnce claims one batch of due e-mails and sends them one after the
@@ -176,29 +146,33 @@ func (w *Worker) deliver(ctx context.Context, r store.EmailRow) {
 	elapsed := time.Since(start)
 	cancel()
 	if err != nil {
-		w.stats.failed.Add(1)
-		if IsPermanent(err) || r.Attempts >= w.opts.MaxAttempts {
+		w.stats.Failed()
+		d, dead := w.policy().Retry(r.Attempts)
+		if dead || IsPermanent(err) {
 			w.giveUp(ctx, r, err)
 			return
 		}
-		w.stats.retried.Add(1)
-		d := notify.Backoff(r.Attempts, w.opts.BaseBackoff, w.opts.MaxBackoff)
+		w.stats.Retried()
 		w.log.Warn("mail: send failed, will retry", "email", r.ID, "attempt", r.Attempts,
 			"retry_in", d, "err", err)
 		w.record(w.st.RetryEmail(ctx, r.ID, w.clk.Now().Add(d), err.Error()))
 		return
 	}
-	w.stats.sent.Add(1)
-	w.stats.latencyNanos.Add(int64(elapsed))
+	w.stats.Sent(elapsed)
 	w.log.Info("mail: sent", "email", r.ID, "to", len(r.To), "subject", r.Subject)
 	w.record(w.st.MarkEmailSent(ctx, r.ID, w.clk.Now()))
 }
 
 // giveUp marks r dead, keeping err.
 func (w *Worker) giveUp(ctx context.Context, r store.EmailRow, err error) {
-	w.stats.dead.Add(1)
+	w.stats.Dead()
 	w.log.Error("mail: e-mail dead", "email", r.ID, "attempts", r.Attempts, "err", err)
 	w.record(w.st.KillEmail(ctx, r.ID, err.Error()))
+}
+
+// policy is the worker's retry and dead-letter policy.
+func (w *Worker) policy() delivery.Policy {
+	return delivery.Policy{MaxAttempts: w.opts.MaxAttempts, BaseBackoff: w.opts.BaseBackoff, MaxBackoff: w.opts.MaxBackoff}
 }
 
 // record logs a failure to store an outcome. The row's lease then runs out

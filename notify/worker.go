@@ -34,7 +34,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,9 +42,10 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/nhacviec/nhacviec/clock"
+	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/notice"
 	"github.com/nhacviec/nhacviec/store"
-	"github.com/nhacviec/nhacviec/tghtml"
 )
 
 // Options tunes a Worker. Zero fields take the documented defaults.
@@ -174,9 +174,9 @@ func (o Options) withDefaults() Options {
 // Stats counts what a Worker did. Fields are updated atomically; read them
 // with Snapshot.
 type Stats struct {
-	sent, failed, dead, retried, tooMany, migrated, unreachable atomic.Int64
-	latencyNanos                                                atomic.Int64
-	down                                                        atomic.Bool
+	delivery.Counters
+	tooMany, migrated, unreachable atomic.Int64
+	down                           atomic.Bool
 }
 
 // StatsSnapshot is a consistent-enough copy of Stats for metrics.
@@ -194,15 +194,16 @@ type StatsSnapshot struct {
 
 // Snapshot returns the current counts.
 func (s *Stats) Snapshot() StatsSnapshot {
+	c := s.Counts()
 	return StatsSnapshot{
-		Sent:            s.sent.Load(),
-		Failed:          s.failed.Load(),
-		Dead:            s.dead.Load(),
-		Retried:         s.retried.Load(),
+		Sent:            c.Sent,
+		Failed:          c.Failed,
+		Dead:            c.Dead,
+		Retried:         c.Retried,
 		TooManyRequests: s.tooMany.Load(),
 		Migrated:        s.migrated.Load(),
 		Unreachable:     s.unreachable.Load(),
-		SendLatency:     time.Duration(s.latencyNanos.Load()),
+		SendLatency:     c.SendLatency,
 		Down:            s.down.Load(),
 	}
 }
@@ -267,58 +268,19 @@ func (w *Worker) Stats() *Stats { return &w.stats }
 
 // Run delivers messages until ctx is done, then returns nil once the sends
 // in progress have ended. It wakes on every enqueue notification, polls
-// every PollInterval, and drains without pause while messages are ready.
+// every PollInterval, and drains without pause while messages are ready
+// (delivery.Loop).
 func (w *Worker) Run(ctx context.Context) error {
-	listener := w.st.Listen(store.OutboxChannel, w.log)
-	defer listener.Close()
-	poll := time.NewTicker(w.opts.PollInterval)
-	defer poll.Stop()
-	for {
-		wait := w.opts.PollInterval
-		for ctx.Err() == nil {
-			n, err := w.DrainOnce(ctx)
-			if err != nil {
-				if ctx.Err() == nil {
-					w.log.Error("notify: drain outbox", "err", err)
-				}
-				break
-			}
-			if n == 0 {
-				wait = w.untilChatReady()
-				break
-			}
-			if n < w.opts.Batch && !w.sleep(ctx, w.opts.Coalesce) {
-				return nil // a short batch: let more arrive before the next claim
-			}
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil
-		case <-listener.Notify:
-			if !w.sleep(ctx, w.opts.Coalesce) {
-				timer.Stop()
-				return nil
-			}
-		case <-poll.C:
-		case <-timer.C:
-		}
-		timer.Stop()
-	}
-}
-
-// sleep waits d, or until ctx is done; it reports whether ctx is still
-// live.
-func (w *Worker) sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
+	return delivery.Loop{
+		Channel:  store.OutboxChannel,
+		Drain:    w.DrainOnce,
+		Batch:    w.opts.Batch,
+		Poll:     w.opts.PollInterval,
+		Coalesce: w.opts.Coalesce,
+		Idle:     w.untilChatReady,
+		Name:     "notify",
+		Log:      w.log,
+	}.Run(ctx, w.st)
 }
 
 // interval is the least time between two messages to chat: a group's
@@ -487,7 +449,7 @@ func (w *Worker) telegramDown(ctx context.Context, err error) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.downs++
-	wait := Backoff(w.downs, w.opts.BaseBackoff, w.opts.MaxBackoff)
+	wait := w.policy().Backoff(w.downs)
 	w.probeAt = w.clk.Now().Add(wait)
 	w.stats.down.Store(true)
 	w.log.Warn("notify: telegram does not answer; messages wait, none is given up",
@@ -568,12 +530,11 @@ func (w *Worker) deliver(ctx context.Context, r store.OutboxRow) (int64, bool) {
 	w.mu.Unlock()
 
 	if err == nil {
-		w.stats.sent.Add(1)
-		w.stats.latencyNanos.Add(int64(elapsed))
+		w.stats.Sent(elapsed)
 		w.up()
 		return msgID, true
 	}
-	w.stats.failed.Add(1)
+	w.stats.Failed()
 	w.fail(mctx, ctx, r, err)
 	return 0, false
 }
@@ -600,9 +561,9 @@ func (w *Worker) fail(mctx, ctx context.Context, r store.OutboxRow, err error) {
 
 	case errors.Is(err, tgbot.ErrorForbidden):
 		w.stats.unreachable.Add(1)
-		w.stats.dead.Add(1)
+		w.stats.Dead()
 		w.log.Warn("notify: chat unreachable", "outbox", r.ID, "chat", r.ChatID, "err", err)
-		_, uerr := w.st.MarkUnreachable(mctx, r.ID, r.ChatID, "unreachable: "+err.Error(), now, UnreachableNotice(w.opts.Language))
+		_, uerr := w.st.MarkUnreachable(mctx, r.ID, r.ChatID, "unreachable: "+err.Error(), now, notice.Unreachable(w.opts.Language))
 		if errors.Is(uerr, store.ErrNotFound) {
 			uerr = w.st.KillOutbox(mctx, r.ID, "unreachable: "+err.Error())
 		}
@@ -619,7 +580,7 @@ func (w *Worker) fail(mctx, ctx context.Context, r store.OutboxRow, err error) {
 
 	case w.telegramDown(mctx, err):
 		// Not the message's fault: give the attempt back.
-		w.stats.retried.Add(1)
+		w.stats.Retried()
 		w.record(w.st.RetryOutbox(mctx, r.ID, now, err.Error(), false))
 
 	default:
@@ -643,7 +604,7 @@ func (w *Worker) tooMany(ctx context.Context, r store.OutboxRow, retryAfter time
 		Now:         w.clk.Now(),
 		RetryAfter:  retryAfter,
 		Free:        w.opts.FreeTooMany,
-		Backoff:     Backoff(r.Attempts, w.opts.BaseBackoff, w.opts.MaxBackoff),
+		Backoff:     w.policy().Backoff(r.Attempts),
 		MaxAttempts: w.opts.MaxAttempts,
 		Error:       err.Error(),
 	})
@@ -653,11 +614,11 @@ func (w *Worker) tooMany(ctx context.Context, r store.OutboxRow, retryAfter time
 	}
 	switch {
 	case out.Dead:
-		w.stats.dead.Add(1)
+		w.stats.Dead()
 		w.log.Error("notify: message dead after repeated 429s", "outbox", r.ID, "chat", r.ChatID,
 			"attempts", r.Attempts, "consecutive_429", out.Consecutive, "err", err)
 	case out.Counted:
-		w.stats.retried.Add(1)
+		w.stats.Retried()
 		w.log.Warn("notify: chat keeps answering 429, attempt counted", "outbox", r.ID, "chat", r.ChatID,
 			"attempt", r.Attempts, "consecutive_429", out.Consecutive, "not_before", out.NotBefore, "err", err)
 	default:
@@ -669,12 +630,12 @@ func (w *Worker) tooMany(ctx context.Context, r store.OutboxRow, retryAfter time
 // retry reschedules r with exponential backoff and jitter, or kills it
 // after MaxAttempts.
 func (w *Worker) retry(ctx context.Context, r store.OutboxRow, err error) {
-	if r.Attempts >= w.opts.MaxAttempts {
+	d, dead := w.policy().Retry(r.Attempts)
+	if dead {
 		w.giveUp(ctx, r, err)
 		return
 	}
-	w.stats.retried.Add(1)
-	d := Backoff(r.Attempts, w.opts.BaseBackoff, w.opts.MaxBackoff)
+	w.stats.Retried()
 	w.log.Warn("notify: send failed, will retry", "outbox", r.ID, "chat", r.ChatID,
 		"attempt", r.Attempts, "retry_in", d, "err", err)
 	w.record(w.st.RetryOutbox(ctx, r.ID, w.clk.Now().Add(d), err.Error(), true))
@@ -682,7 +643,7 @@ func (w *Worker) retry(ctx context.Context, r store.OutboxRow, err error) {
 
 // giveUp marks r dead, keeping err.
 func (w *Worker) giveUp(ctx context.Context, r store.OutboxRow, err error) {
-	w.stats.dead.Add(1)
+	w.stats.Dead()
 	w.log.Error("notify: message dead", "outbox", r.ID, "chat", r.ChatID, "attempts", r.Attempts, "err", err)
 	w.record(w.st.KillOutbox(ctx, r.ID, err.Error()))
 }
@@ -695,31 +656,7 @@ func (w *Worker) record(err error) {
 	}
 }
 
-// Backoff returns the wait after the attempt-th failed attempt (1-based):
-// base doubled per attempt, capped at max, then jittered to between half
-// and all of it.
-func Backoff(attempt int, base, max time.Duration) time.Duration {
-	d := base
-	for i := 1; i < attempt && d < max; i++ {
-		d *= 2
-	}
-	if d > max {
-		d = max
-	}
-	half := d / 2
-	return half + rand.N(d-half+1)
-}
-
-// UnreachableNotice returns the builder of the notice telling an office
-// official that an official can no longer be reached on Telegram, in the
-// office official's language or else lang.
-func UnreachableNotice(lang i18n.Lang) store.UnreachableNotice {
-	return func(to, who store.Official) store.Payload {
-		l := i18n.Lang(to.Language)
-		if l == "" {
-			l = lang
-		}
-		p := i18n.New(l)
-		return store.Payload{Text: p.T("bot.unreachable_notice", tghtml.Escape(who.Name), tghtml.Escape(who.Key))}
-	}
+// policy is the worker's retry and dead-letter policy.
+func (w *Worker) policy() delivery.Policy {
+	return delivery.Policy{MaxAttempts: w.opts.MaxAttempts, BaseBackoff: w.opts.BaseBackoff, MaxBackoff: w.opts.MaxBackoff}
 }

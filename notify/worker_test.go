@@ -471,14 +471,3 @@ func TestConsoleSender(t *testing.T) {
 		t.Errorf("tags not stripped:\n%s", out)
 	}
 }
-
-func TestBackoff(t *testing.T) {
-	for attempt, want := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 3: 4 * time.Second, 10: 8 * time.Second} {
-		for i := 0; i < 50; i++ {
-			d := notify.Backoff(attempt, time.Second, 8*time.Second)
-			if d < want/2 || d > want {
-				t.Fatalf("Backoff(%d) = %v, want within [%v, %v]", attempt, d, want/2, want)
-			}
-		}
-	}
-}

@@ -20,6 +20,7 @@ import (
 	"github.com/nhacviec/nhacviec/app"
 	"github.com/nhacviec/nhacviec/bot"
 	"github.com/nhacviec/nhacviec/callback"
+	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/jobs"
 	"github.com/nhacviec/nhacviec/mail"
@@ -238,7 +239,7 @@ func (s *Server) runTelegram(ctx context.Context) error {
 		}
 		cause := DescribeTelegramError(cfg.Telegram.APIURL, err)
 		s.telegram.fail(cause, s.app.Clock.Now())
-		wait := notify.Backoff(attempt, base, max)
+		wait := delivery.Backoff(attempt, base, max)
 		log.Warn("telegram: getMe failed; the jobs run and messages wait until it answers",
 			"cause", cause.Error(), "attempt", attempt, "retry_in", wait)
 		t := time.NewTimer(wait)

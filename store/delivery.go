@@ -21,6 +21,77 @@ const (
 	OutboxDead    = "dead"
 )
 
+// queue is an outbox table. Every channel's outbox (Telegram's outbox, the
+// e-mail outbox) keeps the same delivery columns — status, attempts,
+// next_attempt_at, last_error, sent_at — and shares one code path to lease,
+// retry, kill and count its rows; only what a row carries, and how a
+// delivery is marked, differs.
+type queue string
+
+// The outbox tables.
+const (
+	telegramQueue queue = "outbox"
+	emailQueue    queue = "email_outbox"
+)
+
+// leaseStatement is the one statement that claims rows of q: candidates,
+// a SELECT of ids that locks them with FOR UPDATE SKIP LOCKED, picks the
+// rows; each picked row's next_attempt_at moves to the lease's end (the
+// parameter leaseParam) and its attempts grow by one, and the statement
+// returns columns of the rows. The lease commits with the statement, which
+// also releases the rows considered but not picked; concurrent workers
+// claim disjoint rows, and a worker that dies after claiming leaves its
+// rows to be claimed again when the lease runs out.
+func leaseStatement(q queue, leaseParam, candidates, columns string) string {
+	return `
+		UPDATE ` + string(q) + `
+		SET next_attempt_at = ` + leaseParam + `, attempts = attempts + 1
+		WHERE id = ANY(ARRAY(` + candidates + `))
+		RETURNING ` + columns
+}
+
+// retryRow puts pending row id of q back to be attempted at next, keeping
+// errText as its last error. When countAttempt is false the attempt taken
+// by the claim is given back.
+func (s *Store) retryRow(ctx context.Context, q queue, id int64, next time.Time, errText string, countAttempt bool) error {
+	_, err := s.db.ExecContext(ctx, `
+		UPDATE `+string(q)+`
+		SET next_attempt_at = $2, last_error = $3,
+		    attempts = CASE WHEN $4 THEN attempts ELSE greatest(attempts - 1, 0) END
+		WHERE id = $1 AND status = 'pending'`, id, next, errText, countAttempt)
+	if err != nil {
+		return fmt.Errorf("retry %s row %d: %w", q, id, err)
+	}
+	return nil
+}
+
+// killRow marks pending row id of q dead through ex: it will not be
+// attempted again; errText is kept as its last error.
+func killRow(ctx context.Context, ex sqlx.ExecerContext, q queue, id int64, errText string) error {
+	_, err := ex.ExecContext(ctx, `
+		UPDATE `+string(q)+`
+		SET status = 'dead', last_error = $2
+		WHERE id = $1 AND status = 'pending'`, id, errText)
+	if err != nil {
+		return fmt.Errorf("kill %s row %d: %w", q, id, err)
+	}
+	return nil
+}
+
+// countRows counts the rows of q by status.
+func (s *Store) countRows(ctx context.Context, q queue) (OutboxCounts, error) {
+	var c OutboxCounts
+	err := s.db.GetContext(ctx, &c, `
+		SELECT count(*) FILTER (WHERE status = 'pending') AS pending,
+		       count(*) FILTER (WHERE status = 'sent') AS sent,
+		       count(*) FILTER (WHERE status = 'dead') AS dead
+		FROM `+string(q))
+	if err != nil {
+		return OutboxCounts{}, fmt.Errorf("count %s rows: %w", q, err)
+	}
+	return c, nil
+}
+
 // OutboxRow is a stored outgoing message.
 type OutboxRow struct {
 	ID                int64      `db:"id"`
@@ -108,10 +179,7 @@ func (s *Store) ClaimOutboxSharing(ctx context.Context, now time.Time, lease tim
 	// replies, as many are picked as maxReplies allows, or more when fewer
 	// scheduled candidates than the rest of limit are ready.
 	var claimed []OutboxRow
-	err := s.db.SelectContext(ctx, &claimed, `
-		UPDATE outbox
-		SET next_attempt_at = $4, attempts = attempts + 1
-		WHERE id = ANY(ARRAY(
+	err := s.db.SelectContext(ctx, &claimed, leaseStatement(telegramQueue, "$4", `
 			WITH replies AS MATERIALIZED (
 				SELECT o.id, o.next_attempt_at, o.chat_rank
 				FROM outbox o
@@ -145,8 +213,7 @@ func (s *Store) ClaimOutboxSharing(ctx context.Context, now time.Time, lease tim
 			UNION ALL
 			SELECT c.id
 			FROM (SELECT id, row_number() OVER (ORDER BY next_attempt_at, chat_rank, id) AS k FROM scheduled) c
-			WHERE c.k <= $3 - (SELECT replies FROM share)))
-		RETURNING `+outboxColumns, now, pq.Array(busy), limit, now.Add(lease), maxReplies,
+			WHERE c.k <= $3 - (SELECT replies FROM share)`, outboxColumns), now, pq.Array(busy), limit, now.Add(lease), maxReplies,
 		PriorityReply, PriorityScheduled)
 	if err != nil {
 		return nil, fmt.Errorf("store: claim outbox: %w", err)
@@ -216,13 +283,8 @@ func (s *Store) MarkOutboxSentMany(ctx context.Context, sent []Delivered, now ti
 // its last error. When countAttempt is false (Telegram asked to slow down,
 // the message itself is fine) the attempt taken by the claim is given back.
 func (s *Store) RetryOutbox(ctx context.Context, id int64, next time.Time, errText string, countAttempt bool) error {
-	_, err := s.db.ExecContext(ctx, `
-		UPDATE outbox
-		SET next_attempt_at = $2, last_error = $3,
-		    attempts = CASE WHEN $4 THEN attempts ELSE greatest(attempts - 1, 0) END
-		WHERE id = $1 AND status = 'pending'`, id, next, errText, countAttempt)
-	if err != nil {
-		return fmt.Errorf("store: retry outbox %d: %w", id, err)
+	if err := s.retryRow(ctx, telegramQueue, id, next, errText, countAttempt); err != nil {
+		return fmt.Errorf("store: %w", err)
 	}
 	return nil
 }
@@ -315,12 +377,8 @@ func (s *Store) RecordTooManyRequests(ctx context.Context, t TooMany) (TooManyOu
 // KillOutbox marks row id dead: it will not be attempted again; errText is
 // kept as its last error.
 func (s *Store) KillOutbox(ctx context.Context, id int64, errText string) error {
-	_, err := s.db.ExecContext(ctx, `
-		UPDATE outbox
-		SET status = 'dead', last_error = $2
-		WHERE id = $1 AND status = 'pending'`, id, errText)
-	if err != nil {
-		return fmt.Errorf("store: kill outbox %d: %w", id, err)
+	if err := killRow(ctx, s.db, telegramQueue, id, errText); err != nil {
+		return fmt.Errorf("store: %w", err)
 	}
 	return nil
 }
@@ -340,10 +398,8 @@ func (s *Store) MarkUnreachable(ctx context.Context, id, chatID int64, errText s
 	var who Official
 	err := s.Tx(ctx, func(tx *sqlx.Tx) error {
 		if id != 0 {
-			if _, err := tx.ExecContext(ctx, `
-				UPDATE outbox SET status = 'dead', last_error = $2
-				WHERE id = $1 AND status = 'pending'`, id, errText); err != nil {
-				return fmt.Errorf("kill row %d: %w", id, err)
+			if err := killRow(ctx, tx, telegramQueue, id, errText); err != nil {
+				return err
 			}
 		}
 		err := tx.GetContext(ctx, &who, `

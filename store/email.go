@@ -100,41 +100,22 @@ func (r EmailRow) Attachments() ([]Attachment, error) {
 }
 
 // ClaimEmails leases up to limit pending e-mails due at now for delivery.
-// The rows are locked with FOR UPDATE SKIP LOCKED, so concurrent workers
-// claim disjoint rows; each claimed row's next_attempt_at moves to
-// now+lease and its attempts grow by one, all committed before ClaimEmails
-// returns. A worker that dies after claiming leaves the row to be claimed
-// again when the lease expires.
+// Like the Telegram claim, it is one statement (leaseStatement): each
+// claimed row's next_attempt_at moves to now+lease and its attempts grow
+// by one, committed before ClaimEmails returns; a worker that dies after
+// claiming leaves the row to be claimed again when the lease expires.
 func (s *Store) ClaimEmails(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]EmailRow, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
 	var claimed []EmailRow
-	err := s.Tx(ctx, func(tx *sqlx.Tx) error {
-		var ids []int64
-		err := tx.SelectContext(ctx, &ids, `
+	err := s.db.SelectContext(ctx, &claimed, leaseStatement(emailQueue, "$3", `
 			SELECT id
 			FROM email_outbox
 			WHERE status = 'pending' AND next_attempt_at <= $1
 			ORDER BY next_attempt_at, id
 			LIMIT $2
-			FOR UPDATE SKIP LOCKED`, now, limit)
-		if err != nil {
-			return fmt.Errorf("select due rows: %w", err)
-		}
-		if len(ids) == 0 {
-			return nil
-		}
-		err = tx.SelectContext(ctx, &claimed, `
-			UPDATE email_outbox
-			SET next_attempt_at = $2, attempts = attempts + 1
-			WHERE id = ANY($1)
-			RETURNING `+emailColumns, pq.Array(ids), now.Add(lease))
-		if err != nil {
-			return fmt.Errorf("lease rows: %w", err)
-		}
-		return nil
-	})
+			FOR UPDATE SKIP LOCKED`, emailColumns), now, limit, now.Add(lease))
 	if err != nil {
 		return nil, fmt.Errorf("store: claim e-mails: %w", err)
 	}
@@ -157,12 +138,8 @@ func (s *Store) MarkEmailSent(ctx context.Context, id int64, now time.Time) erro
 // RetryEmail puts e-mail id back to be attempted at next, keeping errText
 // as its last error.
 func (s *Store) RetryEmail(ctx context.Context, id int64, next time.Time, errText string) error {
-	_, err := s.db.ExecContext(ctx, `
-		UPDATE email_outbox
-		SET next_attempt_at = $2, last_error = $3
-		WHERE id = $1 AND status = 'pending'`, id, next, errText)
-	if err != nil {
-		return fmt.Errorf("store: retry e-mail %d: %w", id, err)
+	if err := s.retryRow(ctx, emailQueue, id, next, errText, true); err != nil {
+		return fmt.Errorf("store: %w", err)
 	}
 	return nil
 }
@@ -170,12 +147,8 @@ func (s *Store) RetryEmail(ctx context.Context, id int64, next time.Time, errTex
 // KillEmail marks e-mail id dead: it will not be attempted again; errText
 // is kept as its last error.
 func (s *Store) KillEmail(ctx context.Context, id int64, errText string) error {
-	_, err := s.db.ExecContext(ctx, `
-		UPDATE email_outbox
-		SET status = 'dead', last_error = $2
-		WHERE id = $1 AND status = 'pending'`, id, errText)
-	if err != nil {
-		return fmt.Errorf("store: kill e-mail %d: %w", id, err)
+	if err := killRow(ctx, s.db, emailQueue, id, errText); err != nil {
+		return fmt.Errorf("store: %w", err)
 	}
 	return nil
 }
@@ -196,14 +169,9 @@ func (s *Store) EmailRows(ctx context.Context) ([]EmailRow, error) {
 
 // EmailCounts counts e-mail outbox rows by status.
 func (s *Store) EmailCounts(ctx context.Context) (OutboxCounts, error) {
-	var c OutboxCounts
-	err := s.db.GetContext(ctx, &c, `
-		SELECT count(*) FILTER (WHERE status = 'pending') AS pending,
-		       count(*) FILTER (WHERE status = 'sent') AS sent,
-		       count(*) FILTER (WHERE status = 'dead') AS dead
-		FROM email_outbox`)
+	c, err := s.countRows(ctx, emailQueue)
 	if err != nil {
-		return OutboxCounts{}, fmt.Errorf("store: count e-mails: %w", err)
+		return OutboxCounts{}, fmt.Errorf("store: %w", err)
 	}
 	return c, nil
 }

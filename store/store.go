@@ -134,14 +134,9 @@ type OutboxCounts struct {
 
 // OutboxCounts counts outbox rows by status.
 func (s *Store) OutboxCounts(ctx context.Context) (OutboxCounts, error) {
-	var c OutboxCounts
-	err := s.db.GetContext(ctx, &c, `
-		SELECT count(*) FILTER (WHERE status = 'pending') AS pending,
-		       count(*) FILTER (WHERE status = 'sent') AS sent,
-		       count(*) FILTER (WHERE status = 'dead') AS dead
-		FROM outbox`)
+	c, err := s.countRows(ctx, telegramQueue)
 	if err != nil {
-		return OutboxCounts{}, fmt.Errorf("store: count outbox: %w", err)
+		return OutboxCounts{}, fmt.Errorf("store: %w", err)
 	}
 	return c, nil
 }

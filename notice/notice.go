@@ -1,0 +1,24 @@
+// Package notice writes the notices nhacviec itself sends to officials
+// about the delivery of messages, for the bot and the delivery worker
+// alike.
+package notice
+
+import (
+	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/tghtml"
+)
+
+// Unreachable returns the builder of the notice telling an office official
+// that an official can no longer be reached on Telegram, in the office
+// official's language or else lang.
+func Unreachable(lang i18n.Lang) store.UnreachableNotice {
+	return func(to, who store.Official) store.Payload {
+		l := i18n.Lang(to.Language)
+		if l == "" {
+			l = lang
+		}
+		p := i18n.New(l)
+		return store.Payload{Text: p.T("bot.unreachable_notice", tghtml.Escape(who.Name), tghtml.Escape(who.Key))}
+	}
+}
