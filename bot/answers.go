@@ -188,6 +188,14 @@ func (b *Bot) unitOverdue(ctx context.Context, q sqlx.QueryerContext, unitID int
 // being computed by another update rather than computing it again. The
 // handler then finds it in the memo. Failures are left to the handler,
 // which computes the answer itself.
+//
+// It runs outside the update's transaction on purpose. Waiting there for
+// another update's computation would hold a connection per waiter while
+// the computation needs one of its own, and could exhaust the pool. This
+// does not split the update: the official read here only chooses which
+// answer to warm, and the answer is derived, shared data (kept
+// Limits.AnswerCache), not the update's state. The turn identifies the
+// sender again, and decides everything it commits, inside its transaction.
 func (b *Bot) prepare(ctx context.Context, upd *models.Update, now time.Time) {
 	m := upd.Message
 	if m == nil || m.From == nil || m.From.IsBot {

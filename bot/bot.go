@@ -4,7 +4,11 @@
 //
 // Every update is handled in one database transaction that also records
 // its update_id in processed_updates: an update is applied at most once,
-// and its effects (progress, readings, replies) commit together. Replies
+// and everything it reads and writes (who is speaking, the chat's limits,
+// linking, progress, readings, replies) commits together or not at all.
+// The one read before that transaction is the warming of the answer cache
+// (prepare, in answers.go): a derived, shared answer, not the update's
+// state. Replies
 // are outbox rows (dedupe key "reply:<update_id>:<n>") delivered by package
 // notify; only answerCallbackQuery, which is ephemeral, is called directly,
 // after the commit.
@@ -240,7 +244,9 @@ func (b *Bot) giveUp(ctx context.Context, upd *models.Update, cause error) error
 			return err
 		}
 		t := &turn{b: b, ctx: ctx, tx: tx, upd: upd, now: now}
-		t.identify()
+		if err := t.identify(); err != nil {
+			return err
+		}
 		if upd.CallbackQuery != nil {
 			t.answerText(t.p.T("bot.button_error"))
 			answer = t.answer
@@ -331,8 +337,11 @@ type turn struct {
 	silenced bool
 }
 
-// identify fills the chat, the sender, the official and the printer.
-func (t *turn) identify() {
+// identify fills the chat, the sender, the official and the printer. The
+// official is read in the update's transaction, so that the turn acts on
+// the link it commits with (a concurrent /start or archive is seen either
+// wholly before or wholly after).
+func (t *turn) identify() error {
 	switch {
 	case t.upd.Message != nil:
 		m := t.upd.Message
@@ -354,20 +363,24 @@ func (t *turn) identify() {
 	}
 	t.p = i18n.New(t.b.cfg.Language)
 	if t.chatID == 0 || t.from == nil {
-		return
+		return nil
 	}
-	o, err := t.b.st.OfficialByChat(t.ctx, t.chatID)
-	if err != nil {
-		return
+	o, err := store.OfficialOfChat(t.ctx, t.tx, t.chatID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil // an unlinked chat
+	case err != nil:
+		return err
 	}
 	// The chat is linked; in a group only the linked person speaks for it.
 	if o.TelegramUserID != nil && *o.TelegramUserID != t.from.ID {
-		return
+		return nil
 	}
 	t.official = &o
 	if o.Language != "" {
 		t.p = i18n.New(i18n.Lang(o.Language))
 	}
+	return nil
 }
 
 // dispatch routes the update.
@@ -375,7 +388,9 @@ func (t *turn) dispatch() error {
 	if t.b.beforeDispatch != nil {
 		t.b.beforeDispatch(t.upd)
 	}
-	t.identify()
+	if err := t.identify(); err != nil {
+		return err
+	}
 	how, notice, err := t.admit()
 	if err != nil {
 		return err
@@ -443,7 +458,7 @@ func (t *turn) onMembership(u *models.ChatMemberUpdated) error {
 	switch u.NewChatMember.Type {
 	case models.ChatMemberTypeBanned, models.ChatMemberTypeLeft:
 		// The office is told once, as when a message bounces with 403.
-		_, err := t.b.st.MarkUnreachable(t.ctx, 0, u.Chat.ID, "blocked the bot ("+string(u.NewChatMember.Type)+")",
+		_, err := store.MarkUnreachableTx(t.ctx, t.tx, 0, u.Chat.ID, "blocked the bot ("+string(u.NewChatMember.Type)+")",
 			t.now, notice.Unreachable(t.b.cfg.Language))
 		if errors.Is(err, store.ErrNotFound) {
 			return nil

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/tghtml"
@@ -45,7 +44,7 @@ func TestLongListsFitOneMessage(t *testing.T) {
 	} {
 		n := len(h.srv.SentTo(memberUser))
 		h.processed(h.srv.SendCommand(memberUser, memberUser, c.command, ""))
-		h.delivered()
+		h.settled()
 		answer := h.srv.SentTo(memberUser)[n:]
 		if len(answer) != 1 {
 			t.Fatalf("/%s: answered in %d messages, want one", c.command, len(answer))
@@ -72,30 +71,11 @@ func TestLongListsFitOneMessage(t *testing.T) {
 		// "2: N%" in reply to the list reaches its second task.
 		before := len(h.srv.SentTo(memberUser))
 		h.processed(h.srv.Reply(memberUser, memberUser, got.MessageID, "2: "+c.reply))
-		h.delivered()
+		h.settled()
 		confirm := h.srv.SentTo(memberUser)[before].Plain()
 		want := string([]rune(strings.TrimPrefix(lines[2], "2. "))[:40])
 		if !strings.Contains(confirm, want) || !strings.Contains(confirm, c.reply) {
 			t.Errorf("/%s: reply \"2: %s\" answered %q, want progress recorded on %q…", c.command, c.reply, confirm, want)
 		}
-	}
-}
-
-// delivered waits up to 5 s until the outbox has nothing pending.
-func (h *harness) delivered() {
-	h.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		c, err := h.st.OutboxCounts(context.Background())
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		if c.Pending == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			h.t.Fatalf("outbox: %d messages still pending", c.Pending)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }

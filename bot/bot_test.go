@@ -141,34 +141,50 @@ func (h *harness) fixture() {
 	}
 }
 
-// waitFor waits up to 5 s for cond.
+// waitFor waits for cond, re-checked on every event of the fake Telegram.
 func (h *harness) waitFor(what string, cond func() bool) {
 	h.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := h.srv.WaitUntil(ctx, cond); err != nil {
-		h.t.Fatalf("waiting for %s: %v", what, err)
-	}
+	h.srv.WaitFor(h.t, what, cond)
 }
 
 // nextTo waits for the n-th message (1-based) to chat and returns it.
 func (h *harness) nextTo(chat int64, n int) telegramtest.SentMessage {
 	h.t.Helper()
-	h.waitFor(fmt.Sprintf("message %d to %d", n, chat), func() bool { return len(h.srv.SentTo(chat)) >= n })
-	return h.srv.SentTo(chat)[n-1]
+	return h.srv.WaitSentTo(h.t, chat, n)[n-1]
 }
 
-// processed waits until the bot committed update id.
+// processed waits until the bot confirmed update id to Telegram, which it
+// does only after the update's transaction committed.
 func (h *harness) processed(id int64) {
 	h.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if ok, err := h.st.UpdateProcessed(context.Background(), id); err == nil && ok {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
+	h.srv.WaitProcessed(h.t, id)
+	if ok, err := h.st.UpdateProcessed(context.Background(), id); err != nil || !ok {
+		h.t.Fatalf("update %d confirmed but not recorded as processed (%v)", id, err)
 	}
-	h.t.Fatalf("update %d not processed", id)
+}
+
+// settled waits until every message enqueued so far is delivered (sent or
+// given up), so that what the fake Telegram received is final for every
+// update already processed: an update's messages commit with it.
+func (h *harness) settled() {
+	h.t.Helper()
+	storetest.WaitDelivered(h.t, h.st)
+}
+
+// outboxTo counts the outbox rows addressed to chat, whatever their state.
+func (h *harness) outboxTo(chat int64) int {
+	h.t.Helper()
+	rows, err := h.st.OutboxRows(context.Background(), "")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	n := 0
+	for _, r := range rows {
+		if r.ChatID == chat {
+			n++
+		}
+	}
+	return n
 }
 
 // remind enqueues a reminder about the occurrence to chat and returns the
@@ -198,14 +214,15 @@ func (h *harness) remind(official, chat int64, key string) telegramtest.SentMess
 // replies at once.
 func (h *harness) marked(m telegramtest.SentMessage) {
 	h.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if _, err := store.OutboxByMessage(context.Background(), h.st.DB(), m.ChatID, m.MessageID); err == nil {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	h.t.Fatalf("message %d to %d not marked sent", m.MessageID, m.ChatID)
+	storetest.WaitOutbox(h.t, h.st, fmt.Sprintf("message %d to %d to be marked sent", m.MessageID, m.ChatID),
+		func(rows []store.OutboxRow) bool {
+			for _, r := range rows {
+				if r.ChatID == m.ChatID && r.TelegramMessageID != nil && *r.TelegramMessageID == m.MessageID {
+					return true
+				}
+			}
+			return false
+		})
 }
 
 func (h *harness) occurrenceNow() store.OccurrenceInfo {
@@ -619,7 +636,13 @@ func TestBlockedUserMarkedUnreachable(t *testing.T) {
 		rows, _ := h.st.OutboxRows(context.Background(), "reminder")
 		return len(rows) == 1 && rows[0].Status == store.OutboxDead
 	})
-	time.Sleep(200 * time.Millisecond)
+	// The bounce killed the row and would have enqueued a notice in one
+	// transaction: once everything enqueued is delivered, the office's
+	// messages are final.
+	h.settled()
+	if n := h.outboxTo(officeUser); n != 1 {
+		t.Fatalf("%d messages enqueued to the office, want one notice", n)
+	}
 	if n := len(h.srv.SentTo(officeUser)); n != 1 {
 		t.Fatalf("office told %d times, want once", n)
 	}
@@ -664,7 +687,11 @@ func TestPollRetriesUntilCommitted(t *testing.T) {
 	if asked < 2 {
 		t.Fatalf("update %d was fetched by %d getUpdates not confirming it, want at least 2", id, asked)
 	}
-	time.Sleep(300 * time.Millisecond)
+	// The update is processed: its replies are in the outbox.
+	h.settled()
+	if n := h.outboxTo(memberUser); n != 2 {
+		t.Fatalf("%d messages enqueued to the member, want 2 (one confirmation)", n)
+	}
 	if n := len(h.srv.SentTo(memberUser)); n != 2 {
 		t.Fatalf("%d messages to the member, want 2 (one confirmation)", n)
 	}

@@ -154,7 +154,7 @@ func (t *turn) admitUnlinked() (admission, bool, error) {
 // lockedOut reports whether the sender is refused every invite code for
 // now (the rule of onStart).
 func (t *turn) lockedOut() (bool, error) {
-	failures, err := t.b.st.LinkFailures(t.ctx, t.from.ID, t.now.Add(-t.b.cfg.InviteWindow))
+	failures, err := store.LinkFailures(t.ctx, t.tx, t.from.ID, t.now.Add(-t.b.cfg.InviteWindow))
 	if err != nil {
 		return false, err
 	}

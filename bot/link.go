@@ -33,7 +33,7 @@ func (t *turn) onStart(code string) error {
 		return t.reply(t.p.T("bot.start_no_code"))
 	}
 	userID := t.from.ID
-	failures, err := t.b.st.LinkFailures(t.ctx, userID, t.now.Add(-t.b.cfg.InviteWindow))
+	failures, err := store.LinkFailures(t.ctx, t.tx, userID, t.now.Add(-t.b.cfg.InviteWindow))
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (t *turn) onStart(code string) error {
 	}
 	attrs[1] = err.Error()
 	t.logLink(level, "link refused", link, attrs...)
-	if err := t.b.st.RecordLinkFailure(t.ctx, userID, t.now); err != nil {
+	if err := store.RecordLinkFailure(t.ctx, t.tx, userID, t.now); err != nil {
 		return err
 	}
 	return t.reply(t.p.T(key))

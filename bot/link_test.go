@@ -151,7 +151,10 @@ func TestStartCannotTakeOverLinkedOfficial(t *testing.T) {
 	id := h.srv.SendCommand(attacker, attacker, "start", code)
 	h.processed(id)
 	h.nextTo(attacker, 3)
-	time.Sleep(200 * time.Millisecond)
+	h.settled()
+	if n := h.outboxTo(officeUser); n != 1 {
+		t.Errorf("%d messages enqueued to the office, want one notice", n)
+	}
 	if n := len(h.srv.SentTo(officeUser)); n != 1 {
 		t.Errorf("office told %d times, want once", n)
 	}
@@ -205,11 +208,14 @@ func TestRelinkMovesOfficialAndTellsBoth(t *testing.T) {
 	// The new chat sending a fresh code for the same official again: no
 	// change, no notice.
 	again := h.newCode(h.member, false)
-	h.srv.SendCommand(newPhone, newPhone, "start", again)
+	h.processed(h.srv.SendCommand(newPhone, newPhone, "start", again))
 	if got := h.nextTo(newPhone, 2).Plain(); !strings.Contains(got, "đã được kết nối với") {
 		t.Fatalf("/start again from the linked chat: %q", got)
 	}
-	time.Sleep(200 * time.Millisecond)
+	h.settled()
+	if n := h.outboxTo(officeUser); n != 1 {
+		t.Errorf("%d messages enqueued to the office, want one notice", n)
+	}
 	if n := len(h.srv.SentTo(officeUser)); n != 1 {
 		t.Errorf("office told %d times, want once", n)
 	}

@@ -265,25 +265,13 @@ func newHugeHarness(t *testing.T) *hugeHarness {
 	return h
 }
 
-// settle waits until the bot has confirmed every update and the outbox has
-// nothing pending. It gives up after two minutes, which only a hang takes.
+// settle waits until the bot has confirmed every update, and then until
+// the outbox has nothing pending: a confirmed update's replies are already
+// in the outbox.
 func (h *hugeHarness) settle() {
 	h.t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		updates := h.tg.Pending() // first: a confirmed update's replies are already in the outbox
-		c, err := h.app.Store.OutboxCounts(h.ctx)
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		if updates == 0 && c.Pending == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			h.t.Fatalf("delivery did not settle: %d messages pending, %d updates unconfirmed", c.Pending, updates)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	h.tg.WaitFor(h.t, "the bot to confirm every update", func() bool { return h.tg.Pending() == 0 })
+	storetest.WaitDelivered(h.t, h.app.Store)
 }
 
 // linked reports whether the official key has a chat.

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -17,6 +18,7 @@ import (
 	"github.com/nhacviec/nhacviec/app"
 	"github.com/nhacviec/nhacviec/clock"
 	"github.com/nhacviec/nhacviec/config"
+	"github.com/nhacviec/nhacviec/internal/waitfor"
 	"github.com/nhacviec/nhacviec/mail/smtptest"
 	"github.com/nhacviec/nhacviec/server"
 	"github.com/nhacviec/nhacviec/store"
@@ -36,19 +38,6 @@ func freeAddr(t *testing.T) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	return addr
-}
-
-// eventually polls cond until it holds or ten seconds pass: the parts run
-// in their own goroutines.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 func TestServeOpsAndEmail(t *testing.T) {
@@ -96,7 +85,10 @@ func TestServeOpsAndEmail(t *testing.T) {
 		}
 		return resp.StatusCode, body
 	}
-	eventually(t, "/healthz to answer 200", func() bool { code, _ := healthz(); return code == http.StatusOK })
+	waitfor.Until(t, "/healthz to answer 200", nil, func() (bool, string) {
+		code, body := healthz()
+		return code == http.StatusOK, fmt.Sprint(code, body)
+	})
 	if _, body := healthz(); body["database"] != "ok" || body["telegram"] != "ok" {
 		t.Errorf("/healthz = %v", body)
 	}
@@ -108,7 +100,7 @@ func TestServeOpsAndEmail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the e-mail to reach the SMTP server", func() bool { return len(smtp.Messages()) == 1 })
+	waitfor.Poll(t, "the e-mail to reach the SMTP server", func() bool { return len(smtp.Messages()) == 1 })
 
 	resp, err := http.Get(base + "/metrics")
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -18,6 +19,7 @@ import (
 	"github.com/nhacviec/nhacviec/clock"
 	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/examples"
+	"github.com/nhacviec/nhacviec/internal/waitfor"
 	"github.com/nhacviec/nhacviec/planfile"
 	"github.com/nhacviec/nhacviec/server"
 	"github.com/nhacviec/nhacviec/store"
@@ -132,12 +134,12 @@ func TestServeStartsWhileTelegramIsDown(t *testing.T) {
 	}
 
 	// 1. Connection refused: the jobs run and enqueue, nothing is sent.
-	eventually(t, "the caught-up digest to be enqueued", func() bool { return count("pending") >= len(chats) })
+	waitfor.Poll(t, "the caught-up digest to be enqueued", func() bool { return count("pending") >= len(chats) })
 	refused := "cannot reach Telegram at http://" + apiAddr + ": connection refused"
-	eventually(t, "/healthz to name the refused connection", func() bool {
+	waitfor.Until(t, "/healthz to name the refused connection", nil, func() (bool, string) {
 		code, body := healthz()
 		return code == http.StatusOK && body["status"] == "degraded" && body["telegram"] == "unreachable" &&
-			strings.HasPrefix(body["telegram_error"], refused) && body["database"] == "ok"
+			strings.HasPrefix(body["telegram_error"], refused) && body["database"] == "ok", fmt.Sprint(code, body)
 	})
 	if !strings.Contains(logs.String(), refused) {
 		t.Errorf("the log does not say why Telegram is unreachable:\n%s", logs.String())
@@ -162,9 +164,9 @@ func TestServeStartsWhileTelegramIsDown(t *testing.T) {
 	go api.Serve(ln)
 	defer api.Close()
 	rejected := "Telegram rejected the token (401 Unauthorized): check telegram.token"
-	eventually(t, "/healthz to name the rejected token", func() bool {
+	waitfor.Until(t, "/healthz to name the rejected token", nil, func() (bool, string) {
 		code, body := healthz()
-		return code == http.StatusOK && strings.HasPrefix(body["telegram_error"], rejected)
+		return code == http.StatusOK && strings.HasPrefix(body["telegram_error"], rejected), fmt.Sprint(code, body)
 	})
 	if n := count("sent"); n != 0 {
 		t.Fatalf("%d messages marked sent while Telegram was unreachable", n)
@@ -175,15 +177,15 @@ func TestServeStartsWhileTelegramIsDown(t *testing.T) {
 
 	// 3. Telegram works: the waiting messages go out, the bot answers.
 	reject.Store(false)
-	for key, chat := range chats {
-		eventually(t, "the digest to reach "+key, func() bool { return len(fake.SentTo(chat)) > 0 })
+	for _, chat := range chats {
+		fake.WaitSentTo(t, chat, 1)
 	}
-	eventually(t, "/healthz to say ok", func() bool {
+	waitfor.Until(t, "/healthz to say ok", nil, func() (bool, string) {
 		code, body := healthz()
-		return code == http.StatusOK && body["status"] == "ok" && body["telegram"] == "ok"
+		return code == http.StatusOK && body["status"] == "ok" && body["telegram"] == "ok", fmt.Sprint(code, body)
 	})
 	fake.SendCommand(chats["chu-tich"], chats["chu-tich"], "help", "")
-	eventually(t, "the bot to answer /help", func() bool { return len(fake.SentTo(chats["chu-tich"])) > 1 })
+	fake.WaitSentTo(t, chats["chu-tich"], 2)
 
 	cancel()
 	select {

@@ -394,65 +394,87 @@ type UnreachableNotice func(to, who Official) Payload
 // official of the same unit is told once, with a message built by notice
 // (dedupe key "unreachable:<official id>:<episode start>"). It returns the
 // official marked, or ErrNotFound when no official is linked to chatID.
+//
+// Every write (the dead row, the mark, the office's notices) commits in one
+// transaction of its own: it is the delivery side's effect of a bounce.
 func (s *Store) MarkUnreachable(ctx context.Context, id, chatID int64, errText string, now time.Time, notice UnreachableNotice) (Official, error) {
 	var who Official
 	err := s.Tx(ctx, func(tx *sqlx.Tx) error {
-		if id != 0 {
-			if err := killRow(ctx, tx, telegramQueue, id, errText); err != nil {
-				return err
-			}
-		}
-		err := tx.GetContext(ctx, &who, `
-			SELECT `+OfficialColumns+`
-			FROM officials
-			WHERE telegram_chat_id = $1 AND archived_at IS NULL
-			FOR UPDATE`, chatID)
-		if err != nil {
-			return notFound(err)
-		}
-		if who.UnreachableAt != nil {
-			return nil // episode already recorded and notified
-		}
-		if _, err := tx.ExecContext(ctx, `
-			UPDATE officials SET unreachable_at = $2, unreachable_error = $3, updated_at = $2
-			WHERE id = $1`, who.ID, now, errText); err != nil {
-			return fmt.Errorf("mark official %d: %w", who.ID, err)
-		}
-		who.UnreachableAt = &now
-		if notice == nil {
-			return nil
-		}
-		var office []Official
-		err = tx.SelectContext(ctx, &office, `
-			SELECT `+OfficialColumns+`
-			FROM officials
-			WHERE unit_id = $1 AND 'office' = ANY(roles) AND id <> $2
-			  AND telegram_chat_id IS NOT NULL AND unreachable_at IS NULL AND archived_at IS NULL
-			ORDER BY id`, who.UnitID, who.ID)
-		if err != nil {
-			return fmt.Errorf("office officials of unit %d: %w", who.UnitID, err)
-		}
-		for _, o := range office {
-			unit, to := who.UnitID, o.ID
-			_, err := Enqueue(ctx, tx, OutMessage{
-				UnitID:     &unit,
-				OfficialID: &to,
-				ChatID:     *o.TelegramChatID,
-				DedupeKey:  "unreachable:" + strconv.FormatInt(who.ID, 10) + ":" + now.UTC().Format(time.RFC3339Nano) + ":" + strconv.FormatInt(o.ID, 10),
-				Kind:       "notice",
-				Payload:    notice(o, who),
-				NotBefore:  now,
-			})
-			if err != nil {
-				return err
-			}
-		}
-		return nil
+		var err error
+		who, err = MarkUnreachableTx(ctx, tx, id, chatID, errText, now, notice)
+		return err
 	})
 	if err != nil {
+		return Official{}, err
+	}
+	return who, nil
+}
+
+// MarkUnreachableTx is MarkUnreachable in the caller's transaction tx: the
+// bot marks a chat that blocked it in the transaction of that update. On
+// ErrNotFound the caller must roll back when id is not zero (the row was
+// killed).
+func MarkUnreachableTx(ctx context.Context, tx *sqlx.Tx, id, chatID int64, errText string, now time.Time, notice UnreachableNotice) (Official, error) {
+	var who Official
+	if err := markUnreachable(ctx, tx, id, chatID, errText, now, notice, &who); err != nil {
 		return Official{}, fmt.Errorf("store: mark chat %d unreachable: %w", chatID, err)
 	}
 	return who, nil
+}
+
+// markUnreachable does the writes of MarkUnreachableTx, filling who.
+func markUnreachable(ctx context.Context, tx *sqlx.Tx, id, chatID int64, errText string, now time.Time, notice UnreachableNotice, who *Official) error {
+	if id != 0 {
+		if err := killRow(ctx, tx, telegramQueue, id, errText); err != nil {
+			return err
+		}
+	}
+	err := tx.GetContext(ctx, who, `
+		SELECT `+OfficialColumns+`
+		FROM officials
+		WHERE telegram_chat_id = $1 AND archived_at IS NULL
+		FOR UPDATE`, chatID)
+	if err != nil {
+		return notFound(err)
+	}
+	if who.UnreachableAt != nil {
+		return nil // episode already recorded and notified
+	}
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE officials SET unreachable_at = $2, unreachable_error = $3, updated_at = $2
+		WHERE id = $1`, who.ID, now, errText); err != nil {
+		return fmt.Errorf("mark official %d: %w", who.ID, err)
+	}
+	who.UnreachableAt = &now
+	if notice == nil {
+		return nil
+	}
+	var office []Official
+	err = tx.SelectContext(ctx, &office, `
+		SELECT `+OfficialColumns+`
+		FROM officials
+		WHERE unit_id = $1 AND 'office' = ANY(roles) AND id <> $2
+		  AND telegram_chat_id IS NOT NULL AND unreachable_at IS NULL AND archived_at IS NULL
+		ORDER BY id`, who.UnitID, who.ID)
+	if err != nil {
+		return fmt.Errorf("office officials of unit %d: %w", who.UnitID, err)
+	}
+	for _, o := range office {
+		unit, to := who.UnitID, o.ID
+		_, err := Enqueue(ctx, tx, OutMessage{
+			UnitID:     &unit,
+			OfficialID: &to,
+			ChatID:     *o.TelegramChatID,
+			DedupeKey:  "unreachable:" + strconv.FormatInt(who.ID, 10) + ":" + now.UTC().Format(time.RFC3339Nano) + ":" + strconv.FormatInt(o.ID, 10),
+			Kind:       "notice",
+			Payload:    notice(o, *who),
+			NotBefore:  now,
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // MarkReachable clears the unreachable mark of the official linked to chat

@@ -378,9 +378,10 @@ func OfficeOfficials(ctx context.Context, q sqlx.QueryerContext, unitID int64) (
 }
 
 // RecordLinkFailure notes a failed /start attempt by the Telegram user
-// userID at now, for rate limiting code guesses.
-func (s *Store) RecordLinkFailure(ctx context.Context, userID int64, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, `
+// userID at now, for rate limiting code guesses. The bot records it in the
+// transaction of the update that failed.
+func RecordLinkFailure(ctx context.Context, q sqlx.ExecerContext, userID int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, `
 		INSERT INTO link_attempts (telegram_user_id, attempted_at) VALUES ($1, $2)`,
 		userID, now)
 	if err != nil {
@@ -390,10 +391,10 @@ func (s *Store) RecordLinkFailure(ctx context.Context, userID int64, now time.Ti
 }
 
 // LinkFailures counts the failed /start attempts of the Telegram user userID
-// at or after since.
-func (s *Store) LinkFailures(ctx context.Context, userID int64, since time.Time) (int, error) {
+// at or after since, as seen by q (the bot: the update's transaction).
+func LinkFailures(ctx context.Context, q sqlx.QueryerContext, userID int64, since time.Time) (int, error) {
 	var n int
-	err := s.db.GetContext(ctx, &n, `
+	err := sqlx.GetContext(ctx, q, &n, `
 		SELECT count(*) FROM link_attempts
 		WHERE telegram_user_id = $1 AND attempted_at >= $2`, userID, since)
 	if err != nil {

@@ -253,11 +253,11 @@ func TestLinkFailures(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.New(t)
 	for _, at := range []time.Time{importNow, importNow.Add(10 * time.Minute), importNow.Add(20 * time.Minute)} {
-		if err := st.RecordLinkFailure(ctx, 42, at); err != nil {
+		if err := store.RecordLinkFailure(ctx, st.DB(), 42, at); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := st.RecordLinkFailure(ctx, 43, importNow); err != nil {
+	if err := store.RecordLinkFailure(ctx, st.DB(), 43, importNow); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -272,7 +272,7 @@ func TestLinkFailures(t *testing.T) {
 		{44, importNow, 0},
 	}
 	for _, tt := range tests {
-		n, err := st.LinkFailures(ctx, tt.user, tt.since)
+		n, err := store.LinkFailures(ctx, st.DB(), tt.user, tt.since)
 		if err != nil || n != tt.want {
 			t.Errorf("LinkFailures(%d, %s) = %d, %v; want %d", tt.user, tt.since, n, err, tt.want)
 		}

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // roleRank orders officials chairman first, then office, then members.
@@ -55,8 +57,14 @@ func (s *Store) OfficialByKey(ctx context.Context, unitCode, key string) (Offici
 // linked official has been archived (removed from the plan file): an
 // archived official is treated as an unlinked chat and sees no plan data.
 func (s *Store) OfficialByChat(ctx context.Context, chatID int64) (Official, error) {
+	return OfficialOfChat(ctx, s.db, chatID)
+}
+
+// OfficialOfChat is OfficialByChat as seen by q: the bot identifies the
+// sender of an update in the update's transaction.
+func OfficialOfChat(ctx context.Context, q sqlx.QueryerContext, chatID int64) (Official, error) {
 	var o Official
-	err := s.db.GetContext(ctx, &o, `
+	err := sqlx.GetContext(ctx, q, &o, `
 		SELECT `+OfficialColumns+`
 		FROM officials
 		WHERE telegram_chat_id = $1 AND archived_at IS NULL`, chatID)

@@ -6,10 +6,12 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/nhacviec/nhacviec/internal/waitfor"
 	"github.com/nhacviec/nhacviec/tghtml"
 )
 
@@ -204,6 +206,72 @@ func (s *Server) Reset() {
 	s.failNext = nil
 	s.faultFn = nil
 	s.broadcast()
+}
+
+// WaitFor waits until cond returns true, checking it at once and after
+// every change of the server's state (a call, a sent message, an update),
+// without the server's lock. It fails t after waitfor.Timeout, naming what
+// it waited for and what the server saw: the messages sent and the last
+// calls.
+func (s *Server) WaitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	waitfor.Until(t, what, s.changes, func() (bool, string) {
+		if cond() {
+			return true, ""
+		}
+		return false, s.describe()
+	})
+}
+
+// WaitProcessed waits until the bot has confirmed update updateID (see
+// Confirmed), failing t as WaitFor does.
+func (s *Server) WaitProcessed(t testing.TB, updateID int64) {
+	t.Helper()
+	s.WaitFor(t, fmt.Sprintf("the bot to confirm update %d", updateID), func() bool { return s.Confirmed(updateID) })
+}
+
+// WaitSentTo waits until chatID has received at least n messages and
+// returns them, failing t as WaitFor does.
+func (s *Server) WaitSentTo(t testing.TB, chatID int64, n int) []SentMessage {
+	t.Helper()
+	s.WaitFor(t, fmt.Sprintf("%d messages to chat %d", n, chatID), func() bool { return len(s.SentTo(chatID)) >= n })
+	return s.SentTo(chatID)
+}
+
+// changes returns the channel closed at the next change of state.
+func (s *Server) changes() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changed
+}
+
+// describe summarizes, for a failure message, the messages sent and the
+// last calls received.
+func (s *Server) describe() string {
+	const lastCalls = 10
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d messages sent:\n", len(s.sent))
+	for _, m := range s.sent {
+		text := []rune(m.Plain())
+		if len(text) > 80 {
+			text = append(text[:80], '…')
+		}
+		fmt.Fprintf(&b, "  %s to %d (#%d): %q\n", m.Method, m.ChatID, m.MessageID, string(text))
+	}
+	calls := s.calls
+	if len(calls) > lastCalls {
+		fmt.Fprintf(&b, "last %d of %d calls:\n", lastCalls, len(calls))
+		calls = calls[len(calls)-lastCalls:]
+	} else {
+		fmt.Fprintf(&b, "%d calls:\n", len(calls))
+	}
+	for _, c := range calls {
+		fmt.Fprintf(&b, "  %s chat=%d status=%d\n", c.Method, c.ChatID, c.StatusCode)
+	}
+	fmt.Fprintf(&b, "%d updates unconfirmed", len(s.updates))
+	return b.String()
 }
 
 // WaitUntil blocks until cond returns true or ctx ends. cond is checked at

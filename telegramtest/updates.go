@@ -241,16 +241,21 @@ func (s *Server) Pending() int {
 	return len(s.updates)
 }
 
+// Confirmed reports whether the bot has confirmed the update updateID,
+// that is called getUpdates with a higher offset. A bot that confirms an
+// update only after committing its effects has then finished with it.
+func (s *Server) Confirmed(updateID int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.confirmed > updateID
+}
+
 // WaitConfirmed blocks until the bot has confirmed the update updateID,
 // that is called getUpdates with a higher offset, or ctx ends. A bot that
 // confirms an update only after committing its effects has then finished
 // with it.
 func (s *Server) WaitConfirmed(ctx context.Context, updateID int64) error {
-	err := s.WaitUntil(ctx, func() bool {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return s.confirmed > updateID
-	})
+	err := s.WaitUntil(ctx, func() bool { return s.Confirmed(updateID) })
 	if err != nil {
 		return fmt.Errorf("telegramtest: update %d not confirmed: %w", updateID, err)
 	}

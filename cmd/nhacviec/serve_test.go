@@ -66,9 +66,7 @@ func TestServe(t *testing.T) {
 	// Linking through the running bot.
 	const user = 777001
 	fake.SendCommand(user, user, "start", invite[1])
-	wait, stop := context.WithTimeout(ctx, 30*time.Second)
-	defer stop()
-	err = fake.WaitUntil(wait, func() bool {
+	fake.WaitFor(t, "the link confirmation", func() bool {
 		for _, m := range fake.SentTo(user) {
 			if strings.Contains(m.Plain(), "Văn phòng - Thống kê") {
 				return true
@@ -76,9 +74,6 @@ func TestServe(t *testing.T) {
 		}
 		return false
 	})
-	if err != nil {
-		t.Fatalf("no link confirmation: %v\nstderr:\n%s", err, stderr.String())
-	}
 
 	// The healthcheck Docker runs sees the running serve.
 	if code, out, stderr := c.run("healthcheck"); code != 0 || !strings.Contains(out, `"status":"ok"`) {
@@ -89,23 +84,19 @@ func TestServe(t *testing.T) {
 	// a chat of its own: one chat receives at most a message a second).
 	const other = 777002
 	st := c.store()
+	enqueued := time.Now()
 	if _, err := store.Enqueue(context.Background(), st.DB(), store.OutMessage{
 		ChatID: other, DedupeKey: "test:serve:1", Kind: "notice",
-		Payload: store.Payload{Text: "Thông báo <b>thử</b>"}, NotBefore: time.Now(),
+		Payload: store.Payload{Text: "Thông báo <b>thử</b>"}, NotBefore: enqueued,
 	}); err != nil {
 		t.Fatal(err)
 	}
-	wait2, stop2 := context.WithTimeout(ctx, 2*time.Second)
-	defer stop2()
-	if err := fake.WaitUntil(wait2, func() bool {
-		for _, m := range fake.SentTo(other) {
-			if m.Plain() == "Thông báo thử" {
-				return true
-			}
-		}
-		return false
-	}); err != nil {
-		t.Fatalf("enqueued message not delivered within 2 s: %v", err)
+	got := fake.WaitSentTo(t, other, 1)[0]
+	if got.Plain() != "Thông báo thử" {
+		t.Fatalf("enqueued message delivered as %q", got.Plain())
+	}
+	if took := got.Date.Sub(enqueued); took > 2*time.Second {
+		t.Errorf("enqueued message delivered %s after, want within 2 s", took)
 	}
 
 	cancel()
