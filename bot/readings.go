@@ -66,7 +66,7 @@ func (t *turn) onReport() error {
 
 // goal formats a target's goal: "≥ 90%".
 func (t *turn) goal(tg store.Target) string {
-	return report.ComparatorSign(tg.Comparator) + " " + report.FormatValue(tg.Goal, tg.Measure, t.p)
+	return report.ComparatorSign(string(tg.Comparator)) + " " + report.FormatValue(tg.Goal, tg.Measure, t.p)
 }
 
 // hint says what a reading of measure looks like.
@@ -168,7 +168,7 @@ func (t *turn) recordReading(tg store.Target, p plan.Period, text string) (bool,
 		return false, err
 	}
 	met := t.p.T("bot.report_not_met")
-	if plan.Comparator(tg.Comparator).Met(v, tg.Goal) {
+	if tg.Comparator.Met(v, tg.Goal) {
 		met = t.p.T("bot.report_met")
 	}
 	id := tg.ID

@@ -24,8 +24,8 @@ import (
 )
 
 // Config is the whole configuration. The yaml tags are the external
-// contract of DESIGN.md; fields marked "extension" are documented in the
-// README.
+// contract, described in the README's "Configuration" section; fields
+// marked "extension" are the README's extensions.
 type Config struct {
 	Database  Database  `yaml:"database"`
 	Telegram  Telegram  `yaml:"telegram"`
@@ -296,7 +296,7 @@ type Log struct {
 	Format string `yaml:"format"` // text | json
 }
 
-// Default returns the built-in defaults of DESIGN.md.
+// Default returns the configuration with every key at its built-in default.
 func Default() Config {
 	return Config{
 		Database: Database{DataDir: "./data"},

@@ -81,8 +81,8 @@ func (s *Scheduler) FanOut(ctx context.Context) (FanOutReport, error) {
 	// One transaction at a time: the fan-out of a large run (a catch-up
 	// after downtime can decide hundreds of thousands of messages) then
 	// leaves a core to the delivery worker and the bot, whose replies must
-	// not wait for it. Two at a time finished a 59,000-message morning in
-	// 2.7 s instead of about 4, but stalled delivery meanwhile.
+	// not wait for it; running transactions in parallel finishes sooner
+	// but stalls delivery meanwhile (docs/BENCHMARKS.md).
 	var total FanOutReport
 	for ctx.Err() == nil {
 		var rep FanOutReport

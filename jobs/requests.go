@@ -263,7 +263,7 @@ func (s *Scheduler) askReading(u unitZone, t store.Target, p plan.Period, owner 
 	var b strings.Builder
 	b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.reading.head")) + "</b>\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.reading.target", t.Text)) + "\n")
-	b.WriteString(tghtml.Escape(pr.T("jobs.reading.goal", report.GoalText(t.Goal, t.Comparator, t.Measure, pr))) + "\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.reading.goal", report.GoalText(t.Goal, string(t.Comparator), t.Measure, pr))) + "\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.reading.period", report.PeriodLabel(p, pr))) + "\n")
 	b.WriteString("<i>" + tghtml.Escape(pr.T(hint)) + "</i>")
 	return store.OutMessage{

@@ -5,9 +5,12 @@
 //
 // Every run of a job is decided exactly once. A run is claimed by inserting
 // its (job, scheduled instant) row into job_runs INSIDE the transaction that
-// makes the run's decisions and inserts its outbox messages: the claim, the
-// decisions and the messages commit together, or, after a crash or an
-// error, roll back together and leave no half-run behind. A concurrent
+// records the run's decisions: the claim and the decisions commit together,
+// or, after a crash or an error, roll back together and leave no half-run
+// behind. For most jobs the decisions are the outbox messages themselves.
+// A reminder run's decisions are remind batches, one per unit; FanOut turns
+// them into outbox messages afterwards, in transactions of its own, and a
+// batch whose fan-out did not commit is fanned out again. A concurrent
 // claimant of the same run (another goroutine, process or replica) blocks on
 // the unique index until the first commits and then skips the run. A run
 // that failed is recorded as failed afterwards and is claimed again by the

@@ -5,7 +5,10 @@
 // its own: every judgement takes the instant it is made at.
 package plan
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Role is what an official may do and see.
 type Role string
@@ -20,6 +23,19 @@ const (
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
 	return r == RoleChairman || r == RoleOffice || r == RoleMember
+}
+
+// Manager reports whether a holder of r may see plan-wide views and
+// receive digests: the chairman and the office may, members may not.
+func (r Role) Manager() bool {
+	return r == RoleChairman || r == RoleOffice
+}
+
+// MayReport reports whether the official officialID may report progress
+// on an occurrence of a task led by leadID and supported by supporterIDs:
+// only the lead and the supporters may.
+func MayReport(officialID, leadID int64, supporterIDs []int64) bool {
+	return officialID == leadID || slices.Contains(supporterIDs, officialID)
 }
 
 // Measure is how a target is read.

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/planfile"
@@ -266,14 +265,14 @@ func (im *importer) plan(ctx context.Context) error {
 // officials. Telegram links are never touched.
 func (im *importer) importOfficials(ctx context.Context) error {
 	type row struct {
-		ID         int64          `db:"id"`
-		Key        string         `db:"key"`
-		Name       string         `db:"name"`
-		Position   string         `db:"position"`
-		Roles      pq.StringArray `db:"roles"`
-		Email      string         `db:"email"`
-		Language   string         `db:"language"`
-		ArchivedAt *time.Time     `db:"archived_at"`
+		ID         int64      `db:"id"`
+		Key        string     `db:"key"`
+		Name       string     `db:"name"`
+		Position   string     `db:"position"`
+		Roles      Roles      `db:"roles"`
+		Email      string     `db:"email"`
+		Language   string     `db:"language"`
+		ArchivedAt *time.Time `db:"archived_at"`
 	}
 	var rows []row
 	if err := im.tx.SelectContext(ctx, &rows, `
@@ -287,10 +286,7 @@ func (im *importer) importOfficials(ctx context.Context) error {
 	}
 	im.officials = make(map[string]int64, len(im.f.Officials))
 	for _, o := range im.f.Officials {
-		roles := make(pq.StringArray, len(o.Roles))
-		for i, r := range o.Roles {
-			roles[i] = string(r)
-		}
+		roles := Roles(o.Roles)
 		cur, ok := existing[o.Key]
 		if !ok {
 			var id int64
@@ -407,26 +403,13 @@ func (im *importer) officialID(key string) (int64, error) {
 // importTargets creates, updates, restores and archives the plan's
 // targets. Their readings are kept.
 func (im *importer) importTargets(ctx context.Context) error {
-	type row struct {
-		ID         int64      `db:"id"`
-		AreaID     int64      `db:"area_id"`
-		Key        string     `db:"key"`
-		Text       string     `db:"text"`
-		Measure    string     `db:"measure"`
-		Goal       float64    `db:"goal"`
-		Comparator string     `db:"comparator"`
-		OwnerID    int64      `db:"owner_id"`
-		Every      string     `db:"every"`
-		Position   int        `db:"position"`
-		ArchivedAt *time.Time `db:"archived_at"`
-	}
-	var rows []row
+	var rows []Target
 	if err := im.tx.SelectContext(ctx, &rows, `
-		SELECT id, area_id, key, text, measure, goal, comparator, owner_id, every, position, archived_at
+		SELECT id, plan_id, area_id, key, text, measure, goal, comparator, owner_id, every, position, archived_at
 		FROM targets WHERE plan_id = $1 ORDER BY id FOR UPDATE`, im.planID); err != nil {
 		return fmt.Errorf("load targets: %w", err)
 	}
-	existing := make(map[string]row, len(rows))
+	existing := make(map[string]Target, len(rows))
 	for _, r := range rows {
 		existing[r.Key] = r
 	}
@@ -440,9 +423,9 @@ func (im *importer) importTargets(ctx context.Context) error {
 			if err != nil {
 				return fmt.Errorf("target %s: %w", t.Key, err)
 			}
-			want := row{
-				AreaID: im.areas[a.Code], Key: t.Key, Text: t.Text, Measure: string(t.Measure),
-				Goal: t.Goal, Comparator: string(t.Comparator), OwnerID: ownerID,
+			want := Target{
+				PlanID: im.planID, AreaID: im.areas[a.Code], Key: t.Key, Text: t.Text, Measure: string(t.Measure),
+				Goal: t.Goal, Comparator: t.Comparator, OwnerID: ownerID,
 				Every: string(t.Every), Position: position,
 			}
 			cur, ok := existing[t.Key]

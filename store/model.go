@@ -1,6 +1,10 @@
 package store
 
 import (
+	"database/sql/driver"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -19,40 +23,72 @@ type Unit struct {
 
 // Official is a row of officials.
 type Official struct {
-	ID               int64          `db:"id"`
-	UnitID           int64          `db:"unit_id"`
-	Key              string         `db:"key"`
-	Name             string         `db:"name"`
-	Position         string         `db:"position"`
-	Roles            pq.StringArray `db:"roles"`
-	Email            string         `db:"email"`
-	Language         string         `db:"language"`
-	TelegramUserID   *int64         `db:"telegram_user_id"`
-	TelegramChatID   *int64         `db:"telegram_chat_id"`
-	TelegramUsername string         `db:"telegram_username"`
-	LinkedAt         *time.Time     `db:"linked_at"`
-	UnreachableAt    *time.Time     `db:"unreachable_at"`
-	ArchivedAt       *time.Time     `db:"archived_at"`
+	ID               int64      `db:"id"`
+	UnitID           int64      `db:"unit_id"`
+	Key              string     `db:"key"`
+	Name             string     `db:"name"`
+	Position         string     `db:"position"`
+	Roles            Roles      `db:"roles"`
+	Email            string     `db:"email"`
+	Language         string     `db:"language"`
+	TelegramUserID   *int64     `db:"telegram_user_id"`
+	TelegramChatID   *int64     `db:"telegram_chat_id"`
+	TelegramUsername string     `db:"telegram_username"`
+	LinkedAt         *time.Time `db:"linked_at"`
+	UnreachableAt    *time.Time `db:"unreachable_at"`
+	ArchivedAt       *time.Time `db:"archived_at"`
 }
 
 // HasRole reports whether the official holds role r.
-func (o Official) HasRole(r plan.Role) bool {
-	for _, have := range o.Roles {
-		if have == string(r) {
-			return true
-		}
-	}
-	return false
-}
+func (o Official) HasRole(r plan.Role) bool { return slices.Contains(o.Roles, r) }
 
 // Manager reports whether the official may see plan-wide views and digests
 // (chairman or office).
-func (o Official) Manager() bool {
-	return o.HasRole(plan.RoleChairman) || o.HasRole(plan.RoleOffice)
-}
+func (o Official) Manager() bool { return slices.ContainsFunc(o.Roles, plan.Role.Manager) }
 
 // Linked reports whether the official has a Telegram chat.
 func (o Official) Linked() bool { return o.TelegramChatID != nil }
+
+// Roles is the roles column of officials: an official's roles, stored as
+// a text array.
+type Roles []plan.Role
+
+// Scan reads a text array of roles.
+func (r *Roles) Scan(src any) error {
+	var a pq.StringArray
+	if err := a.Scan(src); err != nil {
+		return fmt.Errorf("store: roles: %w", err)
+	}
+	if a == nil {
+		*r = nil
+		return nil
+	}
+	roles := make(Roles, len(a))
+	for i, s := range a {
+		roles[i] = plan.Role(s)
+	}
+	*r = roles
+	return nil
+}
+
+// Value writes the roles as a text array, empty (never NULL) when there
+// are none.
+func (r Roles) Value() (driver.Value, error) {
+	a := make(pq.StringArray, len(r))
+	for i, role := range r {
+		a[i] = string(role)
+	}
+	return a.Value()
+}
+
+// String returns the roles separated by commas.
+func (r Roles) String() string {
+	s := make([]string, len(r))
+	for i, role := range r {
+		s[i] = string(role)
+	}
+	return strings.Join(s, ",")
+}
 
 // OfficialColumns is the explicit column list matching Official.
 const OfficialColumns = `id, unit_id, key, name, position, roles, email, language, telegram_user_id,
@@ -78,18 +114,18 @@ type Area struct {
 
 // Target is a row of targets.
 type Target struct {
-	ID         int64      `db:"id"`
-	PlanID     int64      `db:"plan_id"`
-	AreaID     int64      `db:"area_id"`
-	Key        string     `db:"key"`
-	Text       string     `db:"text"`
-	Measure    string     `db:"measure"`
-	Goal       float64    `db:"goal"`
-	Comparator string     `db:"comparator"`
-	OwnerID    int64      `db:"owner_id"`
-	Every      string     `db:"every"`
-	Position   int        `db:"position"`
-	ArchivedAt *time.Time `db:"archived_at"`
+	ID         int64           `db:"id"`
+	PlanID     int64           `db:"plan_id"`
+	AreaID     int64           `db:"area_id"`
+	Key        string          `db:"key"`
+	Text       string          `db:"text"`
+	Measure    string          `db:"measure"`
+	Goal       float64         `db:"goal"`
+	Comparator plan.Comparator `db:"comparator"`
+	OwnerID    int64           `db:"owner_id"`
+	Every      string          `db:"every"`
+	Position   int             `db:"position"`
+	ArchivedAt *time.Time      `db:"archived_at"`
 }
 
 // Task is a row of tasks.

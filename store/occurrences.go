@@ -186,16 +186,6 @@ func PlanOf(ctx context.Context, q sqlx.QueryerContext, unitID int64, year int) 
 	return p, nil
 }
 
-// PlanTargets returns the targets of the plan planID that are not archived,
-// ordered by area, position and key.
-func PlanTargets(ctx context.Context, q sqlx.QueryerContext, planID int64) ([]Target, error) {
-	targets, err := activeTargets(ctx, q, "t.plan_id", planID)
-	if err != nil {
-		return nil, fmt.Errorf("store: targets of plan %d: %w", planID, err)
-	}
-	return targets, nil
-}
-
 // activeTargets returns the targets, not archived, whose column equals id,
 // in plan order (area, position, key).
 func activeTargets(ctx context.Context, q sqlx.QueryerContext, column string, id int64) ([]Target, error) {
@@ -208,24 +198,6 @@ func activeTargets(ctx context.Context, q sqlx.QueryerContext, column string, id
 		WHERE `+column+` = $1 AND t.archived_at IS NULL
 		ORDER BY a.position, a.code, t.position, t.key`, id)
 	return targets, err
-}
-
-// ReadingPeriods returns, of the given period keys, those for which the
-// target targetID has at least one reading.
-func ReadingPeriods(ctx context.Context, q sqlx.QueryerContext, targetID int64, periodKeys []string) (map[string]bool, error) {
-	var keys []string
-	err := sqlx.SelectContext(ctx, q, &keys, `
-		SELECT DISTINCT period_key
-		FROM target_readings
-		WHERE target_id = $1 AND period_key = ANY($2)`, targetID, pq.StringArray(periodKeys))
-	if err != nil {
-		return nil, fmt.Errorf("store: readings of target %d: %w", targetID, err)
-	}
-	have := make(map[string]bool, len(keys))
-	for _, k := range keys {
-		have[k] = true
-	}
-	return have, nil
 }
 
 // PlansFor returns, in one query, the plan of each of the units unitIDs

@@ -23,18 +23,10 @@ type OccurrenceInfo struct {
 	SupporterIDs pq.Int64Array `db:"supporter_ids"`
 }
 
-// CanUpdate reports whether the official officialID leads or supports the
-// occurrence's task, the only officials who may report progress on it.
+// CanUpdate reports whether the official officialID may report progress
+// on the occurrence, by the rule of plan.MayReport.
 func (o OccurrenceInfo) CanUpdate(officialID int64) bool {
-	if o.LeadID == officialID {
-		return true
-	}
-	for _, id := range o.SupporterIDs {
-		if id == officialID {
-			return true
-		}
-	}
-	return false
+	return plan.MayReport(officialID, o.LeadID, o.SupporterIDs)
 }
 
 // Done reports whether the occurrence is done.

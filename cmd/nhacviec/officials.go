@@ -121,7 +121,7 @@ func runOfficials(ctx context.Context, e env, args []string) (err error) {
 			}
 			linked++
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.Key, o.Name, strings.Join(o.Roles, ","), state)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.Key, o.Name, o.Roles.String(), state)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
