@@ -1,6 +1,6 @@
 // Package bot is the inbound side of the Telegram conversation: linking
 // chats with invite codes, progress replies and button presses, target
-// readings and the commands of DESIGN.md ("Telegram conversation").
+// readings and the bot commands listed in the README.
 //
 // Every update is handled in one database transaction that also records
 // its update_id in processed_updates: an update is applied at most once,
