@@ -498,7 +498,7 @@ func (s *Scheduler) runOne(ctx context.Context, j *job, at time.Time) Run {
 	start := time.Now()
 	perform := j.run
 	if j.prepare != nil {
-		decided, err := s.decided(ctx, j.name, at)
+		decided, err := s.st.JobRunDecided(ctx, j.name, at)
 		if err != nil {
 			return s.failed(ctx, j, at, err)
 		}
@@ -543,22 +543,6 @@ func (s *Scheduler) runOne(ctx context.Context, j *job, at time.Time) Run {
 		}
 	}
 	return run
-}
-
-// decided reports whether the run of job at the instant at is already
-// decided (running, done or skipped), so that a claim of it would fail: a
-// failed run is not.
-func (s *Scheduler) decided(ctx context.Context, job string, at time.Time) (bool, error) {
-	runs, err := s.st.JobRuns(ctx, at, at)
-	if err != nil {
-		return false, err
-	}
-	for _, r := range runs {
-		if r.Job == job && r.Status != store.JobFailed {
-			return true, nil
-		}
-	}
-	return false, nil
 }
 
 // failed records the run of j at the instant at as failed with err and
