@@ -155,19 +155,21 @@ func (b *Bot) digestPeriod(now time.Time) plan.Period {
 	return plan.PeriodContaining(plan.Month, plan.DateIn(now, b.cfg.Location), b.cfg.Cutoff)
 }
 
-// unitDigest returns the digest of unit unitID for period p as of now,
-// compiled at most once per Limits.AnswerCache and reused by /tonghop and
-// /chuabaocao in every language (it shows the instant it was compiled).
-// The digest must not be changed by its users. wait is as in memo.get.
-func (b *Bot) unitDigest(ctx context.Context, q sqlx.QueryerContext, unitID int64, p plan.Period, now time.Time, wait bool) (*report.Digest, error) {
+// unitDigest returns the digest of unit unitID for period p as of now
+// (report.Compile, as the digest jobs and command compile it: a town's is
+// aggregated over its wards), compiled at most once per Limits.AnswerCache
+// and reused by /tonghop and /chuabaocao in every language (it shows the
+// instant it was compiled). The digest must not be changed by its users.
+// wait is as in memo.get.
+func (b *Bot) unitDigest(ctx context.Context, q sqlx.QueryerContext, unitID int64, p plan.Period, now time.Time, wait bool) (report.Result, error) {
 	key := answerKey{unitID: unitID, what: "digest", arg: p.Key}
-	return b.digests.get(ctx, key, now, wait, func() (*report.Digest, error) {
+	return b.digests.get(ctx, key, now, wait, func() (report.Result, error) {
 		b.compiled("digest")
 		unit, err := store.UnitOf(ctx, q, unitID)
 		if err != nil {
-			return nil, err
+			return report.Result{}, err
 		}
-		return report.Compile(ctx, b.st, unit.Code, p, now)
+		return report.Compile(ctx, b.st, unit, p, now, report.Options{})
 	})
 }
 

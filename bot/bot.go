@@ -138,7 +138,7 @@ type Bot struct {
 
 	// digests and overdue keep the expensive answers of /tonghop,
 	// /chuabaocao and /quahan per unit for Limits.AnswerCache.
-	digests *memo[*report.Digest]
+	digests *memo[report.Result]
 	overdue *memo[[]store.OpenOccurrence]
 
 	// beforeDispatch, when set (by tests), runs inside an update's
@@ -162,7 +162,7 @@ func New(st *store.Store, api *tgbot.Bot, cfg BotConfig, clk clock.Clock, log *s
 		log:      log,
 		signer:   cfg.Signer,
 		failures: make(map[int64]int),
-		digests:  newMemo[*report.Digest](cfg.Limits.AnswerCache),
+		digests:  newMemo[report.Result](cfg.Limits.AnswerCache),
 		overdue:  newMemo[[]store.OpenOccurrence](cfg.Limits.AnswerCache),
 	}
 }

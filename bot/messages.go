@@ -228,7 +228,7 @@ func involves(o store.OpenOccurrence, officialID int64) bool {
 // currentDigest returns the digest /tonghop and /chuabaocao show: the
 // current month to date (Bot.digestPeriod), shared for a while by the
 // unit's managers (Bot.unitDigest).
-func (t *turn) currentDigest() (*report.Digest, error) {
+func (t *turn) currentDigest() (report.Result, error) {
 	return t.b.unitDigest(t.ctx, t.tx, t.official.UnitID, t.b.digestPeriod(t.now), t.now, false)
 }
 
@@ -238,11 +238,11 @@ func (t *turn) onDigest() error {
 	if !t.official.Manager() {
 		return t.reply(t.p.T("bot.refused"))
 	}
-	d, err := t.currentDigest()
+	res, err := t.currentDigest()
 	if err != nil {
 		return err
 	}
-	for i, part := range tghtml.Split(report.RenderTelegram(d, t.p), tghtml.MaxMessage) {
+	for i, part := range tghtml.Split(res.Telegram(t.p), tghtml.MaxMessage) {
 		p := store.Payload{Text: part}
 		if i == 0 {
 			p.ReplyTo = t.messageID
@@ -260,10 +260,12 @@ func (t *turn) onMissing() error {
 	if !t.official.Manager() {
 		return t.reply(t.p.T("bot.refused"))
 	}
-	d, err := t.currentDigest()
+	res, err := t.currentDigest()
 	if err != nil {
 		return err
 	}
+	// The unit's own officials: a town's, not its wards'.
+	d := res.Unit
 	label := report.PeriodLabel(d.PeriodValue(), t.p)
 	if len(d.MissingReports) == 0 {
 		return t.reply(t.p.T("bot.missing_none", tghtml.Escape(label)))

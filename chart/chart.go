@@ -72,7 +72,7 @@ var statuses = []struct {
 
 // Digest draws the chart of the digest d in the language of pr: the
 // statuses per area of d, and the on-time rate of the periods of history
-// (oldest first, usually report.History ending with d's period). It
+// (oldest first, usually report.Result.History ending with d's period). It
 // returns the PNG's bytes.
 func Digest(d *report.Digest, history []report.HistoryPoint, pr *i18n.Printer) ([]byte, error) {
 	fonts, err := newFonts()

@@ -527,10 +527,15 @@ func (d *run) finish(ctx context.Context) error {
 	if p.From == end {
 		p = p.Prev()
 	}
-	dg, err := report.Compile(ctx, d.app.Store, d.unit, p, d.opts.To)
+	unit, err := d.app.Store.UnitByCode(ctx, d.unit)
 	if err != nil {
 		return fmt.Errorf("demo: digest: %w", err)
 	}
+	res, err := report.Compile(ctx, d.app.Store, unit, p, d.opts.To, report.Options{History: 4})
+	if err != nil {
+		return fmt.Errorf("demo: digest: %w", err)
+	}
+	dg := res.Unit
 	d.res.Digest = dg
 	pr := i18n.New(d.app.Printer.Lang())
 	text := report.RenderText(dg, pr)
@@ -543,11 +548,7 @@ func (d *run) finish(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("demo: digest: %w", err)
 	}
-	history, err := report.History(ctx, d.app.Store, d.unit, p, 4, d.opts.To)
-	if err != nil {
-		return fmt.Errorf("demo: digest: %w", err)
-	}
-	png, err := chart.Digest(dg, history, pr)
+	png, err := chart.Digest(dg, res.History, pr)
 	if err != nil {
 		return fmt.Errorf("demo: digest: %w", err)
 	}

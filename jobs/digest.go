@@ -27,61 +27,78 @@ const historyPeriods = 6
 // digest:<unit>:<period>:<official>, with #1, #2... when split; the chart
 // follows as a photo (#chart) and, for monthly and quarterly digests, the
 // workbook as a document (#xlsx). A unit with child units (a town) gets
-// the digest aggregated over them instead, under the same keys. When
-// e-mail is configured, one e-mail per unit and period goes to the
-// chairman and office officials with an address, plus email.digest_to:
-// the text digest with the workbook attached (dedupe key
+// the digest aggregated over them instead (report.Compile decides), under
+// the same keys. When e-mail is configured, one e-mail per unit and period
+// goes to the chairman and office officials with an address, plus
+// email.digest_to: the text digest with the workbook attached (dedupe key
 // digest:<unit>:<period>).
-func (s *Scheduler) digest(kind plan.PeriodKind) func(context.Context, *runState) error {
-	return func(ctx context.Context, r *runState) error {
+//
+// The job is prepared before its run is claimed: every unit's digest is
+// compiled (report.Compile, in its own read-only snapshot) and rendered,
+// chart and workbook included, outside any transaction; the returned
+// function then runs in the claim's transaction and only enqueues the
+// rendered messages. Claim and messages commit together, as for every job,
+// so a crash cannot lose a digest: before the commit the run stays
+// unclaimed and the next catch-up prepares it again; after it, the
+// messages are in the outbox. The reminder run needs remind_batches, a
+// ledger of decisions fanned out after the claim, because its messages
+// grow with the country; a digest run sends a few messages per unit, so
+// holding them rendered until the claim costs memory (every unit's digest,
+// chart and workbook at once) but no second ledger. A concurrent claimant
+// prepares in vain and finds the run taken.
+func (s *Scheduler) digest(kind plan.PeriodKind) func(context.Context, time.Time, time.Time) (func(context.Context, *runState) error, error) {
+	return func(ctx context.Context, at, now time.Time) (func(context.Context, *runState) error, error) {
 		units, err := s.units(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		// A town is a unit some unit names as its parent.
-		parents := make(map[int64]bool)
+		var digests []unitDigest
 		for _, u := range units {
-			if u.ParentID != nil {
-				parents[*u.ParentID] = true
-			}
-		}
-		for _, u := range units {
-			day := plan.DateIn(r.at, u.loc)
+			day := plan.DateIn(at, u.loc)
 			p := plan.PeriodContaining(kind, day, s.cutoff).Prev()
-			var c composer
-			if parents[u.ID] {
-				c = &townComposer{s: s, code: u.Code, p: p, asOf: r.at}
-			} else {
-				c = &unitComposer{s: s, code: u.Code, p: p, asOf: r.at, workbook: kind == plan.Month || kind == plan.Quarter}
+			d, err := s.composeDigest(ctx, u, p, at, now, kind == plan.Month || kind == plan.Quarter)
+			if err != nil {
+				return nil, err
 			}
-			if err := s.sendDigest(ctx, r, u, p, c); err != nil {
-				return err
-			}
+			digests = append(digests, d)
 		}
-		return nil
+		return func(ctx context.Context, r *runState) error {
+			for _, d := range digests {
+				r.unlinked += d.unlinked
+				for _, m := range d.messages {
+					if err := r.send(ctx, m); err != nil {
+						return err
+					}
+				}
+				if d.email != nil {
+					if _, err := store.EnqueueEmail(ctx, r.tx, *d.email); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}, nil
 	}
 }
 
-// composer compiles one digest once and renders it per language.
-type composer interface {
-	// telegram returns the digest in Telegram HTML.
-	telegram(ctx context.Context, pr *i18n.Printer) (string, error)
-	// text returns the digest as plain text, for e-mail.
-	text(ctx context.Context, pr *i18n.Printer) (string, error)
-	// attachments returns the files sent after the text: the chart, and
-	// the workbook when the digest has one.
-	attachments(ctx context.Context, pr *i18n.Printer) ([]store.Attachment, error)
-	// caption returns the short text that goes with the attachments.
-	caption(ctx context.Context, pr *i18n.Printer) (string, error)
+// unitDigest is the rendered digest of one unit, ready to enqueue.
+type unitDigest struct {
+	messages []store.OutMessage  // Telegram, in sending order
+	email    *store.EmailMessage // nil when no e-mail goes out
+	unlinked int                 // managers left out for having no linked chat
 }
 
-// sendDigest sends the digest c of unit u for period p to its managers by
-// Telegram and, when configured, by e-mail.
-func (s *Scheduler) sendDigest(ctx context.Context, r *runState, u unitZone, p plan.Period, c composer) error {
-	officials, err := store.ActiveOfficials(ctx, r.tx, u.ID)
+// composeDigest compiles the digest of unit u for period p judged as of at
+// and renders it for u's managers, by Telegram in each one's language and,
+// when configured, by e-mail, with now as the messages' NotBefore. A unit
+// with nobody to send to is not compiled.
+func (s *Scheduler) composeDigest(ctx context.Context, u unitZone, p plan.Period, at, now time.Time, workbook bool) (unitDigest, error) {
+	var out unitDigest
+	officials, err := store.ActiveOfficials(ctx, s.st.DB(), u.ID)
 	if err != nil {
-		return err
+		return out, err
 	}
+	var linked []store.Official
 	var mailTo []string
 	for _, o := range officials {
 		if !o.Manager() {
@@ -91,15 +108,27 @@ func (s *Scheduler) sendDigest(ctx context.Context, r *runState, u unitZone, p p
 			mailTo = append(mailTo, o.Email)
 		}
 		if !o.Linked() {
-			r.unlinked++
+			out.unlinked++
 			continue
 		}
+		linked = append(linked, o)
+	}
+	mail := s.cfg.Email.Enabled()
+	if mail {
+		mailTo = append(mailTo, s.cfg.Email.DigestTo...)
+	}
+	if len(linked) == 0 && (!mail || len(mailTo) == 0) {
+		return out, nil
+	}
+	res, err := report.Compile(ctx, s.st, u.Unit, p, at, report.Options{History: historyPeriods})
+	if err != nil {
+		return out, err
+	}
+	c := &digestFiles{res: res, unit: u.Code, period: p.Key, workbook: workbook}
+
+	for _, o := range linked {
 		pr := s.printer(o)
-		html, err := c.telegram(ctx, pr)
-		if err != nil {
-			return err
-		}
-		parts := tghtml.Split(html, tghtml.MaxMessage)
+		parts := tghtml.Split(res.Telegram(pr), tghtml.MaxMessage)
 		base := fmt.Sprintf("digest:%s:%s:%d", u.Code, p.Key, o.ID)
 		msg := func(key string, payload store.Payload) store.OutMessage {
 			return store.OutMessage{
@@ -116,47 +145,28 @@ func (s *Scheduler) sendDigest(ctx context.Context, r *runState, u unitZone, p p
 			if len(parts) > 1 {
 				key = fmt.Sprintf("%s#%d", base, i+1)
 			}
-			if err := r.send(ctx, msg(key, store.Payload{Text: part})); err != nil {
-				return err
-			}
+			out.messages = append(out.messages, msg(key, store.Payload{Text: part}))
 		}
-		files, err := c.attachments(ctx, pr)
+		files, err := c.attachments(pr)
 		if err != nil {
-			return err
+			return out, err
 		}
-		caption, err := c.caption(ctx, pr)
-		if err != nil {
-			return err
-		}
+		caption := digestCaption(res, pr)
 		for _, f := range files {
 			suffix := "#chart"
 			if f.Kind == "document" {
 				suffix = "#xlsx"
 			}
-			if err := r.send(ctx, msg(base+suffix, store.Payload{Text: tghtml.Escape(caption), Attachment: &f})); err != nil {
-				return err
-			}
+			out.messages = append(out.messages, msg(base+suffix, store.Payload{Text: tghtml.Escape(caption), Attachment: &f}))
 		}
 	}
-	if !s.cfg.Email.Enabled() {
-		return nil
-	}
-	mailTo = append(mailTo, s.cfg.Email.DigestTo...)
-	if len(mailTo) == 0 {
-		return nil
+	if !mail || len(mailTo) == 0 {
+		return out, nil
 	}
 	pr := s.printers[s.lang]
-	body, err := c.text(ctx, pr)
+	files, err := c.attachments(pr)
 	if err != nil {
-		return err
-	}
-	subject, err := c.caption(ctx, pr)
-	if err != nil {
-		return err
-	}
-	files, err := c.attachments(ctx, pr)
-	if err != nil {
-		return err
+		return out, err
 	}
 	var docs []store.Attachment
 	for _, f := range files {
@@ -164,16 +174,22 @@ func (s *Scheduler) sendDigest(ctx context.Context, r *runState, u unitZone, p p
 			docs = append(docs, f)
 		}
 	}
-	_, err = store.EnqueueEmail(ctx, r.tx, store.EmailMessage{
+	out.email = &store.EmailMessage{
 		UnitID:      int64p(u.ID),
 		DedupeKey:   fmt.Sprintf("digest:%s:%s", u.Code, p.Key),
 		To:          dedupe(mailTo),
-		Subject:     subject,
-		Text:        body,
+		Subject:     digestCaption(res, pr),
+		Text:        res.Text(pr),
 		Attachments: docs,
-		NotBefore:   r.now,
-	})
-	return err
+		NotBefore:   now,
+	}
+	return out, nil
+}
+
+// digestCaption is the short text that goes with a digest's attachments,
+// and the subject of its e-mail.
+func digestCaption(res report.Result, pr *i18n.Printer) string {
+	return pr.T("digest.title", report.PeriodLabel(res.PeriodValue(), pr)) + " — " + res.UnitName()
 }
 
 // dedupe returns the addresses without repeats, in order.
@@ -196,134 +212,40 @@ func fileName(unit, period, ext string) string {
 	return "tong-hop-" + unit + "-" + period + "." + ext
 }
 
-// unitComposer renders the digest of one unit, compiled on first use.
-type unitComposer struct {
-	s        *Scheduler
-	code     string
-	p        plan.Period
-	asOf     time.Time
-	workbook bool // attach the XLSX workbook
+// digestFiles renders the files sent after a digest's text, once per
+// language: a ward's chart and, when asked for, its workbook; a town's
+// digest has none.
+type digestFiles struct {
+	res      report.Result
+	unit     string
+	period   string
+	workbook bool
 
-	d       *report.Digest
-	history []report.HistoryPoint
-	files   map[i18n.Lang][]store.Attachment
+	files map[i18n.Lang][]store.Attachment
 }
 
-func (c *unitComposer) compile(ctx context.Context) (*report.Digest, error) {
-	if c.d != nil {
-		return c.d, nil
+func (c *digestFiles) attachments(pr *i18n.Printer) ([]store.Attachment, error) {
+	if c.res.IsTown() {
+		return nil, nil
 	}
-	d, err := report.Compile(ctx, c.s.st, c.code, c.p, c.asOf)
-	if err != nil {
-		return nil, err
-	}
-	c.d = d
-	return d, nil
-}
-
-func (c *unitComposer) telegram(ctx context.Context, pr *i18n.Printer) (string, error) {
-	d, err := c.compile(ctx)
-	if err != nil {
-		return "", err
-	}
-	return report.RenderTelegram(d, pr), nil
-}
-
-func (c *unitComposer) text(ctx context.Context, pr *i18n.Printer) (string, error) {
-	d, err := c.compile(ctx)
-	if err != nil {
-		return "", err
-	}
-	return report.RenderText(d, pr), nil
-}
-
-func (c *unitComposer) caption(ctx context.Context, pr *i18n.Printer) (string, error) {
-	d, err := c.compile(ctx)
-	if err != nil {
-		return "", err
-	}
-	return pr.T("digest.title", report.PeriodLabel(d.PeriodValue(), pr)) + " — " + d.UnitName, nil
-}
-
-func (c *unitComposer) attachments(ctx context.Context, pr *i18n.Printer) ([]store.Attachment, error) {
 	if files, ok := c.files[pr.Lang()]; ok {
 		return files, nil
 	}
-	d, err := c.compile(ctx)
+	png, err := chart.Digest(c.res.Unit, c.res.History, pr)
 	if err != nil {
 		return nil, err
 	}
-	if c.history == nil {
-		if c.history, err = report.History(ctx, c.s.st, c.code, c.p, historyPeriods, c.asOf); err != nil {
-			return nil, err
-		}
-	}
-	png, err := chart.Digest(d, c.history, pr)
-	if err != nil {
-		return nil, err
-	}
-	files := []store.Attachment{{Kind: "photo", Filename: fileName(c.code, c.p.Key, "png"), Data: png}}
+	files := []store.Attachment{{Kind: "photo", Filename: fileName(c.unit, c.period, "png"), Data: png}}
 	if c.workbook {
-		book, err := xlsx.Digest(d, pr)
+		book, err := xlsx.Digest(c.res.Unit, pr)
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, store.Attachment{Kind: "document", Filename: fileName(c.code, c.p.Key, "xlsx"), Data: book})
+		files = append(files, store.Attachment{Kind: "document", Filename: fileName(c.unit, c.period, "xlsx"), Data: book})
 	}
 	if c.files == nil {
 		c.files = map[i18n.Lang][]store.Attachment{}
 	}
 	c.files[pr.Lang()] = files
 	return files, nil
-}
-
-// townComposer renders the digest of a town aggregated over its wards. It
-// has no attachments.
-type townComposer struct {
-	s    *Scheduler
-	code string
-	p    plan.Period
-	asOf time.Time
-
-	d *report.TownDigest
-}
-
-func (c *townComposer) compile(ctx context.Context) (*report.TownDigest, error) {
-	if c.d != nil {
-		return c.d, nil
-	}
-	d, err := report.CompileTown(ctx, c.s.st, c.code, c.p, c.asOf)
-	if err != nil {
-		return nil, err
-	}
-	c.d = d
-	return d, nil
-}
-
-func (c *townComposer) telegram(ctx context.Context, pr *i18n.Printer) (string, error) {
-	d, err := c.compile(ctx)
-	if err != nil {
-		return "", err
-	}
-	return report.RenderTownTelegram(d, pr), nil
-}
-
-func (c *townComposer) text(ctx context.Context, pr *i18n.Printer) (string, error) {
-	d, err := c.compile(ctx)
-	if err != nil {
-		return "", err
-	}
-	return report.RenderTownText(d, pr), nil
-}
-
-func (c *townComposer) caption(ctx context.Context, pr *i18n.Printer) (string, error) {
-	d, err := c.compile(ctx)
-	if err != nil {
-		return "", err
-	}
-	return pr.T("digest.title", report.PeriodLabel(d.PeriodValue(), pr)) + " — " + d.UnitName, nil
-}
-
-func (c *townComposer) attachments(context.Context, *i18n.Printer) ([]store.Attachment, error) {
-	return nil, nil
 }

@@ -25,11 +25,15 @@ func (e *env) digestJSON(key string, asOf string) []byte {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	d, err := report.Compile(context.Background(), e.st, "pdp", p, at(asOf))
+	unit, err := e.st.UnitByCode(context.Background(), "pdp")
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	out, err := report.RenderJSON(d)
+	res, err := report.Compile(context.Background(), e.st, unit, p, at(asOf), report.Options{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	out, err := res.JSON()
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -16,6 +16,12 @@
 // that failed is recorded as failed afterwards and is claimed again by the
 // next attempt. Outbox dedupe keys make each message unique as well.
 //
+// The digest jobs compile and render their digests before they claim the
+// run, outside any transaction (job.prepare); their claim's transaction
+// only enqueues what was rendered, so it holds no rendering and a crash
+// can come only before the claim (the run is done again) or after the
+// commit (claim and messages are there).
+//
 // The retention job deletes old machinery rows (store.Sweep) after its
 // claim commits; the job ledger itself is kept, so a past instant stays
 // claimed after the messages it decided are gone.
@@ -91,6 +97,11 @@ type job struct {
 	// latestOnly: of several missed runs only the latest is run.
 	latestOnly bool
 	run        func(ctx context.Context, r *runState) error
+	// prepare, when set instead of run, does the run's expensive,
+	// read-only work before the run is claimed, outside any transaction,
+	// and returns what the claim's transaction then does (the digests:
+	// compile and render first, then claim and enqueue).
+	prepare func(ctx context.Context, at, now time.Time) (func(context.Context, *runState) error, error)
 }
 
 // runState is the transaction and counters of one claimed run.
@@ -152,16 +163,18 @@ func New(st *store.Store, cfg config.Config, clk clock.Clock, log *slog.Logger, 
 		o(s)
 	}
 	runs := map[string]func(context.Context, *runState) error{
-		JobMaterialize:      s.materialize,
-		JobRemind:           s.remind,
-		JobProgressRequest:  s.progressRequest,
-		JobTargetReadings:   s.targetReadings,
+		JobMaterialize:     s.materialize,
+		JobRemind:          s.remind,
+		JobProgressRequest: s.progressRequest,
+		JobTargetReadings:  s.targetReadings,
+		JobRetention:       s.retention,
+	}
+	prepared := map[string]func(context.Context, time.Time, time.Time) (func(context.Context, *runState) error, error){
 		JobDigestWeekly:     s.digest(plan.Week),
 		JobDigestMonthly:    s.digest(plan.Month),
 		JobDigestQuarterly:  s.digest(plan.Quarter),
 		JobDigestHalfYearly: s.digest(plan.Half),
 		JobDigestYearly:     s.digest(plan.Year),
-		JobRetention:        s.retention,
 	}
 	var errs []error
 	for _, spec := range cfg.Specs() {
@@ -181,7 +194,8 @@ func New(st *store.Store, cfg config.Config, clk clock.Clock, log *slog.Logger, 
 			continue
 		}
 		run, ok := runs[spec.Job]
-		if !ok {
+		prepare, isPrepared := prepared[spec.Job]
+		if !ok && !isPrepared {
 			errs = append(errs, fmt.Errorf("schedule.%s: unknown job %q", spec.Key, spec.Job))
 			continue
 		}
@@ -191,6 +205,7 @@ func New(st *store.Store, cfg config.Config, clk clock.Clock, log *slog.Logger, 
 			schedule:   sched,
 			latestOnly: spec.Job == JobRemind,
 			run:        run,
+			prepare:    prepare,
 		})
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -277,8 +292,9 @@ type Run struct {
 	Unlinked int    // recipients left out for having no linked Telegram chat
 	Created  int    // occurrences created (materialize)
 	Err      error
-	// Took is the wall-clock time of the run's transaction (claim and
-	// decisions); FanOut that of the fan-out of its remind batches.
+	// Took is the wall-clock time of the run (its preparation, if any,
+	// then the transaction of its claim and decisions); FanOut that of the
+	// fan-out of its remind batches.
 	Took   time.Duration
 	FanOut time.Duration
 	// Deleted counts the rows the retention job deleted, by kind
@@ -476,11 +492,27 @@ func (s *Scheduler) skip(ctx context.Context, j *job, at time.Time) Run {
 }
 
 // runOne claims and performs the run of j at the instant at, in one
-// transaction.
+// transaction. A job with a prepare step first checks that the run is not
+// decided yet and prepares it outside any transaction; the transaction then
+// claims the run and does what the preparation returned.
 func (s *Scheduler) runOne(ctx context.Context, j *job, at time.Time) Run {
 	run := Run{Job: j.name, At: at}
 	now := s.clk.Now()
 	start := time.Now()
+	perform := j.run
+	if j.prepare != nil {
+		decided, err := s.st.JobRunDecided(ctx, j.name, at)
+		if err != nil {
+			return s.failed(ctx, j, at, err)
+		}
+		if decided {
+			run.Status = StatusTaken
+			return run
+		}
+		if perform, err = j.prepare(ctx, at, now); err != nil {
+			return s.failed(ctx, j, at, err)
+		}
+	}
 	var st runState
 	err := s.st.Tx(ctx, func(tx *sqlx.Tx) error {
 		id, ok, err := store.ClaimJobRun(ctx, tx, j.name, at, now)
@@ -492,22 +524,14 @@ func (s *Scheduler) runOne(ctx context.Context, j *job, at time.Time) Run {
 			return nil
 		}
 		st = runState{jobRunID: id, tx: tx, at: at, now: now}
-		if err := j.run(ctx, &st); err != nil {
+		if err := perform(ctx, &st); err != nil {
 			return err
 		}
 		run.Status = StatusDone
 		return store.FinishJobRun(ctx, tx, id, st.messages, s.clk.Now())
 	})
 	if err != nil {
-		run = Run{Job: j.name, At: at, Status: StatusFailed,
-			Err: fmt.Errorf("jobs: %s at %s: %w", j.name, at.Format(time.RFC3339), err)}
-		// The run's context may be what failed; record with a fresh one.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if ferr := s.st.FailJobRun(rctx, j.name, at, s.clk.Now(), err.Error()); ferr != nil {
-			run.Err = errors.Join(run.Err, ferr)
-		}
-		return run
+		return s.failed(ctx, j, at, err)
 	}
 	run.Took = time.Since(start)
 	if run.Status == StatusDone {
@@ -520,6 +544,20 @@ func (s *Scheduler) runOne(ctx context.Context, j *job, at time.Time) Run {
 		if st.sweep {
 			s.sweepAfterRun(ctx, &run)
 		}
+	}
+	return run
+}
+
+// failed records the run of j at the instant at as failed with err and
+// returns it as a failed Run.
+func (s *Scheduler) failed(ctx context.Context, j *job, at time.Time, err error) Run {
+	run := Run{Job: j.name, At: at, Status: StatusFailed,
+		Err: fmt.Errorf("jobs: %s at %s: %w", j.name, at.Format(time.RFC3339), err)}
+	// The run's context may be what failed; record with a fresh one.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if ferr := s.st.FailJobRun(rctx, j.name, at, s.clk.Now(), err.Error()); ferr != nil {
+		run.Err = errors.Join(run.Err, ferr)
 	}
 	return run
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
 )
@@ -15,16 +17,32 @@ type HistoryPoint struct {
 	Totals Totals `json:"totals"`
 }
 
-// History returns the totals of the unit unitCode for the n periods ending
-// with p (p included), oldest first. Each period is judged as of its end,
-// or as of asOf when that is earlier, as a digest of it sent then would
-// have been; periods that start after asOf are left out.
-func History(ctx context.Context, st *store.Store, unitCode string, p plan.Period, n int, asOf time.Time) ([]HistoryPoint, error) {
-	unit, err := st.UnitByCode(ctx, unitCode)
-	if err != nil {
-		return nil, fmt.Errorf("report: history of %s: %w", unitCode, err)
+// periodTotals returns the totals of the unit unitID for the period q as a
+// digest of it judged as of its end, or as of asOf when that is earlier,
+// would count them: q's occurrences read through q (inside the digest's
+// snapshot), judged in the unit's zone loc.
+func periodTotals(ctx context.Context, sq sqlx.QueryerContext, unitID int64, q plan.Period, loc *time.Location, asOf time.Time) (HistoryPoint, error) {
+	judged := q.End(loc)
+	if asOf.Before(judged) {
+		judged = asOf
 	}
-	loc := UnitLocation(unit, asOf.Location())
+	scope := []store.DigestScope{{UnitID: unitID, Start: q.Start(loc)}}
+	occs, err := store.DigestOccurrencesOf(ctx, sq, scope, q.From, q.To, judged)
+	if err != nil {
+		return HistoryPoint{}, fmt.Errorf("totals of %s: %w", q.Key, err)
+	}
+	var t plan.Totals
+	for _, o := range occs[unitID] {
+		t.Add(plan.StatusAt(o.Due, o.DoneAt, judged, loc))
+	}
+	return HistoryPoint{Key: q.Key, Totals: newTotals(t)}, nil
+}
+
+// history returns the totals of the unit unitID for the n periods ending
+// with p (p included), oldest first, each as periodTotals judges it;
+// periods that start after asOf are left out. known holds totals already
+// read in the same snapshot, by period key (the previous period's).
+func history(ctx context.Context, sq sqlx.QueryerContext, unitID int64, p plan.Period, n int, loc *time.Location, asOf time.Time, known map[string]HistoryPoint) ([]HistoryPoint, error) {
 	periods := make([]plan.Period, 0, n)
 	for q := p; len(periods) < n && q.Kind != ""; q = q.Prev() {
 		periods = append(periods, q)
@@ -32,23 +50,17 @@ func History(ctx context.Context, st *store.Store, unitCode string, p plan.Perio
 	out := make([]HistoryPoint, 0, len(periods))
 	for i := len(periods) - 1; i >= 0; i-- {
 		q := periods[i]
-		start := q.Start(loc)
-		if start.After(asOf) {
+		if q.Start(loc).After(asOf) {
 			continue
 		}
-		judged := q.End(loc)
-		if asOf.Before(judged) {
-			judged = asOf
+		point, ok := known[q.Key]
+		if !ok {
+			var err error
+			if point, err = periodTotals(ctx, sq, unitID, q, loc, asOf); err != nil {
+				return nil, err
+			}
 		}
-		occs, err := st.DigestOccurrences(ctx, unit.ID, q.From, q.To, start, judged)
-		if err != nil {
-			return nil, fmt.Errorf("report: history of %s %s: %w", unitCode, q.Key, err)
-		}
-		var t plan.Totals
-		for _, o := range occs {
-			t.Add(plan.StatusAt(o.Due, o.DoneAt, judged, loc))
-		}
-		out = append(out, HistoryPoint{Key: q.Key, Totals: newTotals(t)})
+		out = append(out, point)
 	}
 	return out, nil
 }

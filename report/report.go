@@ -194,25 +194,6 @@ func UnitLocation(u store.Unit, fallback *time.Location) *time.Location {
 	return loc
 }
 
-// Compile builds the digest of the unit unitCode for the period p, judged as
-// of asOf. The unit's own time zone places the period's boundaries and the
-// deadlines.
-func Compile(ctx context.Context, st *store.Store, unitCode string, p plan.Period, asOf time.Time) (*Digest, error) {
-	unit, err := st.UnitByCode(ctx, unitCode)
-	if err != nil {
-		return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
-	}
-	inputs, err := loadDigests(ctx, st, []store.Unit{unit}, p, asOf)
-	if err != nil {
-		return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
-	}
-	d := buildDigest(inputs[0], p)
-	if err := compilePrevious(ctx, st, unit.ID, d, inputs[0].loc); err != nil {
-		return nil, fmt.Errorf("report: compile %s %s: %w", unitCode, p.Key, err)
-	}
-	return d, nil
-}
-
 // digestInput is what the digest of one unit is built from: the unit's rows
 // for one period, as known at the "as of" instant.
 type digestInput struct {
@@ -228,14 +209,14 @@ type digestInput struct {
 	reported map[int64]bool
 }
 
-// loadDigests reads, in six queries whatever the number of units, what the
-// digests of the units for the period p judged as of asOf are built from
-// (see buildDigest): the plans of p's year, their areas and targets with
-// the latest readings, the occurrences with their latest reports, the
-// officials and who of them reported, all in one snapshot
-// (store.DigestRead). Each unit's zone (asOf's zone when the unit has
-// none) places its period. The inputs come in the order of units.
-func loadDigests(ctx context.Context, st *store.Store, units []store.Unit, p plan.Period, asOf time.Time) ([]*digestInput, error) {
+// loadDigests reads, through q (inside store.DigestRead), in six queries
+// whatever the number of units, what the digests of the units for the
+// period p judged as of asOf are built from (see buildDigest): the plans
+// of p's year, their areas and targets with the latest readings, the
+// occurrences with their latest reports, the officials and who of them
+// reported. Each unit's zone (asOf's zone when the unit has none) places
+// its period. The inputs come in the order of units.
+func loadDigests(ctx context.Context, q sqlx.QueryerContext, units []store.Unit, p plan.Period, asOf time.Time) ([]*digestInput, error) {
 	inputs := make([]*digestInput, len(units))
 	ids := make([]int64, len(units))
 	scopes := make([]store.DigestScope, len(units))
@@ -250,41 +231,37 @@ func loadDigests(ctx context.Context, st *store.Store, units []store.Unit, p pla
 		ids[i] = u.ID
 		scopes[i] = store.DigestScope{UnitID: u.ID, Start: p.Start(loc), Until: until}
 	}
+	if len(units) == 0 {
+		return inputs, nil
+	}
 
-	var (
-		plans     map[int64]store.Plan
-		areas     map[int64][]store.Area
-		targets   map[int64][]store.DigestTarget
-		occs      map[int64][]store.DigestOccurrence
-		reported  map[int64]bool
-		officials map[int64][]store.Official
-	)
-	err := st.DigestRead(ctx, func(q sqlx.QueryerContext) error {
-		var err error
-		if plans, err = store.DigestPlans(ctx, q, ids, p.To.Year); err != nil {
-			return err
+	plans, err := store.PlansFor(ctx, q, ids, p.To.Year)
+	if err != nil {
+		return nil, err
+	}
+	planIDs := make([]int64, 0, len(plans))
+	for _, u := range units {
+		if pl, ok := plans[u.ID]; ok {
+			planIDs = append(planIDs, pl.ID)
 		}
-		planIDs := make([]int64, 0, len(plans))
-		for _, u := range units {
-			if pl, ok := plans[u.ID]; ok {
-				planIDs = append(planIDs, pl.ID)
-			}
-		}
-		if areas, err = store.PlanAreasOf(ctx, q, planIDs); err != nil {
-			return err
-		}
-		if targets, err = store.DigestTargetsOf(ctx, q, planIDs, asOf); err != nil {
-			return err
-		}
-		if occs, err = store.DigestOccurrencesOf(ctx, q, scopes, p.From, p.To, asOf); err != nil {
-			return err
-		}
-		if reported, err = store.ReportedOfficialsOf(ctx, q, scopes); err != nil {
-			return err
-		}
-		officials, err = store.OfficialsOf(ctx, q, ids)
-		return err
-	})
+	}
+	areas, err := store.PlanAreasOf(ctx, q, planIDs)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := store.DigestTargetsOf(ctx, q, planIDs, asOf)
+	if err != nil {
+		return nil, err
+	}
+	occs, err := store.DigestOccurrencesOf(ctx, q, scopes, p.From, p.To, asOf)
+	if err != nil {
+		return nil, err
+	}
+	reported, err := store.ReportedOfficialsOf(ctx, q, scopes)
+	if err != nil {
+		return nil, err
+	}
+	officials, err := store.OfficialsOf(ctx, q, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -395,28 +372,11 @@ func buildDigest(in *digestInput, p plan.Period) *Digest {
 	return d
 }
 
-// compilePrevious fills d.Previous and d.Change with the totals of the
-// period before d's, judged as of that period's end or d's "as of",
-// whichever is earlier.
-func compilePrevious(ctx context.Context, st *store.Store, unitID int64, d *Digest, loc *time.Location) error {
-	prev := d.period.Prev()
-	if prev.Kind == "" {
-		return nil
-	}
-	asOf := prev.End(loc)
-	if d.asOf.Before(asOf) {
-		asOf = d.asOf
-	}
-	occs, err := st.DigestOccurrences(ctx, unitID, prev.From, prev.To, prev.Start(loc), asOf)
-	if err != nil {
-		return err
-	}
-	var t plan.Totals
-	for _, o := range occs {
-		t.Add(plan.StatusAt(o.Due, o.DoneAt, asOf, loc))
-	}
-	pt := newTotals(t)
-	d.Previous = &Previous{Key: prev.Key, From: prev.From, To: prev.To, Totals: pt}
+// setPrevious fills d.Previous and d.Change with prev, the totals of the
+// period before d's.
+func setPrevious(d *Digest, prev HistoryPoint, p plan.Period) {
+	pt := prev.Totals
+	d.Previous = &Previous{Key: p.Key, From: p.From, To: p.To, Totals: pt}
 	d.Change = &Change{
 		DoneOnTime:  d.Totals.DoneOnTime - pt.DoneOnTime,
 		DoneLate:    d.Totals.DoneLate - pt.DoneLate,
@@ -424,7 +384,6 @@ func compilePrevious(ctx context.Context, st *store.Store, unitID int64, d *Dige
 		OpenOverdue: d.Totals.OpenOverdue - pt.OpenOverdue,
 		OnTimeRate:  math.Round((d.Totals.OnTimeRate-pt.OnTimeRate)*1e4) / 1e4,
 	}
-	return nil
 }
 
 // taskLine describes the occurrence o, judged status as of asOf, in a
@@ -483,14 +442,11 @@ func lastReportText(note *string, percent *int, done *bool) *string {
 	return &s
 }
 
-// Overdue returns the occurrences of the unit unitCode open and overdue as
-// of asOf (due before asOf's date in the unit's zone), most overdue first,
-// with their supporting officials. It serves the /quahan command.
-func Overdue(ctx context.Context, st *store.Store, unitCode string, asOf time.Time) ([]TaskLine, error) {
-	unit, err := st.UnitByCode(ctx, unitCode)
-	if err != nil {
-		return nil, fmt.Errorf("report: overdue of %s: %w", unitCode, err)
-	}
+// Overdue returns the occurrences of the unit open and overdue as of asOf
+// (due before asOf's date in the unit's zone), most overdue first, with
+// their supporting officials.
+func Overdue(ctx context.Context, st *store.Store, unit store.Unit, asOf time.Time) ([]TaskLine, error) {
+	unitCode := unit.Code
 	loc := UnitLocation(unit, asOf.Location())
 	today := plan.DateIn(asOf, loc)
 	occs, err := store.OpenOccurrences(ctx, st.DB(), unit.ID, today.AddDays(-1))

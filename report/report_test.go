@@ -3,6 +3,7 @@ package report_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -280,7 +281,7 @@ func TestCompile(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			d, err := report.Compile(ctx, f.st, "pdp", p, tc.asOf)
+			d, err := compileWard(ctx, f.st, "pdp", p, tc.asOf)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -374,7 +375,7 @@ func deref(s *string) string {
 func TestDigestJSON(t *testing.T) {
 	f := quarterFixture(t)
 	p, _ := plan.ParsePeriod("2025-Q1", plan.CutoffDecree09)
-	d, err := report.Compile(context.Background(), f.st, "pdp", p, at("2025-03-15 08:00"))
+	d, err := compileWard(context.Background(), f.st, "pdp", p, at("2025-03-15 08:00"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -437,7 +438,7 @@ func TestDigestJSON(t *testing.T) {
 func TestRender(t *testing.T) {
 	f := quarterFixture(t)
 	p, _ := plan.ParsePeriod("2025-Q1", plan.CutoffDecree09)
-	d, err := report.Compile(context.Background(), f.st, "pdp", p, at("2025-03-15 08:00"))
+	d, err := compileWard(context.Background(), f.st, "pdp", p, at("2025-03-15 08:00"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -486,7 +487,7 @@ func TestRender(t *testing.T) {
 
 func TestOverdue(t *testing.T) {
 	f := quarterFixture(t)
-	lines, err := report.Overdue(context.Background(), f.st, "pdp", at("2025-03-15 08:00"))
+	lines, err := overdue(f, at("2025-03-15 08:00"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -555,7 +556,7 @@ func BenchmarkCompile(b *testing.B) {
 	asOf := at("2026-01-01 08:00")
 	b.ResetTimer()
 	for b.Loop() {
-		d, err := report.Compile(ctx, f.st, "pdp", p, asOf)
+		d, err := compileWard(ctx, f.st, "pdp", p, asOf)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -563,4 +564,48 @@ func BenchmarkCompile(b *testing.B) {
 			b.Fatalf("%d tasks", len(d.Tasks))
 		}
 	}
+}
+
+// compileWard compiles, with report.Compile, the digest of the unit code,
+// which must have no wards.
+func compileWard(ctx context.Context, st *store.Store, code string, p plan.Period, asOf time.Time) (*report.Digest, error) {
+	res, err := compileCode(ctx, st, code, p, asOf, report.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if res.IsTown() {
+		return nil, fmt.Errorf("%s compiled as a town", code)
+	}
+	return res.Unit, nil
+}
+
+// compileTown compiles, with report.Compile, the digest of the unit code,
+// which must have wards.
+func compileTown(ctx context.Context, st *store.Store, code string, p plan.Period, asOf time.Time) (*report.TownDigest, error) {
+	res, err := compileCode(ctx, st, code, p, asOf, report.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if !res.IsTown() {
+		return nil, fmt.Errorf("%s compiled as a ward", code)
+	}
+	return res.Town, nil
+}
+
+// compileCode is report.Compile of the unit code.
+func compileCode(ctx context.Context, st *store.Store, code string, p plan.Period, asOf time.Time, opts report.Options) (report.Result, error) {
+	unit, err := st.UnitByCode(ctx, code)
+	if err != nil {
+		return report.Result{}, err
+	}
+	return report.Compile(ctx, st, unit, p, asOf, opts)
+}
+
+// overdue is report.Overdue of the fixture's unit.
+func overdue(f *fixture, asOf time.Time) ([]report.TaskLine, error) {
+	unit, err := f.st.UnitByCode(context.Background(), "pdp")
+	if err != nil {
+		return nil, err
+	}
+	return report.Overdue(context.Background(), f.st, unit, asOf)
 }

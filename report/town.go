@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
@@ -53,41 +55,17 @@ func (d *TownDigest) PeriodValue() plan.Period { return d.period }
 // AsOfTime returns the instant the digest was judged at, in the town's zone.
 func (d *TownDigest) AsOfTime() time.Time { return d.asOf }
 
-// Children returns the units whose parent is the unit code, by code.
-func Children(ctx context.Context, st *store.Store, code string) ([]store.Unit, error) {
-	parent, err := st.UnitByCode(ctx, code)
-	if err != nil {
-		return nil, fmt.Errorf("report: children of %s: %w", code, err)
-	}
-	children, err := st.ChildUnits(ctx, parent.ID)
-	if err != nil {
-		return nil, fmt.Errorf("report: children of %s: %w", code, err)
-	}
-	return children, nil
-}
-
-// CompileTown builds the digest of the town townCode for the period p,
-// judged as of asOf: each child unit's digest summed up, plus the town's
-// own when it has occurrences in the period. It fails when the town has no
-// child units.
+// compileTown builds, through q (inside the digest's snapshot), the digest
+// of the town for the period p, judged as of asOf in the town's zone: each
+// child unit's digest summed up, plus the town's own when it has
+// occurrences in the period. It returns the town's own digest too.
 //
 // The rows of the town and all its wards are read together, a handful of
 // queries whatever the number of wards (loadDigests), and each unit's
-// digest is built from them as Compile builds it (buildDigest), so a line
-// of the town digest is what Compile gives for that unit alone (the
+// digest is built from them as a ward's own is built (buildDigest), so a
+// line of the town digest is what Compile gives for that ward alone (the
 // previous period aside, which the town digest does not show).
-func CompileTown(ctx context.Context, st *store.Store, townCode string, p plan.Period, asOf time.Time) (*TownDigest, error) {
-	town, err := st.UnitByCode(ctx, townCode)
-	if err != nil {
-		return nil, fmt.Errorf("report: compile town %s %s: %w", townCode, p.Key, err)
-	}
-	children, err := st.ChildUnits(ctx, town.ID)
-	if err != nil {
-		return nil, fmt.Errorf("report: compile town %s %s: %w", townCode, p.Key, err)
-	}
-	if len(children) == 0 {
-		return nil, fmt.Errorf("report: compile town %s %s: no unit has %s as its parent", townCode, p.Key, townCode)
-	}
+func compileTown(ctx context.Context, q sqlx.QueryerContext, town store.Unit, children []store.Unit, p plan.Period, asOf time.Time) (*TownDigest, *Digest, error) {
 	loc := UnitLocation(town, asOf.Location())
 	asOf = asOf.In(loc)
 	td := &TownDigest{
@@ -102,15 +80,19 @@ func CompileTown(ctx context.Context, st *store.Store, townCode string, p plan.P
 	// The town first, then its wards by code. A ward's zone falls back to
 	// the town's, as when Compile is given the town's "as of".
 	units := append([]store.Unit{town}, children...)
-	inputs, err := loadDigests(ctx, st, units, p, asOf)
+	inputs, err := loadDigests(ctx, q, units, p, asOf)
 	if err != nil {
-		return nil, fmt.Errorf("report: compile town %s %s: %w", townCode, p.Key, err)
+		return nil, nil, err
 	}
+	var own *Digest
 	var total plan.Totals
 	for i, in := range inputs {
 		d := buildDigest(in, p)
-		if i == 0 && d.Totals.Total == 0 {
-			continue // the town's own plan, when it has one, only if it counts
+		if i == 0 {
+			own = d
+			if d.Totals.Total == 0 {
+				continue // the town's own plan, when it has one, only if it counts
+			}
 		}
 		total.DoneOnTime += d.Totals.DoneOnTime
 		total.DoneLate += d.Totals.DoneLate
@@ -120,7 +102,7 @@ func CompileTown(ctx context.Context, st *store.Store, townCode string, p plan.P
 	}
 	td.Totals = newTotals(total)
 	slices.SortStableFunc(td.ByUnit, worstFirst)
-	return td, nil
+	return td, own, nil
 }
 
 // townLine is the line of the unit digest d in a town digest.

@@ -2,10 +2,11 @@ package report
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
@@ -116,15 +117,16 @@ func generatedTowns(t *testing.T) (*store.Store, string, []townCase) {
 func TestCompileTownMatchesCompile(t *testing.T) {
 	st, townCode, cases := generatedTowns(t)
 	ctx := t.Context()
-	children, err := Children(ctx, st, townCode)
-	if err != nil {
-		t.Fatal(err)
-	}
+	town, children := townAndChildren(t, st, townCode)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			td, err := CompileTown(ctx, st, townCode, tc.p, tc.asOf)
+			res, err := Compile(ctx, st, town, tc.p, tc.asOf, Options{})
 			if err != nil {
 				t.Fatal(err)
+			}
+			td := res.Town
+			if td == nil {
+				t.Fatalf("%s compiled as a ward", townCode)
 			}
 			want := map[string]TownLine{}
 			var sum plan.Totals
@@ -137,21 +139,15 @@ func TestCompileTownMatchesCompile(t *testing.T) {
 			}
 			// The town digest judges at the town's instant; Compile of a
 			// ward is given the same instant, in the town's zone, as the
-			// digest jobs and CompileTown always did.
-			own, err := Compile(ctx, st, townCode, tc.p, td.AsOfTime())
-			if err != nil {
-				t.Fatal(err)
-			}
+			// digest jobs and the town digest always did.
+			own := compileAlone(t, st, town, tc.p, td.AsOfTime())
 			if own.Totals.Total > 0 {
 				addWant(own)
 			}
 			missing := map[int]bool{}
 			totals := map[Totals]bool{}
 			for _, c := range children {
-				d, err := Compile(ctx, st, c.Code, tc.p, td.AsOfTime())
-				if err != nil {
-					t.Fatal(err)
-				}
+				d := compileAlone(t, st, c, tc.p, td.AsOfTime())
 				addWant(d)
 				missing[len(d.MissingReports)] = true
 				totals[d.Totals] = true
@@ -187,29 +183,15 @@ func TestCompileTownMatchesCompile(t *testing.T) {
 // (which only Compile reads) aside.
 func TestLoadDigestsMatchesCompile(t *testing.T) {
 	st, townCode, cases := generatedTowns(t)
-	ctx := t.Context()
-	town, err := st.UnitByCode(ctx, townCode)
-	if err != nil {
-		t.Fatal(err)
-	}
-	children, err := Children(ctx, st, townCode)
-	if err != nil {
-		t.Fatal(err)
-	}
+	town, children := townAndChildren(t, st, townCode)
 	units := append([]store.Unit{town}, children...)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			inputs, err := loadDigests(ctx, st, units, tc.p, tc.asOf)
-			if err != nil {
-				t.Fatal(err)
-			}
+			inputs := load(t, st, units, tc.p, tc.asOf)
 			tasks := 0
 			for i, in := range inputs {
 				got := buildDigest(in, tc.p)
-				want, err := Compile(ctx, st, units[i].Code, tc.p, tc.asOf)
-				if err != nil {
-					t.Fatal(err)
-				}
+				want := compileAlone(t, st, units[i], tc.p, tc.asOf)
 				want.Previous, want.Change = nil, nil
 				gj, wj := digestJSON(t, got), digestJSON(t, want)
 				if !bytes.Equal(gj, wj) {
@@ -227,6 +209,51 @@ func TestLoadDigestsMatchesCompile(t *testing.T) {
 	}
 }
 
+// townAndChildren returns the unit code and its children.
+func townAndChildren(t *testing.T, st *store.Store, code string) (store.Unit, []store.Unit) {
+	t.Helper()
+	town, err := st.UnitByCode(t.Context(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	children, err := store.ChildUnits(t.Context(), st.DB(), town.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return town, children
+}
+
+// compileAlone builds the digest of unit alone, with its previous period,
+// as Compile builds a ward's, whether or not the unit has wards.
+func compileAlone(t *testing.T, st *store.Store, unit store.Unit, p plan.Period, asOf time.Time) *Digest {
+	t.Helper()
+	var d *Digest
+	err := st.DigestRead(t.Context(), func(q sqlx.QueryerContext) error {
+		var err error
+		d, _, err = compileWard(t.Context(), q, unit, p, asOf, Options{})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// load runs loadDigests in a digest snapshot.
+func load(t *testing.T, st *store.Store, units []store.Unit, p plan.Period, asOf time.Time) []*digestInput {
+	t.Helper()
+	var inputs []*digestInput
+	err := st.DigestRead(t.Context(), func(q sqlx.QueryerContext) error {
+		var err error
+		inputs, err = loadDigests(t.Context(), q, units, p, asOf)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inputs
+}
+
 func digestJSON(t *testing.T, d *Digest) []byte {
 	t.Helper()
 	b, err := RenderJSON(d)
@@ -241,8 +268,7 @@ func digestJSON(t *testing.T, d *Digest) []byte {
 func TestLoadDigestsNoUnits(t *testing.T) {
 	st := storetest.New(t)
 	p := plan.PeriodContaining(plan.Month, plan.MustParseDate("2025-03-01"), plan.CutoffDecree09)
-	inputs, err := loadDigests(context.Background(), st, nil, p, time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC))
-	if err != nil || len(inputs) != 0 {
-		t.Errorf("loadDigests(no units) = %v, %v", inputs, err)
+	if inputs := load(t, st, nil, p, time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)); len(inputs) != 0 {
+		t.Errorf("loadDigests(no units) = %v", inputs)
 	}
 }

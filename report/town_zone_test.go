@@ -25,7 +25,7 @@ func TestCompileTownWardZone(t *testing.T) {
 	}
 	asOf := at("2025-03-12 08:00")
 
-	ward, err := report.Compile(t.Context(), f.st, "phuong-b", p, asOf)
+	ward, err := compileWard(t.Context(), f.st, "phuong-b", p, asOf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestCompileTownWardZone(t *testing.T) {
 		t.Errorf("phuong-b alone: missing reports %v, want none", ward.MissingReports)
 	}
 
-	d, err := report.CompileTown(t.Context(), f.st, "my-hoa", p, asOf)
+	d, err := compileTown(t.Context(), f.st, "my-hoa", p, asOf)
 	if err != nil {
 		t.Fatal(err)
 	}

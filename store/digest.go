@@ -14,15 +14,16 @@ import (
 
 // A digest reads the same rows whether it covers one unit or a town's
 // hundred: every query below takes a list of units (or of their plans) and
-// tags its rows with the unit (or plan) they belong to, and the one-unit
-// methods are the same queries for a list of one. Each query reaches the
-// rows through the units' own keys (plans by unit, tasks by plan,
-// occurrences by task, reports by occurrence or official), so its cost
-// follows the units asked for, not the installation.
+// tags its rows with the unit (or plan) they belong to; one unit is a list
+// of one. Each query reaches the rows through the units' own keys (plans
+// by unit, tasks by plan, occurrences by task, reports by occurrence or
+// official), so its cost follows the units asked for, not the
+// installation. report.Compile runs them all inside one DigestRead.
 
 // DigestRead runs fn in a read-only, repeatable-read transaction, so that
-// the queries of one digest (or of a town's digests) see one snapshot: a
-// report that arrives meanwhile counts in all of them or in none. JIT
+// the queries of one digest (its unit's wards, its period, the previous
+// period and the history of a trend) see one snapshot: a report that
+// arrives meanwhile counts in all of them or in none. JIT
 // compilation is off in it: a town's occurrence query is estimated above
 // jit_above_cost and spent 30-40 ms compiling expressions for a 150 ms
 // nested-loop run.
@@ -105,23 +106,13 @@ type DigestOccurrence struct {
 	LastReportedAt *time.Time `db:"last_reported_at"`
 }
 
-// DigestOccurrences returns, in one query, the occurrences of the unit
-// unitID that a digest of the period [from, to] judged as of asOf covers:
-// every occurrence due inside the period, plus every earlier one still open
-// at start, the instant the period began (not done, or done at or after
-// start). Archived occurrences and tasks are left out. Rows come in area,
-// task and due order.
-func (s *Store) DigestOccurrences(ctx context.Context, unitID int64, from, to plan.Date, start, asOf time.Time) ([]DigestOccurrence, error) {
-	occs, err := DigestOccurrencesOf(ctx, s.db, []DigestScope{{UnitID: unitID, Start: start}}, from, to, asOf)
-	if err != nil {
-		return nil, err
-	}
-	return occs[unitID], nil
-}
-
-// DigestOccurrencesOf is DigestOccurrences for several units in one query:
-// each scope's unit with its own Start. It returns the rows by unit id,
-// each unit's in area, task and due order; units with none are absent.
+// DigestOccurrencesOf returns, in one query, the occurrences of the
+// scopes' units that a digest of the period [from, to] judged as of asOf
+// covers: every occurrence due inside the period, plus every earlier one
+// still open at its scope's Start, the instant the period began in the
+// unit's zone (not done, or done at or after Start). Archived occurrences
+// and tasks are left out. It returns the rows by unit id, each unit's in
+// area, task and due order; units with none are absent.
 func DigestOccurrencesOf(ctx context.Context, q sqlx.QueryerContext, scopes []DigestScope, from, to plan.Date, asOf time.Time) (map[int64][]DigestOccurrence, error) {
 	out := make(map[int64][]DigestOccurrence, len(scopes))
 	if len(scopes) == 0 {
@@ -190,16 +181,6 @@ func unitsLabel(ids []int64) string {
 	return fmt.Sprintf("%d units", len(ids))
 }
 
-// PlanAreas returns the areas of the plan planID that are not archived, in
-// plan order.
-func (s *Store) PlanAreas(ctx context.Context, planID int64) ([]Area, error) {
-	areas, err := PlanAreasOf(ctx, s.db, []int64{planID})
-	if err != nil {
-		return nil, err
-	}
-	return areas[planID], nil
-}
-
 // PlanAreasOf returns, in one query, the areas of the plans planIDs that
 // are not archived, by plan id, each plan's in plan order.
 func PlanAreasOf(ctx context.Context, q sqlx.QueryerContext, planIDs []int64) (map[int64][]Area, error) {
@@ -252,19 +233,9 @@ type DigestTarget struct {
 	ActualOwnerID *int64     `db:"actual_official_id"`
 }
 
-// DigestTargets returns, in one query, the targets of the plan planID that
-// are not archived, each with its latest reading reported up to asOf, in
-// plan order.
-func (s *Store) DigestTargets(ctx context.Context, planID int64, asOf time.Time) ([]DigestTarget, error) {
-	targets, err := DigestTargetsOf(ctx, s.db, []int64{planID}, asOf)
-	if err != nil {
-		return nil, err
-	}
-	return targets[planID], nil
-}
-
-// DigestTargetsOf is DigestTargets for several plans in one query. It
-// returns the targets by plan id, each plan's in plan order.
+// DigestTargetsOf returns, in one query, the targets of the plans planIDs
+// that are not archived, each with its latest reading reported up to asOf,
+// by plan id, each plan's in plan order.
 func DigestTargetsOf(ctx context.Context, q sqlx.QueryerContext, planIDs []int64, asOf time.Time) (map[int64][]DigestTarget, error) {
 	out := make(map[int64][]DigestTarget, len(planIDs))
 	if len(planIDs) == 0 {
@@ -302,15 +273,10 @@ func DigestTargetsOf(ctx context.Context, q sqlx.QueryerContext, planIDs []int64
 	return out, nil
 }
 
-// ReportedOfficials returns the ids of the officials of the unit unitID who
-// made a progress report or a target reading in [from, to).
-func (s *Store) ReportedOfficials(ctx context.Context, unitID int64, from, to time.Time) (map[int64]bool, error) {
-	return ReportedOfficialsOf(ctx, s.db, []DigestScope{{UnitID: unitID, Start: from, Until: to}})
-}
-
-// ReportedOfficialsOf is ReportedOfficials for several units in one query,
-// each over its scope's [Start, Until). Official ids are unique across
-// units, so one set answers for all of them.
+// ReportedOfficialsOf returns, in one query, the ids of the officials of
+// the scopes' units who made a progress report or a target reading in
+// their scope's [Start, Until). Official ids are unique across units, so
+// one set answers for all of them.
 func ReportedOfficialsOf(ctx context.Context, q sqlx.QueryerContext, scopes []DigestScope) (map[int64]bool, error) {
 	if len(scopes) == 0 {
 		return map[int64]bool{}, nil
@@ -363,13 +329,13 @@ func OfficialsOf(ctx context.Context, q sqlx.QueryerContext, unitIDs []int64) (m
 	return out, nil
 }
 
-// DigestPlans returns, in one query, the plan of each of the units
-// unitIDs for the given year, chosen as PlanOf chooses (that year's, else
-// the nearest year's, the later one on a tie), by unit id; units without a
-// plan are absent. Unlike PlansFor, it looks each unit's plans up by the
-// unit (plans_unit_id_id_key) instead of letting the planner scan every
-// plan of the installation for a hundred units.
-func DigestPlans(ctx context.Context, q sqlx.QueryerContext, unitIDs []int64, year int) (map[int64]Plan, error) {
+// PlansFor returns, in one query, the plan of each of the units unitIDs
+// for the given year, chosen as PlanOf chooses (that year's, else the
+// nearest year's, the later one on a tie), by unit id; units without a
+// plan are absent. It looks each unit's plans up by the unit
+// (plans_unit_id_id_key) instead of letting the planner scan every plan of
+// the installation for a hundred units.
+func PlansFor(ctx context.Context, q sqlx.QueryerContext, unitIDs []int64, year int) (map[int64]Plan, error) {
 	out := make(map[int64]Plan, len(unitIDs))
 	if len(unitIDs) == 0 {
 		return out, nil
@@ -394,12 +360,11 @@ func DigestPlans(ctx context.Context, q sqlx.QueryerContext, unitIDs []int64, ye
 	return out, nil
 }
 
-// ChildUnits returns the units whose parent is the unit parentID, by code
-// (byte order). No index covers units.parent_id, so the query scans units,
-// a table of a few thousand rows.
-func (s *Store) ChildUnits(ctx context.Context, parentID int64) ([]Unit, error) {
+// ChildUnits returns, through q, the units whose parent is the unit
+// parentID, by code (byte order), through units_parent_id_idx.
+func ChildUnits(ctx context.Context, q sqlx.QueryerContext, parentID int64) ([]Unit, error) {
 	var units []Unit
-	err := s.db.SelectContext(ctx, &units, `
+	err := sqlx.SelectContext(ctx, q, &units, `
 		SELECT `+unitColumns+`
 		FROM units
 		WHERE parent_id = $1

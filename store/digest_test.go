@@ -38,10 +38,10 @@ func insertPlan(t *testing.T, st *store.Store, unit int64, year int) int64 {
 		VALUES ($1, $2, 'Kế hoạch', $3, $4, $4) RETURNING id`, unit, fmt.Sprintf("KH-%d", year), year, stamp)
 }
 
-// TestDigestPlans checks that the set-based plan lookup of digests chooses
+// TestPlansFor checks that the set-based plan lookup chooses
 // each unit's plan as PlanOf does: the year's, else the nearest, the later
 // on a tie.
-func TestDigestPlans(t *testing.T) {
+func TestPlansFor(t *testing.T) {
 	st := storetest.New(t)
 	ctx := t.Context()
 	exact := insertUnit(t, st, "exact", nil)
@@ -55,7 +55,7 @@ func TestDigestPlans(t *testing.T) {
 		insertPlan(t, st, p.unit, p.year)
 	}
 	units := []int64{exact, tie, older, none, exact}
-	plans, err := store.DigestPlans(ctx, st.DB(), units, 2025)
+	plans, err := store.PlansFor(ctx, st.DB(), units, 2025)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,8 +76,8 @@ func TestDigestPlans(t *testing.T) {
 	if plans[exact].Year != 2025 || plans[tie].Year != 2026 || plans[older].Year != 2023 || len(plans) != 3 {
 		t.Errorf("plans = %+v", plans)
 	}
-	if empty, err := store.DigestPlans(ctx, st.DB(), nil, 2025); err != nil || len(empty) != 0 {
-		t.Errorf("DigestPlans(no units) = %v, %v", empty, err)
+	if empty, err := store.PlansFor(ctx, st.DB(), nil, 2025); err != nil || len(empty) != 0 {
+		t.Errorf("PlansFor(no units) = %v, %v", empty, err)
 	}
 }
 
@@ -91,7 +91,7 @@ func TestChildUnits(t *testing.T) {
 		insertUnit(t, st, code, &town)
 	}
 	insertUnit(t, st, "elsewhere", &other)
-	units, err := st.ChildUnits(t.Context(), town)
+	units, err := store.ChildUnits(t.Context(), st.DB(), town)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -121,3 +121,18 @@ func (s *Store) JobRuns(ctx context.Context, from, to time.Time) ([]JobRun, erro
 	}
 	return runs, nil
 }
+
+// JobRunDecided reports whether the run of job at the instant at is
+// recorded and not failed (running, done or skipped), so that ClaimJobRun
+// would not claim it once its claimant commits. A job that prepares its
+// run before claiming it asks first, so as not to prepare a decided run.
+func (s *Store) JobRunDecided(ctx context.Context, job string, at time.Time) (bool, error) {
+	var decided bool
+	err := s.db.GetContext(ctx, &decided, `
+		SELECT EXISTS (SELECT 1 FROM job_runs
+		               WHERE job = $1 AND scheduled_at = $2 AND status <> 'failed')`, job, at)
+	if err != nil {
+		return false, fmt.Errorf("store: job run %s at %s: %w", job, at.Format(time.RFC3339), err)
+	}
+	return decided, nil
+}

@@ -127,3 +127,43 @@ func TestJobRunClaimConcurrent(t *testing.T) {
 		t.Fatalf("%d claims won, want 1", won)
 	}
 }
+
+// TestJobRunDecided checks that a run counts as decided when done or
+// skipped, and not when unrecorded or failed (a claim would retry it).
+func TestJobRunDecided(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	done := time.Date(2025, 3, 5, 1, 0, 0, 0, time.UTC)
+	failed, skipped, never := done.Add(time.Hour), done.Add(2*time.Hour), done.Add(3*time.Hour)
+	err := st.Tx(ctx, func(tx *sqlx.Tx) error {
+		id, ok, err := store.ClaimJobRun(ctx, tx, "digest_weekly", done, done)
+		if err != nil || !ok {
+			t.Fatalf("claim: %v %v", ok, err)
+		}
+		return store.FinishJobRun(ctx, tx, id, 1, done)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.FailJobRun(ctx, "digest_weekly", failed, failed, "boom"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.SkipJobRun(ctx, st.DB(), "digest_weekly", skipped, skipped, "stale"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		job  string
+		at   time.Time
+		want bool
+	}{
+		{"digest_weekly", done, true},
+		{"digest_weekly", failed, false},
+		{"digest_weekly", skipped, true},
+		{"digest_weekly", never, false},
+		{"digest_monthly", done, false},
+	} {
+		if got, err := st.JobRunDecided(ctx, tc.job, tc.at); err != nil || got != tc.want {
+			t.Errorf("JobRunDecided(%s, %s) = %v, %v, want %v", tc.job, tc.at.Format(time.RFC3339), got, err, tc.want)
+		}
+	}
+}

@@ -200,27 +200,6 @@ func activeTargets(ctx context.Context, q sqlx.QueryerContext, column string, id
 	return targets, err
 }
 
-// PlansFor returns, in one query, the plan of each of the units unitIDs
-// for the given year, chosen as PlanOf does (that year's, else the nearest
-// year's, the later one on a tie), by unit id; units without a plan are
-// absent.
-func PlansFor(ctx context.Context, q sqlx.QueryerContext, unitIDs []int64, year int) (map[int64]Plan, error) {
-	var plans []Plan
-	err := sqlx.SelectContext(ctx, q, &plans, `
-		SELECT DISTINCT ON (unit_id) id, unit_id, code, title, year
-		FROM plans
-		WHERE unit_id = ANY($1)
-		ORDER BY unit_id, abs(year - $2), year DESC, id`, pq.Int64Array(unitIDs), year)
-	if err != nil {
-		return nil, fmt.Errorf("store: plans of %d units for %d: %w", len(unitIDs), year, err)
-	}
-	out := make(map[int64]Plan, len(plans))
-	for _, p := range plans {
-		out[p.UnitID] = p
-	}
-	return out, nil
-}
-
 // TargetsOfPlans returns, in one query, the targets of the plans planIDs
 // that are not archived, by plan id, each plan's in plan order (area,
 // position, key).

@@ -64,11 +64,15 @@ func quarterDigest(t *testing.T) *report.Digest {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := report.Compile(ctx, st, "pdp", p, time.Date(2025, 3, 5, 8, 0, 0, 0, hcm))
+	unit, err := st.UnitByCode(ctx, "pdp")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d
+	res, err := report.Compile(ctx, st, unit, p, time.Date(2025, 3, 5, 8, 0, 0, 0, hcm), report.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Unit
 }
 
 func TestDigestWorkbook(t *testing.T) {

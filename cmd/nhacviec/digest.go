@@ -63,44 +63,25 @@ func runDigest(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	children, err := report.Children(ctx, a.Store, u.Code)
+	res, err := report.Compile(ctx, a.Store, u, p, asOf, report.Options{})
 	if err != nil {
 		return err
 	}
 	var data []byte
-	if len(children) > 0 {
-		// A town: the digest aggregated over its wards.
-		td, err := report.CompileTown(ctx, a.Store, u.Code, p, asOf)
-		if err != nil {
-			return err
-		}
-		switch *format {
-		case "xlsx":
+	switch *format {
+	case "xlsx":
+		if res.IsTown() {
 			return usageError{fmt.Sprintf("--format xlsx is for a ward's digest; %s has wards, use text or json", u.Code)}
-		case "json":
-			if data, err = report.RenderTownJSON(td); err != nil {
-				return err
-			}
-		default:
-			data = []byte(report.RenderTownText(td, a.Printer))
 		}
-	} else {
-		d, err := report.Compile(ctx, a.Store, u.Code, p, asOf)
-		if err != nil {
+		if data, err = xlsx.Digest(res.Unit, a.Printer); err != nil {
 			return err
 		}
-		switch *format {
-		case "xlsx":
-			if data, err = xlsx.Digest(d, a.Printer); err != nil {
-				return err
-			}
-		case "json":
-			if data, err = report.RenderJSON(d); err != nil {
-				return err
-			}
-		default:
-			data = []byte(report.RenderText(d, a.Printer))
+	case "json":
+		if data, err = res.JSON(); err != nil {
+			return err
 		}
+	default:
+		data = []byte(res.Text(a.Printer))
 	}
 	var w io.Writer = e.stdout
 	if *out != "" {

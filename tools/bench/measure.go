@@ -369,8 +369,8 @@ type digestResult struct {
 
 // measureDigest compiles the quarterly digest (period containing the tick,
 // under decree09) of one ward reps times (fewer when they take longer than
-// budget/2), then the town digest of that ward's town once with
-// report.CompileTown, each rendered for Telegram.
+// budget/2), then the town digest of that ward's town once, each with
+// report.Compile and rendered for Telegram.
 func measureDigest(ctx context.Context, st *store.Store, reps int, budget time.Duration) (digestResult, error) {
 	var res digestResult
 	at := tickInstant()
@@ -384,13 +384,17 @@ func measureDigest(ctx context.Context, st *store.Store, reps int, budget time.D
 	if err != nil || len(codes) == 0 {
 		return res, fmt.Errorf("digest: wards of the first town: %v", err)
 	}
-	compile := func(code string) (*report.Digest, error) {
-		d, err := report.Compile(ctx, st, code, p, at)
+	ward, err := st.UnitByCode(ctx, codes[0])
+	if err != nil {
+		return res, fmt.Errorf("digest: %w", err)
+	}
+	compile := func(unit store.Unit) (report.Result, error) {
+		r, err := report.Compile(ctx, st, unit, p, at, report.Options{})
 		if err != nil {
-			return nil, err
+			return report.Result{}, err
 		}
-		_ = report.RenderTelegram(d, pr)
-		return d, nil
+		_ = r.Telegram(pr)
+		return r, nil
 	}
 	var times []time.Duration
 	began := time.Now()
@@ -399,29 +403,36 @@ func measureDigest(ctx context.Context, st *store.Store, reps int, budget time.D
 			break // slow: three runs give the median
 		}
 		start := time.Now()
-		d, err := compile(codes[0])
+		d, err := compile(ward)
 		if err != nil {
 			return res, err
 		}
 		times = append(times, time.Since(start))
-		res.Tasks = len(d.Tasks)
+		res.Tasks = len(d.Unit.Tasks)
 	}
 	slices.Sort(times)
 	res.One, res.Reps = times[len(times)/2], len(times)
-	// The town digest as the product compiles it: report.CompileTown (the
-	// ward digests, a few at a time, then the per-ward table).
+	// The town digest as the product compiles it: report.Compile of the
+	// town (its wards' rows read together, each ward's digest built, then
+	// the per-ward table).
 	var town string
 	if err := st.DB().GetContext(ctx, &town, `
 		SELECT p.code FROM units p JOIN units c ON c.parent_id = p.id
 		WHERE c.code = $1`, codes[0]); err != nil {
 		return res, fmt.Errorf("digest: the first town: %w", err)
 	}
+	townUnit, err := st.UnitByCode(ctx, town)
+	if err != nil {
+		return res, fmt.Errorf("digest: the first town: %w", err)
+	}
 	start := time.Now()
-	td, err := report.CompileTown(ctx, st, town, p, at)
+	td, err := compile(townUnit)
 	if err != nil {
 		return res, err
 	}
-	_ = report.RenderTownTelegram(td, pr)
-	res.Town, res.TownSize = time.Since(start), len(td.ByUnit)
+	if !td.IsTown() {
+		return res, fmt.Errorf("digest: %s compiled as a ward", town)
+	}
+	res.Town, res.TownSize = time.Since(start), len(td.Town.ByUnit)
 	return res, nil
 }
