@@ -177,7 +177,7 @@ func RenderTelegram(d *Digest, pr *i18n.Printer) string {
 	return strings.TrimRight(w.b.String(), "\n")
 }
 
-// RenderJSON renders d as indented JSON (DESIGN.md "Digest JSON").
+// RenderJSON renders d as indented JSON (the digest JSON of the README).
 func RenderJSON(d *Digest) ([]byte, error) {
 	b, err := json.MarshalIndent(d, "", "  ")
 	if err != nil {

@@ -6,7 +6,7 @@
 // judged as of the digest's "as of" instant with plan.StatusAt: an
 // occurrence done after that instant counts as open.
 //
-// The JSON form is DESIGN.md's contract. Extensions, for the README:
+// The JSON form is the external contract the README documents; its extensions:
 //
 //   - "unit_name": the unit's name.
 //   - totals carry "total" (the number of occurrences counted).
@@ -16,7 +16,7 @@
 //   - targets[] carry "text", "measure", "area", "owner", "every" and, when
 //     there is a reading, "period" (the reading's period key) and
 //     "reported_at".
-//   - by_official[] entries carry "name" as in DESIGN.md; officials appear
+//   - by_official[] entries carry "name" as the contract says; officials appear
 //     chairman first, then office, then members, by key.
 //   - "previous": {"key", "from", "to", "totals"}, the totals of the previous
 //     period of the same kind judged as of its end (or the digest's "as of"

@@ -371,7 +371,7 @@ func deref(s *string) string {
 	return *s
 }
 
-// TestDigestJSON checks the exact shape of DESIGN.md's "Digest JSON".
+// TestDigestJSON checks the exact shape of the digest JSON contract (README).
 func TestDigestJSON(t *testing.T) {
 	f := quarterFixture(t)
 	p, _ := plan.ParsePeriod("2025-Q1", plan.CutoffDecree09)
