@@ -123,7 +123,8 @@ func (s *Store) ImportPlan(ctx context.Context, f *planfile.File, opts ImportOpt
 // date rolled to a working day by cal (nil: not rolled). An existing
 // occurrence, archived or not, is left alone. It returns how many it
 // created.
-func (s *Store) MaterializeOccurrences(ctx context.Context, q sqlx.ExtContext, taskID int64, specs []plan.OccurrenceSpec, cal *plan.Calendar, now time.Time) (int, error) {
+func (s *Store) MaterializeOccurrences(ctx context.Context, wr Writer, taskID int64, specs []plan.OccurrenceSpec, cal *plan.Calendar, now time.Time) (int, error) {
+	q := wr.execer()
 	created := 0
 	for _, spec := range specs {
 		res, err := q.ExecContext(ctx, `
