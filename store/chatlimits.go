@@ -22,7 +22,7 @@ type ChatLimit struct {
 }
 
 // LockChatLimit returns the limit state of chat chatID, locking its row
-// until tx ends so that updates of one chat handled concurrently (two
+// until stx ends so that updates of one chat handled concurrently (two
 // replicas) decide one after the other. A chat seen for the first time
 // starts with tokens at now.
 func LockChatLimit(ctx context.Context, stx *Tx, chatID int64, tokens float64, now time.Time) (ChatLimit, error) {

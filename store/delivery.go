@@ -410,7 +410,7 @@ func (s *Store) MarkUnreachable(ctx context.Context, id, chatID int64, errText s
 	return who, nil
 }
 
-// MarkUnreachableTx is MarkUnreachable in the caller's transaction tx: the
+// MarkUnreachableTx is MarkUnreachable in the caller's transaction stx: the
 // bot marks a chat that blocked it in the transaction of that update. On
 // ErrNotFound the caller must roll back when id is not zero (the row was
 // killed).

@@ -366,7 +366,7 @@ func PlansFor(ctx context.Context, rd Reader, unitIDs []int64, year int) (map[in
 	return out, nil
 }
 
-// ChildUnits returns, through q, the units whose parent is the unit
+// ChildUnits returns, through rd, the units whose parent is the unit
 // parentID, by code (byte order), through units_parent_id_idx.
 func ChildUnits(ctx context.Context, rd Reader, parentID int64) ([]Unit, error) {
 	q := rd.queryer()

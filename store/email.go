@@ -27,7 +27,7 @@ type EmailMessage struct {
 	NotBefore   time.Time // first delivery attempt; the decision's "now"
 }
 
-// EnqueueEmail inserts m into the e-mail outbox through q (a transaction,
+// EnqueueEmail inserts m into the e-mail outbox through wr (a transaction,
 // so that the e-mail commits with the decision that caused it). It reports
 // false when an e-mail with the same dedupe key already exists, which is
 // not an error.

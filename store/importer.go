@@ -118,7 +118,7 @@ func (s *Store) ImportPlan(ctx context.Context, f *planfile.File, opts ImportOpt
 	return im.sum, nil
 }
 
-// MaterializeOccurrences inserts, through q, the occurrences specs of the
+// MaterializeOccurrences inserts, through wr, the occurrences specs of the
 // task taskID that do not exist yet (matched by key), due on their nominal
 // date rolled to a working day by cal (nil: not rolled). An existing
 // occurrence, archived or not, is left alone. It returns how many it

@@ -128,12 +128,12 @@ func (s *Store) RevokeInvites(ctx context.Context, officialID int64, now time.Ti
 	return int(n), nil
 }
 
-// RevokeInviteCode revokes the unused invite code through q (a code shown
+// RevokeInviteCode revokes the unused invite code through wr (a code shown
 // in a group chat, where everyone in it has seen it) and returns the
 // official it was issued for. It returns ErrInviteInvalid when no unused,
 // unrevoked invite has that code.
-func RevokeInviteCode(ctx context.Context, rd Reader, code string, now time.Time) (Official, error) {
-	q := rd.queryer()
+func RevokeInviteCode(ctx context.Context, wr Writer, code string, now time.Time) (Official, error) {
+	q := wr.queryer()
 	var o Official
 	err := sqlx.GetContext(ctx, q, &o, `
 		WITH revoked AS (
@@ -203,7 +203,7 @@ func (s *Store) RedeemInvite(ctx context.Context, code string, userID, chatID in
 
 // RedeemInviteTx links the Telegram user userID, writing from chat chatID
 // as username, to the official the invite code was issued for, and marks
-// the invite used, in the transaction tx, holding locks on the invite and
+// the invite used, in the transaction stx, holding locks on the invite and
 // the official rows: of two concurrent redemptions of one code exactly one
 // succeeds.
 //
@@ -396,7 +396,7 @@ func RecordLinkFailure(ctx context.Context, wr Writer, userID int64, now time.Ti
 }
 
 // LinkFailures counts the failed /start attempts of the Telegram user userID
-// at or after since, as seen by q (the bot: the update's transaction).
+// at or after since, as seen by rd (the bot: the update's transaction).
 func LinkFailures(ctx context.Context, rd Reader, userID int64, since time.Time) (int, error) {
 	q := rd.queryer()
 	var n int

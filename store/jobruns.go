@@ -32,7 +32,7 @@ type JobRun struct {
 
 const jobRunColumns = `id, job, scheduled_at, started_at, finished_at, status, messages, error`
 
-// ClaimJobRun claims the run of job at the scheduled instant at, through q.
+// ClaimJobRun claims the run of job at the scheduled instant at, through wr.
 // It returns the run's id and true when the claim is ours, false when the
 // run was already claimed (running, done or skipped) by anyone. A run
 // recorded as failed is claimed again, so a failed run is retried.
@@ -41,8 +41,8 @@ const jobRunColumns = `id, job, scheduled_at, started_at, finished_at, status, m
 // or rolls back with the run's decisions. A concurrent claimant of the same
 // run waits on the unique index until the first commits (and then gets
 // false) or rolls back (and then gets the claim).
-func ClaimJobRun(ctx context.Context, rd Reader, job string, at, now time.Time) (int64, bool, error) {
-	q := rd.queryer()
+func ClaimJobRun(ctx context.Context, wr Writer, job string, at, now time.Time) (int64, bool, error) {
+	q := wr.queryer()
 	var id int64
 	err := sqlx.GetContext(ctx, q, &id, `
 		INSERT INTO job_runs (job, scheduled_at, started_at, status)

@@ -60,7 +60,7 @@ func (s *Store) OfficialByChat(ctx context.Context, chatID int64) (Official, err
 	return OfficialOfChat(ctx, s, chatID)
 }
 
-// OfficialOfChat is OfficialByChat as seen by q: the bot identifies the
+// OfficialOfChat is OfficialByChat as seen by rd: the bot identifies the
 // sender of an update in the update's transaction.
 func OfficialOfChat(ctx context.Context, rd Reader, chatID int64) (Official, error) {
 	q := rd.queryer()

@@ -70,7 +70,7 @@ type OutMessage struct {
 	NotBefore    time.Time // first delivery attempt; the decision's "now"
 }
 
-// Enqueue inserts m into the outbox through q (a transaction, so that the
+// Enqueue inserts m into the outbox through wr (a transaction, so that the
 // message commits with the decision that caused it). It reports false when a
 // message with the same dedupe key already exists, which is not an error.
 func Enqueue(ctx context.Context, wr Writer, m OutMessage) (bool, error) {
@@ -111,7 +111,7 @@ func Enqueue(ctx context.Context, wr Writer, m OutMessage) (bool, error) {
 // enqueueChunk is the number of rows EnqueueMany inserts per statement.
 const enqueueChunk = 2000
 
-// EnqueueMany inserts msgs into the outbox through q (the transaction of
+// EnqueueMany inserts msgs into the outbox through wr (the transaction of
 // the decisions that caused them), in order, with one INSERT per
 // enqueueChunk rows; a message whose dedupe key already exists is skipped,
 // which is not an error. It signals OutboxChannel once when any row was

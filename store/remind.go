@@ -85,7 +85,7 @@ type RemindBatch struct {
 }
 
 // InsertRemindBatches writes batches, which belong to the job run jobRunID,
-// through q (the run's transaction) with one statement, and returns how
+// through wr (the run's transaction) with one statement, and returns how
 // many it wrote.
 func InsertRemindBatches(ctx context.Context, wr Writer, jobRunID int64, batches []RemindBatch) (int, error) {
 	q := wr.execer()
@@ -118,7 +118,7 @@ func InsertRemindBatches(ctx context.Context, wr Writer, jobRunID int64, batches
 	return int(n), nil
 }
 
-// ClaimRemindBatches locks, through tx, up to limit batches not yet fanned
+// ClaimRemindBatches locks, through stx, up to limit batches not yet fanned
 // out, oldest first, skipping those another transaction holds, and returns
 // them.
 func ClaimRemindBatches(ctx context.Context, stx *Tx, limit int) ([]RemindBatch, error) {
@@ -199,7 +199,7 @@ func PendingRemindBatches(ctx context.Context, rd Reader) (int, error) {
 	return n, nil
 }
 
-// MarkEscalated records, through q, that the occurrences ids were
+// MarkEscalated records, through wr, that the occurrences ids were
 // escalated at now; an occurrence already marked keeps its first instant.
 func MarkEscalated(ctx context.Context, wr Writer, ids []int64, now time.Time) error {
 	q := wr.execer()
