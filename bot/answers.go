@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
-	"github.com/jmoiron/sqlx"
 
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
@@ -161,7 +160,7 @@ func (b *Bot) digestPeriod(now time.Time) plan.Period {
 // and reused by /tonghop and /chuabaocao in every language (it shows the
 // instant it was compiled). The digest must not be changed by its users.
 // wait is as in memo.get.
-func (b *Bot) unitDigest(ctx context.Context, q sqlx.QueryerContext, unitID int64, p plan.Period, now time.Time, wait bool) (report.Result, error) {
+func (b *Bot) unitDigest(ctx context.Context, q store.Reader, unitID int64, p plan.Period, now time.Time, wait bool) (report.Result, error) {
 	key := answerKey{unitID: unitID, what: "digest", arg: p.Key}
 	return b.digests.get(ctx, key, now, wait, func() (report.Result, error) {
 		b.compiled("digest")
@@ -177,7 +176,7 @@ func (b *Bot) unitDigest(ctx context.Context, q sqlx.QueryerContext, unitID int6
 // today, computed at most once per Limits.AnswerCache and shared by every
 // official of the unit (each sees their part of it). The list must not be
 // changed by its users. wait is as in memo.get.
-func (b *Bot) unitOverdue(ctx context.Context, q sqlx.QueryerContext, unitID int64, today plan.Date, now time.Time, wait bool) ([]store.OpenOccurrence, error) {
+func (b *Bot) unitOverdue(ctx context.Context, q store.Reader, unitID int64, today plan.Date, now time.Time, wait bool) ([]store.OpenOccurrence, error) {
 	key := answerKey{unitID: unitID, what: "overdue", arg: today.String()}
 	return b.overdue.get(ctx, key, now, wait, func() ([]store.OpenOccurrence, error) {
 		b.compiled("overdue")
@@ -221,9 +220,9 @@ func (b *Bot) prepare(ctx context.Context, upd *models.Update, now time.Time) {
 	}
 	if digest {
 		if o.Manager() {
-			_, _ = b.unitDigest(ctx, b.st.DB(), o.UnitID, b.digestPeriod(now), now, true)
+			_, _ = b.unitDigest(ctx, b.st, o.UnitID, b.digestPeriod(now), now, true)
 		}
 		return
 	}
-	_, _ = b.unitOverdue(ctx, b.st.DB(), o.UnitID, plan.DateIn(now, b.cfg.Location), now, true)
+	_, _ = b.unitOverdue(ctx, b.st, o.UnitID, plan.DateIn(now, b.cfg.Location), now, true)
 }

@@ -31,7 +31,6 @@ import (
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
-	"github.com/jmoiron/sqlx"
 
 	"github.com/nhacviec/nhacviec/callback"
 	"github.com/nhacviec/nhacviec/clock"
@@ -192,7 +191,7 @@ func (b *Bot) HandleUpdate(ctx context.Context, upd *models.Update) error {
 	now := b.clk.Now()
 	b.prepare(ctx, upd, now)
 	var answer *callbackAnswer
-	err := b.st.Tx(ctx, func(tx *sqlx.Tx) error {
+	err := b.st.Tx(ctx, func(tx *store.Tx) error {
 		fresh, err := store.MarkUpdateProcessed(ctx, tx, upd.ID, now)
 		if err != nil {
 			return err
@@ -238,7 +237,7 @@ func (b *Bot) dispatchSafely(t *turn) (err error) {
 func (b *Bot) giveUp(ctx context.Context, upd *models.Update, cause error) error {
 	now := b.clk.Now()
 	var answer *callbackAnswer
-	err := b.st.Tx(ctx, func(tx *sqlx.Tx) error {
+	err := b.st.Tx(ctx, func(tx *store.Tx) error {
 		fresh, err := store.MarkUpdateProcessed(ctx, tx, upd.ID, now)
 		if err != nil || !fresh {
 			return err
@@ -321,7 +320,7 @@ func (b *Bot) answerCallback(ctx context.Context, a *callbackAnswer) {
 type turn struct {
 	b   *Bot
 	ctx context.Context
-	tx  *sqlx.Tx
+	tx  *store.Tx
 	upd *models.Update
 	now time.Time
 

@@ -96,7 +96,7 @@ func newHarness(t *testing.T) *harness {
 
 func (h *harness) fixture() {
 	ctx := context.Background()
-	err := h.st.Tx(ctx, func(tx *sqlx.Tx) error {
+	err := storetest.SQLTx(ctx, h.st, func(tx *sqlx.Tx) error {
 		get := func(dst *int64, q string, args ...any) {
 			if err := tx.GetContext(ctx, dst, q, args...); err != nil {
 				h.t.Fatalf("fixture %q: %v", q, err)
@@ -193,7 +193,7 @@ func (h *harness) remind(official, chat int64, key string) telegramtest.SentMess
 	h.t.Helper()
 	occ := h.occurrence
 	before := len(h.srv.SentTo(chat))
-	_, err := store.Enqueue(context.Background(), h.st.DB(), store.OutMessage{
+	_, err := store.Enqueue(context.Background(), h.st, store.OutMessage{
 		UnitID: &h.unit, OfficialID: &official, ChatID: chat, DedupeKey: key, Kind: "reminder", OccurrenceID: &occ,
 		Payload: store.Payload{
 			Text:    "⏰ Nhắc việc: <b>" + taskTitle + "</b> — hạn 30/06/2025",
@@ -227,7 +227,7 @@ func (h *harness) marked(m telegramtest.SentMessage) {
 
 func (h *harness) occurrenceNow() store.OccurrenceInfo {
 	h.t.Helper()
-	o, err := store.OccurrenceInfoByID(context.Background(), h.st.DB(), h.occurrence)
+	o, err := store.OccurrenceInfoByID(context.Background(), h.st, h.occurrence)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -236,7 +236,7 @@ func (h *harness) occurrenceNow() store.OccurrenceInfo {
 
 func (h *harness) reports() []store.ProgressReport {
 	h.t.Helper()
-	rs, err := store.ProgressReports(context.Background(), h.st.DB(), h.occurrence)
+	rs, err := store.ProgressReports(context.Background(), h.st, h.occurrence)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -578,7 +578,7 @@ func TestReportTargetReading(t *testing.T) {
 	if got := h.nextTo(officeUser, 3).Plain(); !strings.Contains(got, "96,5%") || !strings.Contains(got, "chưa đạt") {
 		t.Fatalf("recorded: %q", got)
 	}
-	rs, err := store.Readings(context.Background(), h.st.DB(), h.target)
+	rs, err := store.Readings(context.Background(), h.st, h.target)
 	if err != nil || len(rs) != 1 || rs[0].Value != 96.5 || rs[0].PeriodKey != "2025-03" {
 		t.Fatalf("readings %+v, %v (decree09: 10/03 is in month 2025-03)", rs, err)
 	}
@@ -590,7 +590,7 @@ func TestReportTargetReading(t *testing.T) {
 		user, official int64
 	}{{officeUser, h.office}, {memberUser, h.member}} {
 		official := c.official
-		if _, err := store.Enqueue(context.Background(), h.st.DB(), store.OutMessage{
+		if _, err := store.Enqueue(context.Background(), h.st, store.OutMessage{
 			OfficialID: &official, ChatID: c.user, DedupeKey: fmt.Sprintf("reading:%d:2025-02:%d", target, official),
 			Kind: "reading_request", TargetID: &target, Payload: store.Payload{Text: "Đề nghị báo cáo kết quả chỉ tiêu"}, NotBefore: t0,
 		}); err != nil {
@@ -609,7 +609,7 @@ func TestReportTargetReading(t *testing.T) {
 	if got := h.nextTo(memberUser, 2).Plain(); !strings.Contains(got, "Chỉ người phụ trách") {
 		t.Fatalf("non-owner reading: %q", got)
 	}
-	rs, _ = store.Readings(context.Background(), h.st.DB(), h.target)
+	rs, _ = store.Readings(context.Background(), h.st, h.target)
 	if len(rs) != 2 || rs[1].PeriodKey != "2025-02" || rs[1].Value != 100 {
 		t.Fatalf("readings %+v", rs)
 	}
@@ -628,7 +628,7 @@ func TestBlockedUserMarkedUnreachable(t *testing.T) {
 	}
 	// A reminder bouncing with 403 does not tell the office again.
 	occ := h.occurrence
-	if _, err := store.Enqueue(context.Background(), h.st.DB(), store.OutMessage{OccurrenceID: &occ, ChatID: memberUser,
+	if _, err := store.Enqueue(context.Background(), h.st, store.OutMessage{OccurrenceID: &occ, ChatID: memberUser,
 		DedupeKey: "remind:blocked", Kind: "reminder", Payload: store.Payload{Text: "Nhắc việc"}, NotBefore: t0}); err != nil {
 		t.Fatal(err)
 	}

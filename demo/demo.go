@@ -366,7 +366,7 @@ func (d *run) answer(ctx context.Context, at time.Time, msgs []telegramtest.Sent
 		if !ok {
 			continue
 		}
-		row, err := store.OutboxByMessage(ctx, d.app.Store.DB(), m.ChatID, m.MessageID)
+		row, err := store.OutboxByMessage(ctx, d.app.Store, m.ChatID, m.MessageID)
 		if err != nil {
 			continue // a reply of the bot, not a scheduled message
 		}
@@ -376,7 +376,7 @@ func (d *run) answer(ctx context.Context, at time.Time, msgs []telegramtest.Sent
 			if row.OccurrenceID == nil {
 				continue
 			}
-			occ, err := store.OccurrenceInfoByID(ctx, d.app.Store.DB(), *row.OccurrenceID)
+			occ, err := store.OccurrenceInfoByID(ctx, d.app.Store, *row.OccurrenceID)
 			if err != nil || occ.LeadID != o.ID || occ.Done() {
 				continue // supporters leave the answering to the lead
 			}
@@ -388,7 +388,7 @@ func (d *run) answer(ctx context.Context, at time.Time, msgs []telegramtest.Sent
 			if row.TargetID == nil || p == never {
 				continue
 			}
-			t, err := store.TargetByID(ctx, d.app.Store.DB(), *row.TargetID)
+			t, err := store.TargetByID(ctx, d.app.Store, *row.TargetID)
 			if err != nil {
 				continue
 			}

@@ -94,7 +94,7 @@ type unitDigest struct {
 // with nobody to send to is not compiled.
 func (s *Scheduler) composeDigest(ctx context.Context, u unitZone, p plan.Period, at, now time.Time, workbook bool) (unitDigest, error) {
 	var out unitDigest
-	officials, err := store.ActiveOfficials(ctx, s.st.DB(), u.ID)
+	officials, err := store.ActiveOfficials(ctx, s.st, u.ID)
 	if err != nil {
 		return out, err
 	}

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/nhacviec/nhacviec/callback"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
@@ -61,7 +59,7 @@ func (r *FanOutReport) add(o FanOutReport) {
 // fanned out by the next FanOut. Messages are built from the occurrences as
 // they are now: an occurrence done since the decision gets nothing.
 func (s *Scheduler) FanOut(ctx context.Context) (FanOutReport, error) {
-	pending, err := store.PendingRemindBatches(ctx, s.st.DB())
+	pending, err := store.PendingRemindBatches(ctx, s.st)
 	if err != nil || pending == 0 {
 		return FanOutReport{}, err
 	}
@@ -86,7 +84,7 @@ func (s *Scheduler) FanOut(ctx context.Context) (FanOutReport, error) {
 	var total FanOutReport
 	for ctx.Err() == nil {
 		var rep FanOutReport
-		err := s.st.Tx(ctx, func(tx *sqlx.Tx) error {
+		err := s.st.Tx(ctx, func(tx *store.Tx) error {
 			var err error
 			rep, err = s.fanOutOnce(ctx, tx, byID, signer)
 			return err
@@ -111,7 +109,7 @@ func (s *Scheduler) FanOut(ctx context.Context) (FanOutReport, error) {
 }
 
 // fanOutOnce fans out, in tx, up to fanOutUnits remind batches.
-func (s *Scheduler) fanOutOnce(ctx context.Context, tx *sqlx.Tx, units map[int64]unitZone, signer *callback.Signer) (FanOutReport, error) {
+func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int64]unitZone, signer *callback.Signer) (FanOutReport, error) {
 	rep := FanOutReport{ByRun: make(map[int64]FanOutCounts)}
 	batches, err := store.ClaimRemindBatches(ctx, tx, fanOutUnits)
 	if err != nil || len(batches) == 0 {

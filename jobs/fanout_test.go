@@ -94,7 +94,7 @@ func TestFanOutAfterCrash(t *testing.T) {
 	}
 
 	e.undoFanOut(since)
-	if pending, err := store.PendingRemindBatches(ctx, e.st.DB()); err != nil || pending != 1 {
+	if pending, err := store.PendingRemindBatches(ctx, e.st); err != nil || pending != 1 {
 		t.Fatalf("pending batches = %d (%v), want 1", pending, err)
 	}
 	// A later instant at which no job fires: RunAt still fans out what
@@ -107,7 +107,7 @@ func TestFanOutAfterCrash(t *testing.T) {
 	if got := keys(e.outboxAfter(since)); !slices.Equal(got, want) {
 		t.Errorf("after the crash the fan-out enqueued\n%v\nwant\n%v", got, want)
 	}
-	if pending, _ := store.PendingRemindBatches(ctx, e.st.DB()); pending != 0 {
+	if pending, _ := store.PendingRemindBatches(ctx, e.st); pending != 0 {
 		t.Errorf("pending batches = %d after the fan-out", pending)
 	}
 	// The run is not decided again.

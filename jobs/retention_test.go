@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/jobs"
 	"github.com/nhacviec/nhacviec/plan"
@@ -77,7 +75,7 @@ func TestSweptMessagesAreNotDecidedAgain(t *testing.T) {
 		in := store.ProgressInput{OccurrenceID: a.Occurrence, OfficialID: a.Official, Percent: &pct, Done: i == 0,
 			Note: "Đã rà soát", Source: "telegram", ChatID: a.Chat, MessageID: a.Message + 1000, UpdateID: int64(500 + i),
 			Now: a.Sent.Add(time.Hour)}
-		err := e.st.Tx(ctx, func(tx *sqlx.Tx) error {
+		err := e.st.Tx(ctx, func(tx *store.Tx) error {
 			if _, err := store.MarkUpdateProcessed(ctx, tx, in.UpdateID, in.Now); err != nil {
 				return err
 			}

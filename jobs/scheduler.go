@@ -42,7 +42,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/robfig/cron/v3"
 
 	"github.com/nhacviec/nhacviec/clock"
@@ -109,7 +108,7 @@ type runState struct {
 	jobRunID int64
 	batches  int  // remind batches written, to be fanned out after commit
 	sweep    bool // the retention sweep is to run after commit
-	tx       *sqlx.Tx
+	tx       *store.Tx
 	at       time.Time // the scheduled instant, in the schedule's zone
 	now      time.Time // the clock when the run started
 	messages int
@@ -481,7 +480,7 @@ func (s *Scheduler) runRange(ctx context.Context, from, to time.Time) Report {
 // skip records the stale run of j at at as skipped.
 func (s *Scheduler) skip(ctx context.Context, j *job, at time.Time) Run {
 	run := Run{Job: j.name, At: at, Status: StatusSkipped}
-	ok, err := store.SkipJobRun(ctx, s.st.DB(), j.name, at, s.clk.Now(), "stale: a later run superseded it")
+	ok, err := store.SkipJobRun(ctx, s.st, j.name, at, s.clk.Now(), "stale: a later run superseded it")
 	switch {
 	case err != nil:
 		run.Status, run.Err = StatusFailed, fmt.Errorf("jobs: %s at %s: %w", j.name, at.Format(time.RFC3339), err)
@@ -514,7 +513,7 @@ func (s *Scheduler) runOne(ctx context.Context, j *job, at time.Time) Run {
 		}
 	}
 	var st runState
-	err := s.st.Tx(ctx, func(tx *sqlx.Tx) error {
+	err := s.st.Tx(ctx, func(tx *store.Tx) error {
 		id, ok, err := store.ClaimJobRun(ctx, tx, j.name, at, now)
 		if err != nil {
 			return err

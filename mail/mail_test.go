@@ -199,7 +199,7 @@ func newFixture(t *testing.T, cfg mailer.SMTPConfig, opts mailer.Options) fixtur
 // enqueue puts the quarterly digest e-mail in the outbox at the fixture's now.
 func (f fixture) enqueue(t *testing.T, xlsx []byte) {
 	t.Helper()
-	_, err := store.EnqueueEmail(context.Background(), f.st.DB(), store.EmailMessage{
+	_, err := store.EnqueueEmail(context.Background(), f.st, store.EmailMessage{
 		DedupeKey: "digest-email:pdp:2025-Q1",
 		To:        []string{"chutich@example.gov.vn", "Văn phòng - Thống kê <vanphong@example.gov.vn>"},
 		Subject:   subject,

@@ -51,7 +51,7 @@ func seed(t *testing.T, st *store.Store) {
 		}
 	}
 	for i, key := range []string{"a", "b", "c"} {
-		_, err := store.Enqueue(ctx, db, store.OutMessage{
+		_, err := store.Enqueue(ctx, st, store.OutMessage{
 			ChatID: int64(100 + i), DedupeKey: key, Kind: "reminder",
 			Payload: store.Payload{Text: "Nhắc việc"}, NotBefore: t0,
 		})
@@ -62,7 +62,7 @@ func seed(t *testing.T, st *store.Store) {
 	if _, err := db.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = $1 WHERE dedupe_key = 'a'`, t0); err != nil {
 		t.Fatal(err)
 	}
-	_, err := store.EnqueueEmail(ctx, db, store.EmailMessage{
+	_, err := store.EnqueueEmail(ctx, st, store.EmailMessage{
 		DedupeKey: "digest-email:pdp:2025-03", To: []string{"chutich@example.gov.vn"},
 		Subject: "Báo cáo tháng 3/2025", Text: "Kính gửi Chủ tịch UBND phường", NotBefore: t0,
 	})

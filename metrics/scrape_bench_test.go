@@ -72,7 +72,7 @@ func get(b *testing.B, h http.Handler) {
 func BenchmarkScrape1M(b *testing.B) {
 	st := storetest.New(b)
 	seedMillion(b, st)
-	plan, err := store.ExplainMetricsCounts(context.Background(), st.DB())
+	plan, err := store.ExplainMetricsCounts(context.Background(), st)
 	if err != nil {
 		b.Fatal(err)
 	}

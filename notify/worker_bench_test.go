@@ -34,7 +34,7 @@ func BenchmarkDeliver(b *testing.B) {
 	payload := store.Payload{Text: "<b>Nhắc việc</b>\nNhiệm vụ: Tổng hợp báo cáo kết quả theo dõi CCHC"}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		_, err := store.Enqueue(ctx, st.DB(), store.OutMessage{
+		_, err := store.Enqueue(ctx, st, store.OutMessage{
 			ChatID: int64(1000 + i), DedupeKey: fmt.Sprintf("bench:%d", i), Kind: "notice", Payload: payload, NotBefore: time.Now(),
 		})
 		if err != nil {
@@ -75,7 +75,7 @@ func BenchmarkDrainBurst(b *testing.B) {
 					msgs[j] = store.OutMessage{ChatID: int64(1000 + j), DedupeKey: fmt.Sprintf("burst:%d:%d", i, j),
 						Kind: "notice", Payload: payload, NotBefore: time.Now()}
 				}
-				if _, err := store.EnqueueMany(ctx, st.DB(), msgs); err != nil {
+				if _, err := store.EnqueueMany(ctx, st, msgs); err != nil {
 					b.Fatal(err)
 				}
 				start := time.Now()

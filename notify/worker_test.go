@@ -39,7 +39,7 @@ func newFixture(t *testing.T, st *store.Store, members int) fixture {
 	t.Helper()
 	ctx := context.Background()
 	var f fixture
-	err := st.Tx(ctx, func(tx *sqlx.Tx) error {
+	err := storetest.SQLTx(ctx, st, func(tx *sqlx.Tx) error {
 		get := func(dst *int64, q string, args ...any) {
 			if err := tx.GetContext(ctx, dst, q, args...); err != nil {
 				t.Fatalf("fixture %q: %v", q, err)
@@ -110,7 +110,7 @@ func enqueue(t *testing.T, st *store.Store, m store.OutMessage) {
 	if m.NotBefore.IsZero() {
 		m.NotBefore = t0
 	}
-	if _, err := store.Enqueue(context.Background(), st.DB(), m); err != nil {
+	if _, err := store.Enqueue(context.Background(), st, m); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -205,7 +205,7 @@ func TestDeliverReminderWithKeyboard(t *testing.T) {
 		t.Fatalf("row after delivery: %+v", row)
 	}
 	// The reply mapping works from the stored id.
-	if got, err := store.OutboxByMessage(context.Background(), st.DB(), f.chats[0], m.MessageID); err != nil || got.ID != row.ID {
+	if got, err := store.OutboxByMessage(context.Background(), st, f.chats[0], m.MessageID); err != nil || got.ID != row.ID {
 		t.Fatalf("OutboxByMessage = %+v, %v", got, err)
 	}
 	if s := w.Stats().Snapshot(); s.Sent != 1 || s.Failed != 0 {
@@ -432,7 +432,7 @@ func TestListenNotifyWakesWorker(t *testing.T) {
 	time.Sleep(100 * time.Millisecond) // let the worker go back to waiting
 
 	// Another process enqueues, on a connection of its own.
-	other, err := sqlx.Open("postgres", st.URL())
+	other, err := store.Open(context.Background(), st.URL())
 	if err != nil {
 		t.Fatal(err)
 	}

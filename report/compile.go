@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
@@ -94,7 +92,7 @@ func (r Result) JSON() ([]byte, error) {
 // they open a transaction of their own, not inside it.
 func Compile(ctx context.Context, st *store.Store, unit store.Unit, p plan.Period, asOf time.Time, opts Options) (Result, error) {
 	var res Result
-	err := st.DigestRead(ctx, func(q sqlx.QueryerContext) error {
+	err := st.DigestRead(ctx, func(q store.Reader) error {
 		children, err := store.ChildUnits(ctx, q, unit.ID)
 		if err != nil {
 			return err
@@ -116,7 +114,7 @@ func Compile(ctx context.Context, st *store.Store, unit store.Unit, p plan.Perio
 // its previous period (judged as of that period's end, or the digest's "as
 // of" when earlier) and the history opts ask for. The previous period's
 // totals are read once and serve both.
-func compileWard(ctx context.Context, q sqlx.QueryerContext, unit store.Unit, p plan.Period, asOf time.Time, opts Options) (*Digest, []HistoryPoint, error) {
+func compileWard(ctx context.Context, q store.Reader, unit store.Unit, p plan.Period, asOf time.Time, opts Options) (*Digest, []HistoryPoint, error) {
 	inputs, err := loadDigests(ctx, q, []store.Unit{unit}, p, asOf)
 	if err != nil {
 		return nil, nil, err

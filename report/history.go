@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
 )
@@ -21,7 +19,7 @@ type HistoryPoint struct {
 // digest of it judged as of its end, or as of asOf when that is earlier,
 // would count them: q's occurrences read through q (inside the digest's
 // snapshot), judged in the unit's zone loc.
-func periodTotals(ctx context.Context, sq sqlx.QueryerContext, unitID int64, q plan.Period, loc *time.Location, asOf time.Time) (HistoryPoint, error) {
+func periodTotals(ctx context.Context, sq store.Reader, unitID int64, q plan.Period, loc *time.Location, asOf time.Time) (HistoryPoint, error) {
 	judged := q.End(loc)
 	if asOf.Before(judged) {
 		judged = asOf
@@ -42,7 +40,7 @@ func periodTotals(ctx context.Context, sq sqlx.QueryerContext, unitID int64, q p
 // with p (p included), oldest first, each as periodTotals judges it;
 // periods that start after asOf are left out. known holds totals already
 // read in the same snapshot, by period key (the previous period's).
-func history(ctx context.Context, sq sqlx.QueryerContext, unitID int64, p plan.Period, n int, loc *time.Location, asOf time.Time, known map[string]HistoryPoint) ([]HistoryPoint, error) {
+func history(ctx context.Context, sq store.Reader, unitID int64, p plan.Period, n int, loc *time.Location, asOf time.Time, known map[string]HistoryPoint) ([]HistoryPoint, error) {
 	periods := make([]plan.Period, 0, n)
 	for q := p; len(periods) < n && q.Kind != ""; q = q.Prev() {
 		periods = append(periods, q)

@@ -32,8 +32,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
 )
@@ -216,7 +214,7 @@ type digestInput struct {
 // occurrences with their latest reports, the officials and who of them
 // reported. Each unit's zone (asOf's zone when the unit has none) places
 // its period. The inputs come in the order of units.
-func loadDigests(ctx context.Context, q sqlx.QueryerContext, units []store.Unit, p plan.Period, asOf time.Time) ([]*digestInput, error) {
+func loadDigests(ctx context.Context, q store.Reader, units []store.Unit, p plan.Period, asOf time.Time) ([]*digestInput, error) {
 	inputs := make([]*digestInput, len(units))
 	ids := make([]int64, len(units))
 	scopes := make([]store.DigestScope, len(units))
@@ -449,7 +447,7 @@ func Overdue(ctx context.Context, st *store.Store, unit store.Unit, asOf time.Ti
 	unitCode := unit.Code
 	loc := UnitLocation(unit, asOf.Location())
 	today := plan.DateIn(asOf, loc)
-	occs, err := store.OpenOccurrences(ctx, st.DB(), unit.ID, today.AddDays(-1))
+	occs, err := store.OpenOccurrences(ctx, st, unit.ID, today.AddDays(-1))
 	if err != nil {
 		return nil, fmt.Errorf("report: overdue of %s: %w", unitCode, err)
 	}

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
@@ -65,7 +63,7 @@ func (d *TownDigest) AsOfTime() time.Time { return d.asOf }
 // digest is built from them as a ward's own is built (buildDigest), so a
 // line of the town digest is what Compile gives for that ward alone (the
 // previous period aside, which the town digest does not show).
-func compileTown(ctx context.Context, q sqlx.QueryerContext, town store.Unit, children []store.Unit, p plan.Period, asOf time.Time) (*TownDigest, *Digest, error) {
+func compileTown(ctx context.Context, q store.Reader, town store.Unit, children []store.Unit, p plan.Period, asOf time.Time) (*TownDigest, *Digest, error) {
 	loc := UnitLocation(town, asOf.Location())
 	asOf = asOf.In(loc)
 	td := &TownDigest{

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
@@ -216,7 +214,7 @@ func townAndChildren(t *testing.T, st *store.Store, code string) (store.Unit, []
 	if err != nil {
 		t.Fatal(err)
 	}
-	children, err := store.ChildUnits(t.Context(), st.DB(), town.ID)
+	children, err := store.ChildUnits(t.Context(), st, town.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +226,7 @@ func townAndChildren(t *testing.T, st *store.Store, code string) (store.Unit, []
 func compileAlone(t *testing.T, st *store.Store, unit store.Unit, p plan.Period, asOf time.Time) *Digest {
 	t.Helper()
 	var d *Digest
-	err := st.DigestRead(t.Context(), func(q sqlx.QueryerContext) error {
+	err := st.DigestRead(t.Context(), func(q store.Reader) error {
 		var err error
 		d, _, err = compileWard(t.Context(), q, unit, p, asOf, Options{})
 		return err
@@ -243,7 +241,7 @@ func compileAlone(t *testing.T, st *store.Store, unit store.Unit, p plan.Period,
 func load(t *testing.T, st *store.Store, units []store.Unit, p plan.Period, asOf time.Time) []*digestInput {
 	t.Helper()
 	var inputs []*digestInput
-	err := st.DigestRead(t.Context(), func(q sqlx.QueryerContext) error {
+	err := st.DigestRead(t.Context(), func(q store.Reader) error {
 		var err error
 		inputs, err = loadDigests(t.Context(), q, units, p, asOf)
 		return err

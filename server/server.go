@@ -322,7 +322,7 @@ func (s *Server) OpsHandler() http.Handler {
 	}
 	checks := []metrics.Check{{
 		Name: "database",
-		Func: func(ctx context.Context) error { return a.Store.DB().PingContext(ctx) },
+		Func: func(ctx context.Context) error { return a.Store.Ping(ctx) },
 	}}
 	if s.api != nil {
 		api, state, apiURL := s.api, s.telegram, a.Cfg.Telegram.APIURL

@@ -93,7 +93,7 @@ func TestServeOpsAndEmail(t *testing.T) {
 		t.Errorf("/healthz = %v", body)
 	}
 
-	_, err = store.EnqueueEmail(ctx, a.Store.DB(), store.EmailMessage{
+	_, err = store.EnqueueEmail(ctx, a.Store, store.EmailMessage{
 		DedupeKey: "digest-email:test", To: []string{"chutich@example.gov.vn"},
 		Subject: "Báo cáo tuần 16/2025", Text: "Kính gửi Chủ tịch", NotBefore: t0,
 	})

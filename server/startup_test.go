@@ -219,7 +219,7 @@ func TestServeWithoutTokenRefusesUnlessConsole(t *testing.T) {
 	if err != nil {
 		t.Fatalf("console mode: %v", err)
 	}
-	if _, err := store.Enqueue(ctx, a.Store.DB(), store.OutMessage{
+	if _, err := store.Enqueue(ctx, a.Store, store.OutMessage{
 		ChatID: 42, DedupeKey: "test:console", Kind: "notice",
 		Payload: store.Payload{Text: "Thông báo <b>thử</b>"}, NotBefore: t0,
 	}); err != nil {

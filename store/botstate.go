@@ -21,7 +21,8 @@ const updateIDReuseWindow = 6 * 24 * time.Hour
 // false when the update was already processed (the caller must then change
 // nothing). A concurrent transaction recording the same id blocks until the
 // first commits or rolls back.
-func MarkUpdateProcessed(ctx context.Context, q sqlx.ExecerContext, updateID int64, now time.Time) (bool, error) {
+func MarkUpdateProcessed(ctx context.Context, wr Writer, updateID int64, now time.Time) (bool, error) {
+	q := wr.execer()
 	res, err := q.ExecContext(ctx, `
 		INSERT INTO processed_updates (update_id, processed_at) VALUES ($1, $2)
 		ON CONFLICT (update_id) DO NOTHING`, updateID, now)
@@ -67,7 +68,8 @@ func (s *Store) UpdateOffset(ctx context.Context, now time.Time) (int64, error) 
 // ChatState loads the conversation state of chat chatID into v. It
 // reports false, leaving v alone, when the chat has no state or its state
 // was last set before since (an abandoned conversation).
-func ChatState(ctx context.Context, q sqlx.QueryerContext, chatID int64, since time.Time, v any) (bool, error) {
+func ChatState(ctx context.Context, rd Reader, chatID int64, since time.Time, v any) (bool, error) {
+	q := rd.queryer()
 	var raw []byte
 	err := sqlx.GetContext(ctx, q, &raw, `
 		SELECT state FROM chat_states WHERE chat_id = $1 AND updated_at >= $2`, chatID, since)
@@ -84,7 +86,8 @@ func ChatState(ctx context.Context, q sqlx.QueryerContext, chatID int64, since t
 }
 
 // SetChatState stores v as the conversation state of chat chatID.
-func SetChatState(ctx context.Context, q sqlx.ExecerContext, chatID int64, v any, now time.Time) error {
+func SetChatState(ctx context.Context, wr Writer, chatID int64, v any, now time.Time) error {
+	q := wr.execer()
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("store: set chat state of %d: encode: %w", chatID, err)
@@ -100,7 +103,8 @@ func SetChatState(ctx context.Context, q sqlx.ExecerContext, chatID int64, v any
 }
 
 // ClearChatState forgets the conversation state of chat chatID.
-func ClearChatState(ctx context.Context, q sqlx.ExecerContext, chatID int64) error {
+func ClearChatState(ctx context.Context, wr Writer, chatID int64) error {
+	q := wr.execer()
 	if _, err := q.ExecContext(ctx, `DELETE FROM chat_states WHERE chat_id = $1`, chatID); err != nil {
 		return fmt.Errorf("store: clear chat state of %d: %w", chatID, err)
 	}
@@ -108,7 +112,8 @@ func ClearChatState(ctx context.Context, q sqlx.ExecerContext, chatID int64) err
 }
 
 // UnitOf returns the unit with id unitID, or ErrNotFound.
-func UnitOf(ctx context.Context, q sqlx.QueryerContext, unitID int64) (Unit, error) {
+func UnitOf(ctx context.Context, rd Reader, unitID int64) (Unit, error) {
+	q := rd.queryer()
 	var u Unit
 	err := sqlx.GetContext(ctx, q, &u, `
 		SELECT id, code, name, parent_id, timezone FROM units WHERE id = $1`, unitID)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // ChatLimit is the inbound rate-limit state of one chat (table
@@ -24,10 +22,11 @@ type ChatLimit struct {
 }
 
 // LockChatLimit returns the limit state of chat chatID, locking its row
-// until tx ends so that updates of one chat handled concurrently (two
+// until stx ends so that updates of one chat handled concurrently (two
 // replicas) decide one after the other. A chat seen for the first time
 // starts with tokens at now.
-func LockChatLimit(ctx context.Context, tx *sqlx.Tx, chatID int64, tokens float64, now time.Time) (ChatLimit, error) {
+func LockChatLimit(ctx context.Context, stx *Tx, chatID int64, tokens float64, now time.Time) (ChatLimit, error) {
+	tx := stx.tx
 	var l ChatLimit
 	// The no-op update locks an existing row and returns it as committed
 	// by the transaction that held it before.
@@ -42,7 +41,8 @@ func LockChatLimit(ctx context.Context, tx *sqlx.Tx, chatID int64, tokens float6
 }
 
 // SaveChatLimit writes back the limit state l locked by LockChatLimit.
-func SaveChatLimit(ctx context.Context, tx *sqlx.Tx, l ChatLimit) error {
+func SaveChatLimit(ctx context.Context, stx *Tx, l ChatLimit) error {
+	tx := stx.tx
 	_, err := tx.ExecContext(ctx, `
 		UPDATE chat_limits SET tokens = $2, tokens_at = $3, answered_at = $4, noticed_at = $5
 		WHERE chat_id = $1`, l.ChatID, l.Tokens, l.TokensAt, l.AnsweredAt, l.NoticedAt)

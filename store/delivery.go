@@ -329,7 +329,7 @@ type TooManyOutcome struct {
 // count.
 func (s *Store) RecordTooManyRequests(ctx context.Context, t TooMany) (TooManyOutcome, error) {
 	var out TooManyOutcome
-	err := s.Tx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		out = TooManyOutcome{NotBefore: t.Now.Add(t.RetryAfter)}
 		err := tx.GetContext(ctx, &out.Consecutive, `
 			INSERT INTO chat_backoff (chat_id, not_before, too_many, last_error, updated_at)
@@ -399,7 +399,7 @@ type UnreachableNotice func(to, who Official) Payload
 // transaction of its own: it is the delivery side's effect of a bounce.
 func (s *Store) MarkUnreachable(ctx context.Context, id, chatID int64, errText string, now time.Time, notice UnreachableNotice) (Official, error) {
 	var who Official
-	err := s.Tx(ctx, func(tx *sqlx.Tx) error {
+	err := s.Tx(ctx, func(tx *Tx) error {
 		var err error
 		who, err = MarkUnreachableTx(ctx, tx, id, chatID, errText, now, notice)
 		return err
@@ -410,11 +410,12 @@ func (s *Store) MarkUnreachable(ctx context.Context, id, chatID int64, errText s
 	return who, nil
 }
 
-// MarkUnreachableTx is MarkUnreachable in the caller's transaction tx: the
+// MarkUnreachableTx is MarkUnreachable in the caller's transaction stx: the
 // bot marks a chat that blocked it in the transaction of that update. On
 // ErrNotFound the caller must roll back when id is not zero (the row was
 // killed).
-func MarkUnreachableTx(ctx context.Context, tx *sqlx.Tx, id, chatID int64, errText string, now time.Time, notice UnreachableNotice) (Official, error) {
+func MarkUnreachableTx(ctx context.Context, stx *Tx, id, chatID int64, errText string, now time.Time, notice UnreachableNotice) (Official, error) {
+	tx := stx.tx
 	var who Official
 	if err := markUnreachable(ctx, tx, id, chatID, errText, now, notice, &who); err != nil {
 		return Official{}, fmt.Errorf("store: mark chat %d unreachable: %w", chatID, err)
@@ -461,7 +462,7 @@ func markUnreachable(ctx context.Context, tx *sqlx.Tx, id, chatID int64, errText
 	}
 	for _, o := range office {
 		unit, to := who.UnitID, o.ID
-		_, err := Enqueue(ctx, tx, OutMessage{
+		_, err := Enqueue(ctx, &Tx{tx: tx}, OutMessage{
 			UnitID:     &unit,
 			OfficialID: &to,
 			ChatID:     *o.TelegramChatID,
@@ -480,7 +481,8 @@ func markUnreachable(ctx context.Context, tx *sqlx.Tx, id, chatID int64, errText
 // MarkReachable clears the unreachable mark of the official linked to chat
 // chatID (the user unblocked the bot). It is not an error when no official
 // is linked to the chat.
-func (s *Store) MarkReachable(ctx context.Context, q sqlx.ExecerContext, chatID int64, now time.Time) error {
+func (s *Store) MarkReachable(ctx context.Context, wr Writer, chatID int64, now time.Time) error {
+	q := wr.execer()
 	_, err := q.ExecContext(ctx, `
 		UPDATE officials SET unreachable_at = NULL, unreachable_error = '', updated_at = $2
 		WHERE telegram_chat_id = $1 AND unreachable_at IS NOT NULL`, chatID, now)
@@ -495,7 +497,7 @@ func (s *Store) MarkReachable(ctx context.Context, q sqlx.ExecerContext, chatID 
 // row. Row id (when not zero) is made due at now without counting the
 // attempt that hit the migration.
 func (s *Store) MigrateChat(ctx context.Context, id, from, to int64, now time.Time) error {
-	err := s.Tx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE officials SET telegram_chat_id = $2, updated_at = $3
 			WHERE telegram_chat_id = $1`, from, to, now); err != nil {
@@ -523,7 +525,8 @@ func (s *Store) MigrateChat(ctx context.Context, id, from, to int64, now time.Ti
 
 // OutboxByMessage returns the row delivered to chat chatID as Telegram
 // message messageID, or ErrNotFound.
-func OutboxByMessage(ctx context.Context, q sqlx.QueryerContext, chatID, messageID int64) (OutboxRow, error) {
+func OutboxByMessage(ctx context.Context, rd Reader, chatID, messageID int64) (OutboxRow, error) {
+	q := rd.queryer()
 	var r OutboxRow
 	err := sqlx.GetContext(ctx, q, &r, `
 		SELECT `+outboxColumns+`

@@ -32,7 +32,7 @@ func newDeliveryFixture(t *testing.T, st *store.Store) deliveryFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := deliveryFixture{chairChat: 1001, officeChat: 1002, memberChat: 1003, outsiderChat: 1004}
-	err := st.Tx(ctx, func(tx *sqlx.Tx) error {
+	err := storetest.SQLTx(ctx, st, func(tx *sqlx.Tx) error {
 		q := func(dst *int64, query string, args ...any) {
 			if err := tx.GetContext(ctx, dst, query, args...); err != nil {
 				t.Fatalf("fixture %q: %v", query, err)
@@ -75,7 +75,7 @@ func newDeliveryFixture(t *testing.T, st *store.Store) deliveryFixture {
 
 func enqueue(t *testing.T, st *store.Store, m store.OutMessage) {
 	t.Helper()
-	if _, err := store.Enqueue(context.Background(), st.DB(), m); err != nil {
+	if _, err := store.Enqueue(context.Background(), st, m); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -224,11 +224,11 @@ func TestOutboxOutcomes(t *testing.T) {
 			t.Errorf("%s: status %s attempts %d error %q; want %s %d %q", r.DedupeKey, r.Status, r.Attempts, r.LastError, w.status, w.attempts, w.lastErr)
 		}
 	}
-	got, err := store.OutboxByMessage(ctx, st.DB(), byKey["sent"].ChatID, 77)
+	got, err := store.OutboxByMessage(ctx, st, byKey["sent"].ChatID, 77)
 	if err != nil || got.ID != byKey["sent"].ID {
 		t.Fatalf("OutboxByMessage = %+v, %v; want row %d", got, err, byKey["sent"].ID)
 	}
-	if _, err := store.OutboxByMessage(ctx, st.DB(), byKey["sent"].ChatID+1, 77); !errors.Is(err, store.ErrNotFound) {
+	if _, err := store.OutboxByMessage(ctx, st, byKey["sent"].ChatID+1, 77); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("OutboxByMessage in another chat: %v, want ErrNotFound", err)
 	}
 	next, ok, err := st.NextOutboxDue(ctx)
@@ -239,7 +239,7 @@ func TestOutboxOutcomes(t *testing.T) {
 	if err := st.KillOutbox(ctx, byKey["sent"].ID, "late"); err != nil {
 		t.Fatal(err)
 	}
-	r, _ := store.OutboxByMessage(ctx, st.DB(), byKey["sent"].ChatID, 77)
+	r, _ := store.OutboxByMessage(ctx, st, byKey["sent"].ChatID, 77)
 	if r.Status != store.OutboxSent {
 		t.Fatalf("sent row became %s", r.Status)
 	}
@@ -272,7 +272,7 @@ func TestMarkUnreachableNotifiesOfficeOnce(t *testing.T) {
 		t.Fatalf("unknown chat: %v, want ErrNotFound", err)
 	}
 	// Unblocking ends the episode; blocking again tells the office again.
-	if err := st.MarkReachable(ctx, st.DB(), f.memberChat, t0.Add(time.Hour)); err != nil {
+	if err := st.MarkReachable(ctx, st, f.memberChat, t0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.MarkUnreachable(ctx, 0, f.memberChat, "403", t0.Add(2*time.Hour), notice); err != nil {
@@ -337,7 +337,7 @@ func TestRecordProgress(t *testing.T) {
 		in.OccurrenceID, in.OfficialID, in.Source = f.occurrence, f.member, store.SourceTelegram
 		in.ChatID, in.MessageID, in.Now = f.memberChat, int64(100+i), t0.Add(time.Duration(i)*time.Hour)
 		var res store.ProgressResult
-		err := st.Tx(ctx, func(tx *sqlx.Tx) error {
+		err := st.Tx(ctx, func(tx *store.Tx) error {
 			var err error
 			res, err = store.RecordProgress(ctx, tx, in)
 			return err
@@ -351,7 +351,7 @@ func TestRecordProgress(t *testing.T) {
 				o.Percent, o.Done(), res.Duplicate, res.WasDone, s.wantPercent, s.wantDone, s.wantDup, s.wantWasDone)
 		}
 	}
-	o, err := store.OccurrenceInfoByID(ctx, st.DB(), f.occurrence)
+	o, err := store.OccurrenceInfoByID(ctx, st, f.occurrence)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -364,7 +364,7 @@ func TestRecordProgress(t *testing.T) {
 	if o.TaskTitle != "Rà soát, đề xuất cắt giảm, đơn giản hóa TTHC" {
 		t.Fatalf("task title %q", o.TaskTitle)
 	}
-	reports, err := store.ProgressReports(ctx, st.DB(), f.occurrence)
+	reports, err := store.ProgressReports(ctx, st, f.occurrence)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,7 +388,7 @@ func TestOfficialOccurrencesAndTargets(t *testing.T) {
 		official int64
 		want     int
 	}{{f.member, 1}, {f.office, 1}, {f.chairman, 0}, {f.outsider, 0}} {
-		occs, err := store.OfficialOccurrences(ctx, st.DB(), tc.official, through, 50)
+		occs, err := store.OfficialOccurrences(ctx, st, tc.official, through, 50)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -396,23 +396,23 @@ func TestOfficialOccurrencesAndTargets(t *testing.T) {
 			t.Errorf("official %d: %d occurrences, want %d", tc.official, len(occs), tc.want)
 		}
 	}
-	occs, _ := store.OfficialOccurrences(ctx, st.DB(), f.member, plan.NewDate(2025, 6, 29), 50)
+	occs, _ := store.OfficialOccurrences(ctx, st, f.member, plan.NewDate(2025, 6, 29), 50)
 	if len(occs) != 0 {
 		t.Errorf("through before the due date: %d occurrences, want 0", len(occs))
 	}
-	targets, err := store.OwnedTargets(ctx, st.DB(), f.office)
+	targets, err := store.OwnedTargets(ctx, st, f.office)
 	if err != nil || len(targets) != 1 || targets[0].ID != f.target {
 		t.Fatalf("OwnedTargets = %+v, %v", targets, err)
 	}
 	in := store.ReadingInput{TargetID: f.target, PeriodKey: "2025-03", Value: 96.5, OfficialID: f.office,
 		Source: store.SourceTelegram, ChatID: f.officeChat, MessageID: 5, UpdateID: 42, Now: t0}
 	for i, want := range []bool{true, false} {
-		ok, err := store.RecordReading(ctx, st.DB(), in)
+		ok, err := store.RecordReading(ctx, st, in)
 		if err != nil || ok != want {
 			t.Fatalf("RecordReading #%d = %v, %v; want %v", i, ok, err, want)
 		}
 	}
-	rs, err := store.Readings(ctx, st.DB(), f.target)
+	rs, err := store.Readings(ctx, st, f.target)
 	if err != nil || len(rs) != 1 || rs[0].Value != 96.5 || rs[0].PeriodKey != "2025-03" {
 		t.Fatalf("Readings = %+v, %v", rs, err)
 	}
@@ -430,7 +430,7 @@ func TestUpdatesAndChatState(t *testing.T) {
 		at   time.Time
 		want bool
 	}{{500, t0.Add(-30 * 24 * time.Hour), true}, {7, t0, true}, {8, t0, true}, {7, t0, false}} {
-		ok, err := store.MarkUpdateProcessed(ctx, st.DB(), tc.id, tc.at)
+		ok, err := store.MarkUpdateProcessed(ctx, st, tc.id, tc.at)
 		if err != nil || ok != tc.want {
 			t.Fatalf("MarkUpdateProcessed(%d) = %v, %v; want %v", tc.id, ok, err, tc.want)
 		}
@@ -449,22 +449,22 @@ func TestUpdatesAndChatState(t *testing.T) {
 		Targets []int64 `json:"targets"`
 	}
 	var got state
-	if ok, err := store.ChatState(ctx, st.DB(), 1, t0.Add(-time.Hour), &got); ok || err != nil {
+	if ok, err := store.ChatState(ctx, st, 1, t0.Add(-time.Hour), &got); ok || err != nil {
 		t.Fatalf("ChatState on nothing = %v, %v", ok, err)
 	}
-	if err := store.SetChatState(ctx, st.DB(), 1, state{"choose", []int64{3, 4}}, t0); err != nil {
+	if err := store.SetChatState(ctx, st, 1, state{"choose", []int64{3, 4}}, t0); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := store.ChatState(ctx, st.DB(), 1, t0.Add(-time.Hour), &got); !ok || err != nil || got.Step != "choose" || len(got.Targets) != 2 {
+	if ok, err := store.ChatState(ctx, st, 1, t0.Add(-time.Hour), &got); !ok || err != nil || got.Step != "choose" || len(got.Targets) != 2 {
 		t.Fatalf("ChatState = %v, %v, %+v", ok, err, got)
 	}
-	if ok, _ := store.ChatState(ctx, st.DB(), 1, t0.Add(time.Minute), &got); ok {
+	if ok, _ := store.ChatState(ctx, st, 1, t0.Add(time.Minute), &got); ok {
 		t.Fatal("stale state returned")
 	}
-	if err := store.ClearChatState(ctx, st.DB(), 1); err != nil {
+	if err := store.ClearChatState(ctx, st, 1); err != nil {
 		t.Fatal(err)
 	}
-	if ok, _ := store.ChatState(ctx, st.DB(), 1, t0.Add(-time.Hour), &got); ok {
+	if ok, _ := store.ChatState(ctx, st, 1, t0.Add(-time.Hour), &got); ok {
 		t.Fatal("state survived ClearChatState")
 	}
 }

@@ -27,7 +27,7 @@ import (
 // compilation is off in it: a town's occurrence query is estimated above
 // jit_above_cost and spent 30-40 ms compiling expressions for a 150 ms
 // nested-loop run.
-func (s *Store) DigestRead(ctx context.Context, fn func(q sqlx.QueryerContext) error) error {
+func (s *Store) DigestRead(ctx context.Context, fn func(rd Reader) error) error {
 	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("store: digest read: begin: %w", err)
@@ -36,7 +36,7 @@ func (s *Store) DigestRead(ctx context.Context, fn func(q sqlx.QueryerContext) e
 	if _, err := tx.ExecContext(ctx, `SET LOCAL jit = off`); err != nil {
 		return fmt.Errorf("store: digest read: %w", err)
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(snapshot{tx: tx}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -113,7 +113,8 @@ type DigestOccurrence struct {
 // unit's zone (not done, or done at or after Start). Archived occurrences
 // and tasks are left out. It returns the rows by unit id, each unit's in
 // area, task and due order; units with none are absent.
-func DigestOccurrencesOf(ctx context.Context, q sqlx.QueryerContext, scopes []DigestScope, from, to plan.Date, asOf time.Time) (map[int64][]DigestOccurrence, error) {
+func DigestOccurrencesOf(ctx context.Context, rd Reader, scopes []DigestScope, from, to plan.Date, asOf time.Time) (map[int64][]DigestOccurrence, error) {
+	q := rd.queryer()
 	out := make(map[int64][]DigestOccurrence, len(scopes))
 	if len(scopes) == 0 {
 		return out, nil
@@ -183,7 +184,8 @@ func unitsLabel(ids []int64) string {
 
 // PlanAreasOf returns, in one query, the areas of the plans planIDs that
 // are not archived, by plan id, each plan's in plan order.
-func PlanAreasOf(ctx context.Context, q sqlx.QueryerContext, planIDs []int64) (map[int64][]Area, error) {
+func PlanAreasOf(ctx context.Context, rd Reader, planIDs []int64) (map[int64][]Area, error) {
+	q := rd.queryer()
 	out := make(map[int64][]Area, len(planIDs))
 	if len(planIDs) == 0 {
 		return out, nil
@@ -236,7 +238,8 @@ type DigestTarget struct {
 // DigestTargetsOf returns, in one query, the targets of the plans planIDs
 // that are not archived, each with its latest reading reported up to asOf,
 // by plan id, each plan's in plan order.
-func DigestTargetsOf(ctx context.Context, q sqlx.QueryerContext, planIDs []int64, asOf time.Time) (map[int64][]DigestTarget, error) {
+func DigestTargetsOf(ctx context.Context, rd Reader, planIDs []int64, asOf time.Time) (map[int64][]DigestTarget, error) {
+	q := rd.queryer()
 	out := make(map[int64][]DigestTarget, len(planIDs))
 	if len(planIDs) == 0 {
 		return out, nil
@@ -277,7 +280,8 @@ func DigestTargetsOf(ctx context.Context, q sqlx.QueryerContext, planIDs []int64
 // the scopes' units who made a progress report or a target reading in
 // their scope's [Start, Until). Official ids are unique across units, so
 // one set answers for all of them.
-func ReportedOfficialsOf(ctx context.Context, q sqlx.QueryerContext, scopes []DigestScope) (map[int64]bool, error) {
+func ReportedOfficialsOf(ctx context.Context, rd Reader, scopes []DigestScope) (map[int64]bool, error) {
+	q := rd.queryer()
 	if len(scopes) == 0 {
 		return map[int64]bool{}, nil
 	}
@@ -309,7 +313,8 @@ func ReportedOfficialsOf(ctx context.Context, q sqlx.QueryerContext, scopes []Di
 // archived ones included, by unit id, each unit's ordered as Officials
 // orders them (chairman first, then office, then members, by key within a
 // role).
-func OfficialsOf(ctx context.Context, q sqlx.QueryerContext, unitIDs []int64) (map[int64][]Official, error) {
+func OfficialsOf(ctx context.Context, rd Reader, unitIDs []int64) (map[int64][]Official, error) {
+	q := rd.queryer()
 	out := make(map[int64][]Official, len(unitIDs))
 	if len(unitIDs) == 0 {
 		return out, nil
@@ -335,7 +340,8 @@ func OfficialsOf(ctx context.Context, q sqlx.QueryerContext, unitIDs []int64) (m
 // plan are absent. It looks each unit's plans up by the unit
 // (plans_unit_id_id_key) instead of letting the planner scan every plan of
 // the installation for a hundred units.
-func PlansFor(ctx context.Context, q sqlx.QueryerContext, unitIDs []int64, year int) (map[int64]Plan, error) {
+func PlansFor(ctx context.Context, rd Reader, unitIDs []int64, year int) (map[int64]Plan, error) {
+	q := rd.queryer()
 	out := make(map[int64]Plan, len(unitIDs))
 	if len(unitIDs) == 0 {
 		return out, nil
@@ -360,9 +366,10 @@ func PlansFor(ctx context.Context, q sqlx.QueryerContext, unitIDs []int64, year 
 	return out, nil
 }
 
-// ChildUnits returns, through q, the units whose parent is the unit
+// ChildUnits returns, through rd, the units whose parent is the unit
 // parentID, by code (byte order), through units_parent_id_idx.
-func ChildUnits(ctx context.Context, q sqlx.QueryerContext, parentID int64) ([]Unit, error) {
+func ChildUnits(ctx context.Context, rd Reader, parentID int64) ([]Unit, error) {
+	q := rd.queryer()
 	var units []Unit
 	err := sqlx.SelectContext(ctx, q, &units, `
 		SELECT `+unitColumns+`
@@ -374,3 +381,11 @@ func ChildUnits(ctx context.Context, q sqlx.QueryerContext, parentID int64) ([]U
 	}
 	return units, nil
 }
+
+// snapshot is the read-only transaction DigestRead hands to its callback:
+// a Reader, never a Writer.
+type snapshot struct {
+	tx *sqlx.Tx
+}
+
+func (s snapshot) queryer() sqlx.QueryerContext { return s.tx }

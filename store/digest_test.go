@@ -55,12 +55,12 @@ func TestPlansFor(t *testing.T) {
 		insertPlan(t, st, p.unit, p.year)
 	}
 	units := []int64{exact, tie, older, none, exact}
-	plans, err := store.PlansFor(ctx, st.DB(), units, 2025)
+	plans, err := store.PlansFor(ctx, st, units, 2025)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range units {
-		want, err := store.PlanOf(ctx, st.DB(), u, 2025)
+		want, err := store.PlanOf(ctx, st, u, 2025)
 		got, ok := plans[u]
 		switch {
 		case errors.Is(err, store.ErrNotFound):
@@ -76,7 +76,7 @@ func TestPlansFor(t *testing.T) {
 	if plans[exact].Year != 2025 || plans[tie].Year != 2026 || plans[older].Year != 2023 || len(plans) != 3 {
 		t.Errorf("plans = %+v", plans)
 	}
-	if empty, err := store.PlansFor(ctx, st.DB(), nil, 2025); err != nil || len(empty) != 0 {
+	if empty, err := store.PlansFor(ctx, st, nil, 2025); err != nil || len(empty) != 0 {
 		t.Errorf("PlansFor(no units) = %v, %v", empty, err)
 	}
 }
@@ -91,7 +91,7 @@ func TestChildUnits(t *testing.T) {
 		insertUnit(t, st, code, &town)
 	}
 	insertUnit(t, st, "elsewhere", &other)
-	units, err := store.ChildUnits(t.Context(), st.DB(), town)
+	units, err := store.ChildUnits(t.Context(), st, town)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,8 @@ func TestDigestRead(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
 	st.DB().SetMaxOpenConns(1) // the transaction's connection is the pool's next one
-	err := st.DigestRead(ctx, func(q sqlx.QueryerContext) error {
+	err := st.DigestRead(ctx, func(rd store.Reader) error {
+		q := store.QueryerOf(rd)
 		var jit, readOnly, isolation string
 		if err := sqlx.GetContext(ctx, q, &jit, `SHOW jit`); err != nil {
 			return err
@@ -145,11 +146,11 @@ func TestDigestRead(t *testing.T) {
 	}
 
 	failed := errors.New("fn failed")
-	if err := st.DigestRead(ctx, func(sqlx.QueryerContext) error { return failed }); !errors.Is(err, failed) {
+	if err := st.DigestRead(ctx, func(store.Reader) error { return failed }); !errors.Is(err, failed) {
 		t.Errorf("DigestRead = %v, want fn's error", err)
 	}
-	err = st.DigestRead(ctx, func(q sqlx.QueryerContext) error {
-		rows, err := q.QueryxContext(ctx, `INSERT INTO units (code, name, created_at, updated_at) VALUES ('x', 'x', $1, $1)`, stamp)
+	err = st.DigestRead(ctx, func(rd store.Reader) error {
+		rows, err := store.QueryerOf(rd).QueryxContext(ctx, `INSERT INTO units (code, name, created_at, updated_at) VALUES ('x', 'x', $1, $1)`, stamp)
 		if err != nil {
 			return err
 		}

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -28,11 +27,12 @@ type EmailMessage struct {
 	NotBefore   time.Time // first delivery attempt; the decision's "now"
 }
 
-// EnqueueEmail inserts m into the e-mail outbox through q (a transaction,
+// EnqueueEmail inserts m into the e-mail outbox through wr (a transaction,
 // so that the e-mail commits with the decision that caused it). It reports
 // false when an e-mail with the same dedupe key already exists, which is
 // not an error.
-func EnqueueEmail(ctx context.Context, q sqlx.ExtContext, m EmailMessage) (bool, error) {
+func EnqueueEmail(ctx context.Context, wr Writer, m EmailMessage) (bool, error) {
+	q := wr.execer()
 	if m.DedupeKey == "" {
 		return false, fmt.Errorf("store: enqueue e-mail %q: empty dedupe key", m.Subject)
 	}

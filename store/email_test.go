@@ -25,18 +25,18 @@ func TestEmailOutbox(t *testing.T) {
 		},
 		NotBefore: now,
 	}
-	ok, err := store.EnqueueEmail(ctx, st.DB(), msg)
+	ok, err := store.EnqueueEmail(ctx, st, msg)
 	if err != nil || !ok {
 		t.Fatalf("enqueue = %v, %v; want true, nil", ok, err)
 	}
-	if ok, err := store.EnqueueEmail(ctx, st.DB(), msg); err != nil || ok {
+	if ok, err := store.EnqueueEmail(ctx, st, msg); err != nil || ok {
 		t.Fatalf("enqueue again = %v, %v; want false, nil", ok, err)
 	}
 	for _, bad := range []store.EmailMessage{
 		{To: msg.To, NotBefore: now},
 		{DedupeKey: "x", NotBefore: now},
 	} {
-		if _, err := store.EnqueueEmail(ctx, st.DB(), bad); err == nil {
+		if _, err := store.EnqueueEmail(ctx, st, bad); err == nil {
 			t.Errorf("enqueue %+v: no error", bad)
 		}
 	}
@@ -74,7 +74,7 @@ func TestEmailOutbox(t *testing.T) {
 
 	msg2 := msg
 	msg2.DedupeKey = "digest-email:pdp:2025-04"
-	if _, err := store.EnqueueEmail(ctx, st.DB(), msg2); err != nil {
+	if _, err := store.EnqueueEmail(ctx, st, msg2); err != nil {
 		t.Fatal(err)
 	}
 	rows, err = st.ClaimEmails(ctx, now.Add(time.Hour), time.Minute, 10)

@@ -13,7 +13,7 @@ import (
 
 func TestExplainOpenDueThrough(t *testing.T) {
 	st := storetest.New(t)
-	lines, err := store.ExplainOpenDueThrough(context.Background(), st.DB(), plan.MustParseDate("2025-03-14"))
+	lines, err := store.ExplainOpenDueThrough(context.Background(), st, plan.MustParseDate("2025-03-14"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func (n planNode) walk(f func(planNode)) {
 
 func TestExplainMetricsCounts(t *testing.T) {
 	st := storetest.New(t)
-	lines, err := store.ExplainMetricsCounts(context.Background(), st.DB())
+	lines, err := store.ExplainMetricsCounts(context.Background(), st)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -118,12 +118,13 @@ func (s *Store) ImportPlan(ctx context.Context, f *planfile.File, opts ImportOpt
 	return im.sum, nil
 }
 
-// MaterializeOccurrences inserts, through q, the occurrences specs of the
+// MaterializeOccurrences inserts, through wr, the occurrences specs of the
 // task taskID that do not exist yet (matched by key), due on their nominal
 // date rolled to a working day by cal (nil: not rolled). An existing
 // occurrence, archived or not, is left alone. It returns how many it
 // created.
-func (s *Store) MaterializeOccurrences(ctx context.Context, q sqlx.ExtContext, taskID int64, specs []plan.OccurrenceSpec, cal *plan.Calendar, now time.Time) (int, error) {
+func (s *Store) MaterializeOccurrences(ctx context.Context, wr Writer, taskID int64, specs []plan.OccurrenceSpec, cal *plan.Calendar, now time.Time) (int, error) {
+	q := wr.execer()
 	created := 0
 	for _, spec := range specs {
 		res, err := q.ExecContext(ctx, `

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/nhacviec/nhacviec/examples"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/planfile"
@@ -244,7 +242,7 @@ func TestImportChangesKeepHistory(t *testing.T) {
 	addReport(t, st, raSoat.ID, 60, "Đề xuất cắt giảm 3 TTHC", importNow.Add(48*time.Hour))
 	weekly := plan.Recurrence{Every: plan.Weekly, DueDay: 5, Start: plan.MustParseDate("2025-01-06")}
 	specs := weekly.Occurrences(plan.MustParseDate("2025-01-01"), plan.MustParseDate("2025-01-31"))
-	n, err := st.MaterializeOccurrences(ctx, st.DB(), taskID(t, st, "bao-cao-tuan"), specs, nil, importNow)
+	n, err := st.MaterializeOccurrences(ctx, st, taskID(t, st, "bao-cao-tuan"), specs, nil, importNow)
 	if err != nil || n != 4 {
 		t.Fatalf("MaterializeOccurrences = %d, %v; want 4 (W02..W05)", n, err)
 	}
@@ -382,7 +380,7 @@ func TestImportRecurringScheduleChange(t *testing.T) {
 	id := taskID(t, st, "bao-cao-thang")
 	monthly := plan.Recurrence{Every: plan.Monthly, DueDay: 14, Start: plan.MustParseDate("2025-01-01")}
 	specs := monthly.Occurrences(plan.MustParseDate("2025-01-01"), plan.MustParseDate("2025-03-31"))
-	if n, err := st.MaterializeOccurrences(ctx, st.DB(), id, specs, nil, importNow); err != nil || n != 3 {
+	if n, err := st.MaterializeOccurrences(ctx, st, id, specs, nil, importNow); err != nil || n != 3 {
 		t.Fatalf("MaterializeOccurrences = %d, %v; want 3", n, err)
 	}
 	jan := occurrencesOf(t, st, "bao-cao-thang")[0]
@@ -579,7 +577,7 @@ func TestMaterializeOccurrences(t *testing.T) {
 		{"one more", append(specs, plan.OccurrenceSpec{Key: "2025-W06", NominalDue: plan.MustParseDate("2025-02-07")}), 1},
 	}
 	for _, tt := range tests {
-		err := st.Tx(ctx, func(tx *sqlx.Tx) error {
+		err := st.Tx(ctx, func(tx *store.Tx) error {
 			n, err := st.MaterializeOccurrences(ctx, tx, id, tt.specs, cal, importNow)
 			if n != tt.want {
 				t.Errorf("%s: created %d, want %d", tt.name, n, tt.want)

@@ -80,7 +80,7 @@ func (s *Store) issueInvite(ctx context.Context, officialID int64, code string, 
 	// Older codes first: the INSERT's foreign key locks the official's
 	// row (KEY SHARE), and a redemption locks an invite, then the
 	// official; locking the invites first keeps the order the same.
-	err := s.Tx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE invites SET revoked_at = $2
 			WHERE official_id = $1 AND created_at <= $2 AND used_at IS NULL AND revoked_at IS NULL`,
@@ -128,11 +128,12 @@ func (s *Store) RevokeInvites(ctx context.Context, officialID int64, now time.Ti
 	return int(n), nil
 }
 
-// RevokeInviteCode revokes the unused invite code through q (a code shown
+// RevokeInviteCode revokes the unused invite code through wr (a code shown
 // in a group chat, where everyone in it has seen it) and returns the
 // official it was issued for. It returns ErrInviteInvalid when no unused,
 // unrevoked invite has that code.
-func RevokeInviteCode(ctx context.Context, q sqlx.QueryerContext, code string, now time.Time) (Official, error) {
+func RevokeInviteCode(ctx context.Context, wr Writer, code string, now time.Time) (Official, error) {
+	q := wr.queryer()
 	var o Official
 	err := sqlx.GetContext(ctx, q, &o, `
 		WITH revoked AS (
@@ -192,7 +193,7 @@ type Link struct {
 // rolls back on any error.
 func (s *Store) RedeemInvite(ctx context.Context, code string, userID, chatID int64, username string, now time.Time) (Link, error) {
 	var link Link
-	err := s.Tx(ctx, func(tx *sqlx.Tx) error {
+	err := s.Tx(ctx, func(tx *Tx) error {
 		var err error
 		link, err = RedeemInviteTx(ctx, tx, code, userID, chatID, username, now)
 		return err
@@ -202,7 +203,7 @@ func (s *Store) RedeemInvite(ctx context.Context, code string, userID, chatID in
 
 // RedeemInviteTx links the Telegram user userID, writing from chat chatID
 // as username, to the official the invite code was issued for, and marks
-// the invite used, in the transaction tx, holding locks on the invite and
+// the invite used, in the transaction stx, holding locks on the invite and
 // the official rows: of two concurrent redemptions of one code exactly one
 // succeeds.
 //
@@ -218,7 +219,8 @@ func (s *Store) RedeemInvite(ctx context.Context, code string, userID, chatID in
 // unreachable mark is cleared, and pending messages (other than replies)
 // to the official's previous chat, or to this chat for the officials it
 // leaves, are cancelled (status dead).
-func RedeemInviteTx(ctx context.Context, tx *sqlx.Tx, code string, userID, chatID int64, username string, now time.Time) (Link, error) {
+func RedeemInviteTx(ctx context.Context, stx *Tx, code string, userID, chatID int64, username string, now time.Time) (Link, error) {
+	tx := stx.tx
 	var link Link
 	var inv struct {
 		ID         int64      `db:"id"`
@@ -348,7 +350,8 @@ func cancelPending(ctx context.Context, tx *sqlx.Tx, officialID, chatID int64) (
 // LinkedOfficeOfficials returns the office officials of the unit unitID
 // who can be told something on Telegram (linked, reachable, active),
 // other than the official except (0: none).
-func LinkedOfficeOfficials(ctx context.Context, q sqlx.QueryerContext, unitID, except int64) ([]Official, error) {
+func LinkedOfficeOfficials(ctx context.Context, rd Reader, unitID, except int64) ([]Official, error) {
+	q := rd.queryer()
 	var office []Official
 	err := sqlx.SelectContext(ctx, q, &office, `
 		SELECT `+OfficialColumns+`
@@ -364,7 +367,8 @@ func LinkedOfficeOfficials(ctx context.Context, q sqlx.QueryerContext, unitID, e
 
 // OfficeOfficials returns the active office officials of the unit unitID,
 // linked or not (the people a chat that lost an official should contact).
-func OfficeOfficials(ctx context.Context, q sqlx.QueryerContext, unitID int64) ([]Official, error) {
+func OfficeOfficials(ctx context.Context, rd Reader, unitID int64) ([]Official, error) {
+	q := rd.queryer()
 	var office []Official
 	err := sqlx.SelectContext(ctx, q, &office, `
 		SELECT `+OfficialColumns+`
@@ -380,7 +384,8 @@ func OfficeOfficials(ctx context.Context, q sqlx.QueryerContext, unitID int64) (
 // RecordLinkFailure notes a failed /start attempt by the Telegram user
 // userID at now, for rate limiting code guesses. The bot records it in the
 // transaction of the update that failed.
-func RecordLinkFailure(ctx context.Context, q sqlx.ExecerContext, userID int64, now time.Time) error {
+func RecordLinkFailure(ctx context.Context, wr Writer, userID int64, now time.Time) error {
+	q := wr.execer()
 	_, err := q.ExecContext(ctx, `
 		INSERT INTO link_attempts (telegram_user_id, attempted_at) VALUES ($1, $2)`,
 		userID, now)
@@ -391,8 +396,9 @@ func RecordLinkFailure(ctx context.Context, q sqlx.ExecerContext, userID int64, 
 }
 
 // LinkFailures counts the failed /start attempts of the Telegram user userID
-// at or after since, as seen by q (the bot: the update's transaction).
-func LinkFailures(ctx context.Context, q sqlx.QueryerContext, userID int64, since time.Time) (int, error) {
+// at or after since, as seen by rd (the bot: the update's transaction).
+func LinkFailures(ctx context.Context, rd Reader, userID int64, since time.Time) (int, error) {
+	q := rd.queryer()
 	var n int
 	err := sqlx.GetContext(ctx, q, &n, `
 		SELECT count(*) FROM link_attempts

@@ -253,11 +253,11 @@ func TestLinkFailures(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.New(t)
 	for _, at := range []time.Time{importNow, importNow.Add(10 * time.Minute), importNow.Add(20 * time.Minute)} {
-		if err := store.RecordLinkFailure(ctx, st.DB(), 42, at); err != nil {
+		if err := store.RecordLinkFailure(ctx, st, 42, at); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := store.RecordLinkFailure(ctx, st.DB(), 43, importNow); err != nil {
+	if err := store.RecordLinkFailure(ctx, st, 43, importNow); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -272,7 +272,7 @@ func TestLinkFailures(t *testing.T) {
 		{44, importNow, 0},
 	}
 	for _, tt := range tests {
-		n, err := store.LinkFailures(ctx, st.DB(), tt.user, tt.since)
+		n, err := store.LinkFailures(ctx, st, tt.user, tt.since)
 		if err != nil || n != tt.want {
 			t.Errorf("LinkFailures(%d, %s) = %d, %v; want %d", tt.user, tt.since, n, err, tt.want)
 		}
@@ -363,7 +363,7 @@ func TestRedeemInviteRefusesLinkedElsewhere(t *testing.T) {
 		{OfficialID: &other.ID, ChatID: 9999, DedupeKey: "remind:other", Kind: "reminder"},
 	} {
 		m.Payload, m.NotBefore = store.Payload{Text: "…"}, importNow
-		if _, err := store.Enqueue(ctx, st.DB(), m); err != nil {
+		if _, err := store.Enqueue(ctx, st, m); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -417,10 +417,10 @@ func TestRevokeInvites(t *testing.T) {
 
 	// A code shown in a group is revoked by its code.
 	shown := issue(t, st, "tai-chinh")
-	if who, err := store.RevokeInviteCode(ctx, st.DB(), shown, later); err != nil || who.Key != "tai-chinh" {
+	if who, err := store.RevokeInviteCode(ctx, st, shown, later); err != nil || who.Key != "tai-chinh" {
 		t.Errorf("RevokeInviteCode = %+v, %v; want tai-chinh", who, err)
 	}
-	if _, err := store.RevokeInviteCode(ctx, st.DB(), shown, later); !errors.Is(err, store.ErrInviteInvalid) {
+	if _, err := store.RevokeInviteCode(ctx, st, shown, later); !errors.Is(err, store.ErrInviteInvalid) {
 		t.Errorf("RevokeInviteCode twice: %v, want ErrInviteInvalid", err)
 	}
 	if _, err := st.RedeemInvite(ctx, shown, 1302, 1302, "", later); !errors.Is(err, store.ErrInviteRevoked) {

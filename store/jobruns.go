@@ -32,7 +32,7 @@ type JobRun struct {
 
 const jobRunColumns = `id, job, scheduled_at, started_at, finished_at, status, messages, error`
 
-// ClaimJobRun claims the run of job at the scheduled instant at, through q.
+// ClaimJobRun claims the run of job at the scheduled instant at, through wr.
 // It returns the run's id and true when the claim is ours, false when the
 // run was already claimed (running, done or skipped) by anyone. A run
 // recorded as failed is claimed again, so a failed run is retried.
@@ -41,7 +41,8 @@ const jobRunColumns = `id, job, scheduled_at, started_at, finished_at, status, m
 // or rolls back with the run's decisions. A concurrent claimant of the same
 // run waits on the unique index until the first commits (and then gets
 // false) or rolls back (and then gets the claim).
-func ClaimJobRun(ctx context.Context, q sqlx.QueryerContext, job string, at, now time.Time) (int64, bool, error) {
+func ClaimJobRun(ctx context.Context, wr Writer, job string, at, now time.Time) (int64, bool, error) {
+	q := wr.queryer()
 	var id int64
 	err := sqlx.GetContext(ctx, q, &id, `
 		INSERT INTO job_runs (job, scheduled_at, started_at, status)
@@ -62,7 +63,8 @@ func ClaimJobRun(ctx context.Context, q sqlx.QueryerContext, job string, at, now
 
 // FinishJobRun marks the claimed run id done with the number of messages it
 // enqueued.
-func FinishJobRun(ctx context.Context, q sqlx.ExecerContext, id int64, messages int, now time.Time) error {
+func FinishJobRun(ctx context.Context, wr Writer, id int64, messages int, now time.Time) error {
+	q := wr.execer()
 	_, err := q.ExecContext(ctx, `
 		UPDATE job_runs SET status = 'done', messages = $2, finished_at = $3
 		WHERE id = $1`, id, messages, now)
@@ -75,7 +77,8 @@ func FinishJobRun(ctx context.Context, q sqlx.ExecerContext, id int64, messages 
 // SkipJobRun records the run of job at the instant at as skipped (a stale
 // reminder run that gave way to a later one), unless the run is already
 // recorded. It reports whether the skip was recorded.
-func SkipJobRun(ctx context.Context, q sqlx.ExecerContext, job string, at, now time.Time, reason string) (bool, error) {
+func SkipJobRun(ctx context.Context, wr Writer, job string, at, now time.Time, reason string) (bool, error) {
+	q := wr.execer()
 	res, err := q.ExecContext(ctx, `
 		INSERT INTO job_runs (job, scheduled_at, started_at, finished_at, status, error)
 		VALUES ($1, $2, $3, $3, 'skipped', $4)

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
 )
@@ -22,7 +20,7 @@ func TestJobRunClaim(t *testing.T) {
 		t.Helper()
 		var id int64
 		var ok bool
-		err := st.Tx(ctx, func(tx *sqlx.Tx) error {
+		err := st.Tx(ctx, func(tx *store.Tx) error {
 			var err error
 			id, ok, err = store.ClaimJobRun(ctx, tx, "remind", at, now)
 			if err != nil || !ok {
@@ -52,7 +50,7 @@ func TestJobRunClaim(t *testing.T) {
 
 	// A claim rolled back with its transaction leaves the run free.
 	other := at.Add(24 * time.Hour)
-	_ = st.Tx(ctx, func(tx *sqlx.Tx) error {
+	_ = st.Tx(ctx, func(tx *store.Tx) error {
 		if _, ok, err := store.ClaimJobRun(ctx, tx, "remind", other, now); err != nil || !ok {
 			t.Fatalf("claim: %v %v", ok, err)
 		}
@@ -62,10 +60,10 @@ func TestJobRunClaim(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A failed run is claimed again, and a skip does not overwrite it.
-	if ok, err := store.SkipJobRun(ctx, st.DB(), "remind", other, now, "stale"); err != nil || ok {
+	if ok, err := store.SkipJobRun(ctx, st, "remind", other, now, "stale"); err != nil || ok {
 		t.Fatalf("skip over a failed run: %v %v", ok, err)
 	}
-	err = st.Tx(ctx, func(tx *sqlx.Tx) error {
+	err = st.Tx(ctx, func(tx *store.Tx) error {
 		id, ok, err := store.ClaimJobRun(ctx, tx, "remind", other, now)
 		if err != nil || !ok {
 			t.Fatalf("reclaim of a failed run: %v %v", ok, err)
@@ -87,7 +85,7 @@ func TestJobRunClaim(t *testing.T) {
 	// Skipping records a fresh run once.
 	third := other.Add(24 * time.Hour)
 	for i, want := range []bool{true, false} {
-		ok, err := store.SkipJobRun(ctx, st.DB(), "remind", third, now, "stale")
+		ok, err := store.SkipJobRun(ctx, st, "remind", third, now, "stale")
 		if err != nil || ok != want {
 			t.Fatalf("skip %d = %v %v, want %v", i, ok, err, want)
 		}
@@ -107,7 +105,7 @@ func TestJobRunClaimConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := st.Tx(ctx, func(tx *sqlx.Tx) error {
+			err := st.Tx(ctx, func(tx *store.Tx) error {
 				id, ok, err := store.ClaimJobRun(ctx, tx, "digest_weekly", at, at)
 				if err != nil || !ok {
 					return err
@@ -135,7 +133,7 @@ func TestJobRunDecided(t *testing.T) {
 	ctx := context.Background()
 	done := time.Date(2025, 3, 5, 1, 0, 0, 0, time.UTC)
 	failed, skipped, never := done.Add(time.Hour), done.Add(2*time.Hour), done.Add(3*time.Hour)
-	err := st.Tx(ctx, func(tx *sqlx.Tx) error {
+	err := st.Tx(ctx, func(tx *store.Tx) error {
 		id, ok, err := store.ClaimJobRun(ctx, tx, "digest_weekly", done, done)
 		if err != nil || !ok {
 			t.Fatalf("claim: %v %v", ok, err)
@@ -148,7 +146,7 @@ func TestJobRunDecided(t *testing.T) {
 	if err := st.FailJobRun(ctx, "digest_weekly", failed, failed, "boom"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.SkipJobRun(ctx, st.DB(), "digest_weekly", skipped, skipped, "stale"); err != nil {
+	if _, err := store.SkipJobRun(ctx, st, "digest_weekly", skipped, skipped, "stale"); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {

@@ -107,7 +107,8 @@ const metricsCountsSQL = `
 
 // ExplainMetricsCounts returns the plan PostgreSQL runs for the counts of
 // MetricsCounts, with EXPLAIN (ANALYZE, BUFFERS): for benchmarks.
-func ExplainMetricsCounts(ctx context.Context, q sqlx.QueryerContext) ([]string, error) {
+func ExplainMetricsCounts(ctx context.Context, rd Reader) ([]string, error) {
+	q := rd.queryer()
 	var lines []string
 	if err := sqlx.SelectContext(ctx, q, &lines, `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) `+metricsCountsSQL); err != nil {
 		return nil, fmt.Errorf("store: explain metrics counts: %w", err)

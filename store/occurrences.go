@@ -36,7 +36,8 @@ type OpenOccurrence struct {
 // OpenOccurrences returns the occurrences of the unit unitID that are not
 // done and not archived (nor their task), due on or before through, ordered
 // by due date, task and key.
-func OpenOccurrences(ctx context.Context, q sqlx.QueryerContext, unitID int64, through plan.Date) ([]OpenOccurrence, error) {
+func OpenOccurrences(ctx context.Context, rd Reader, unitID int64, through plan.Date) ([]OpenOccurrence, error) {
+	q := rd.queryer()
 	var occs []OpenOccurrence
 	err := sqlx.SelectContext(ctx, q, &occs, `
 		SELECT o.id, o.task_id, o.key, o.due, o.percent,
@@ -86,7 +87,8 @@ type LastReport struct {
 // LastReports returns the latest progress report of each of the
 // occurrences ids that has one, by occurrence id; it reads one index entry
 // per occurrence, whatever the history.
-func LastReports(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[int64]LastReport, error) {
+func LastReports(ctx context.Context, rd Reader, ids []int64) (map[int64]LastReport, error) {
+	q := rd.queryer()
 	if len(ids) == 0 {
 		return map[int64]LastReport{}, nil
 	}
@@ -119,7 +121,8 @@ func (occ *OpenOccurrence) SetLast(r LastReport) {
 
 // RecurringTasks returns the recurring tasks (with a cadence) of the unit
 // unitID that are not archived, ordered by id.
-func RecurringTasks(ctx context.Context, q sqlx.QueryerContext, unitID int64) ([]Task, error) {
+func RecurringTasks(ctx context.Context, rd Reader, unitID int64) ([]Task, error) {
+	q := rd.queryer()
 	var tasks []Task
 	err := sqlx.SelectContext(ctx, q, &tasks, `
 		SELECT t.id, t.plan_id, t.area_id, t.key, t.title, t.lead_id, t.due, t.every, t.due_day,
@@ -137,7 +140,8 @@ func RecurringTasks(ctx context.Context, q sqlx.QueryerContext, unitID int64) ([
 // ActiveOfficials returns the officials of the unit unitID that are not
 // archived, linked or not, ordered chairman first, then office, then
 // members, and by key.
-func ActiveOfficials(ctx context.Context, q sqlx.QueryerContext, unitID int64) ([]Official, error) {
+func ActiveOfficials(ctx context.Context, rd Reader, unitID int64) ([]Official, error) {
+	q := rd.queryer()
 	var officials []Official
 	err := sqlx.SelectContext(ctx, q, &officials, `
 		SELECT `+officialColumnsO+`
@@ -153,7 +157,8 @@ func ActiveOfficials(ctx context.Context, q sqlx.QueryerContext, unitID int64) (
 // ActiveOfficialsIn returns, in one query, the officials of the units
 // unitIDs that are not archived, linked or not, ordered by unit, then
 // chairman first, then office, then members, and by key.
-func ActiveOfficialsIn(ctx context.Context, q sqlx.QueryerContext, unitIDs []int64) ([]Official, error) {
+func ActiveOfficialsIn(ctx context.Context, rd Reader, unitIDs []int64) ([]Official, error) {
+	q := rd.queryer()
 	if len(unitIDs) == 0 {
 		return nil, nil
 	}
@@ -172,7 +177,8 @@ func ActiveOfficialsIn(ctx context.Context, q sqlx.QueryerContext, unitIDs []int
 // PlanOf returns the plan of the unit unitID for the given year: the plan
 // of that year, else the nearest year's (the later one on a tie). It returns
 // ErrNotFound when the unit has no plan.
-func PlanOf(ctx context.Context, q sqlx.QueryerContext, unitID int64, year int) (Plan, error) {
+func PlanOf(ctx context.Context, rd Reader, unitID int64, year int) (Plan, error) {
+	q := rd.queryer()
 	var p Plan
 	err := sqlx.GetContext(ctx, q, &p, `
 		SELECT id, unit_id, code, title, year
@@ -203,7 +209,8 @@ func activeTargets(ctx context.Context, q sqlx.QueryerContext, column string, id
 // TargetsOfPlans returns, in one query, the targets of the plans planIDs
 // that are not archived, by plan id, each plan's in plan order (area,
 // position, key).
-func TargetsOfPlans(ctx context.Context, q sqlx.QueryerContext, planIDs []int64) (map[int64][]Target, error) {
+func TargetsOfPlans(ctx context.Context, rd Reader, planIDs []int64) (map[int64][]Target, error) {
+	q := rd.queryer()
 	var targets []Target
 	err := sqlx.SelectContext(ctx, q, &targets, `
 		SELECT t.id, t.plan_id, t.area_id, t.key, t.text, t.measure, t.goal, t.comparator,
@@ -230,7 +237,8 @@ type TargetPeriod struct {
 
 // HaveReadings returns, in one query, which of the given (target, period)
 // pairs have at least one reading.
-func HaveReadings(ctx context.Context, q sqlx.QueryerContext, pairs []TargetPeriod) (map[TargetPeriod]bool, error) {
+func HaveReadings(ctx context.Context, rd Reader, pairs []TargetPeriod) (map[TargetPeriod]bool, error) {
+	q := rd.queryer()
 	have := make(map[TargetPeriod]bool)
 	if len(pairs) == 0 {
 		return have, nil

@@ -57,12 +57,13 @@ func (s *Store) OfficialByKey(ctx context.Context, unitCode, key string) (Offici
 // linked official has been archived (removed from the plan file): an
 // archived official is treated as an unlinked chat and sees no plan data.
 func (s *Store) OfficialByChat(ctx context.Context, chatID int64) (Official, error) {
-	return OfficialOfChat(ctx, s.db, chatID)
+	return OfficialOfChat(ctx, s, chatID)
 }
 
-// OfficialOfChat is OfficialByChat as seen by q: the bot identifies the
+// OfficialOfChat is OfficialByChat as seen by rd: the bot identifies the
 // sender of an update in the update's transaction.
-func OfficialOfChat(ctx context.Context, q sqlx.QueryerContext, chatID int64) (Official, error) {
+func OfficialOfChat(ctx context.Context, rd Reader, chatID int64) (Official, error) {
+	q := rd.queryer()
 	var o Official
 	err := sqlx.GetContext(ctx, q, &o, `
 		SELECT `+OfficialColumns+`

@@ -70,10 +70,11 @@ type OutMessage struct {
 	NotBefore    time.Time // first delivery attempt; the decision's "now"
 }
 
-// Enqueue inserts m into the outbox through q (a transaction, so that the
+// Enqueue inserts m into the outbox through wr (a transaction, so that the
 // message commits with the decision that caused it). It reports false when a
 // message with the same dedupe key already exists, which is not an error.
-func Enqueue(ctx context.Context, q sqlx.ExtContext, m OutMessage) (bool, error) {
+func Enqueue(ctx context.Context, wr Writer, m OutMessage) (bool, error) {
+	q := wr.execer()
 	if m.DedupeKey == "" {
 		return false, fmt.Errorf("store: enqueue %s: empty dedupe key", m.Kind)
 	}
@@ -110,13 +111,13 @@ func Enqueue(ctx context.Context, q sqlx.ExtContext, m OutMessage) (bool, error)
 // enqueueChunk is the number of rows EnqueueMany inserts per statement.
 const enqueueChunk = 2000
 
-// EnqueueMany inserts msgs into the outbox through q (the transaction of
+// EnqueueMany inserts msgs into the outbox through wr (the transaction of
 // the decisions that caused them), in order, with one INSERT per
 // enqueueChunk rows; a message whose dedupe key already exists is skipped,
 // which is not an error. It signals OutboxChannel once when any row was
 // inserted and returns the number of rows inserted.
-func EnqueueMany(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) (int, error) {
-	inserted, err := EnqueueManyIndexed(ctx, q, msgs)
+func EnqueueMany(ctx context.Context, wr Writer, msgs []OutMessage) (int, error) {
+	inserted, err := EnqueueManyIndexed(ctx, wr, msgs)
 	return len(inserted), err
 }
 
@@ -127,7 +128,8 @@ func EnqueueMany(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) (int
 // first): the delivery worker claims every chat's first message before any
 // chat's second, so that a long run's backlog is claimed without scanning
 // past the later messages of the chats it just sent to (see ClaimOutbox).
-func EnqueueManyIndexed(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage) ([]int, error) {
+func EnqueueManyIndexed(ctx context.Context, wr Writer, msgs []OutMessage) ([]int, error) {
+	q := wr.execer()
 	ranks := make(pq.Int64Array, len(msgs))
 	perChat := make(map[int64]int64, len(msgs))
 	for i, m := range msgs {

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/nhacviec/nhacviec/store"
@@ -62,7 +61,7 @@ func TestEnqueueMany(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var n int
-		err := s.Tx(ctx, func(tx *sqlx.Tx) error {
+		err := s.Tx(ctx, func(tx *store.Tx) error {
 			var err error
 			n, err = store.EnqueueMany(ctx, tx, tt.msgs)
 			return err
@@ -122,7 +121,7 @@ func TestEnqueueMany(t *testing.T) {
 		t.Error("no notification on the outbox channel after a committed EnqueueMany")
 	}
 
-	if _, err := store.EnqueueMany(ctx, s.DB(), []store.OutMessage{msg("d"), {ChatID: 1, Kind: "notice"}}); err == nil {
+	if _, err := store.EnqueueMany(ctx, s, []store.OutMessage{msg("d"), {ChatID: 1, Kind: "notice"}}); err == nil {
 		t.Error("EnqueueMany accepted an empty dedupe key")
 	}
 }
@@ -132,7 +131,7 @@ func TestMarkOutboxSentMany(t *testing.T) {
 	f := newFixture(t, s)
 	ctx := t.Context()
 	for _, key := range []string{"a", "b", "c"} {
-		if _, err := store.Enqueue(ctx, s.DB(), store.OutMessage{ChatID: 1001, DedupeKey: key, Kind: "notice",
+		if _, err := store.Enqueue(ctx, s, store.OutMessage{ChatID: 1001, DedupeKey: key, Kind: "notice",
 			Payload: store.Payload{Text: key}, NotBefore: f.now}); err != nil {
 			t.Fatal(err)
 		}
@@ -192,7 +191,7 @@ func TestEnqueueManyRanksMessagesPerChat(t *testing.T) {
 		msgs = append(msgs, store.OutMessage{ChatID: chat, DedupeKey: fmt.Sprintf("nag:%d", i), Kind: "nag",
 			Payload: store.Payload{Text: "Nhắc việc quá hạn"}, NotBefore: time.Date(2025, 3, 10, 8, 0, 0, 0, time.UTC)})
 	}
-	if _, err := store.EnqueueMany(ctx, st.DB(), msgs); err != nil {
+	if _, err := store.EnqueueMany(ctx, st, msgs); err != nil {
 		t.Fatal(err)
 	}
 	var got []string

@@ -46,7 +46,8 @@ const occurrenceInfoQuery = `
 
 // OccurrenceInfoByID returns the occurrence id with its task, or
 // ErrNotFound.
-func OccurrenceInfoByID(ctx context.Context, q sqlx.QueryerContext, id int64) (OccurrenceInfo, error) {
+func OccurrenceInfoByID(ctx context.Context, rd Reader, id int64) (OccurrenceInfo, error) {
+	q := rd.queryer()
 	var o OccurrenceInfo
 	if err := sqlx.GetContext(ctx, q, &o, occurrenceInfoQuery+` WHERE o.id = $1`, id); err != nil {
 		return OccurrenceInfo{}, fmt.Errorf("store: occurrence %d: %w", id, notFound(err))
@@ -57,7 +58,8 @@ func OccurrenceInfoByID(ctx context.Context, q sqlx.QueryerContext, id int64) (O
 // OfficialOccurrences returns the open (not done, not archived) occurrences
 // the official officialID leads or supports, due on or before through,
 // ordered by due date, at most limit of them.
-func OfficialOccurrences(ctx context.Context, q sqlx.QueryerContext, officialID int64, through plan.Date, limit int) ([]OccurrenceInfo, error) {
+func OfficialOccurrences(ctx context.Context, rd Reader, officialID int64, through plan.Date, limit int) ([]OccurrenceInfo, error) {
+	q := rd.queryer()
 	var occs []OccurrenceInfo
 	err := sqlx.SelectContext(ctx, q, &occs, occurrenceInfoQuery+`
 		WHERE o.done_at IS NULL AND o.archived_at IS NULL AND t.archived_at IS NULL
@@ -117,7 +119,8 @@ type ProgressResult struct {
 // by the reporting official at in.Now. An occurrence already done keeps its
 // completion (the report is still kept, e.g. late evidence). A report from
 // a Telegram update already recorded for the occurrence changes nothing.
-func RecordProgress(ctx context.Context, tx *sqlx.Tx, in ProgressInput) (ProgressResult, error) {
+func RecordProgress(ctx context.Context, stx *Tx, in ProgressInput) (ProgressResult, error) {
+	tx := stx.tx
 	if in.Percent != nil && (*in.Percent < 0 || *in.Percent > 100) {
 		return ProgressResult{}, fmt.Errorf("store: record progress on occurrence %d: percent %d out of range", in.OccurrenceID, *in.Percent)
 	}
@@ -161,7 +164,7 @@ func RecordProgress(ctx context.Context, tx *sqlx.Tx, in ProgressInput) (Progres
 			return ProgressResult{}, fmt.Errorf("store: record progress on occurrence %d: update: %w", in.OccurrenceID, err)
 		}
 	}
-	result.Occurrence, err = OccurrenceInfoByID(ctx, tx, in.OccurrenceID)
+	result.Occurrence, err = OccurrenceInfoByID(ctx, stx, in.OccurrenceID)
 	if err != nil {
 		return ProgressResult{}, err
 	}
@@ -170,7 +173,8 @@ func RecordProgress(ctx context.Context, tx *sqlx.Tx, in ProgressInput) (Progres
 
 // ProgressReports returns the progress history of occurrence id, oldest
 // first.
-func ProgressReports(ctx context.Context, q sqlx.QueryerContext, occurrenceID int64) ([]ProgressReport, error) {
+func ProgressReports(ctx context.Context, rd Reader, occurrenceID int64) ([]ProgressReport, error) {
+	q := rd.queryer()
 	var reports []ProgressReport
 	err := sqlx.SelectContext(ctx, q, &reports, `
 		SELECT id, occurrence_id, official_id, percent, done, note, evidence_kind, evidence_file_id,
@@ -189,7 +193,8 @@ const targetColumns = `id, plan_id, area_id, key, text, measure, goal, comparato
 	position, archived_at`
 
 // TargetByID returns target id, or ErrNotFound.
-func TargetByID(ctx context.Context, q sqlx.QueryerContext, id int64) (Target, error) {
+func TargetByID(ctx context.Context, rd Reader, id int64) (Target, error) {
+	q := rd.queryer()
 	var t Target
 	err := sqlx.GetContext(ctx, q, &t, `SELECT `+targetColumns+` FROM targets WHERE id = $1`, id)
 	if err != nil {
@@ -200,7 +205,8 @@ func TargetByID(ctx context.Context, q sqlx.QueryerContext, id int64) (Target, e
 
 // OwnedTargets returns the targets, not archived, that the official
 // officialID owns, in plan order.
-func OwnedTargets(ctx context.Context, q sqlx.QueryerContext, officialID int64) ([]Target, error) {
+func OwnedTargets(ctx context.Context, rd Reader, officialID int64) ([]Target, error) {
+	q := rd.queryer()
 	targets, err := activeTargets(ctx, q, "t.owner_id", officialID)
 	if err != nil {
 		return nil, fmt.Errorf("store: targets of official %d: %w", officialID, err)
@@ -223,7 +229,8 @@ type ReadingInput struct {
 
 // RecordReading appends a target reading. It reports false, changing
 // nothing, when the Telegram update was already recorded.
-func RecordReading(ctx context.Context, q sqlx.ExtContext, in ReadingInput) (bool, error) {
+func RecordReading(ctx context.Context, wr Writer, in ReadingInput) (bool, error) {
+	q := wr.execer()
 	res, err := q.ExecContext(ctx, `
 		INSERT INTO target_readings (target_id, period_key, value, official_id, note, source,
 		                             telegram_chat_id, telegram_message_id, telegram_update_id, reported_at)
@@ -254,7 +261,8 @@ type Reading struct {
 }
 
 // Readings returns the readings of target targetID, oldest first.
-func Readings(ctx context.Context, q sqlx.QueryerContext, targetID int64) ([]Reading, error) {
+func Readings(ctx context.Context, rd Reader, targetID int64) ([]Reading, error) {
+	q := rd.queryer()
 	var rs []Reading
 	err := sqlx.SelectContext(ctx, q, &rs, `
 		SELECT id, target_id, period_key, value, official_id, note, source, reported_at

@@ -31,7 +31,8 @@ type DueOccurrence struct {
 // with the open occurrences, not with the history of done ones nor the
 // number of tasks. Occurrences of archived tasks are among them;
 // OpenOccurrencesByID leaves them out.
-func OpenDueThrough(ctx context.Context, q sqlx.QueryerContext, through plan.Date) ([]DueOccurrence, error) {
+func OpenDueThrough(ctx context.Context, rd Reader, through plan.Date) ([]DueOccurrence, error) {
+	q := rd.queryer()
 	var occs []DueOccurrence
 	err := sqlx.SelectContext(ctx, q, &occs, openDueThroughSQL, through)
 	if err != nil {
@@ -53,7 +54,8 @@ const openDueThroughSQL = `
 
 // ExplainOpenDueThrough returns the plan PostgreSQL runs for
 // OpenDueThrough, with EXPLAIN (ANALYZE, BUFFERS): for benchmarks.
-func ExplainOpenDueThrough(ctx context.Context, q sqlx.QueryerContext, through plan.Date) ([]string, error) {
+func ExplainOpenDueThrough(ctx context.Context, rd Reader, through plan.Date) ([]string, error) {
+	q := rd.queryer()
 	var lines []string
 	err := sqlx.SelectContext(ctx, q, &lines, `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) `+openDueThroughSQL, through)
 	if err != nil {
@@ -83,9 +85,10 @@ type RemindBatch struct {
 }
 
 // InsertRemindBatches writes batches, which belong to the job run jobRunID,
-// through q (the run's transaction) with one statement, and returns how
+// through wr (the run's transaction) with one statement, and returns how
 // many it wrote.
-func InsertRemindBatches(ctx context.Context, q sqlx.ExtContext, jobRunID int64, batches []RemindBatch) (int, error) {
+func InsertRemindBatches(ctx context.Context, wr Writer, jobRunID int64, batches []RemindBatch) (int, error) {
+	q := wr.execer()
 	if len(batches) == 0 {
 		return 0, nil
 	}
@@ -115,10 +118,11 @@ func InsertRemindBatches(ctx context.Context, q sqlx.ExtContext, jobRunID int64,
 	return int(n), nil
 }
 
-// ClaimRemindBatches locks, through tx, up to limit batches not yet fanned
+// ClaimRemindBatches locks, through stx, up to limit batches not yet fanned
 // out, oldest first, skipping those another transaction holds, and returns
 // them.
-func ClaimRemindBatches(ctx context.Context, tx *sqlx.Tx, limit int) ([]RemindBatch, error) {
+func ClaimRemindBatches(ctx context.Context, stx *Tx, limit int) ([]RemindBatch, error) {
+	tx := stx.tx
 	rows, err := tx.QueryxContext(ctx, `
 		SELECT id, job_run_id, unit_id, run_at, decided_at, day, decisions
 		FROM remind_batches
@@ -151,7 +155,8 @@ func ClaimRemindBatches(ctx context.Context, tx *sqlx.Tx, limit int) ([]RemindBa
 // FinishRemindBatches marks batches fanned out at now, each with the
 // number of messages it enqueued (messages[i] for batches[i]), and adds
 // those to the count of the job run each belongs to.
-func FinishRemindBatches(ctx context.Context, q sqlx.ExecerContext, batches []RemindBatch, messages []int, now time.Time) error {
+func FinishRemindBatches(ctx context.Context, wr Writer, batches []RemindBatch, messages []int, now time.Time) error {
+	q := wr.execer()
 	if len(batches) == 0 {
 		return nil
 	}
@@ -185,7 +190,8 @@ func FinishRemindBatches(ctx context.Context, q sqlx.ExecerContext, batches []Re
 }
 
 // PendingRemindBatches returns the number of batches not yet fanned out.
-func PendingRemindBatches(ctx context.Context, q sqlx.QueryerContext) (int, error) {
+func PendingRemindBatches(ctx context.Context, rd Reader) (int, error) {
+	q := rd.queryer()
 	var n int
 	if err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM remind_batches WHERE fanned_out_at IS NULL`); err != nil {
 		return 0, fmt.Errorf("store: pending remind batches: %w", err)
@@ -193,9 +199,10 @@ func PendingRemindBatches(ctx context.Context, q sqlx.QueryerContext) (int, erro
 	return n, nil
 }
 
-// MarkEscalated records, through q, that the occurrences ids were
+// MarkEscalated records, through wr, that the occurrences ids were
 // escalated at now; an occurrence already marked keeps its first instant.
-func MarkEscalated(ctx context.Context, q sqlx.ExecerContext, ids []int64, now time.Time) error {
+func MarkEscalated(ctx context.Context, wr Writer, ids []int64, now time.Time) error {
+	q := wr.execer()
 	if len(ids) == 0 {
 		return nil
 	}
@@ -212,7 +219,8 @@ func MarkEscalated(ctx context.Context, q sqlx.ExecerContext, ids []int64, now t
 // open (not done, not archived, nor their task), with their unit, task,
 // lead and supporting officials, by id. The latest progress report is left
 // empty: fetch it with LastReports where it is needed.
-func OpenOccurrencesByID(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[int64]UnitOccurrence, error) {
+func OpenOccurrencesByID(ctx context.Context, rd Reader, ids []int64) (map[int64]UnitOccurrence, error) {
+	q := rd.queryer()
 	if len(ids) == 0 {
 		return map[int64]UnitOccurrence{}, nil
 	}

@@ -75,7 +75,7 @@ func (s *Store) RotateSigningKey(ctx context.Context, now time.Time, keepOld tim
 	// read back as retired at now.
 	now = now.Truncate(time.Microsecond)
 	var keys []SigningKey
-	err = s.Tx(ctx, func(tx *sqlx.Tx) error {
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		// One rotation at a time; a first SigningKeys call waits too.
 		if _, err := tx.ExecContext(ctx, `LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 			return fmt.Errorf("store: rotate signing key: lock: %w", err)

@@ -55,9 +55,47 @@ func Open(ctx context.Context, url string) (*Store, error) {
 // Close closes the connection pool.
 func (s *Store) Close() error { return s.db.Close() }
 
-// DB exposes the connection pool to packages that own their own SQL
-// (benchmarks, the data generator). Application code uses Store methods.
+// DB exposes the connection pool to tests and tools that own their own SQL
+// (fixtures, benchmarks, the data generator). Product code outside this
+// package never calls it: it reads and writes through Store methods, the
+// functions that take a Reader or Writer, and Tx.
 func (s *Store) DB() *sqlx.DB { return s.db }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// Reader is what the store's query functions read through: the *Store
+// itself (each statement on its own), a *Tx, or the read-only snapshot that
+// DigestRead opens. Only this package implements it.
+type Reader interface {
+	queryer() sqlx.QueryerContext
+}
+
+// Writer is what the store's write functions write through: the *Store
+// itself (each statement commits on its own) or a *Tx. Only this package
+// implements it.
+type Writer interface {
+	Reader
+	execer() sqlx.ExtContext
+}
+
+// Tx is one database transaction opened by Store.Tx for multi-step work.
+// Functions that must run inside a transaction (row locks, several
+// statements that commit together) take a *Tx; it is also a Reader and a
+// Writer.
+type Tx struct {
+	tx *sqlx.Tx
+}
+
+func (s *Store) queryer() sqlx.QueryerContext { return s.db }
+func (s *Store) execer() sqlx.ExtContext      { return s.db }
+func (t *Tx) queryer() sqlx.QueryerContext    { return t.tx }
+func (t *Tx) execer() sqlx.ExtContext         { return t.tx }
 
 // URL returns the connection URL the store was opened with (for LISTEN).
 func (s *Store) URL() string { return s.url }
@@ -92,7 +130,12 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 
 // Tx runs fn in a transaction, committing when fn returns nil and rolling
 // back otherwise.
-func (s *Store) Tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error { return fn(&Tx{tx: tx}) })
+}
+
+// inTx is Tx for this package's own multi-statement methods.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)

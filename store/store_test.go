@@ -334,7 +334,7 @@ func TestEnqueue(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var inserted bool
-		err := s.Tx(ctx, func(tx *sqlx.Tx) error {
+		err := s.Tx(ctx, func(tx *store.Tx) error {
 			var err error
 			inserted, err = store.Enqueue(ctx, tx, tt.msg)
 			return err
@@ -373,7 +373,7 @@ func TestEnqueue(t *testing.T) {
 		t.Error("no notification on the outbox channel after a committed Enqueue")
 	}
 
-	if _, err := store.Enqueue(ctx, s.DB(), store.OutMessage{ChatID: 1, Kind: "notice"}); err == nil {
+	if _, err := store.Enqueue(ctx, s, store.OutMessage{ChatID: 1, Kind: "notice"}); err == nil {
 		t.Error("Enqueue accepted an empty dedupe key")
 	}
 }

@@ -36,14 +36,14 @@ func quarterDigest(t *testing.T) *report.Digest {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tasks, err := store.RecurringTasks(ctx, st.DB(), u.ID)
+	tasks, err := store.RecurringTasks(ctx, st, u.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, task := range tasks {
 		rec := plan.Recurrence{Every: plan.Cadence(*task.Every), DueDay: *task.DueDay, Start: task.StartDate, End: task.EndDate}
 		specs := rec.Occurrences(plan.MustParseDate("2024-12-15"), plan.MustParseDate("2025-03-31"))
-		if _, err := st.MaterializeOccurrences(ctx, st.DB(), task.ID, specs, nil, now); err != nil {
+		if _, err := st.MaterializeOccurrences(ctx, st, task.ID, specs, nil, now); err != nil {
 			t.Fatal(err)
 		}
 	}

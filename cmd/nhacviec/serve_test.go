@@ -85,7 +85,7 @@ func TestServe(t *testing.T) {
 	const other = 777002
 	st := c.store()
 	enqueued := time.Now()
-	if _, err := store.Enqueue(context.Background(), st.DB(), store.OutMessage{
+	if _, err := store.Enqueue(context.Background(), st, store.OutMessage{
 		ChatID: other, DedupeKey: "test:serve:1", Kind: "notice",
 		Payload: store.Payload{Text: "Thông báo <b>thử</b>"}, NotBefore: enqueued,
 	}); err != nil {

@@ -194,7 +194,7 @@ func tuplesRead(ctx context.Context, st *store.Store) (int64, error) {
 // explainRemind runs EXPLAIN ANALYZE on the query with which the remind
 // job reads the open occurrences of every unit.
 func explainRemind(ctx context.Context, st *store.Store, at time.Time) (string, error) {
-	lines, err := store.ExplainOpenDueThrough(ctx, st.DB(), plan.DateOf(at).AddDays(7))
+	lines, err := store.ExplainOpenDueThrough(ctx, st, plan.DateOf(at).AddDays(7))
 	if err != nil {
 		return "", err
 	}
@@ -245,7 +245,7 @@ func measureDelivery(ctx context.Context, st *store.Store, n, perChat int, limit
 	}
 	chats := max(1, n/perChat)
 	enqueue := func(i int) error {
-		_, err := store.Enqueue(ctx, st.DB(), store.OutMessage{
+		_, err := store.Enqueue(ctx, st, store.OutMessage{
 			ChatID:    7_000_000_000 + int64(i%chats),
 			DedupeKey: fmt.Sprintf("bench:%s:%d", label, i),
 			Kind:      "notice",

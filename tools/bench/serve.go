@@ -97,24 +97,20 @@ log:
 	log.Info("serve idle", "rss_kb", res.IdleKB)
 
 	// Burst: many messages enqueued at once, to distinct chats.
-	tx, err := st.DB().BeginTxx(ctx, nil)
-	if err != nil {
-		res.Skipped = err.Error()
-		return res
-	}
 	now := time.Now()
-	for i := 0; i < burst; i++ {
-		_, err := store.Enqueue(ctx, tx, store.OutMessage{
-			ChatID: 8_000_000_000 + int64(i), DedupeKey: fmt.Sprintf("bench:serve:%d", i), Kind: "notice",
-			Payload: store.Payload{Text: "<b>Tổng hợp báo cáo</b>\nKiểm tra bộ nhớ khi gửi nhiều tin nhắn cùng lúc."}, NotBefore: now,
-		})
-		if err != nil {
-			_ = tx.Rollback()
-			res.Skipped = err.Error()
-			return res
+	err = st.Tx(ctx, func(tx *store.Tx) error {
+		for i := 0; i < burst; i++ {
+			_, err := store.Enqueue(ctx, tx, store.OutMessage{
+				ChatID: 8_000_000_000 + int64(i), DedupeKey: fmt.Sprintf("bench:serve:%d", i), Kind: "notice",
+				Payload: store.Payload{Text: "<b>Tổng hợp báo cáo</b>\nKiểm tra bộ nhớ khi gửi nhiều tin nhắn cùng lúc."}, NotBefore: now,
+			})
+			if err != nil {
+				return err
+			}
 		}
-	}
-	if err := tx.Commit(); err != nil {
+		return nil
+	})
+	if err != nil {
 		res.Skipped = err.Error()
 		return res
 	}

@@ -151,7 +151,7 @@ func enqueueBurst(ctx context.Context, st *store.Store, prefix string, n, chats 
 			Payload:   store.Payload{Text: "Thông báo thử nghiệm <b>" + key + "</b>"},
 			NotBefore: now,
 		}
-		if _, err := store.Enqueue(ctx, st.DB(), m); err != nil {
+		if _, err := store.Enqueue(ctx, st, m); err != nil {
 			return burst{}, fmt.Errorf("chaos: enqueue: %w", err)
 		}
 		b.keys = append(b.keys, key)

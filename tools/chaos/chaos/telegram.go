@@ -107,7 +107,7 @@ func TelegramFaults(ctx context.Context, env Env, o FaultOptions) (Result, error
 	if err != nil {
 		return res, err
 	}
-	if _, err := store.Enqueue(ctx, st.DB(), store.OutMessage{
+	if _, err := store.Enqueue(ctx, st, store.OutMessage{
 		ChatID: doomedChat, DedupeKey: "doomed", Kind: "notice",
 		Payload: store.Payload{Text: "không bao giờ tới"}, NotBefore: time.Now(),
 	}); err != nil {

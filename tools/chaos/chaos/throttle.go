@@ -97,7 +97,7 @@ func throttleRun(ctx context.Context, env Env, o ThrottleOptions, throttle bool)
 	replies.prefix = prefix + "-group"
 	for i := range o.Replies {
 		key := fmt.Sprintf("%s-%04d", replies.prefix, i)
-		if _, err := store.Enqueue(ctx, st.DB(), store.OutMessage{
+		if _, err := store.Enqueue(ctx, st, store.OutMessage{
 			ChatID: throttledChat, DedupeKey: key, Kind: "reply",
 			Payload: store.Payload{Text: "Đã ghi nhận tiến độ <b>" + key + "</b>"}, NotBefore: now,
 		}); err != nil {
