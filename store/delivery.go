@@ -135,6 +135,25 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Durat
 	return s.ClaimOutboxSharing(ctx, now, lease, limit, limit, busy)
 }
 
+// claimCandidates is the candidate query of one priority (the parameter
+// placeholder priority) of ClaimOutboxSharing: each ready chat's first
+// pending message, skipping the chats in $2 and those held back by a 429,
+// at most $3 of them, locked unless another worker holds them.
+func claimCandidates(priority string) string {
+	return `
+				SELECT o.id, o.next_attempt_at, o.chat_rank
+				FROM outbox o
+				WHERE o.status = 'pending' AND o.priority = ` + priority + ` AND o.next_attempt_at <= $1
+				  AND NOT (o.chat_id = ANY($2::bigint[] || ARRAY(SELECT b.chat_id FROM chat_backoff b WHERE b.not_before > $1)))
+				  AND o.id = (SELECT e.id FROM outbox e
+				              WHERE e.chat_id = o.chat_id AND e.status = 'pending'
+				              ORDER BY e.priority DESC, e.id
+				              LIMIT 1)
+				ORDER BY o.priority DESC, o.next_attempt_at, o.chat_rank, o.id
+				LIMIT $3
+				FOR UPDATE SKIP LOCKED`
+}
+
 // ClaimOutboxSharing leases up to limit pending rows due at now for
 // delivery, at most one per chat, none for the chats in busy (chats the
 // caller is still sending to or must not send to yet) and none for a chat
@@ -180,30 +199,8 @@ func (s *Store) ClaimOutboxSharing(ctx context.Context, now time.Time, lease tim
 	// scheduled candidates than the rest of limit are ready.
 	var claimed []OutboxRow
 	err := s.db.SelectContext(ctx, &claimed, leaseStatement(telegramQueue, "$4", `
-			WITH replies AS MATERIALIZED (
-				SELECT o.id, o.next_attempt_at, o.chat_rank
-				FROM outbox o
-				WHERE o.status = 'pending' AND o.priority = $6 AND o.next_attempt_at <= $1
-				  AND NOT (o.chat_id = ANY($2::bigint[] || ARRAY(SELECT b.chat_id FROM chat_backoff b WHERE b.not_before > $1)))
-				  AND o.id = (SELECT e.id FROM outbox e
-				              WHERE e.chat_id = o.chat_id AND e.status = 'pending'
-				              ORDER BY e.priority DESC, e.id
-				              LIMIT 1)
-				ORDER BY o.priority DESC, o.next_attempt_at, o.chat_rank, o.id
-				LIMIT $3
-				FOR UPDATE SKIP LOCKED
-			), scheduled AS MATERIALIZED (
-				SELECT o.id, o.next_attempt_at, o.chat_rank
-				FROM outbox o
-				WHERE o.status = 'pending' AND o.priority = $7 AND o.next_attempt_at <= $1
-				  AND NOT (o.chat_id = ANY($2::bigint[] || ARRAY(SELECT b.chat_id FROM chat_backoff b WHERE b.not_before > $1)))
-				  AND o.id = (SELECT e.id FROM outbox e
-				              WHERE e.chat_id = o.chat_id AND e.status = 'pending'
-				              ORDER BY e.priority DESC, e.id
-				              LIMIT 1)
-				ORDER BY o.priority DESC, o.next_attempt_at, o.chat_rank, o.id
-				LIMIT $3
-				FOR UPDATE SKIP LOCKED
+			WITH replies AS MATERIALIZED (`+claimCandidates("$6")+`
+			), scheduled AS MATERIALIZED (`+claimCandidates("$7")+`
 			), share AS (
 				SELECT least((SELECT count(*) FROM replies), greatest($5, $3 - (SELECT count(*) FROM scheduled))) AS replies
 			)
