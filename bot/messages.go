@@ -9,6 +9,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
@@ -133,8 +134,8 @@ func (t *turn) onTasks() error {
 	}
 	text, n := t.listMessage(t.p.T("bot.tasks_header", len(occs)), len(occs), func(i int) string {
 		o := occs[i]
-		return t.p.T("bot.tasks_line", i+1, tghtml.Escape(report.Shorten(o.TaskTitle, maxTitle)),
-			report.FormatDate(o.Due), o.Percent, t.statusLabel(o.Due, o.DoneAt))
+		return t.p.T("bot.tasks_line", i+1, tghtml.Escape(message.Shorten(o.TaskTitle, maxTitle)),
+			message.FormatDate(o.Due), o.Percent, t.statusLabel(o.Due, o.DoneAt))
 	}, t.p.T("bot.tasks_footer"))
 	refs := make([]int64, 0, n)
 	for _, o := range occs[:n] {
@@ -167,8 +168,8 @@ func (t *turn) onOverdue() error {
 	}
 	text, n := t.listMessage(t.p.T(i18n.Key(header), len(list)), len(list), func(i int) string {
 		o := list[i]
-		return t.p.T("bot.overdue_line", i+1, tghtml.Escape(report.Shorten(o.TaskTitle, maxTitle)),
-			tghtml.Escape(o.LeadName), report.FormatDate(o.Due),
+		return t.p.T("bot.overdue_line", i+1, tghtml.Escape(message.Shorten(o.TaskTitle, maxTitle)),
+			tghtml.Escape(o.LeadName), message.FormatDate(o.Due),
 			plan.DaysOverdue(o.Due, t.now, t.b.cfg.Location), o.Percent)
 	}, "")
 	refs := make([]int64, 0, n)
@@ -266,7 +267,7 @@ func (t *turn) onMissing() error {
 	}
 	// The unit's own officials: a town's, not its wards'.
 	d := res.Unit
-	label := report.PeriodLabel(d.PeriodValue(), t.p)
+	label := message.PeriodLabel(d.PeriodValue(), t.p)
 	if len(d.MissingReports) == 0 {
 		return t.reply(t.p.T("bot.missing_none", tghtml.Escape(label)))
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/nhacviec/nhacviec/callback"
 	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/i18n"
-	"github.com/nhacviec/nhacviec/report"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/tghtml"
 )
@@ -170,7 +170,7 @@ func (t *turn) updatable(occurrenceID int64) (store.OccurrenceInfo, bool, error)
 // is about the occurrence too, so a reply to it records progress as well.
 func (t *turn) confirm(res store.ProgressResult, prog Progress, evidenceKind string) error {
 	o := res.Occurrence
-	title, due := tghtml.Escape(o.TaskTitle), report.FormatDate(o.Due)
+	title, due := tghtml.Escape(o.TaskTitle), message.FormatDate(o.Due)
 	status := t.statusLabel(o.Due, o.DoneAt)
 	var text string
 	switch {

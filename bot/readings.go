@@ -6,8 +6,8 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
-	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/tghtml"
 )
@@ -51,7 +51,7 @@ func (t *turn) onReport() error {
 		}
 		latest := t.p.T("bot.report_no_reading")
 		if n := len(readings); n > 0 {
-			latest = t.p.T("bot.report_latest", report.FormatValue(readings[n-1].Value, tg.Measure, t.p)+
+			latest = t.p.T("bot.report_latest", message.FormatValue(readings[n-1].Value, tg.Measure, t.p)+
 				" ("+readings[n-1].PeriodKey+")")
 		}
 		lines = append(lines, t.p.T("bot.report_target_line", i+1, tghtml.Escape(tg.Text),
@@ -66,7 +66,7 @@ func (t *turn) onReport() error {
 
 // goal formats a target's goal: "≥ 90%".
 func (t *turn) goal(tg store.Target) string {
-	return report.ComparatorSign(string(tg.Comparator)) + " " + report.FormatValue(tg.Goal, tg.Measure, t.p)
+	return message.ComparatorSign(string(tg.Comparator)) + " " + message.FormatValue(tg.Goal, tg.Measure, t.p)
 }
 
 // hint says what a reading of measure looks like.
@@ -99,7 +99,7 @@ func (t *turn) continueReport(m *models.Message) (bool, error) {
 		}
 		id := tg.ID
 		return true, t.send(store.Payload{
-			Text:    t.p.T("bot.report_ask_value", tghtml.Escape(tg.Text), tghtml.Escape(report.PeriodLabel(p, t.p)), t.hint(tg.Measure)),
+			Text:    t.p.T("bot.report_ask_value", tghtml.Escape(tg.Text), tghtml.Escape(message.PeriodLabel(p, t.p)), t.hint(tg.Measure)),
 			ReplyTo: t.messageID,
 		}, nil, &id)
 	case stepValue:
@@ -173,8 +173,8 @@ func (t *turn) recordReading(tg store.Target, p plan.Period, text string) (bool,
 	}
 	id := tg.ID
 	return true, t.send(store.Payload{
-		Text: t.p.T("bot.report_recorded", tghtml.Escape(tg.Text), tghtml.Escape(report.PeriodLabel(p, t.p)),
-			report.FormatValue(v, tg.Measure, t.p), t.goal(tg), met),
+		Text: t.p.T("bot.report_recorded", tghtml.Escape(tg.Text), tghtml.Escape(message.PeriodLabel(p, t.p)),
+			message.FormatValue(v, tg.Measure, t.p), t.goal(tg), met),
 		ReplyTo: t.messageID,
 	}, nil, &id)
 }

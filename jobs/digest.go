@@ -8,6 +8,7 @@ import (
 
 	"github.com/nhacviec/nhacviec/chart"
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
@@ -189,7 +190,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, u unitZone, p plan.Period
 // digestCaption is the short text that goes with a digest's attachments,
 // and the subject of its e-mail.
 func digestCaption(res report.Result, pr *i18n.Printer) string {
-	return pr.T("digest.title", report.PeriodLabel(res.PeriodValue(), pr)) + " — " + res.UnitName()
+	return pr.T("digest.title", message.PeriodLabel(res.PeriodValue(), pr)) + " — " + res.UnitName()
 }
 
 // dedupe returns the addresses without repeats, in order.

@@ -10,8 +10,8 @@ import (
 
 	"github.com/nhacviec/nhacviec/callback"
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
-	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/tghtml"
 )
@@ -173,7 +173,7 @@ func (m reminder) toTeam(out []store.OutMessage, kind, keyPrefix string) []store
 func (m reminder) taskLines(b *strings.Builder, pr *i18n.Printer) {
 	status := plan.StatusAt(m.occ.Due, nil, m.at, m.unit.loc)
 	b.WriteString(tghtml.Escape(pr.T("jobs.task.title", reminderTitle(m.occ.TaskTitle))) + "\n")
-	b.WriteString(tghtml.Escape(pr.T("jobs.task.due", report.FormatDate(m.occ.Due))) + "\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.task.due", message.FormatDate(m.occ.Due))) + "\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.task.status", pr.T(i18n.Key("status."+string(status))), m.occ.Percent)) + "\n")
 }
 
@@ -192,7 +192,7 @@ func (m reminder) escalate(out []store.OutMessage, managers []store.Official) []
 		b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.escalate.head")) + "</b>\n")
 		b.WriteString(tghtml.Escape(pr.T("jobs.task.title", reminderTitle(m.occ.TaskTitle))) + "\n")
 		b.WriteString(tghtml.Escape(pr.T("jobs.escalate.lead", m.occ.LeadName)) + "\n")
-		b.WriteString(tghtml.Escape(pr.T("jobs.escalate.overdue", report.FormatDate(m.occ.Due),
+		b.WriteString(tghtml.Escape(pr.T("jobs.escalate.overdue", message.FormatDate(m.occ.Due),
 			plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc))) + "\n")
 		b.WriteString(tghtml.Escape(pr.T("jobs.task.status", pr.T(i18n.Key("status."+string(plan.OpenOverdue))), m.occ.Percent)) + "\n")
 		b.WriteString(tghtml.Escape(lastReportLine(pr, m.occ, m.unit.loc)))
@@ -220,7 +220,7 @@ func reminderTitle(title string) string {
 	if utf8.RuneCountInString(title) <= maxReminderTitle {
 		return title
 	}
-	return report.Shorten(title, maxReminderTitle)
+	return message.Shorten(title, maxReminderTitle)
 }
 
 // dueHead is the heading of a reminder days before the due date.
@@ -247,5 +247,5 @@ func lastReportLine(pr *i18n.Printer, occ store.OpenOccurrence, loc *time.Locati
 	if occ.LastNote != nil && *occ.LastNote != "" {
 		parts = append(parts, *occ.LastNote)
 	}
-	return pr.T("jobs.escalate.last", report.FormatDate(plan.DateIn(*occ.LastReportedAt, loc)), strings.Join(parts, " — "))
+	return pr.T("jobs.escalate.last", message.FormatDate(plan.DateIn(*occ.LastReportedAt, loc)), strings.Join(parts, " — "))
 }

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
-	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/tghtml"
 )
@@ -101,7 +101,7 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 			}
 			pr := s.printer(o)
 			var b strings.Builder
-			b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.progress.head", report.PeriodLabel(week, pr))) + "</b>\n")
+			b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.progress.head", message.PeriodLabel(week, pr))) + "</b>\n")
 			b.WriteString(tghtml.Escape(pr.T("jobs.progress.intro", len(list))) + "\n")
 			hint := "<i>" + tghtml.Escape(pr.T("jobs.progress.hint")) + "</i>"
 			refs := make([]int64, 0, len(list))
@@ -110,7 +110,7 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 				if occ.Due.Before(day) {
 					item = "jobs.progress.item_overdue"
 				}
-				line := tghtml.Escape(pr.T(item, i+1, report.Shorten(occ.TaskTitle, maxTitle), report.FormatDate(occ.Due), occ.Percent)) + "\n"
+				line := tghtml.Escape(pr.T(item, i+1, message.Shorten(occ.TaskTitle, maxTitle), message.FormatDate(occ.Due), occ.Percent)) + "\n"
 				more := tghtml.Escape(pr.T("jobs.progress.more", len(list)-i)) + "\n"
 				if tghtml.Len(b.String()+line+more+hint) > tghtml.MaxMessage {
 					b.WriteString(more)
@@ -263,8 +263,8 @@ func (s *Scheduler) askReading(u unitZone, t store.Target, p plan.Period, owner 
 	var b strings.Builder
 	b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.reading.head")) + "</b>\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.reading.target", t.Text)) + "\n")
-	b.WriteString(tghtml.Escape(pr.T("jobs.reading.goal", report.GoalText(t.Goal, string(t.Comparator), t.Measure, pr))) + "\n")
-	b.WriteString(tghtml.Escape(pr.T("jobs.reading.period", report.PeriodLabel(p, pr))) + "\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.reading.goal", message.GoalText(t.Goal, string(t.Comparator), t.Measure, pr))) + "\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.reading.period", message.PeriodLabel(p, pr))) + "\n")
 	b.WriteString("<i>" + tghtml.Escape(pr.T(hint)) + "</i>")
 	return store.OutMessage{
 		UnitID:     int64p(u.ID),

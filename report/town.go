@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
 )
@@ -166,8 +167,8 @@ func RenderTownJSON(d *TownDigest) ([]byte, error) {
 }
 
 func renderTown(w *writer, d *TownDigest, pr *i18n.Printer) {
-	w.head(pr.T("digest.title", PeriodLabel(d.period, pr)))
-	w.line(pr.T("digest.unit_as_of", d.UnitName, d.asOf.Format("15:04")+" "+FormatDate(plan.DateOf(d.asOf))))
+	w.head(pr.T("digest.title", message.PeriodLabel(d.period, pr)))
+	w.line(pr.T("digest.unit_as_of", d.UnitName, d.asOf.Format("15:04")+" "+message.FormatDate(plan.DateOf(d.asOf))))
 	w.line(pr.T("town.unit_count", len(d.ByUnit)))
 	w.blank()
 	t := d.Totals
@@ -181,7 +182,7 @@ func renderTown(w *writer, d *TownDigest, pr *i18n.Printer) {
 		w.line("❗ " + pr.T("digest.count", pr.T("status.open_overdue"), t.OpenOverdue))
 	}
 	if judged(t) {
-		w.head(pr.T("digest.rate", FormatRate(t.OnTimeRate, pr)))
+		w.head(pr.T("digest.rate", message.FormatRate(t.OnTimeRate, pr)))
 	} else {
 		w.line(pr.T("digest.rate_none"))
 	}
@@ -191,7 +192,7 @@ func renderTown(w *writer, d *TownDigest, pr *i18n.Printer) {
 		ut := u.Totals
 		rate := pr.T("town.rate_none")
 		if judged(ut) {
-			rate = FormatRate(ut.OnTimeRate, pr)
+			rate = message.FormatRate(ut.OnTimeRate, pr)
 		}
 		s := pr.T("town.unit_item", i+1, u.Name, ut.DoneOnTime, ut.DoneLate+ut.OpenOverdue, ut.OpenOnTime, rate)
 		if u.Overdue > 0 {
