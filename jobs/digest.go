@@ -152,7 +152,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, u unitZone, p plan.Period
 		if err != nil {
 			return out, err
 		}
-		caption := digestCaption(res, pr)
+		caption := message.DigestCaption(pr, res.PeriodValue(), res.UnitName())
 		for _, f := range files {
 			suffix := "#chart"
 			if f.Kind == "document" {
@@ -179,18 +179,12 @@ func (s *Scheduler) composeDigest(ctx context.Context, u unitZone, p plan.Period
 		UnitID:      int64p(u.ID),
 		DedupeKey:   fmt.Sprintf("digest:%s:%s", u.Code, p.Key),
 		To:          dedupe(mailTo),
-		Subject:     digestCaption(res, pr),
+		Subject:     message.DigestCaption(pr, res.PeriodValue(), res.UnitName()),
 		Text:        res.Text(pr),
 		Attachments: docs,
 		NotBefore:   now,
 	}
 	return out, nil
-}
-
-// digestCaption is the short text that goes with a digest's attachments,
-// and the subject of its e-mail.
-func digestCaption(res report.Result, pr *i18n.Printer) string {
-	return pr.T("digest.title", message.PeriodLabel(res.PeriodValue(), pr)) + " — " + res.UnitName()
 }
 
 // dedupe returns the addresses without repeats, in order.
