@@ -55,18 +55,13 @@ func (t *turn) onReport() error {
 				" ("+readings[n-1].PeriodKey+")")
 		}
 		lines = append(lines, t.p.T("bot.report_target_line", i+1, tghtml.Escape(tg.Text),
-			t.goal(tg), t.targetPeriod(tg).Key, latest))
+			message.TargetGoal(t.p, tg.Goal, string(tg.Comparator), tg.Measure), t.targetPeriod(tg).Key, latest))
 		ids = append(ids, tg.ID)
 	}
 	if err := store.SetChatState(t.ctx, t.tx, t.chatID, reportState{Step: stepChoose, Targets: ids}, t.now); err != nil {
 		return err
 	}
 	return t.reply(t.p.T("bot.report_choose", strings.Join(lines, "\n")))
-}
-
-// goal formats a target's goal: "≥ 90%".
-func (t *turn) goal(tg store.Target) string {
-	return message.ComparatorSign(string(tg.Comparator)) + " " + message.FormatValue(tg.Goal, tg.Measure, t.p)
 }
 
 // hint says what a reading of measure looks like.
@@ -167,14 +162,10 @@ func (t *turn) recordReading(tg store.Target, p plan.Period, text string) (bool,
 	if err != nil {
 		return false, err
 	}
-	met := t.p.T("bot.report_not_met")
-	if tg.Comparator.Met(v, tg.Goal) {
-		met = t.p.T("bot.report_met")
-	}
 	id := tg.ID
 	return true, t.send(store.Payload{
-		Text: t.p.T("bot.report_recorded", tghtml.Escape(tg.Text), tghtml.Escape(message.PeriodLabel(p, t.p)),
-			message.FormatValue(v, tg.Measure, t.p), t.goal(tg), met),
+		Text: message.ReadingRecorded(t.p, tg.Text, tg.Goal, string(tg.Comparator), tg.Measure, p, v,
+			tg.Comparator.Met(v, tg.Goal)),
 		ReplyTo: t.messageID,
 	}, nil, &id)
 }

@@ -129,7 +129,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, u unitZone, p plan.Period
 
 	for _, o := range linked {
 		pr := s.printer(o)
-		parts := tghtml.Split(res.Telegram(pr), tghtml.MaxMessage)
+		parts := tghtml.Messages(res.Telegram(pr))
 		base := fmt.Sprintf("digest:%s:%s:%d", u.Code, p.Key, o.ID)
 		msg := func(key string, payload store.Payload) store.OutMessage {
 			return store.OutMessage{

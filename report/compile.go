@@ -62,7 +62,7 @@ func (r Result) Text(pr *i18n.Printer) string {
 }
 
 // Telegram renders the digest in Telegram HTML (RenderTelegram or
-// RenderTownTelegram); split it with tghtml.Split.
+// RenderTownTelegram); split it with tghtml.Messages.
 func (r Result) Telegram(pr *i18n.Printer) string {
 	if r.Town != nil {
 		return RenderTownTelegram(r.Town, pr)

@@ -53,7 +53,7 @@ func RenderText(d *Digest, pr *i18n.Printer) string {
 
 // RenderTelegram renders the same content as RenderText in Telegram HTML,
 // escaped, with bold headings. The result may exceed Telegram's limit;
-// split it with tghtml.Split.
+// split it with tghtml.Messages.
 func RenderTelegram(d *Digest, pr *i18n.Printer) string {
 	w := &writer{html: true}
 	render(w, d, pr)

@@ -150,7 +150,7 @@ func RenderTownText(d *TownDigest, pr *i18n.Printer) string {
 }
 
 // RenderTownTelegram renders the same content as RenderTownText in
-// Telegram HTML; split it with tghtml.Split.
+// Telegram HTML; split it with tghtml.Messages.
 func RenderTownTelegram(d *TownDigest, pr *i18n.Printer) string {
 	w := &writer{html: true}
 	renderTown(w, d, pr)
