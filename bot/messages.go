@@ -202,7 +202,7 @@ func (t *turn) onDigest() error {
 	if err != nil {
 		return err
 	}
-	for i, part := range tghtml.Messages(res.Telegram(t.p)) {
+	for i, part := range tghtml.Messages(message.DigestTelegram(res, t.p)) {
 		p := store.Payload{Text: part}
 		if i == 0 {
 			p.ReplyTo = t.messageID

@@ -129,7 +129,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, u unitZone, p plan.Period
 
 	for _, o := range linked {
 		pr := s.printer(o)
-		parts := tghtml.Messages(res.Telegram(pr))
+		parts := tghtml.Messages(message.DigestTelegram(res, pr))
 		base := fmt.Sprintf("digest:%s:%s:%d", u.Code, p.Key, o.ID)
 		msg := func(key string, payload store.Payload) store.OutMessage {
 			return store.OutMessage{
@@ -180,7 +180,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, u unitZone, p plan.Period
 		DedupeKey:   fmt.Sprintf("digest:%s:%s", u.Code, p.Key),
 		To:          dedupe(mailTo),
 		Subject:     message.DigestCaption(pr, res.PeriodValue(), res.UnitName()),
-		Text:        res.Text(pr),
+		Text:        message.DigestText(res, pr),
 		Attachments: docs,
 		NotBefore:   now,
 	}

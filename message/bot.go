@@ -9,7 +9,9 @@ import (
 	"github.com/nhacviec/nhacviec/tghtml"
 )
 
-// maxListed bounds the tasks one /viec or /quahan message lists.
+// maxListed bounds the tasks one /viec or /quahan message lists, and the
+// overdue tasks and unmet targets a digest names (the rest are counted:
+// "… và 3 mục khác").
 const maxListed = 20
 
 // ListedTask is one occurrence in the bot's list of an official's tasks.

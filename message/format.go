@@ -1,8 +1,10 @@
-// Package message writes every text a person reads: reminders, requests,
-// confirmations, notices and the labels of charts and workbooks, in
-// Telegram HTML, plain text and e-mail. The words come from the i18n
-// catalog; this package owns how they are put together (dates, numbers,
-// periods, shortened titles, escaping). Callers decide what to say and
+// Package message writes every text a person reads: reminders, nags,
+// escalations, progress and reading requests, the bot's lists and
+// confirmations, delivery notices and the digest, in Telegram HTML and
+// plain text (the e-mail's body and subject). The words come from the
+// i18n catalog; this package owns how they are put together (dates,
+// numbers, periods, shortened titles, escaping) and its formatting helpers
+// serve the chart and the workbook too. Callers decide what to say and
 // pass plain data.
 package message
 

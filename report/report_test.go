@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
@@ -443,7 +444,7 @@ func TestRender(t *testing.T) {
 		t.Fatal(err)
 	}
 	vi := i18n.New(i18n.VI)
-	text := report.RenderText(d, vi)
+	text := message.DigestText(report.Result{Unit: d}, vi)
 	for _, want := range []string{
 		"TỔNG HỢP BÁO CÁO quý I/2025 (15/12/2024 – 14/03/2025)",
 		"UBND phường Phan Đình Phùng — số liệu đến 08:00 15/03/2025",
@@ -471,7 +472,7 @@ func TestRender(t *testing.T) {
 		t.Error("rate after the overdue list")
 	}
 
-	html := report.RenderTelegram(d, vi)
+	html := message.DigestTelegram(report.Result{Unit: d}, vi)
 	if !strings.Contains(html, "Rà soát TTHC &lt;đợt 1&gt; &amp; báo cáo") || strings.Contains(html, "<đợt") {
 		t.Errorf("telegram text not escaped:\n%s", html)
 	}
@@ -479,7 +480,7 @@ func TestRender(t *testing.T) {
 		t.Errorf("telegram text lacks the bold rate:\n%s", html)
 	}
 
-	en := report.RenderText(d, i18n.New(i18n.EN))
+	en := message.DigestText(report.Result{Unit: d}, i18n.New(i18n.EN))
 	if !strings.Contains(en, "On-time rate: 16.7%") || !strings.Contains(en, "Q1 2025") {
 		t.Errorf("english text:\n%s", en)
 	}
