@@ -42,26 +42,30 @@ func (t *turn) onReport() error {
 	if len(targets) == 0 {
 		return t.reply(t.p.T("bot.report_none"))
 	}
-	lines := make([]string, 0, len(targets))
+	owned := make([]message.OwnedTarget, 0, len(targets))
 	ids := make([]int64, 0, len(targets))
-	for i, tg := range targets {
+	for _, tg := range targets {
 		readings, err := store.Readings(t.ctx, t.tx, tg.ID)
 		if err != nil {
 			return err
 		}
-		latest := t.p.T("bot.report_no_reading")
-		if n := len(readings); n > 0 {
-			latest = t.p.T("bot.report_latest", message.FormatValue(readings[n-1].Value, tg.Measure, t.p)+
-				" ("+readings[n-1].PeriodKey+")")
+		ot := message.OwnedTarget{
+			Text:       tg.Text,
+			Goal:       tg.Goal,
+			Comparator: string(tg.Comparator),
+			Measure:    tg.Measure,
+			PeriodKey:  t.targetPeriod(tg).Key,
 		}
-		lines = append(lines, t.p.T("bot.report_target_line", i+1, tghtml.Escape(tg.Text),
-			message.TargetGoal(t.p, tg.Goal, string(tg.Comparator), tg.Measure), t.targetPeriod(tg).Key, latest))
+		if n := len(readings); n > 0 {
+			ot.Latest = &message.Reading{Value: readings[n-1].Value, PeriodKey: readings[n-1].PeriodKey}
+		}
+		owned = append(owned, ot)
 		ids = append(ids, tg.ID)
 	}
 	if err := store.SetChatState(t.ctx, t.tx, t.chatID, reportState{Step: stepChoose, Targets: ids}, t.now); err != nil {
 		return err
 	}
-	return t.reply(t.p.T("bot.report_choose", strings.Join(lines, "\n")))
+	return t.reply(message.ChooseTarget(t.p, owned))
 }
 
 // hint says what a reading of measure looks like.

@@ -180,3 +180,35 @@ func ReadingRecorded(pr *i18n.Printer, text string, goal float64, comparator, me
 	return pr.T("bot.report_recorded", tghtml.Escape(text), tghtml.Escape(PeriodLabel(p, pr)),
 		FormatValue(value, measure, pr), TargetGoal(pr, goal, comparator, measure), verdict)
 }
+
+// OwnedTarget is one target in the list /baocao offers its owner.
+type OwnedTarget struct {
+	Text       string
+	Goal       float64
+	Comparator string
+	Measure    string
+	PeriodKey  string // the period a reading would now be for
+	Latest     *Reading
+}
+
+// Reading is a recorded reading of a target: its value and period.
+type Reading struct {
+	Value     float64
+	PeriodKey string
+}
+
+// ChooseTarget is the Telegram HTML list of the official's targets, each
+// with its goal, the period to report and its latest reading, asking which
+// one to report.
+func ChooseTarget(pr *i18n.Printer, targets []OwnedTarget) string {
+	lines := make([]string, 0, len(targets))
+	for i, tg := range targets {
+		latest := pr.T("bot.report_no_reading")
+		if tg.Latest != nil {
+			latest = pr.T("bot.report_latest", FormatValue(tg.Latest.Value, tg.Measure, pr)+" ("+tg.Latest.PeriodKey+")")
+		}
+		lines = append(lines, pr.T("bot.report_target_line", i+1, tghtml.Escape(tg.Text),
+			TargetGoal(pr, tg.Goal, tg.Comparator, tg.Measure), tg.PeriodKey, latest))
+	}
+	return pr.T("bot.report_choose", strings.Join(lines, "\n"))
+}
