@@ -181,7 +181,7 @@ func areaBars(d *report.Digest, pr *i18n.Printer, fonts fonts) (*plot.Plot, erro
 		}
 		below = bars
 		p.Add(bars)
-		p.Legend.Add(pr.T(i18n.Key("status."+string(s.status))), bars)
+		p.Legend.Add(message.StatusName(pr, s.status), bars)
 	}
 	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.6, float64(len(names))-0.4

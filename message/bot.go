@@ -92,11 +92,6 @@ func list(pr *i18n.Printer, header string, total int, line func(i int) string, f
 	return b.String(), n
 }
 
-// StatusName names a status: "Đang thực hiện quá hạn".
-func StatusName(pr *i18n.Printer, s plan.Status) string {
-	return pr.T(i18n.Key("status." + string(s)))
-}
-
 // PickNumber asks which of the numbered tasks titles a reply to a list
 // meant.
 func PickNumber(pr *i18n.Printer, titles []string) string {

@@ -133,3 +133,8 @@ func Shorten(s string, n int) string {
 	}
 	return strings.TrimRight(string(r), ".")
 }
+
+// StatusName names a status: "Đang thực hiện quá hạn".
+func StatusName(pr *i18n.Printer, s plan.Status) string {
+	return pr.T(i18n.Key("status." + string(s)))
+}

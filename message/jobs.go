@@ -45,7 +45,7 @@ func teamMessage(pr *i18n.Printer, head string, t Task, lead bool) string {
 	b.WriteString("<b>" + tghtml.Escape(head) + "</b>\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.task.title", reminderTitle(t.Title))) + "\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.task.due", FormatDate(t.Due))) + "\n")
-	b.WriteString(tghtml.Escape(pr.T("jobs.task.status", pr.T(i18n.Key("status."+string(t.Status))), t.Percent)) + "\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.task.status", StatusName(pr, t.Status), t.Percent)) + "\n")
 	if lead {
 		b.WriteString(tghtml.Escape(pr.T("jobs.task.as_lead")) + "\n")
 	} else {
@@ -64,7 +64,7 @@ func Escalation(pr *i18n.Printer, t Task, daysOverdue int, last *LastReport) str
 	b.WriteString(tghtml.Escape(pr.T("jobs.task.title", reminderTitle(t.Title))) + "\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.escalate.lead", t.LeadName)) + "\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.escalate.overdue", FormatDate(t.Due), daysOverdue)) + "\n")
-	b.WriteString(tghtml.Escape(pr.T("jobs.task.status", pr.T(i18n.Key("status."+string(plan.OpenOverdue))), t.Percent)) + "\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.task.status", StatusName(pr, plan.OpenOverdue), t.Percent)) + "\n")
 	b.WriteString(tghtml.Escape(lastReportLine(pr, last)))
 	return b.String()
 }

@@ -146,11 +146,6 @@ func (w *digestWriter) headerRow(sheet string, r int, cols []i18n.Key, widths []
 	w.check(w.wb.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: r, TopLeftCell: cell(1, r+1), ActivePane: "bottomLeft"}))
 }
 
-// statusName is the status's name, as in the text digest.
-func (w *digestWriter) statusName(s plan.Status) string {
-	return w.pr.T(i18n.Key("status." + string(s)))
-}
-
 // summary writes the summary sheet: a title, then one row per area with the
 // four statuses, the total and the on-time rate, then the totals.
 func (w *digestWriter) summary(d *report.Digest) {
@@ -200,7 +195,7 @@ func (w *digestWriter) tasks(d *report.Digest) {
 		}
 		due := time.Date(t.Due.Year, t.Due.Month, t.Due.Day, 0, 0, 0, 0, time.UTC)
 		w.row(sheet, r, t.Key, t.Occurrence, t.Title, t.Area, t.LeadName, due,
-			w.statusName(plan.Status(t.Status)), t.Progress, t.DaysOverdue, carried, last)
+			message.StatusName(w.pr, plan.Status(t.Status)), t.Progress, t.DaysOverdue, carried, last)
 		w.check(w.wb.SetCellStyle(sheet, cell(6, r), cell(6, r), w.date))
 		w.check(w.wb.SetCellStyle(sheet, cell(3, r), cell(3, r), w.wrap))
 	}
