@@ -35,7 +35,7 @@ import (
 	"github.com/nhacviec/nhacviec/callback"
 	"github.com/nhacviec/nhacviec/clock"
 	"github.com/nhacviec/nhacviec/i18n"
-	"github.com/nhacviec/nhacviec/notice"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
@@ -458,7 +458,7 @@ func (t *turn) onMembership(u *models.ChatMemberUpdated) error {
 	case models.ChatMemberTypeBanned, models.ChatMemberTypeLeft:
 		// The office is told once, as when a message bounces with 403.
 		_, err := store.MarkUnreachableTx(t.ctx, t.tx, 0, u.Chat.ID, "blocked the bot ("+string(u.NewChatMember.Type)+")",
-			t.now, notice.Unreachable(t.b.cfg.Language))
+			t.now, message.Unreachable(t.b.cfg.Language))
 		if errors.Is(err, store.ErrNotFound) {
 			return nil
 		}

@@ -5,11 +5,11 @@ import (
 	"log/slog"
 	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/go-telegram/bot/models"
 
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/tghtml"
 )
@@ -72,7 +72,7 @@ func (t *turn) onStart(code string) error {
 		o := link.Official
 		dedupe := "link-refused:" + strconv.FormatInt(link.InviteID, 10) + ":" + strconv.FormatInt(t.chatID, 10)
 		if err := t.tellOffice(link, dedupe, func(p *i18n.Printer) string {
-			return p.T("bot.link_notice_refused", tghtml.Escape(o.Name), o.Key, t.account(p), o.Key, o.Key)
+			return message.LinkRefusedNotice(p, o.Name, o.Key, t.account())
 		}); err != nil {
 			return err
 		}
@@ -111,14 +111,14 @@ func (t *turn) linked(link store.Link) error {
 			return err
 		}
 		if err := t.tellOffice(link, "relinked:"+invite, func(p *i18n.Printer) string {
-			return p.T("bot.link_notice_relinked", tghtml.Escape(o.Name), o.Key, t.account(p), o.Key)
+			return message.RelinkedNotice(p, o.Name, o.Key, t.account())
 		}); err != nil {
 			return err
 		}
 	} else {
 		t.logLink(slog.LevelInfo, "official linked", link, "cancelled", link.Cancelled)
 		if err := t.tellOffice(link, "linked:"+invite, func(p *i18n.Printer) string {
-			return p.T("bot.link_notice_linked", tghtml.Escape(o.Name), o.Key, t.account(p))
+			return message.LinkedNotice(p, o.Name, o.Key, t.account())
 		}); err != nil {
 			return err
 		}
@@ -139,7 +139,7 @@ func (t *turn) onStartInGroup(code string) error {
 			link := store.Link{Official: o}
 			t.logLink(slog.LevelWarn, "link refused", link, "reason", "not a private chat", "code_revoked", true)
 			if err := t.tellOffice(link, "link-group:"+strconv.FormatInt(t.upd.ID, 10), func(p *i18n.Printer) string {
-				return p.T("bot.link_notice_group", tghtml.Escape(o.Name), o.Key, t.account(p), o.Key)
+				return message.GroupLinkNotice(p, o.Name, o.Key, t.account())
 			}); err != nil {
 				return err
 			}
@@ -167,12 +167,9 @@ func (t *turn) logLink(level slog.Level, msg string, link store.Link, attrs ...a
 	t.b.log.Log(t.ctx, level, "bot: "+msg, append(args, attrs...)...)
 }
 
-// account describes the sender's Telegram account for the office.
-func (t *turn) account(p *i18n.Printer) string {
-	if t.from.Username != "" {
-		return p.T("bot.account_username", tghtml.Escape(t.from.Username), t.from.ID)
-	}
-	return p.T("bot.account_id", t.from.ID)
+// account is the sender's Telegram account, for the office's notices.
+func (t *turn) account() message.Account {
+	return message.Account{Username: t.from.Username, ID: t.from.ID}
 }
 
 // printerFor returns the printer of the official's language, else the
@@ -222,12 +219,8 @@ func (t *turn) tellPreviousChat(link store.Link) error {
 	var names []string
 	for _, to := range office {
 		if to.ID != o.ID {
-			names = append(names, tghtml.Escape(to.Name))
+			names = append(names, to.Name)
 		}
-	}
-	contact := p.T("bot.contact_office")
-	if len(names) > 0 {
-		contact = p.T("bot.contact_office_named", strings.Join(names, ", "))
 	}
 	unit := o.UnitID
 	_, err = store.Enqueue(t.ctx, t.tx, store.OutMessage{
@@ -235,7 +228,7 @@ func (t *turn) tellPreviousChat(link store.Link) error {
 		ChatID:    link.PreviousChatID,
 		DedupeKey: "relinked:" + strconv.FormatInt(link.InviteID, 10) + ":previous",
 		Kind:      "notice",
-		Payload:   store.Payload{Text: p.T("bot.start_moved_away", tghtml.Escape(o.Name), contact)},
+		Payload:   store.Payload{Text: message.MovedAway(p, o.Name, names)},
 		NotBefore: t.now,
 	})
 	return err

@@ -8,19 +8,12 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/tghtml"
 )
-
-// maxListed bounds the tasks one /viec or /quahan message lists.
-const maxListed = 20
-
-// maxTitle is the length, in characters, a task title is cut to in a
-// /viec or /quahan list, as in the digest and the progress request.
-const maxTitle = 120
 
 // onMessage handles a message: a command, a reply to one of the bot's
 // messages, the next answer of a /baocao conversation, or anything else.
@@ -112,14 +105,14 @@ func (t *turn) help() string {
 // today is the current date where the plan is.
 func (t *turn) today() plan.Date { return plan.DateIn(t.now, t.b.cfg.Location) }
 
-// statusLabel names the status of an occurrence now.
-func (t *turn) statusLabel(due plan.Date, doneAt *time.Time) string {
-	return t.p.T(i18n.Key("status." + string(plan.StatusAt(due, doneAt, t.now, t.b.cfg.Location))))
+// status is the status of an occurrence now.
+func (t *turn) status(due plan.Date, doneAt *time.Time) plan.Status {
+	return plan.StatusAt(due, doneAt, t.now, t.b.cfg.Location)
 }
 
 // onTasks lists the official's open occurrences in one message whose Refs
 // let a reply "2: 60%" reach the second. The header counts them all, the
-// list names the earliest due that fit (listMessage), and a note counts the
+// list names the earliest due that fit (message.Tasks), and a note counts the
 // rest.
 func (t *turn) onTasks() error {
 	// Every open occurrence, however many, so that the header and the note
@@ -131,11 +124,11 @@ func (t *turn) onTasks() error {
 	if len(occs) == 0 {
 		return t.reply(t.p.T("bot.tasks_none"))
 	}
-	text, n := t.listMessage(t.p.T("bot.tasks_header", len(occs)), len(occs), func(i int) string {
-		o := occs[i]
-		return t.p.T("bot.tasks_line", i+1, tghtml.Escape(report.Shorten(o.TaskTitle, maxTitle)),
-			report.FormatDate(o.Due), o.Percent, t.statusLabel(o.Due, o.DoneAt))
-	}, t.p.T("bot.tasks_footer"))
+	tasks := make([]message.ListedTask, len(occs))
+	for i, o := range occs {
+		tasks[i] = message.ListedTask{Title: o.TaskTitle, Due: o.Due, Percent: o.Percent, Status: t.status(o.Due, o.DoneAt)}
+	}
+	text, n := message.Tasks(t.p, tasks)
 	refs := make([]int64, 0, n)
 	for _, o := range occs[:n] {
 		refs = append(refs, o.ID)
@@ -161,55 +154,22 @@ func (t *turn) onOverdue() error {
 	if len(list) == 0 {
 		return t.reply(t.p.T("bot.overdue_none"))
 	}
-	header := "bot.overdue_header_mine"
-	if manager {
-		header = "bot.overdue_header_all"
+	tasks := make([]message.OverdueTask, len(list))
+	for i, o := range list {
+		tasks[i] = message.OverdueTask{
+			Title:       o.TaskTitle,
+			LeadName:    o.LeadName,
+			Due:         o.Due,
+			DaysOverdue: plan.DaysOverdue(o.Due, t.now, t.b.cfg.Location),
+			Percent:     o.Percent,
+		}
 	}
-	text, n := t.listMessage(t.p.T(i18n.Key(header), len(list)), len(list), func(i int) string {
-		o := list[i]
-		return t.p.T("bot.overdue_line", i+1, tghtml.Escape(report.Shorten(o.TaskTitle, maxTitle)),
-			tghtml.Escape(o.LeadName), report.FormatDate(o.Due),
-			plan.DaysOverdue(o.Due, t.now, t.b.cfg.Location), o.Percent)
-	}, "")
+	text, n := message.Overdue(t.p, manager, tasks)
 	refs := make([]int64, 0, n)
 	for _, o := range list[:n] {
 		refs = append(refs, o.ID)
 	}
 	return t.send(store.Payload{Text: text, ReplyTo: t.messageID, Refs: refs}, nil, nil)
-}
-
-// listMessage renders a numbered list of total items as one Telegram
-// message: header, then the lines line(0), line(1)… for as many items as
-// fit (at most maxListed), then, when some are left out, the note
-// counting them, then footer (when not empty) after a blank line. It
-// returns the text and how many items it lists.
-//
-// One message, not several: a reply "2: 60%" maps back through the message
-// it answers, and only the list's own message carries its Refs; a list
-// split by the sender would leave its first part unanswerable.
-func (t *turn) listMessage(header string, total int, line func(i int) string, footer string) (string, int) {
-	if footer != "" {
-		footer = "\n\n" + footer
-	}
-	var b strings.Builder
-	b.WriteString(header)
-	n := 0
-	for ; n < total && n < maxListed; n++ {
-		next := "\n" + line(n)
-		rest := ""
-		if n+1 < total {
-			rest = "\n" + t.p.T("bot.tasks_more", total-n-1)
-		}
-		if tghtml.Len(b.String()+next+rest+footer) > tghtml.MaxMessage {
-			break
-		}
-		b.WriteString(next)
-	}
-	if n < total {
-		b.WriteString("\n" + t.p.T("bot.tasks_more", total-n))
-	}
-	b.WriteString(footer)
-	return b.String(), n
 }
 
 // involves reports whether the official leads or supports o.
@@ -242,7 +202,7 @@ func (t *turn) onDigest() error {
 	if err != nil {
 		return err
 	}
-	for i, part := range tghtml.Split(res.Telegram(t.p), tghtml.MaxMessage) {
+	for i, part := range tghtml.Messages(message.DigestTelegram(res, t.p)) {
 		p := store.Payload{Text: part}
 		if i == 0 {
 			p.ReplyTo = t.messageID
@@ -266,24 +226,19 @@ func (t *turn) onMissing() error {
 	}
 	// The unit's own officials: a town's, not its wards'.
 	d := res.Unit
-	label := report.PeriodLabel(d.PeriodValue(), t.p)
-	if len(d.MissingReports) == 0 {
-		return t.reply(t.p.T("bot.missing_none", tghtml.Escape(label)))
-	}
 	names := make(map[string]string, len(d.ByOfficial))
 	for _, o := range d.ByOfficial {
 		names[o.Key] = o.Name
 	}
-	var b strings.Builder
-	b.WriteString(t.p.T("bot.missing_header", tghtml.Escape(label), len(d.MissingReports)))
+	missing := make([]string, 0, len(d.MissingReports))
 	for _, key := range d.MissingReports {
 		name := names[key]
 		if name == "" {
 			name = key
 		}
-		b.WriteString("\n• " + tghtml.Escape(name))
+		missing = append(missing, name)
 	}
-	return t.reply(b.String())
+	return t.reply(message.Missing(t.p, d.PeriodValue(), missing))
 }
 
 // atoi parses a small positive list number.

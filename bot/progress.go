@@ -3,15 +3,13 @@ package bot
 import (
 	"errors"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-telegram/bot/models"
 
 	"github.com/nhacviec/nhacviec/callback"
 	"github.com/nhacviec/nhacviec/config"
-	"github.com/nhacviec/nhacviec/i18n"
-	"github.com/nhacviec/nhacviec/report"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/tghtml"
 )
@@ -93,15 +91,15 @@ func evidence(m *models.Message) (kind, fileID string) {
 
 // pickNumber explains how to reply to a message listing several tasks.
 func (t *turn) pickNumber(refs []int64) error {
-	lines := make([]string, 0, len(refs))
-	for i, id := range refs {
+	titles := make([]string, 0, len(refs))
+	for _, id := range refs {
 		o, err := store.OccurrenceInfoByID(t.ctx, t.tx, id)
 		if err != nil {
 			return err
 		}
-		lines = append(lines, strconv.Itoa(i+1)+". "+tghtml.Escape(o.TaskTitle))
+		titles = append(titles, o.TaskTitle)
 	}
-	return t.reply(t.p.T("bot.reply_pick_number", strings.Join(lines, "\n")))
+	return t.reply(message.PickNumber(t.p, titles))
 }
 
 // recordProgress applies a progress reply (text and optional evidence) to
@@ -170,25 +168,18 @@ func (t *turn) updatable(occurrenceID int64) (store.OccurrenceInfo, bool, error)
 // is about the occurrence too, so a reply to it records progress as well.
 func (t *turn) confirm(res store.ProgressResult, prog Progress, evidenceKind string) error {
 	o := res.Occurrence
-	title, due := tghtml.Escape(o.TaskTitle), report.FormatDate(o.Due)
-	status := t.statusLabel(o.Due, o.DoneAt)
-	var text string
-	switch {
-	case res.WasDone:
-		text = t.p.T("bot.progress_already_done", title)
-	case prog.Done:
-		text = t.p.T("bot.progress_done", title, due, status)
-	case prog.HasPercent:
-		text = t.p.T("bot.progress_percent", title, due, prog.Percent, status)
-	default:
-		text = t.p.T("bot.progress_note", title, due, o.Percent, status)
-	}
-	if prog.Note != "" {
-		text += "\n" + t.p.T("bot.progress_note_line", tghtml.Escape(prog.Note))
-	}
-	if evidenceKind != "" {
-		text += "\n" + t.p.T("bot.progress_evidence", t.p.T(i18n.Key("bot.evidence_"+evidenceKind)))
-	}
+	text := message.ProgressConfirmation(t.p, message.Progress{
+		Title:        o.TaskTitle,
+		Due:          o.Due,
+		Status:       t.status(o.Due, o.DoneAt),
+		Percent:      o.Percent,
+		WasDone:      res.WasDone,
+		Done:         prog.Done,
+		HasPercent:   prog.HasPercent,
+		Reported:     prog.Percent,
+		Note:         prog.Note,
+		EvidenceKind: evidenceKind,
+	})
 	id := o.ID
 	return t.send(store.Payload{Text: text, ReplyTo: t.messageID}, &id, nil)
 }

@@ -6,8 +6,8 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
-	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/tghtml"
 )
@@ -42,31 +42,30 @@ func (t *turn) onReport() error {
 	if len(targets) == 0 {
 		return t.reply(t.p.T("bot.report_none"))
 	}
-	lines := make([]string, 0, len(targets))
+	owned := make([]message.OwnedTarget, 0, len(targets))
 	ids := make([]int64, 0, len(targets))
-	for i, tg := range targets {
+	for _, tg := range targets {
 		readings, err := store.Readings(t.ctx, t.tx, tg.ID)
 		if err != nil {
 			return err
 		}
-		latest := t.p.T("bot.report_no_reading")
-		if n := len(readings); n > 0 {
-			latest = t.p.T("bot.report_latest", report.FormatValue(readings[n-1].Value, tg.Measure, t.p)+
-				" ("+readings[n-1].PeriodKey+")")
+		ot := message.OwnedTarget{
+			Text:       tg.Text,
+			Goal:       tg.Goal,
+			Comparator: string(tg.Comparator),
+			Measure:    tg.Measure,
+			PeriodKey:  t.targetPeriod(tg).Key,
 		}
-		lines = append(lines, t.p.T("bot.report_target_line", i+1, tghtml.Escape(tg.Text),
-			t.goal(tg), t.targetPeriod(tg).Key, latest))
+		if n := len(readings); n > 0 {
+			ot.Latest = &message.Reading{Value: readings[n-1].Value, PeriodKey: readings[n-1].PeriodKey}
+		}
+		owned = append(owned, ot)
 		ids = append(ids, tg.ID)
 	}
 	if err := store.SetChatState(t.ctx, t.tx, t.chatID, reportState{Step: stepChoose, Targets: ids}, t.now); err != nil {
 		return err
 	}
-	return t.reply(t.p.T("bot.report_choose", strings.Join(lines, "\n")))
-}
-
-// goal formats a target's goal: "≥ 90%".
-func (t *turn) goal(tg store.Target) string {
-	return report.ComparatorSign(string(tg.Comparator)) + " " + report.FormatValue(tg.Goal, tg.Measure, t.p)
+	return t.reply(message.ChooseTarget(t.p, owned))
 }
 
 // hint says what a reading of measure looks like.
@@ -99,7 +98,7 @@ func (t *turn) continueReport(m *models.Message) (bool, error) {
 		}
 		id := tg.ID
 		return true, t.send(store.Payload{
-			Text:    t.p.T("bot.report_ask_value", tghtml.Escape(tg.Text), tghtml.Escape(report.PeriodLabel(p, t.p)), t.hint(tg.Measure)),
+			Text:    t.p.T("bot.report_ask_value", tghtml.Escape(tg.Text), tghtml.Escape(message.PeriodLabel(p, t.p)), t.hint(tg.Measure)),
 			ReplyTo: t.messageID,
 		}, nil, &id)
 	case stepValue:
@@ -167,14 +166,10 @@ func (t *turn) recordReading(tg store.Target, p plan.Period, text string) (bool,
 	if err != nil {
 		return false, err
 	}
-	met := t.p.T("bot.report_not_met")
-	if tg.Comparator.Met(v, tg.Goal) {
-		met = t.p.T("bot.report_met")
-	}
 	id := tg.ID
 	return true, t.send(store.Payload{
-		Text: t.p.T("bot.report_recorded", tghtml.Escape(tg.Text), tghtml.Escape(report.PeriodLabel(p, t.p)),
-			report.FormatValue(v, tg.Measure, t.p), t.goal(tg), met),
+		Text: message.ReadingRecorded(t.p, tg.Text, tg.Goal, string(tg.Comparator), tg.Measure, p, v,
+			tg.Comparator.Met(v, tg.Goal)),
 		ReplyTo: t.messageID,
 	}, nil, &id)
 }

@@ -22,6 +22,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
 )
@@ -39,23 +40,13 @@ const (
 // typeface is the name the embedded font is registered under.
 const typeface = "DejaVu Sans"
 
-// label is a text of the chart in both languages.
-type label struct{ vi, en string }
-
-func (l label) in(pr *i18n.Printer) string {
-	if pr.Lang() == i18n.EN {
-		return l.en
-	}
-	return l.vi
-}
-
-var (
-	barsTitle = label{"Tình hình thực hiện nhiệm vụ theo lĩnh vực", "Tasks by reform area"}
-	barsY     = label{"Số nhiệm vụ", "Tasks"}
-	barsX     = label{"Lĩnh vực", "Area"}
-	rateTitle = label{"Tỷ lệ hoàn thành đúng hạn qua các kỳ", "On-time rate across periods"}
-	rateY     = label{"Tỷ lệ đúng hạn (%)", "On time (%)"}
-	rateX     = label{"Kỳ báo cáo", "Period"}
+const (
+	barsTitle = "chart.bars_title"
+	barsY     = "chart.bars_y"
+	barsX     = "chart.bars_x"
+	rateTitle = "chart.rate_title"
+	rateY     = "chart.rate_y"
+	rateX     = "chart.rate_x"
 )
 
 // statuses are the four statuses from the bottom of a bar up, with their
@@ -97,7 +88,7 @@ func Digest(d *report.Digest, history []report.HistoryPoint, pr *i18n.Printer) (
 	head := fonts.style(15, draw.XCenter, draw.YTop)
 	top := dc.Max.Y - vg.Points(10)
 	dc.FillText(head, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: top},
-		d.UnitName+" — "+report.PeriodLabel(d.PeriodValue(), pr))
+		d.UnitName+" — "+message.PeriodLabel(d.PeriodValue(), pr))
 	dc.Max.Y = top - head.Height(d.UnitName) - vg.Points(6)
 
 	tiles := draw.Tiles{Rows: 2, Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(10), PadRight: vg.Points(14), PadY: vg.Points(24)}
@@ -162,7 +153,7 @@ func (f fonts) newPlot(title, xLabel, yLabel string) *plot.Plot {
 
 // areaBars draws the statuses per area as stacked bars.
 func areaBars(d *report.Digest, pr *i18n.Printer, fonts fonts) (*plot.Plot, error) {
-	p := fonts.newPlot(barsTitle.in(pr), barsX.in(pr), barsY.in(pr))
+	p := fonts.newPlot(pr.T(barsTitle), pr.T(barsX), pr.T(barsY))
 	names := make([]string, len(d.ByArea))
 	for i, a := range d.ByArea {
 		names[i] = a.Code
@@ -190,7 +181,7 @@ func areaBars(d *report.Digest, pr *i18n.Printer, fonts fonts) (*plot.Plot, erro
 		}
 		below = bars
 		p.Add(bars)
-		p.Legend.Add(pr.T(i18n.Key("status."+string(s.status))), bars)
+		p.Legend.Add(message.StatusName(pr, s.status), bars)
 	}
 	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.6, float64(len(names))-0.4
@@ -223,7 +214,7 @@ func count(t report.Totals, s plan.Status) int {
 // rateLine draws the on-time rate of each period of history, in percent,
 // leaving out the periods with nothing due.
 func rateLine(history []report.HistoryPoint, pr *i18n.Printer, fonts fonts) (*plot.Plot, error) {
-	p := fonts.newPlot(rateTitle.in(pr), rateX.in(pr), rateY.in(pr))
+	p := fonts.newPlot(pr.T(rateTitle), pr.T(rateX), pr.T(rateY))
 	keys := make([]string, len(history))
 	var pts plotter.XYs
 	for i, h := range history {
@@ -273,7 +264,7 @@ func rateLine(history []report.HistoryPoint, pr *i18n.Printer, fonts fonts) (*pl
 func rateLabels(pts plotter.XYs, pr *i18n.Printer) []string {
 	out := make([]string, len(pts))
 	for i, pt := range pts {
-		out[i] = report.FormatRate(pt.Y/100, pr)
+		out[i] = message.FormatRate(pt.Y/100, pr)
 	}
 	return out
 }

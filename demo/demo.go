@@ -28,6 +28,7 @@ import (
 	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/examples"
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/notify"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/planfile"
@@ -538,7 +539,7 @@ func (d *run) finish(ctx context.Context) error {
 	dg := res.Unit
 	d.res.Digest = dg
 	pr := i18n.New(d.app.Printer.Lang())
-	text := report.RenderText(dg, pr)
+	text := message.DigestText(report.Result{Unit: dg}, pr)
 	d.printf("\n══ Tổng hợp báo cáo %s gửi Chủ tịch (as of %s) ══\n\n%s\n", p.Key, d.opts.To.In(loc).Format("02/01/2006 15:04"), text)
 	js, err := report.RenderJSON(dg)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nhacviec/nhacviec/chart"
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
@@ -128,7 +129,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, u unitZone, p plan.Period
 
 	for _, o := range linked {
 		pr := s.printer(o)
-		parts := tghtml.Split(res.Telegram(pr), tghtml.MaxMessage)
+		parts := tghtml.Messages(message.DigestTelegram(res, pr))
 		base := fmt.Sprintf("digest:%s:%s:%d", u.Code, p.Key, o.ID)
 		msg := func(key string, payload store.Payload) store.OutMessage {
 			return store.OutMessage{
@@ -151,7 +152,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, u unitZone, p plan.Period
 		if err != nil {
 			return out, err
 		}
-		caption := digestCaption(res, pr)
+		caption := message.DigestCaption(pr, res.PeriodValue(), res.UnitName())
 		for _, f := range files {
 			suffix := "#chart"
 			if f.Kind == "document" {
@@ -178,18 +179,12 @@ func (s *Scheduler) composeDigest(ctx context.Context, u unitZone, p plan.Period
 		UnitID:      int64p(u.ID),
 		DedupeKey:   fmt.Sprintf("digest:%s:%s", u.Code, p.Key),
 		To:          dedupe(mailTo),
-		Subject:     digestCaption(res, pr),
-		Text:        res.Text(pr),
+		Subject:     message.DigestCaption(pr, res.PeriodValue(), res.UnitName()),
+		Text:        message.DigestText(res, pr),
 		Attachments: docs,
 		NotBefore:   now,
 	}
 	return out, nil
-}
-
-// digestCaption is the short text that goes with a digest's attachments,
-// and the subject of its e-mail.
-func digestCaption(res report.Result, pr *i18n.Printer) string {
-	return pr.T("digest.title", report.PeriodLabel(res.PeriodValue(), pr)) + " — " + res.UnitName()
 }
 
 // dedupe returns the addresses without repeats, in order.

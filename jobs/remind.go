@@ -4,16 +4,12 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/nhacviec/nhacviec/callback"
-	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
-	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
-	"github.com/nhacviec/nhacviec/tghtml"
 )
 
 // remind decides, for the run's local date D in each unit, the deadline
@@ -138,21 +134,12 @@ func (m reminder) toTeam(out []store.OutMessage, kind, keyPrefix string) []store
 			continue
 		}
 		pr := m.s.printer(o)
-		var head string
+		var text string
 		if kind == "nag" {
-			head = pr.T("jobs.nag.head", plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc))
+			text = message.Nag(pr, m.task(), plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), id == m.occ.LeadID)
 		} else {
-			head = dueHead(pr, m.day.DaysUntil(m.occ.Due))
+			text = message.Reminder(pr, m.task(), m.day.DaysUntil(m.occ.Due), id == m.occ.LeadID)
 		}
-		var b strings.Builder
-		b.WriteString("<b>" + tghtml.Escape(head) + "</b>\n")
-		m.taskLines(&b, pr)
-		if id == m.occ.LeadID {
-			b.WriteString(tghtml.Escape(pr.T("jobs.task.as_lead")) + "\n")
-		} else {
-			b.WriteString(tghtml.Escape(pr.T("jobs.task.as_support", m.occ.LeadName)) + "\n")
-		}
-		b.WriteString("<i>" + tghtml.Escape(pr.T("jobs.remind.hint")) + "</i>")
 		out = append(out, store.OutMessage{
 			UnitID:       int64p(m.unit.ID),
 			OfficialID:   int64p(o.ID),
@@ -161,7 +148,7 @@ func (m reminder) toTeam(out []store.OutMessage, kind, keyPrefix string) []store
 			Kind:         kind,
 			OccurrenceID: int64p(m.occ.ID),
 			Payload: store.Payload{
-				Text:    b.String(),
+				Text:    text,
 				Buttons: callback.Keyboard(m.signer, pr, m.occ.ID, *o.TelegramChatID),
 			},
 		})
@@ -169,12 +156,27 @@ func (m reminder) toTeam(out []store.OutMessage, kind, keyPrefix string) []store
 	return out
 }
 
-// taskLines writes the task's title, due date, status and percent.
-func (m reminder) taskLines(b *strings.Builder, pr *i18n.Printer) {
-	status := plan.StatusAt(m.occ.Due, nil, m.at, m.unit.loc)
-	b.WriteString(tghtml.Escape(pr.T("jobs.task.title", reminderTitle(m.occ.TaskTitle))) + "\n")
-	b.WriteString(tghtml.Escape(pr.T("jobs.task.due", report.FormatDate(m.occ.Due))) + "\n")
-	b.WriteString(tghtml.Escape(pr.T("jobs.task.status", pr.T(i18n.Key("status."+string(status))), m.occ.Percent)) + "\n")
+// task is what the messages say about the occurrence.
+func (m reminder) task() message.Task {
+	return message.Task{
+		Title:    m.occ.TaskTitle,
+		Due:      m.occ.Due,
+		Status:   plan.StatusAt(m.occ.Due, nil, m.at, m.unit.loc),
+		Percent:  m.occ.Percent,
+		LeadName: m.occ.LeadName,
+	}
+}
+
+// lastReport is the occurrence's latest progress report, nil when none.
+func (m reminder) lastReport() *message.LastReport {
+	if m.occ.LastReportedAt == nil {
+		return nil
+	}
+	return &message.LastReport{
+		Day:     plan.DateIn(*m.occ.LastReportedAt, m.unit.loc),
+		Percent: m.occ.LastPercent,
+		Note:    m.occ.LastNote,
+	}
 }
 
 // escalate appends to out the messages that tell every chairman and
@@ -188,14 +190,7 @@ func (m reminder) escalate(out []store.OutMessage, managers []store.Official) []
 			continue
 		}
 		pr := m.s.printer(o)
-		var b strings.Builder
-		b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.escalate.head")) + "</b>\n")
-		b.WriteString(tghtml.Escape(pr.T("jobs.task.title", reminderTitle(m.occ.TaskTitle))) + "\n")
-		b.WriteString(tghtml.Escape(pr.T("jobs.escalate.lead", m.occ.LeadName)) + "\n")
-		b.WriteString(tghtml.Escape(pr.T("jobs.escalate.overdue", report.FormatDate(m.occ.Due),
-			plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc))) + "\n")
-		b.WriteString(tghtml.Escape(pr.T("jobs.task.status", pr.T(i18n.Key("status."+string(plan.OpenOverdue))), m.occ.Percent)) + "\n")
-		b.WriteString(tghtml.Escape(lastReportLine(pr, m.occ, m.unit.loc)))
+		text := message.Escalation(pr, m.task(), plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), m.lastReport())
 		out = append(out, store.OutMessage{
 			UnitID:       int64p(m.unit.ID),
 			OfficialID:   int64p(o.ID),
@@ -203,49 +198,8 @@ func (m reminder) escalate(out []store.OutMessage, managers []store.Official) []
 			DedupeKey:    fmt.Sprintf("escalate:%d:%d", m.occ.ID, o.ID),
 			Kind:         "escalation",
 			OccurrenceID: int64p(m.occ.ID),
-			Payload:      store.Payload{Text: b.String()},
+			Payload:      store.Payload{Text: text},
 		})
 	}
 	return out
-}
-
-// maxReminderTitle is the longest task title, in characters, a reminder,
-// nag or escalation shows whole: a longer one is cut ("…") so that the
-// message stays one Telegram message (4,096 characters), the one a reply
-// refers to.
-const maxReminderTitle = 1000
-
-// reminderTitle is title, cut to maxReminderTitle characters.
-func reminderTitle(title string) string {
-	if utf8.RuneCountInString(title) <= maxReminderTitle {
-		return title
-	}
-	return report.Shorten(title, maxReminderTitle)
-}
-
-// dueHead is the heading of a reminder days before the due date.
-func dueHead(pr *i18n.Printer, days int) string {
-	switch days {
-	case 0:
-		return pr.T("jobs.remind.due_today")
-	case 1:
-		return pr.T("jobs.remind.due_1")
-	}
-	return pr.T("jobs.remind.due_in", days)
-}
-
-// lastReportLine describes the latest progress report of occ, or says
-// there is none ("chưa có báo cáo").
-func lastReportLine(pr *i18n.Printer, occ store.OpenOccurrence, loc *time.Location) string {
-	if occ.LastReportedAt == nil {
-		return pr.T("jobs.escalate.no_report")
-	}
-	var parts []string
-	if occ.LastPercent != nil {
-		parts = append(parts, pr.T("jobs.progress_text", *occ.LastPercent))
-	}
-	if occ.LastNote != nil && *occ.LastNote != "" {
-		parts = append(parts, *occ.LastNote)
-	}
-	return pr.T("jobs.escalate.last", report.FormatDate(plan.DateIn(*occ.LastReportedAt, loc)), strings.Join(parts, " — "))
 }

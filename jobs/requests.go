@@ -4,13 +4,10 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"strings"
 
-	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
-	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
-	"github.com/nhacviec/nhacviec/tghtml"
 )
 
 // readingGraceDays is how long after a period's end a target reading is
@@ -18,9 +15,6 @@ import (
 // missed over a long holiday such as Tết). Earlier periods are not asked
 // for, so a plan imported mid-year is not met with a flood of requests.
 const readingGraceDays = 10
-
-// maxTitle is the length, in characters, a task title is cut to in a list.
-const maxTitle = 120
 
 // progressRequest asks every linked official with open occurrences — as
 // lead or supporter — due by the end of the run's ISO week, or overdue, for
@@ -100,33 +94,22 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 				continue
 			}
 			pr := s.printer(o)
-			var b strings.Builder
-			b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.progress.head", report.PeriodLabel(week, pr))) + "</b>\n")
-			b.WriteString(tghtml.Escape(pr.T("jobs.progress.intro", len(list))) + "\n")
-			hint := "<i>" + tghtml.Escape(pr.T("jobs.progress.hint")) + "</i>"
-			refs := make([]int64, 0, len(list))
+			items := make([]message.ProgressItem, len(list))
 			for i, occ := range list {
-				item := i18n.Key("jobs.progress.item")
-				if occ.Due.Before(day) {
-					item = "jobs.progress.item_overdue"
-				}
-				line := tghtml.Escape(pr.T(item, i+1, report.Shorten(occ.TaskTitle, maxTitle), report.FormatDate(occ.Due), occ.Percent)) + "\n"
-				more := tghtml.Escape(pr.T("jobs.progress.more", len(list)-i)) + "\n"
-				if tghtml.Len(b.String()+line+more+hint) > tghtml.MaxMessage {
-					b.WriteString(more)
-					break
-				}
-				b.WriteString(line)
+				items[i] = message.ProgressItem{Title: occ.TaskTitle, Due: occ.Due, Percent: occ.Percent, Overdue: occ.Due.Before(day)}
+			}
+			text, shown := message.ProgressRequest(pr, week, items)
+			refs := make([]int64, 0, shown)
+			for _, occ := range list[:shown] {
 				refs = append(refs, occ.ID)
 			}
-			b.WriteString(hint)
 			msgs = append(msgs, store.OutMessage{
 				UnitID:     int64p(u.ID),
 				OfficialID: int64p(o.ID),
 				ChatID:     *o.TelegramChatID,
 				DedupeKey:  fmt.Sprintf("progress:%s:%d", week.Key, o.ID),
 				Kind:       "progress_request",
-				Payload:    store.Payload{Text: b.String(), Refs: refs},
+				Payload:    store.Payload{Text: text, Refs: refs},
 			})
 			if len(msgs) >= sendBatch {
 				if err := r.sendAll(ctx, msgs); err != nil {
@@ -256,16 +239,7 @@ func (s *Scheduler) targetReadings(ctx context.Context, r *runState) error {
 // to its owner.
 func (s *Scheduler) askReading(u unitZone, t store.Target, p plan.Period, owner store.Official) store.OutMessage {
 	pr := s.printer(owner)
-	hint := i18n.Key("jobs.reading.hint_number")
-	if plan.Measure(t.Measure) == plan.MeasureYesNo {
-		hint = "jobs.reading.hint_yesno"
-	}
-	var b strings.Builder
-	b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.reading.head")) + "</b>\n")
-	b.WriteString(tghtml.Escape(pr.T("jobs.reading.target", t.Text)) + "\n")
-	b.WriteString(tghtml.Escape(pr.T("jobs.reading.goal", report.GoalText(t.Goal, string(t.Comparator), t.Measure, pr))) + "\n")
-	b.WriteString(tghtml.Escape(pr.T("jobs.reading.period", report.PeriodLabel(p, pr))) + "\n")
-	b.WriteString("<i>" + tghtml.Escape(pr.T(hint)) + "</i>")
+	text := message.ReadingRequest(pr, t.Text, t.Goal, string(t.Comparator), t.Measure, p)
 	return store.OutMessage{
 		UnitID:     int64p(u.ID),
 		OfficialID: int64p(owner.ID),
@@ -273,7 +247,7 @@ func (s *Scheduler) askReading(u unitZone, t store.Target, p plan.Period, owner 
 		DedupeKey:  fmt.Sprintf("reading:%d:%s:%d", t.ID, p.Key, owner.ID),
 		Kind:       "reading_request",
 		TargetID:   int64p(t.ID),
-		Payload:    store.Payload{Text: b.String()},
+		Payload:    store.Payload{Text: text},
 	}
 }
 

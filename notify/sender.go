@@ -93,10 +93,7 @@ func (s *TelegramSender) Send(ctx context.Context, chatID int64, p store.Payload
 	}
 	var last int64
 	if strings.TrimSpace(p.Text) != "" {
-		parts := []string{p.Text}
-		if tghtml.Len(p.Text) > tghtml.MaxMessage {
-			parts = tghtml.Split(p.Text, tghtml.MaxMessage)
-		}
+		parts := tghtml.Messages(p.Text)
 		for i, part := range parts {
 			params := &tgbot.SendMessageParams{
 				ChatID:             chatID,

@@ -44,7 +44,7 @@ import (
 	"github.com/nhacviec/nhacviec/clock"
 	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/i18n"
-	"github.com/nhacviec/nhacviec/notice"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/store"
 )
 
@@ -563,7 +563,7 @@ func (w *Worker) fail(mctx, ctx context.Context, r store.OutboxRow, err error) {
 		w.stats.unreachable.Add(1)
 		w.stats.Dead()
 		w.log.Warn("notify: chat unreachable", "outbox", r.ID, "chat", r.ChatID, "err", err)
-		_, uerr := w.st.MarkUnreachable(mctx, r.ID, r.ChatID, "unreachable: "+err.Error(), now, notice.Unreachable(w.opts.Language))
+		_, uerr := w.st.MarkUnreachable(mctx, r.ID, r.ChatID, "unreachable: "+err.Error(), now, message.Unreachable(w.opts.Language))
 		if errors.Is(uerr, store.ErrNotFound) {
 			uerr = w.st.KillOutbox(mctx, r.ID, "unreachable: "+err.Error())
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
 )
@@ -51,23 +50,6 @@ func (r Result) PeriodValue() plan.Period {
 		return r.Town.PeriodValue()
 	}
 	return r.Unit.PeriodValue()
-}
-
-// Text renders the digest as plain text (RenderText or RenderTownText).
-func (r Result) Text(pr *i18n.Printer) string {
-	if r.Town != nil {
-		return RenderTownText(r.Town, pr)
-	}
-	return RenderText(r.Unit, pr)
-}
-
-// Telegram renders the digest in Telegram HTML (RenderTelegram or
-// RenderTownTelegram); split it with tghtml.Split.
-func (r Result) Telegram(pr *i18n.Printer) string {
-	if r.Town != nil {
-		return RenderTownTelegram(r.Town, pr)
-	}
-	return RenderTelegram(r.Unit, pr)
 }
 
 // JSON renders the digest as indented JSON (RenderJSON or RenderTownJSON).

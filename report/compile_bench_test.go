@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store/storetest"
@@ -36,7 +37,7 @@ func BenchmarkCompileGenerated(b *testing.B) {
 		if len(d.Tasks) == 0 {
 			b.Fatal("empty digest")
 		}
-		_ = report.RenderTelegram(d, pr)
+		_ = message.DigestTelegram(report.Result{Unit: d}, pr)
 	}
 }
 

@@ -1,5 +1,6 @@
 // Package report compiles the periodic digest for the Chairman (tổng hợp
-// báo cáo) and renders it as plain text, Telegram HTML and JSON.
+// báo cáo) and renders it as JSON; package message writes it as plain
+// text and Telegram HTML.
 //
 // A period's digest covers every occurrence due inside the period plus
 // every earlier one still open at the period's start (carried over), each
@@ -51,8 +52,8 @@ type Digest struct {
 	Previous       *Previous      `json:"previous,omitempty"`
 	Change         *Change        `json:"change,omitempty"`
 
-	// period and asOf keep the typed values behind Period and AsOf for
-	// the renderers.
+	// period and asOf keep the typed values behind Period and AsOf
+	// (PeriodValue, AsOfTime).
 	period plan.Period
 	asOf   time.Time
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
@@ -443,7 +444,7 @@ func TestRender(t *testing.T) {
 		t.Fatal(err)
 	}
 	vi := i18n.New(i18n.VI)
-	text := report.RenderText(d, vi)
+	text := message.DigestText(report.Result{Unit: d}, vi)
 	for _, want := range []string{
 		"TỔNG HỢP BÁO CÁO quý I/2025 (15/12/2024 – 14/03/2025)",
 		"UBND phường Phan Đình Phùng — số liệu đến 08:00 15/03/2025",
@@ -471,7 +472,7 @@ func TestRender(t *testing.T) {
 		t.Error("rate after the overdue list")
 	}
 
-	html := report.RenderTelegram(d, vi)
+	html := message.DigestTelegram(report.Result{Unit: d}, vi)
 	if !strings.Contains(html, "Rà soát TTHC &lt;đợt 1&gt; &amp; báo cáo") || strings.Contains(html, "<đợt") {
 		t.Errorf("telegram text not escaped:\n%s", html)
 	}
@@ -479,7 +480,7 @@ func TestRender(t *testing.T) {
 		t.Errorf("telegram text lacks the bold rate:\n%s", html)
 	}
 
-	en := report.RenderText(d, i18n.New(i18n.EN))
+	en := message.DigestText(report.Result{Unit: d}, i18n.New(i18n.EN))
 	if !strings.Contains(en, "On-time rate: 16.7%") || !strings.Contains(en, "Q1 2025") {
 		t.Errorf("english text:\n%s", en)
 	}
@@ -497,31 +498,6 @@ func TestOverdue(t *testing.T) {
 	}
 	if lines[0].Lead != "tai-chinh" || lines[0].Progress != 30 || deref(lines[0].LastReport) != "30% — đang chờ số liệu" {
 		t.Errorf("overdue[0] = %+v", lines[0])
-	}
-}
-
-func TestPeriodLabel(t *testing.T) {
-	vi := i18n.New(i18n.VI)
-	tests := []struct {
-		key    string
-		cutoff plan.Cutoff
-		want   string
-	}{
-		{"2025-W07", plan.CutoffDecree09, "tuần 7/2025 (10/02/2025 – 16/02/2025)"},
-		{"2025-03", plan.CutoffDecree09, "tháng 3/2025 (15/02/2025 – 14/03/2025)"},
-		{"2025-Q4", plan.CutoffCalendar, "quý IV/2025 (01/10/2025 – 31/12/2025)"},
-		{"2025-H1", plan.CutoffDecree09, "6 tháng đầu năm 2025 (15/12/2024 – 14/06/2025)"},
-		{"2025-H2", plan.CutoffCalendar, "6 tháng cuối năm 2025 (01/07/2025 – 31/12/2025)"},
-		{"2025", plan.CutoffDecree09, "năm 2025 (15/12/2024 – 14/12/2025)"},
-	}
-	for _, tc := range tests {
-		p, err := plan.ParsePeriod(tc.key, tc.cutoff)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := report.PeriodLabel(p, vi); got != tc.want {
-			t.Errorf("PeriodLabel(%s) = %q, want %q", tc.key, got, tc.want)
-		}
 	}
 }
 

@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
-	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
 )
@@ -121,7 +119,7 @@ func worstFirst(a, b TownLine) int {
 	if c := cmp.Compare(b.Overdue, a.Overdue); c != 0 {
 		return c
 	}
-	aj, bj := judged(a.Totals), judged(b.Totals)
+	aj, bj := Judged(a.Totals), Judged(b.Totals)
 	if aj != bj {
 		if aj {
 			return -1
@@ -137,24 +135,8 @@ func worstFirst(a, b TownLine) int {
 	return cmp.Compare(a.Unit, b.Unit)
 }
 
-// judged reports whether any occurrence counts towards the on-time rate.
-func judged(t Totals) bool { return t.DoneOnTime+t.DoneLate+t.OpenOverdue > 0 }
-
-// RenderTownText renders the town digest as plain text: the totals with
-// the on-time rate, then one line per unit, worst first.
-func RenderTownText(d *TownDigest, pr *i18n.Printer) string {
-	w := &writer{}
-	renderTown(w, d, pr)
-	return w.b.String()
-}
-
-// RenderTownTelegram renders the same content as RenderTownText in
-// Telegram HTML; split it with tghtml.Split.
-func RenderTownTelegram(d *TownDigest, pr *i18n.Printer) string {
-	w := &writer{html: true}
-	renderTown(w, d, pr)
-	return strings.TrimRight(w.b.String(), "\n")
-}
+// Judged reports whether any occurrence counts towards the on-time rate.
+func Judged(t Totals) bool { return t.DoneOnTime+t.DoneLate+t.OpenOverdue > 0 }
 
 // RenderTownJSON renders d as indented JSON (see TownDigest).
 func RenderTownJSON(d *TownDigest) ([]byte, error) {
@@ -163,43 +145,4 @@ func RenderTownJSON(d *TownDigest) ([]byte, error) {
 		return nil, fmt.Errorf("report: encode town digest %s %s: %w", d.Unit, d.Period.Key, err)
 	}
 	return append(b, '\n'), nil
-}
-
-func renderTown(w *writer, d *TownDigest, pr *i18n.Printer) {
-	w.head(pr.T("digest.title", PeriodLabel(d.period, pr)))
-	w.line(pr.T("digest.unit_as_of", d.UnitName, d.asOf.Format("15:04")+" "+FormatDate(plan.DateOf(d.asOf))))
-	w.line(pr.T("town.unit_count", len(d.ByUnit)))
-	w.blank()
-	t := d.Totals
-	if t.Total == 0 {
-		w.line(pr.T("digest.empty"))
-	} else {
-		w.head(pr.T("digest.total", t.Total))
-		w.line("✅ " + pr.T("digest.count", pr.T("status.done_on_time"), t.DoneOnTime))
-		w.line("☑️ " + pr.T("digest.count", pr.T("status.done_late"), t.DoneLate))
-		w.line("⏳ " + pr.T("digest.count", pr.T("status.open_on_time"), t.OpenOnTime))
-		w.line("❗ " + pr.T("digest.count", pr.T("status.open_overdue"), t.OpenOverdue))
-	}
-	if judged(t) {
-		w.head(pr.T("digest.rate", FormatRate(t.OnTimeRate, pr)))
-	} else {
-		w.line(pr.T("digest.rate_none"))
-	}
-	w.blank()
-	w.head(pr.T("town.units_head"))
-	for i, u := range d.ByUnit {
-		ut := u.Totals
-		rate := pr.T("town.rate_none")
-		if judged(ut) {
-			rate = FormatRate(ut.OnTimeRate, pr)
-		}
-		s := pr.T("town.unit_item", i+1, u.Name, ut.DoneOnTime, ut.DoneLate+ut.OpenOverdue, ut.OpenOnTime, rate)
-		if u.Overdue > 0 {
-			s += pr.T("town.overdue", u.Overdue)
-		}
-		if u.MissingReports > 0 {
-			s += pr.T("town.missing", u.MissingReports)
-		}
-		w.line(s)
-	}
 }

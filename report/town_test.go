@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
 )
@@ -64,7 +65,7 @@ func TestCompileTown(t *testing.T) {
 		t.Errorf("by unit =\n%+v\nwant\n%+v", d.ByUnit, want)
 	}
 
-	text := report.RenderTownText(d, i18n.New(i18n.VI))
+	text := message.DigestText(report.Result{Town: d}, i18n.New(i18n.VI))
 	for _, s := range []string{
 		"TỔNG HỢP BÁO CÁO quý I/2025 (15/12/2024 – 14/03/2025)",
 		"UBND thị xã Mỹ Hòa — số liệu đến 08:00 12/03/2025",
@@ -77,7 +78,7 @@ func TestCompileTown(t *testing.T) {
 			t.Errorf("text lacks %q:\n%s", s, text)
 		}
 	}
-	if html := report.RenderTownTelegram(d, i18n.New(i18n.EN)); !strings.Contains(html, "<b>On-time rate: 60%</b>") {
+	if html := message.DigestTelegram(report.Result{Town: d}, i18n.New(i18n.EN)); !strings.Contains(html, "<b>On-time rate: 60%</b>") {
 		t.Errorf("telegram:\n%s", html)
 	}
 

@@ -19,10 +19,10 @@ import (
 	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/jobs"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/notify"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/planfile"
-	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/server"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
@@ -629,7 +629,7 @@ func (h *hugeHarness) checkDigest(all []delivery, key string) {
 	for _, task := range overdue {
 		days := plan.DaysOverdue(task.due, hugeRun, h.app.Loc)
 		for n := 1; n <= 20; n++ {
-			if has[pr.T("digest.overdue_item", n, report.Shorten(task.title, 120), h.plan.names[task.lead], days, 0)] {
+			if has[pr.T("digest.overdue_item", n, message.Shorten(task.title, 120), h.plan.names[task.lead], days, 0)] {
 				if _, dup := listed[n]; dup {
 					t.Errorf("%s: overdue item %d listed twice", key, n)
 				}
@@ -659,7 +659,7 @@ func (h *hugeHarness) checkDigest(all []delivery, key string) {
 	// Unmet targets, every official who did not report, every area.
 	mustHave("the unmet targets count", pr.T("digest.targets_head", len(h.plan.targets)))
 	for _, text := range h.plan.targets {
-		mustHave("a target", pr.T("digest.target_item", report.Shorten(text, 120), pr.T("digest.target_none"), "≥ 100%"))
+		mustHave("a target", pr.T("digest.target_item", message.Shorten(text, 120), pr.T("digest.target_none"), "≥ 100%"))
 	}
 	missing := map[string]bool{}
 	for _, task := range overdue {
@@ -750,7 +750,7 @@ func (h *hugeHarness) checkTasks() {
 		if task.due.Before(day) {
 			status = h.pr.T("status.open_overdue")
 		}
-		return h.pr.T("bot.tasks_line", n, report.Shorten(task.title, 120), report.FormatDate(task.due), 0, status)
+		return h.pr.T("bot.tasks_line", n, message.Shorten(task.title, 120), message.FormatDate(task.due), 0, status)
 	})
 }
 
@@ -773,8 +773,8 @@ func (h *hugeHarness) checkOverdue() {
 		return overdue[i].position < overdue[j].position
 	})
 	h.checkList("quahan", answer, tghtml.StripTags(h.pr.T("bot.overdue_header_mine", len(overdue))), overdue, func(n int, task *hugeTask) string {
-		return h.pr.T("bot.overdue_line", n, report.Shorten(task.title, 120), h.plan.names[task.lead],
-			report.FormatDate(task.due), plan.DaysOverdue(task.due, hugeRun, h.app.Loc), 0)
+		return h.pr.T("bot.overdue_line", n, message.Shorten(task.title, 120), h.plan.names[task.lead],
+			message.FormatDate(task.due), plan.DaysOverdue(task.due, hugeRun, h.app.Loc), 0)
 	})
 
 	chat := h.chats["tu-phap"]

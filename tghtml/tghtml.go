@@ -90,6 +90,20 @@ func StripTags(s string) string {
 	return b.String()
 }
 
+// Messages returns the Telegram messages the HTML text is sent as: the
+// text itself when it fits in one message (MaxMessage), else the parts
+// Split cuts it into; none for an empty text. Every sender of long text
+// (the digest job, the bot, the delivery worker) splits through here.
+func Messages(text string) []string {
+	if text == "" {
+		return nil
+	}
+	if Len(text) <= MaxMessage {
+		return []string{text}
+	}
+	return Split(text, MaxMessage)
+}
+
 // Split cuts the HTML message text into parts whose Len is at most limit,
 // ready to be sent one after another. A limit of zero or less means
 // MaxMessage.

@@ -2,6 +2,7 @@ package tghtml
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -396,4 +397,27 @@ func vietnameseDigest(size int) string {
 			Escape(tasks[i%len(tasks)]), Escape(officials[i%len(officials)]), (i*7)%101, status)
 	}
 	return b.String()
+}
+
+func TestMessages(t *testing.T) {
+	if got := Messages(""); got != nil {
+		t.Errorf("Messages(\"\") = %q, want none", got)
+	}
+	short := "<b>Nhắc việc</b>\nHạn: 30/06/2025"
+	if got := Messages(short); len(got) != 1 || got[0] != short {
+		t.Errorf("Messages(short) = %q, want the text unchanged", got)
+	}
+	long := strings.Repeat("Dòng báo cáo tiến độ của cán bộ &amp; công chức.\n", 200)
+	got := Messages(long)
+	if len(got) < 2 {
+		t.Fatalf("Messages(long) = %d parts, want at least 2", len(got))
+	}
+	if want := Split(long, MaxMessage); !slices.Equal(got, want) {
+		t.Errorf("Messages(long) differs from Split(long, MaxMessage)")
+	}
+	for i, part := range got {
+		if n := Len(part); n > MaxMessage {
+			t.Errorf("part %d is %d units long, over %d", i, n, MaxMessage)
+		}
+	}
 }

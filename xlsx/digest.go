@@ -7,66 +7,56 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
 )
 
-// label is a text of the digest workbook in both languages.
-type label struct{ vi, en string }
-
-// in returns the label in the printer's language.
-func (l label) in(pr *i18n.Printer) string {
-	if pr.Lang() == i18n.EN {
-		return l.en
-	}
-	return l.vi
-}
-
 // The sheet names of the digest workbook.
-var (
-	sheetSummary = label{"Tổng hợp", "Summary"}
-	sheetTasks   = label{"Nhiệm vụ", "Tasks"}
-	sheetTargets = label{"Chỉ tiêu", "Targets"}
-	sheetMissing = label{"Chưa báo cáo", "Missing reports"}
+const (
+	sheetSummary = "workbook.sheet.summary"
+	sheetTasks   = "workbook.sheet.tasks"
+	sheetTargets = "workbook.sheet.targets"
+	sheetMissing = "workbook.sheet.missing"
 )
 
 // DigestSheets returns the names of the digest workbook's sheets in the
 // language of pr: summary, tasks, targets and missing reports.
 func DigestSheets(pr *i18n.Printer) (summary, tasks, targets, missing string) {
-	return sheetSummary.in(pr), sheetTasks.in(pr), sheetTargets.in(pr), sheetMissing.in(pr)
+	return pr.T(sheetSummary), pr.T(sheetTasks), pr.T(sheetTargets), pr.T(sheetMissing)
 }
 
 // The column headers of the digest workbook.
-var (
-	hArea       = label{"Lĩnh vực", "Area"}
-	hAreaName   = label{"Tên lĩnh vực", "Area name"}
-	hTotal      = label{"Tổng số", "Total"}
-	hRate       = label{"Tỷ lệ đúng hạn", "On-time rate"}
-	hTotalRow   = label{"Tổng cộng", "Total"}
-	hTask       = label{"Mã nhiệm vụ", "Task"}
-	hOccurrence = label{"Kỳ", "Occurrence"}
-	hTitle      = label{"Tên nhiệm vụ", "Title"}
-	hLead       = label{"Chủ trì", "Lead"}
-	hDue        = label{"Hạn", "Due"}
-	hStatus     = label{"Trạng thái", "Status"}
-	hProgress   = label{"Tiến độ (%)", "Progress (%)"}
-	hOverdue    = label{"Số ngày quá hạn", "Days overdue"}
-	hCarried    = label{"Chuyển từ kỳ trước", "Carried over"}
-	hLastReport = label{"Báo cáo gần nhất", "Last report"}
-	hTarget     = label{"Mã chỉ tiêu", "Target"}
-	hText       = label{"Nội dung", "Text"}
-	hOwner      = label{"Người báo cáo", "Owner"}
-	hMeasure    = label{"Đơn vị đo", "Measure"}
-	hComparator = label{"So sánh", "Comparator"}
-	hGoal       = label{"Mục tiêu", "Goal"}
-	hActual     = label{"Kết quả", "Actual"}
-	hPeriod     = label{"Kỳ số liệu", "Reading period"}
-	hMet        = label{"Đạt", "Met"}
-	hOfficial   = label{"Mã cán bộ", "Official"}
-	hName       = label{"Họ và tên", "Name"}
-	hNoneMissed = label{"Tất cả cán bộ, công chức đã báo cáo trong kỳ.", "Every official reported this period."}
-	yes         = label{"Có", "Yes"}
-	no          = label{"Không", "No"}
+const (
+	hArea       = "workbook.col.area"
+	hAreaName   = "workbook.col.area_name"
+	hTotal      = "workbook.col.total"
+	hRate       = "workbook.col.rate"
+	hTotalRow   = "workbook.col.total_row"
+	hTask       = "workbook.col.task"
+	hOccurrence = "workbook.col.occurrence"
+	hTitle      = "workbook.col.title"
+	hLead       = "workbook.col.lead"
+	hDue        = "workbook.col.due"
+	hStatus     = "workbook.col.status"
+	hProgress   = "workbook.col.progress"
+	hOverdue    = "workbook.col.overdue"
+	hCarried    = "workbook.col.carried"
+	hLastReport = "workbook.col.last_report"
+	hTarget     = "workbook.col.target"
+	hText       = "workbook.col.text"
+	hOwner      = "workbook.col.owner"
+	hMeasure    = "workbook.col.measure"
+	hComparator = "workbook.col.comparator"
+	hGoal       = "workbook.col.goal"
+	hActual     = "workbook.col.actual"
+	hPeriod     = "workbook.col.period"
+	hMet        = "workbook.col.met"
+	hOfficial   = "workbook.col.official"
+	hName       = "workbook.col.name"
+	hNoneMissed = "workbook.col.none_missed"
+	yes         = "workbook.yes"
+	no          = "workbook.no"
 )
 
 // statuses are the four statuses in the order of the columns.
@@ -144,10 +134,10 @@ func (w *digestWriter) row(sheet string, r int, values ...any) {
 }
 
 // headerRow writes a header row r with column widths.
-func (w *digestWriter) headerRow(sheet string, r int, cols []label, widths []float64) {
+func (w *digestWriter) headerRow(sheet string, r int, cols []i18n.Key, widths []float64) {
 	values := make([]any, len(cols))
 	for i, c := range cols {
-		values[i] = c.in(w.pr)
+		values[i] = w.pr.T(c)
 		name, _ := excelize.ColumnNumberToName(i + 1)
 		w.check(w.wb.SetColWidth(sheet, name, name, widths[i]))
 	}
@@ -156,25 +146,19 @@ func (w *digestWriter) headerRow(sheet string, r int, cols []label, widths []flo
 	w.check(w.wb.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: r, TopLeftCell: cell(1, r+1), ActivePane: "bottomLeft"}))
 }
 
-// statusName is the status's name, as in the text digest.
-func (w *digestWriter) statusName(s plan.Status) string {
-	return w.pr.T(i18n.Key("status." + string(s)))
-}
-
 // summary writes the summary sheet: a title, then one row per area with the
 // four statuses, the total and the on-time rate, then the totals.
 func (w *digestWriter) summary(d *report.Digest) {
-	sheet := sheetSummary.in(w.pr)
+	sheet := w.pr.T(sheetSummary)
 	w.check(w.wb.SetSheetName("Sheet1", sheet))
-	w.row(sheet, 1, w.pr.T("digest.title", report.PeriodLabel(d.PeriodValue(), w.pr)))
+	w.row(sheet, 1, w.pr.T("digest.title", message.PeriodLabel(d.PeriodValue(), w.pr)))
 	w.check(w.wb.SetCellStyle(sheet, "A1", "A1", w.title))
 	asOf := d.AsOfTime()
-	w.row(sheet, 2, w.pr.T("digest.unit_as_of", d.UnitName, asOf.Format("15:04")+" "+report.FormatDate(plan.DateOf(asOf))))
+	w.row(sheet, 2, w.pr.T("digest.unit_as_of", d.UnitName, asOf.Format("15:04")+" "+message.FormatDate(plan.DateOf(asOf))))
 
-	cols := []label{hArea, hAreaName}
+	cols := []i18n.Key{hArea, hAreaName}
 	for _, s := range statuses {
-		name := w.statusName(s)
-		cols = append(cols, label{name, name})
+		cols = append(cols, i18n.Key("status."+string(s)))
 	}
 	cols = append(cols, hTotal, hRate)
 	w.headerRow(sheet, 4, cols, []float64{10, 50, 14, 14, 14, 14, 10, 14})
@@ -187,17 +171,17 @@ func (w *digestWriter) summary(d *report.Digest) {
 	for _, a := range d.ByArea {
 		line(a.Code, a.Name, a.Totals)
 	}
-	line(hTotalRow.in(w.pr), "", d.Totals)
+	line(w.pr.T(hTotalRow), "", d.Totals)
 	w.check(w.wb.SetCellStyle(sheet, cell(1, r-1), cell(7, r-1), w.bold))
 	w.check(w.wb.SetCellStyle(sheet, cell(8, r-1), cell(8, r-1), w.boldPercent))
 }
 
 // tasks writes one row per occurrence of the digest.
 func (w *digestWriter) tasks(d *report.Digest) {
-	sheet := sheetTasks.in(w.pr)
+	sheet := w.pr.T(sheetTasks)
 	_, err := w.wb.NewSheet(sheet)
 	w.check(err)
-	w.headerRow(sheet, 1, []label{hTask, hOccurrence, hTitle, hArea, hLead, hDue, hStatus, hProgress, hOverdue, hCarried, hLastReport},
+	w.headerRow(sheet, 1, []i18n.Key{hTask, hOccurrence, hTitle, hArea, hLead, hDue, hStatus, hProgress, hOverdue, hCarried, hLastReport},
 		[]float64{22, 12, 60, 10, 30, 12, 24, 10, 10, 10, 40})
 	for i, t := range d.Tasks {
 		r := i + 2
@@ -205,13 +189,13 @@ func (w *digestWriter) tasks(d *report.Digest) {
 		if t.LastReport != nil {
 			last = *t.LastReport
 		}
-		carried := no.in(w.pr)
+		carried := w.pr.T(no)
 		if t.CarriedOver {
-			carried = yes.in(w.pr)
+			carried = w.pr.T(yes)
 		}
 		due := time.Date(t.Due.Year, t.Due.Month, t.Due.Day, 0, 0, 0, 0, time.UTC)
 		w.row(sheet, r, t.Key, t.Occurrence, t.Title, t.Area, t.LeadName, due,
-			w.statusName(plan.Status(t.Status)), t.Progress, t.DaysOverdue, carried, last)
+			message.StatusName(w.pr, plan.Status(t.Status)), t.Progress, t.DaysOverdue, carried, last)
 		w.check(w.wb.SetCellStyle(sheet, cell(6, r), cell(6, r), w.date))
 		w.check(w.wb.SetCellStyle(sheet, cell(3, r), cell(3, r), w.wrap))
 	}
@@ -222,10 +206,10 @@ func (w *digestWriter) tasks(d *report.Digest) {
 
 // targets writes one row per target: goal against the latest reading.
 func (w *digestWriter) targets(d *report.Digest) {
-	sheet := sheetTargets.in(w.pr)
+	sheet := w.pr.T(sheetTargets)
 	_, err := w.wb.NewSheet(sheet)
 	w.check(err)
-	w.headerRow(sheet, 1, []label{hTarget, hText, hArea, hOwner, hMeasure, hComparator, hGoal, hActual, hPeriod, hMet},
+	w.headerRow(sheet, 1, []i18n.Key{hTarget, hText, hArea, hOwner, hMeasure, hComparator, hGoal, hActual, hPeriod, hMet},
 		[]float64{22, 60, 10, 16, 10, 8, 10, 10, 12, 8})
 	for i, t := range d.Targets {
 		r := i + 2
@@ -233,21 +217,21 @@ func (w *digestWriter) targets(d *report.Digest) {
 		if t.Actual != nil {
 			actual = *t.Actual
 		}
-		met := no.in(w.pr)
+		met := w.pr.T(no)
 		if t.Met {
-			met = yes.in(w.pr)
+			met = w.pr.T(yes)
 		}
-		w.row(sheet, r, t.Key, t.Text, t.Area, t.Owner, t.Measure, report.ComparatorSign(t.Comparator), t.Goal, actual, t.Period, met)
+		w.row(sheet, r, t.Key, t.Text, t.Area, t.Owner, t.Measure, message.ComparatorSign(t.Comparator), t.Goal, actual, t.Period, met)
 		w.check(w.wb.SetCellStyle(sheet, cell(2, r), cell(2, r), w.wrap))
 	}
 }
 
 // missing writes the officials who did not report within the period.
 func (w *digestWriter) missing(d *report.Digest) {
-	sheet := sheetMissing.in(w.pr)
+	sheet := w.pr.T(sheetMissing)
 	_, err := w.wb.NewSheet(sheet)
 	w.check(err)
-	w.headerRow(sheet, 1, []label{hOfficial, hName}, []float64{20, 60})
+	w.headerRow(sheet, 1, []i18n.Key{hOfficial, hName}, []float64{20, 60})
 	names := make(map[string]string, len(d.ByOfficial))
 	for _, o := range d.ByOfficial {
 		names[o.Key] = o.Name
@@ -256,6 +240,6 @@ func (w *digestWriter) missing(d *report.Digest) {
 		w.row(sheet, i+2, key, names[key])
 	}
 	if len(d.MissingReports) == 0 {
-		w.row(sheet, 2, hNoneMissed.in(w.pr))
+		w.row(sheet, 2, w.pr.T(hNoneMissed))
 	}
 }

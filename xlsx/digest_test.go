@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
@@ -142,7 +143,7 @@ func TestDigestWorkbook(t *testing.T) {
 	counts := map[string]int{}
 	for i, tl := range d.Tasks {
 		r := rows[i+1]
-		want := []string{tl.Key, tl.Occurrence, tl.Title, tl.Area, tl.LeadName, report.FormatDate(tl.Due),
+		want := []string{tl.Key, tl.Occurrence, tl.Title, tl.Area, tl.LeadName, message.FormatDate(tl.Due),
 			pr.T(i18n.Key("status." + tl.Status)), strconv.Itoa(tl.Progress), strconv.Itoa(tl.DaysOverdue)}
 		if !equal(r[:9], want) {
 			t.Errorf("task row %d = %q, want %q", i+2, r[:9], want)

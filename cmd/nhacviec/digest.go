@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/xlsx"
@@ -81,7 +82,7 @@ func runDigest(ctx context.Context, e env, args []string) (err error) {
 			return err
 		}
 	default:
-		data = []byte(res.Text(a.Printer))
+		data = []byte(message.DigestText(res, a.Printer))
 	}
 	var w io.Writer = e.stdout
 	if *out != "" {

@@ -189,7 +189,7 @@ func (r *reportDoc) markdown() string {
 		r.Limited.Messages, max(1, r.Limited.Messages/2), r.Limited.Elapsed.Round(time.Millisecond), r.Limited.Rate, r.Limited.TooMany, r.Limited.Retried)
 
 	w("## Digests\n\n")
-	w("`report.Compile` then `report.RenderTelegram`, quarterly digest (decree09 quarter containing the tick) as of the tick. One ward (%d task lines): median of %d runs %s. The town digest of the first town's %d wards (`report.Compile` of the town, which reads the town's and its wards' rows with six set queries in one snapshot and builds each ward's digest with the code that builds a ward's own, then the Telegram rendering): %s.\n\n",
+	w("`report.Compile` then `message.DigestTelegram`, quarterly digest (decree09 quarter containing the tick) as of the tick. One ward (%d task lines): median of %d runs %s. The town digest of the first town's %d wards (`report.Compile` of the town, which reads the town's and its wards' rows with six set queries in one snapshot and builds each ward's digest with the code that builds a ward's own, then the Telegram rendering): %s.\n\n",
 		r.Digest.Tasks, r.Digest.Reps, ms(r.Digest.One), r.Digest.TownSize, ms(r.Digest.Town))
 
 	w("## Memory\n\n")

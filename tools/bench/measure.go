@@ -15,6 +15,7 @@ import (
 	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/jobs"
+	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/notify"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
@@ -393,7 +394,7 @@ func measureDigest(ctx context.Context, st *store.Store, reps int, budget time.D
 		if err != nil {
 			return report.Result{}, err
 		}
-		_ = r.Telegram(pr)
+		_ = message.DigestTelegram(r, pr)
 		return r, nil
 	}
 	var times []time.Duration

@@ -1,7 +1,4 @@
-// Package notice writes the notices nhacviec itself sends to officials
-// about the delivery of messages, for the bot and the delivery worker
-// alike.
-package notice
+package message
 
 import (
 	"github.com/nhacviec/nhacviec/i18n"
@@ -11,7 +8,8 @@ import (
 
 // Unreachable returns the builder of the notice telling an office official
 // that an official can no longer be reached on Telegram, in the office
-// official's language or else lang.
+// official's language or else lang. The bot and the delivery worker both
+// give it to store.MarkUnreachable.
 func Unreachable(lang i18n.Lang) store.UnreachableNotice {
 	return func(to, who store.Official) store.Payload {
 		l := i18n.Lang(to.Language)

@@ -1,0 +1,215 @@
+package message
+
+import (
+	"strings"
+
+	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/plan"
+	"github.com/nhacviec/nhacviec/report"
+	"github.com/nhacviec/nhacviec/tghtml"
+)
+
+// DigestText renders a compiled digest as plain text, for the terminal,
+// a phone or an e-mail: a ward's (see wardText) or a town's (townText).
+func DigestText(res report.Result, pr *i18n.Printer) string {
+	if res.Town != nil {
+		return townText(res.Town, pr)
+	}
+	return wardText(res.Unit, pr)
+}
+
+// DigestTelegram renders a compiled digest in Telegram HTML; it may exceed
+// a Telegram message, so send it through tghtml.Messages.
+func DigestTelegram(res report.Result, pr *i18n.Printer) string {
+	if res.Town != nil {
+		return townTelegram(res.Town, pr)
+	}
+	return wardTelegram(res.Unit, pr)
+}
+
+// writer accumulates a rendered digest as plain text or Telegram HTML.
+type writer struct {
+	html bool
+	b    strings.Builder
+}
+
+func (w *writer) text(s string) string {
+	if w.html {
+		return tghtml.Escape(s)
+	}
+	return s
+}
+
+func (w *writer) line(s string) { w.b.WriteString(w.text(s) + "\n") }
+
+func (w *writer) head(s string) {
+	if w.html {
+		w.b.WriteString("<b>" + tghtml.Escape(s) + "</b>\n")
+		return
+	}
+	w.b.WriteString(s + "\n")
+}
+
+func (w *writer) blank() { w.b.WriteString("\n") }
+
+// wardText renders d as plain text for the terminal or a phone: numbers
+// first (the four statuses, the on-time rate and its change since the
+// previous period), then the worst items by name: overdue tasks with their
+// days overdue and lead, unmet targets, officials who did not report; then
+// the totals per area.
+func wardText(d *report.Digest, pr *i18n.Printer) string {
+	w := &writer{}
+	render(w, d, pr)
+	return w.b.String()
+}
+
+// wardTelegram renders the same content as wardText in Telegram HTML,
+// escaped, with bold headings. The result may exceed Telegram's limit;
+// split it with tghtml.Messages.
+func wardTelegram(d *report.Digest, pr *i18n.Printer) string {
+	w := &writer{html: true}
+	render(w, d, pr)
+	return strings.TrimRight(w.b.String(), "\n")
+}
+
+// townText renders the town digest as plain text: the totals with
+// the on-time rate, then one line per unit, worst first.
+func townText(d *report.TownDigest, pr *i18n.Printer) string {
+	w := &writer{}
+	renderTown(w, d, pr)
+	return w.b.String()
+}
+
+// townTelegram renders the same content as townText in
+// Telegram HTML; split it with tghtml.Messages.
+func townTelegram(d *report.TownDigest, pr *i18n.Printer) string {
+	w := &writer{html: true}
+	renderTown(w, d, pr)
+	return strings.TrimRight(w.b.String(), "\n")
+}
+
+func render(w *writer, d *report.Digest, pr *i18n.Printer) {
+	w.head(pr.T("digest.title", PeriodLabel(d.PeriodValue(), pr)))
+	w.line(pr.T("digest.unit_as_of", d.UnitName, d.AsOfTime().Format("15:04")+" "+FormatDate(plan.DateOf(d.AsOfTime()))))
+	w.blank()
+
+	t := d.Totals
+	if t.Total == 0 {
+		w.line(pr.T("digest.empty"))
+	} else {
+		w.head(pr.T("digest.total", t.Total))
+		w.line("✅ " + pr.T("digest.count", pr.T("status.done_on_time"), t.DoneOnTime))
+		w.line("☑️ " + pr.T("digest.count", pr.T("status.done_late"), t.DoneLate))
+		w.line("⏳ " + pr.T("digest.count", pr.T("status.open_on_time"), t.OpenOnTime))
+		w.line("❗ " + pr.T("digest.count", pr.T("status.open_overdue"), t.OpenOverdue))
+	}
+	judged := t.DoneOnTime + t.DoneLate + t.OpenOverdue
+	if judged > 0 {
+		w.head(pr.T("digest.rate", FormatRate(t.OnTimeRate, pr)))
+	} else {
+		w.line(pr.T("digest.rate_none"))
+	}
+	if d.Previous != nil {
+		pt := d.Previous.Totals
+		if pt.DoneOnTime+pt.DoneLate+pt.OpenOverdue > 0 {
+			w.line(pr.T("digest.change", d.Previous.Key, FormatRate(pt.OnTimeRate, pr), FormatPoints(d.Change.OnTimeRate, pr)))
+		} else {
+			w.line(pr.T("digest.change_none", d.Previous.Key))
+		}
+	}
+
+	if overdue := d.Overdue(); len(overdue) > 0 {
+		w.blank()
+		w.head(pr.T("digest.overdue_head", len(overdue)))
+		for i, o := range overdue {
+			if i == maxListed {
+				w.line(pr.T("digest.more", len(overdue)-maxListed))
+				break
+			}
+			w.line(pr.T("digest.overdue_item", i+1, Shorten(o.Title, MaxText), o.LeadName, o.DaysOverdue, o.Progress))
+		}
+	}
+
+	if len(d.Targets) > 0 {
+		w.blank()
+		unmet := d.UnmetTargets()
+		if len(unmet) == 0 {
+			w.line(pr.T("digest.targets_ok", len(d.Targets)))
+		} else {
+			w.head(pr.T("digest.targets_head", len(unmet)))
+			for i, tg := range unmet {
+				if i == maxListed {
+					w.line(pr.T("digest.more", len(unmet)-maxListed))
+					break
+				}
+				actual := pr.T("digest.target_none")
+				if tg.Actual != nil {
+					actual = FormatValue(*tg.Actual, tg.Measure, pr)
+				}
+				w.line(pr.T("digest.target_item", Shorten(tg.Text, MaxText), actual, GoalText(tg.Goal, tg.Comparator, tg.Measure, pr)))
+			}
+		}
+	}
+
+	if len(d.ByOfficial) > 0 {
+		w.blank()
+		if len(d.MissingReports) == 0 {
+			w.line(pr.T("digest.missing_none"))
+		} else {
+			w.head(pr.T("digest.missing_head", len(d.MissingReports)))
+			for _, o := range d.ByOfficial {
+				if !o.Reported {
+					w.line("- " + o.Name)
+				}
+			}
+		}
+	}
+
+	if t.Total > 0 && len(d.ByArea) > 0 {
+		w.blank()
+		w.head(pr.T("digest.areas_head"))
+		for _, a := range d.ByArea {
+			at := a.Totals
+			w.line(pr.T("digest.area_item", a.Code, a.Name, at.DoneOnTime, at.DoneLate+at.OpenOverdue, at.OpenOnTime))
+		}
+	}
+}
+
+func renderTown(w *writer, d *report.TownDigest, pr *i18n.Printer) {
+	w.head(pr.T("digest.title", PeriodLabel(d.PeriodValue(), pr)))
+	w.line(pr.T("digest.unit_as_of", d.UnitName, d.AsOfTime().Format("15:04")+" "+FormatDate(plan.DateOf(d.AsOfTime()))))
+	w.line(pr.T("town.unit_count", len(d.ByUnit)))
+	w.blank()
+	t := d.Totals
+	if t.Total == 0 {
+		w.line(pr.T("digest.empty"))
+	} else {
+		w.head(pr.T("digest.total", t.Total))
+		w.line("✅ " + pr.T("digest.count", pr.T("status.done_on_time"), t.DoneOnTime))
+		w.line("☑️ " + pr.T("digest.count", pr.T("status.done_late"), t.DoneLate))
+		w.line("⏳ " + pr.T("digest.count", pr.T("status.open_on_time"), t.OpenOnTime))
+		w.line("❗ " + pr.T("digest.count", pr.T("status.open_overdue"), t.OpenOverdue))
+	}
+	if report.Judged(t) {
+		w.head(pr.T("digest.rate", FormatRate(t.OnTimeRate, pr)))
+	} else {
+		w.line(pr.T("digest.rate_none"))
+	}
+	w.blank()
+	w.head(pr.T("town.units_head"))
+	for i, u := range d.ByUnit {
+		ut := u.Totals
+		rate := pr.T("town.rate_none")
+		if report.Judged(ut) {
+			rate = FormatRate(ut.OnTimeRate, pr)
+		}
+		s := pr.T("town.unit_item", i+1, u.Name, ut.DoneOnTime, ut.DoneLate+ut.OpenOverdue, ut.OpenOnTime, rate)
+		if u.Overdue > 0 {
+			s += pr.T("town.overdue", u.Overdue)
+		}
+		if u.MissingReports > 0 {
+			s += pr.T("town.missing", u.MissingReports)
+		}
+		w.line(s)
+	}
+}

@@ -1,0 +1,168 @@
+package message
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/plan"
+	"github.com/nhacviec/nhacviec/tghtml"
+)
+
+// Task is what a reminder, a nag or an escalation says about one open
+// occurrence of a task.
+type Task struct {
+	Title    string
+	Due      plan.Date
+	Status   plan.Status // at the time of sending
+	Percent  int
+	LeadName string
+}
+
+// LastReport is the latest progress report on an occurrence: the day it
+// was given and, when given, its percent and note.
+type LastReport struct {
+	Day     plan.Date
+	Percent *int
+	Note    *string
+}
+
+// Reminder is the Telegram HTML reminder of t sent days before its due
+// date (0: due today), to its lead when lead is true, else to a supporter.
+func Reminder(pr *i18n.Printer, t Task, days int, lead bool) string {
+	return teamMessage(pr, dueHead(pr, days), t, lead)
+}
+
+// Nag is the Telegram HTML reminder of t sent while it is daysOverdue days
+// overdue, to its lead when lead is true, else to a supporter.
+func Nag(pr *i18n.Printer, t Task, daysOverdue int, lead bool) string {
+	return teamMessage(pr, pr.T("jobs.nag.head", daysOverdue), t, lead)
+}
+
+// teamMessage is a reminder or a nag under head.
+func teamMessage(pr *i18n.Printer, head string, t Task, lead bool) string {
+	var b strings.Builder
+	b.WriteString("<b>" + tghtml.Escape(head) + "</b>\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.task.title", reminderTitle(t.Title))) + "\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.task.due", FormatDate(t.Due))) + "\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.task.status", StatusName(pr, t.Status), t.Percent)) + "\n")
+	if lead {
+		b.WriteString(tghtml.Escape(pr.T("jobs.task.as_lead")) + "\n")
+	} else {
+		b.WriteString(tghtml.Escape(pr.T("jobs.task.as_support", t.LeadName)) + "\n")
+	}
+	b.WriteString("<i>" + tghtml.Escape(pr.T("jobs.remind.hint")) + "</i>")
+	return b.String()
+}
+
+// Escalation is the Telegram HTML message telling a chairman or an office
+// official that t is daysOverdue days overdue: the task, the lead, the
+// days overdue and last, the latest progress report (nil when none).
+func Escalation(pr *i18n.Printer, t Task, daysOverdue int, last *LastReport) string {
+	var b strings.Builder
+	b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.escalate.head")) + "</b>\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.task.title", reminderTitle(t.Title))) + "\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.escalate.lead", t.LeadName)) + "\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.escalate.overdue", FormatDate(t.Due), daysOverdue)) + "\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.task.status", StatusName(pr, plan.OpenOverdue), t.Percent)) + "\n")
+	b.WriteString(tghtml.Escape(lastReportLine(pr, last)))
+	return b.String()
+}
+
+// maxReminderTitle is the longest task title, in characters, a reminder,
+// nag or escalation shows whole: a longer one is cut ("…") so that the
+// message stays one Telegram message (4,096 characters), the one a reply
+// refers to.
+const maxReminderTitle = 1000
+
+// reminderTitle is title, cut to maxReminderTitle characters.
+func reminderTitle(title string) string {
+	if utf8.RuneCountInString(title) <= maxReminderTitle {
+		return title
+	}
+	return Shorten(title, maxReminderTitle)
+}
+
+// dueHead is the heading of a reminder days before the due date.
+func dueHead(pr *i18n.Printer, days int) string {
+	switch days {
+	case 0:
+		return pr.T("jobs.remind.due_today")
+	case 1:
+		return pr.T("jobs.remind.due_1")
+	}
+	return pr.T("jobs.remind.due_in", days)
+}
+
+// lastReportLine describes the latest progress report, or says there is
+// none ("chưa có báo cáo").
+func lastReportLine(pr *i18n.Printer, last *LastReport) string {
+	if last == nil {
+		return pr.T("jobs.escalate.no_report")
+	}
+	var parts []string
+	if last.Percent != nil {
+		parts = append(parts, pr.T("jobs.progress_text", *last.Percent))
+	}
+	if last.Note != nil && *last.Note != "" {
+		parts = append(parts, *last.Note)
+	}
+	return pr.T("jobs.escalate.last", FormatDate(last.Day), strings.Join(parts, " — "))
+}
+
+// ProgressItem is one open occurrence in a weekly progress request.
+type ProgressItem struct {
+	Title   string
+	Due     plan.Date
+	Percent int
+	Overdue bool // due before the day of the request
+}
+
+// ProgressRequest is the Telegram HTML request for progress on items in
+// the week: one numbered line each, as many as fit in one Telegram
+// message, then a count of the rest. shown is how many items it lists,
+// the first ones.
+func ProgressRequest(pr *i18n.Printer, week plan.Period, items []ProgressItem) (text string, shown int) {
+	var b strings.Builder
+	b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.progress.head", PeriodLabel(week, pr))) + "</b>\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.progress.intro", len(items))) + "\n")
+	hint := "<i>" + tghtml.Escape(pr.T("jobs.progress.hint")) + "</i>"
+	for i, it := range items {
+		item := i18n.Key("jobs.progress.item")
+		if it.Overdue {
+			item = "jobs.progress.item_overdue"
+		}
+		line := tghtml.Escape(pr.T(item, i+1, Shorten(it.Title, MaxText), FormatDate(it.Due), it.Percent)) + "\n"
+		more := tghtml.Escape(pr.T("jobs.progress.more", len(items)-i)) + "\n"
+		if tghtml.Len(b.String()+line+more+hint) > tghtml.MaxMessage {
+			b.WriteString(more)
+			break
+		}
+		b.WriteString(line)
+		shown++
+	}
+	b.WriteString(hint)
+	return b.String(), shown
+}
+
+// ReadingRequest is the Telegram HTML request for the reading of a target
+// (its text, goal, comparator and measure) for period p.
+func ReadingRequest(pr *i18n.Printer, text string, goal float64, comparator, measure string, p plan.Period) string {
+	hint := i18n.Key("jobs.reading.hint_number")
+	if plan.Measure(measure) == plan.MeasureYesNo {
+		hint = "jobs.reading.hint_yesno"
+	}
+	var b strings.Builder
+	b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.reading.head")) + "</b>\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.reading.target", text)) + "\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.reading.goal", GoalText(goal, comparator, measure, pr))) + "\n")
+	b.WriteString(tghtml.Escape(pr.T("jobs.reading.period", PeriodLabel(p, pr))) + "\n")
+	b.WriteString("<i>" + tghtml.Escape(pr.T(hint)) + "</i>")
+	return b.String()
+}
+
+// DigestCaption is the short text that goes with the chart and workbook of
+// the digest of unitName for period p, and the subject of its e-mail.
+func DigestCaption(pr *i18n.Printer, p plan.Period, unitName string) string {
+	return pr.T("digest.title", PeriodLabel(p, pr)) + " — " + unitName
+}
