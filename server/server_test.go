@@ -85,9 +85,10 @@ func TestServeOpsAndEmail(t *testing.T) {
 		}
 		return resp.StatusCode, body
 	}
-	waitfor.Until(t, "/healthz to answer 200", nil, func() (bool, string) {
+	// 200 comes first as "degraded" while getMe has not answered yet.
+	waitfor.Until(t, "/healthz to answer 200 with Telegram up", nil, func() (bool, string) {
 		code, body := healthz()
-		return code == http.StatusOK, fmt.Sprint(code, body)
+		return code == http.StatusOK && body["telegram"] == "ok", fmt.Sprint(code, body)
 	})
 	if _, body := healthz(); body["database"] != "ok" || body["telegram"] != "ok" {
 		t.Errorf("/healthz = %v", body)
