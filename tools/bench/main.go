@@ -205,11 +205,31 @@ func run() error {
 	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(*out, []byte(rep.markdown()), 0o644); err != nil {
+	doc := rep.markdown() + keptTail(*out)
+	if err := os.WriteFile(*out, []byte(doc), 0o644); err != nil {
 		return err
 	}
 	log.Info("wrote "+*out, "elapsed", rep.Elapsed.Round(time.Second))
 	return nil
+}
+
+// keptMarker starts the hand-written part of the report file, which a run
+// keeps as it is: measurements made outside make bench and the history of
+// choices.
+const keptMarker = "<!-- bench:kept:"
+
+// keptTail returns the part of the report file at path from keptMarker on,
+// preceded by a blank line; empty when the file or the marker is missing.
+func keptTail(path string) string {
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	i := strings.Index(string(old), keptMarker)
+	if i < 0 {
+		return ""
+	}
+	return "\n" + string(old[i:])
 }
 
 // freshDatabase drops and creates database name on the server of
