@@ -3,10 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,11 +16,13 @@ import (
 
 	"github.com/nhacviec/nhacviec/bot"
 	"github.com/nhacviec/nhacviec/callback"
+	"github.com/nhacviec/nhacviec/channel"
 	"github.com/nhacviec/nhacviec/clock"
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/notify"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
+	"github.com/nhacviec/nhacviec/telegram"
 	"github.com/nhacviec/nhacviec/telegramtest"
 )
 
@@ -74,13 +73,15 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(&h.logs, nil))
-	h.bot = bot.New(h.st, api, bot.BotConfig{
+	h.bot = bot.New(h.st, telegram.NewAnswerer(api), bot.BotConfig{
 		Language:    i18n.VI,
 		Location:    ict,
-		APIURL:      h.srv.URL(),
-		PollTimeout: time.Second,
 		BotUsername: telegramtest.DefaultBotUsername,
 		Signer:      h.signer,
+	}, h.clk, log)
+	recv := telegram.NewReceiver(api, h.st, telegram.ReceiverConfig{
+		APIURL:      h.srv.URL(),
+		PollTimeout: time.Second,
 	}, h.clk, log)
 	worker := notify.NewWorker(h.st, notify.NewTelegramSender(api), h.clk, log, notify.Options{
 		RatePerSecond: 1000, PerChatInterval: 5 * time.Millisecond, PollInterval: 50 * time.Millisecond,
@@ -88,7 +89,7 @@ func newHarness(t *testing.T) *harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); _ = h.bot.Poll(ctx) }()
+	go func() { defer wg.Done(); _ = recv.Receive(ctx, h.bot.HandleUpdate) }()
 	go func() { defer wg.Done(); _ = worker.Run(ctx) }()
 	t.Cleanup(func() { cancel(); wg.Wait() })
 	return h
@@ -708,7 +709,7 @@ func TestDuplicateUpdateAndPanic(t *testing.T) {
 		ReplyToMessage: &models.Message{ID: int(reminder.MessageID), Chat: chat},
 	}}
 	for i := 0; i < 3; i++ {
-		if err := h.bot.HandleUpdate(ctx, upd); err != nil {
+		if err := h.bot.HandleUpdate(ctx, telegram.ToUpdate(upd)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -717,8 +718,8 @@ func TestDuplicateUpdateAndPanic(t *testing.T) {
 	}
 
 	h.nextTo(memberUser, 2) // the confirmation of the first
-	h.bot.SetBeforeDispatch(func(u *models.Update) {
-		if u.Message != nil && u.Message.Text == "gây lỗi" {
+	h.bot.SetBeforeDispatch(func(u channel.Update) {
+		if u.Text == "gây lỗi" {
 			panic("handler bug")
 		}
 	})
@@ -732,43 +733,6 @@ func TestDuplicateUpdateAndPanic(t *testing.T) {
 	h.srv.SendCommand(memberUser, memberUser, "viec", "")
 	if got := h.nextTo(memberUser, n+2).Plain(); !strings.Contains(got, taskTitle) {
 		t.Fatalf("after the panic /viec answered %q", got)
-	}
-}
-
-func TestWebhookHandler(t *testing.T) {
-	st := storetest.New(t)
-	signer, err := callback.Load(context.Background(), st, clock.NewFake(t0), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := bot.New(st, nil, bot.BotConfig{WebhookSecret: "bí-mật", Signer: signer},
-		clock.NewFake(t0), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	srv := httptest.NewServer(b.WebhookHandler())
-	defer srv.Close()
-	body := `{"update_id": 77, "message": {"message_id": 1, "date": 1, "chat": {"id": 555, "type": "private"}, "from": {"id": 555, "is_bot": false, "first_name": "A"}, "text": "xin chào"}}`
-	post := func(secret string) int {
-		req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
-		if secret != "" {
-			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
-	for _, c := range []struct {
-		secret string
-		want   int
-	}{{"", 401}, {"sai", 401}, {"bí-mật", 200}, {"bí-mật", 200}} {
-		if got := post(c.secret); got != c.want {
-			t.Fatalf("secret %q: HTTP %d, want %d", c.secret, got, c.want)
-		}
-	}
-	rows, err := st.OutboxRows(context.Background(), "reply")
-	if err != nil || len(rows) != 1 || rows[0].ChatID != 555 {
-		t.Fatalf("replies %+v, %v; want exactly one to 555 (the repeat is a duplicate)", rows, err)
 	}
 }
 
