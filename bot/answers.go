@@ -6,8 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-telegram/bot/models"
-
+	"github.com/nhacviec/nhacviec/channel"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
@@ -197,9 +196,9 @@ func (b *Bot) unitOverdue(ctx context.Context, q store.Reader, unitID int64, tod
 // answer to warm, and the answer is derived, shared data (kept
 // Limits.AnswerCache), not the update's state. The turn identifies the
 // sender again, and decides everything it commits, inside its transaction.
-func (b *Bot) prepare(ctx context.Context, upd *models.Update, now time.Time) {
-	m := upd.Message
-	if m == nil || m.From == nil || m.From.IsBot {
+func (b *Bot) prepare(ctx context.Context, upd channel.Update, now time.Time) {
+	m := upd
+	if !isMessage(m) {
 		return
 	}
 	name, _, ok := (&turn{b: b}).command(m.Text)
@@ -214,8 +213,8 @@ func (b *Bot) prepare(ctx context.Context, upd *models.Update, now time.Time) {
 	default:
 		return
 	}
-	o, err := b.st.OfficialByChat(ctx, m.Chat.ID)
-	if err != nil || (o.TelegramUserID != nil && *o.TelegramUserID != m.From.ID) {
+	o, err := b.st.OfficialByChat(ctx, m.ChatID)
+	if err != nil || (o.TelegramUserID != nil && *o.TelegramUserID != m.UserID) {
 		return
 	}
 	if digest {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/go-telegram/bot/models"
+	"github.com/nhacviec/nhacviec/telegram"
 )
 
 // TestUpdateCommitsAsOneTransaction: when the last step of an update fails
@@ -77,7 +78,7 @@ func TestUpdateCommitsAsOneTransaction(t *testing.T) {
 	handleFailing := func(upd *models.Update, unchanged func(stage string)) {
 		t.Helper()
 		failing(true)
-		if err := h.bot.HandleUpdate(ctx, upd); err == nil {
+		if err := h.bot.HandleUpdate(ctx, telegram.ToUpdate(upd)); err == nil {
 			t.Fatalf("update %d: handled while its effects could not be enqueued", upd.ID)
 		}
 		failing(false)
@@ -85,7 +86,7 @@ func TestUpdateCommitsAsOneTransaction(t *testing.T) {
 			t.Errorf("update %d: recorded as processed after its transaction failed", upd.ID)
 		}
 		unchanged("after the failure")
-		if err := h.bot.HandleUpdate(ctx, upd); err != nil {
+		if err := h.bot.HandleUpdate(ctx, telegram.ToUpdate(upd)); err != nil {
 			t.Fatalf("update %d handled again: %v", upd.ID, err)
 		}
 		if !processed(upd.ID) {

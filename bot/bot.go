@@ -1,21 +1,19 @@
-// Package bot is the inbound side of the Telegram conversation: linking
-// chats with invite codes, progress replies and button presses, target
-// readings and the bot commands listed in the README.
+// Package bot is the inbound side of the conversation: linking chats with
+// invite codes, progress replies and button presses, target readings and
+// the bot commands listed in the README. It speaks no messenger: a
+// channel's receiver (package telegram for Telegram) converts what people
+// do into channel.Update and calls HandleUpdate.
 //
 // Every update is handled in one database transaction that also records
-// its update_id in processed_updates: an update is applied at most once,
-// and everything it reads and writes (who is speaking, the chat's limits,
+// its id in processed_updates: an update is applied at most once, and
+// everything it reads and writes (who is speaking, the chat's limits,
 // linking, progress, readings, replies) commits together or not at all.
 // The one read before that transaction is the warming of the answer cache
 // (prepare, in answers.go): a derived, shared answer, not the update's
-// state. Replies
-// are outbox rows (dedupe key "reply:<update_id>:<n>") delivered by package
-// notify; only answerCallbackQuery, which is ephemeral, is called directly,
-// after the commit.
-//
-// Updates arrive by long polling (Poll, which confirms an update to
-// Telegram only after its transaction committed) or by webhook
-// (WebhookHandler, which answers 200 only after the commit).
+// state. Replies are outbox rows (dedupe key "reply:<update id>:<n>")
+// delivered by the delivery worker; only the answer to a button press,
+// which is ephemeral, is sent directly through a channel.Answerer, after
+// the commit.
 package bot
 
 import (
@@ -23,16 +21,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"runtime/debug"
 	"strconv"
 	"sync"
 	"time"
 
-	tgbot "github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
-
 	"github.com/nhacviec/nhacviec/callback"
+	"github.com/nhacviec/nhacviec/channel"
 	"github.com/nhacviec/nhacviec/clock"
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/message"
@@ -55,14 +50,6 @@ type BotConfig struct {
 	// BotUsername is the bot's username without "@": a command addressed
 	// to another bot ("/viec@other_bot") is ignored. Empty accepts any.
 	BotUsername string
-	// APIURL is the Bot API server polled for updates (config
-	// telegram.api_url); default https://api.telegram.org.
-	APIURL string
-	// PollTimeout is the long-poll timeout of getUpdates; default 50 s.
-	PollTimeout time.Duration
-	// WebhookSecret is compared with the X-Telegram-Bot-Api-Secret-Token
-	// header of webhook requests; empty disables the check.
-	WebhookSecret string
 	// InviteAttempts is how many wrong /start codes a Telegram user may
 	// send within InviteWindow before being refused; defaults 5 and 1 h.
 	InviteAttempts int
@@ -72,9 +59,6 @@ type BotConfig struct {
 	// poison update does not stall the bot; default 5. Recording it needs
 	// a working database, so a database outage never drops updates.
 	MaxFailures int
-	// HTTPClient makes the getUpdates requests; default a client with no
-	// timeout beyond the request's context.
-	HTTPClient *http.Client
 	// Signer verifies inline-button data (callback.Load over the store,
 	// so that every press sees the current keys). Required.
 	Signer *callback.Signer
@@ -97,12 +81,6 @@ func (c BotConfig) withDefaults() BotConfig {
 	if c.Cutoff == "" {
 		c.Cutoff = plan.CutoffDecree09
 	}
-	if c.APIURL == "" {
-		c.APIURL = "https://api.telegram.org"
-	}
-	if c.PollTimeout <= 0 {
-		c.PollTimeout = 50 * time.Second
-	}
 	if c.InviteAttempts <= 0 {
 		c.InviteAttempts = 5
 	}
@@ -112,9 +90,6 @@ func (c BotConfig) withDefaults() BotConfig {
 	if c.MaxFailures <= 0 {
 		c.MaxFailures = 5
 	}
-	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{}
-	}
 	c.Limits = c.Limits.withDefaults()
 	return c
 }
@@ -123,10 +98,10 @@ func (c BotConfig) withDefaults() BotConfig {
 // the next answer before it is forgotten.
 const chatStateTTL = time.Hour
 
-// Bot handles Telegram updates. It is safe for concurrent use.
+// Bot handles the updates of every channel. It is safe for concurrent use.
 type Bot struct {
 	st     *store.Store
-	api    *tgbot.Bot
+	answer channel.Answerer
 	cfg    BotConfig
 	clk    clock.Clock
 	log    *slog.Logger
@@ -142,20 +117,20 @@ type Bot struct {
 
 	// beforeDispatch, when set (by tests), runs inside an update's
 	// transaction before its handler.
-	beforeDispatch func(*models.Update)
+	beforeDispatch func(channel.Update)
 	// onCompile, when set (by tests), is called with "digest" or
 	// "overdue" each time such an answer is computed rather than reused.
 	onCompile func(what string)
 }
 
-// New returns a Bot reading and writing st and calling Telegram through
-// api (getUpdates, deleteWebhook and answerCallbackQuery; replies go
-// through the outbox). cfg.Signer must be set.
-func New(st *store.Store, api *tgbot.Bot, cfg BotConfig, clk clock.Clock, log *slog.Logger) *Bot {
+// New returns a Bot reading and writing st and answering button presses
+// through answer (nil: presses are not answered; replies go through the
+// outbox). cfg.Signer must be set.
+func New(st *store.Store, answer channel.Answerer, cfg BotConfig, clk clock.Clock, log *slog.Logger) *Bot {
 	cfg = cfg.withDefaults()
 	return &Bot{
 		st:       st,
-		api:      api,
+		answer:   answer,
 		cfg:      cfg,
 		clk:      clk,
 		log:      log,
@@ -178,16 +153,12 @@ type panicError struct {
 
 func (e *panicError) Error() string { return fmt.Sprintf("bot: panic: %v", e.value) }
 
-// HandleUpdate processes one update exactly once: its effects and its
-// update_id commit in one transaction; an update already processed is
-// skipped. A panic while handling is recovered: the update is recorded as
-// processed with an apologetic reply and HandleUpdate returns nil. Any
-// other failure rolls everything back and is returned, so that the caller
-// retries the update.
-func (b *Bot) HandleUpdate(ctx context.Context, upd *models.Update) error {
-	if upd == nil {
-		return nil
-	}
+// handle processes one update exactly once: its effects and its id
+// commit in one transaction; an update already processed is skipped. A
+// panic while handling is recovered: the update is recorded as processed
+// with an apologetic reply and handle returns nil. Any other failure rolls
+// everything back and is returned, so that the caller retries the update.
+func (b *Bot) handle(ctx context.Context, upd channel.Update) error {
 	now := b.clk.Now()
 	b.prepare(ctx, upd, now)
 	var answer *callbackAnswer
@@ -234,7 +205,7 @@ func (b *Bot) dispatchSafely(t *turn) (err error) {
 // giveUp records upd as processed without its effects, telling the sender
 // that it failed, so that polling moves past it. It fails (and the update
 // is retried later) only when the database cannot record it.
-func (b *Bot) giveUp(ctx context.Context, upd *models.Update, cause error) error {
+func (b *Bot) giveUp(ctx context.Context, upd channel.Update, cause error) error {
 	now := b.clk.Now()
 	var answer *callbackAnswer
 	err := b.st.Tx(ctx, func(tx *store.Tx) error {
@@ -246,7 +217,7 @@ func (b *Bot) giveUp(ctx context.Context, upd *models.Update, cause error) error
 		if err := t.identify(); err != nil {
 			return err
 		}
-		if upd.CallbackQuery != nil {
+		if isButton(upd) {
 			t.answerText(t.p.T("bot.button_error"))
 			answer = t.answer
 			return nil
@@ -264,10 +235,18 @@ func (b *Bot) giveUp(ctx context.Context, upd *models.Update, cause error) error
 	return nil
 }
 
-// process handles upd for Poll and the webhook: HandleUpdate, and after
-// MaxFailures failed attempts, giveUp.
-func (b *Bot) process(ctx context.Context, upd *models.Update) error {
-	err := b.HandleUpdate(ctx, upd)
+// HandleUpdate processes one update of any channel; it is the
+// channel.Handler a receiver calls. The update's effects and its id commit
+// in one transaction, reads included; an update already processed is
+// skipped, so a receiver may deliver it again. A panic while handling is
+// recovered: the update is recorded as processed with an apologetic reply
+// and HandleUpdate returns nil. Any other failure rolls everything back
+// and is returned, so that the receiver does not acknowledge the update
+// and retries it; after BotConfig.MaxFailures failed attempts it is
+// recorded as processed with an error reply (giveUp), unless the database
+// itself cannot record it.
+func (b *Bot) HandleUpdate(ctx context.Context, upd channel.Update) error {
+	err := b.handle(ctx, upd)
 	if err == nil || ctx.Err() != nil {
 		b.forget(upd.ID)
 		return err
@@ -294,7 +273,7 @@ func (b *Bot) forget(id int64) {
 	b.mu.Unlock()
 }
 
-// callbackAnswer is the answerCallbackQuery to send after the commit.
+// callbackAnswer is the answer to a button press, sent after the commit.
 type callbackAnswer struct {
 	id   string
 	text string
@@ -303,16 +282,13 @@ type callbackAnswer struct {
 // answerCallback answers a button press. It is ephemeral, so it is sent
 // directly rather than through the outbox; a failure is only logged.
 func (b *Bot) answerCallback(ctx context.Context, a *callbackAnswer) {
-	if a == nil || b.api == nil {
+	if a == nil || b.answer == nil {
 		return
 	}
 	actx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if _, err := b.api.AnswerCallbackQuery(actx, &tgbot.AnswerCallbackQueryParams{
-		CallbackQueryID: a.id,
-		Text:            a.text,
-	}); err != nil {
-		b.log.Warn("bot: answer callback query", "err", err)
+	if err := b.answer.AnswerButton(actx, a.id, a.text); err != nil {
+		b.log.Warn("bot: answer button press", "err", err)
 	}
 }
 
@@ -321,12 +297,12 @@ type turn struct {
 	b   *Bot
 	ctx context.Context
 	tx  *store.Tx
-	upd *models.Update
+	upd channel.Update
 	now time.Time
 
 	chatID    int64
-	messageID int64 // the message being handled, replied to
-	from      *models.User
+	messageID int64           // the message being handled, replied to
+	userID    int64           // the person speaking; 0 for none
 	official  *store.Official // the linked official speaking; nil when unlinked
 	p         *i18n.Printer
 	replies   int
@@ -341,27 +317,13 @@ type turn struct {
 // the link it commits with (a concurrent /start or archive is seen either
 // wholly before or wholly after).
 func (t *turn) identify() error {
-	switch {
-	case t.upd.Message != nil:
-		m := t.upd.Message
-		t.chatID, t.messageID, t.from = m.Chat.ID, int64(m.ID), m.From
-	case t.upd.CallbackQuery != nil:
-		q := t.upd.CallbackQuery
-		from := q.From
-		t.from = &from
-		switch {
-		case q.Message.Message != nil:
-			t.chatID, t.messageID = q.Message.Message.Chat.ID, int64(q.Message.Message.ID)
-		case q.Message.InaccessibleMessage != nil:
-			t.chatID, t.messageID = q.Message.InaccessibleMessage.Chat.ID, int64(q.Message.InaccessibleMessage.MessageID)
-		}
-		t.answer = &callbackAnswer{id: q.ID}
-	case t.upd.MyChatMember != nil:
-		from := t.upd.MyChatMember.From
-		t.chatID, t.from = t.upd.MyChatMember.Chat.ID, &from
+	u := t.upd
+	t.chatID, t.messageID, t.userID = u.ChatID, u.MessageID, u.UserID
+	if isButton(u) {
+		t.answer = &callbackAnswer{id: u.CallbackID}
 	}
 	t.p = i18n.New(t.b.cfg.Language)
-	if t.chatID == 0 || t.from == nil {
+	if t.chatID == 0 || t.userID == 0 {
 		return nil
 	}
 	o, err := store.OfficialOfChat(t.ctx, t.tx, t.chatID)
@@ -372,7 +334,7 @@ func (t *turn) identify() error {
 		return err
 	}
 	// The chat is linked; in a group only the linked person speaks for it.
-	if o.TelegramUserID != nil && *o.TelegramUserID != t.from.ID {
+	if o.TelegramUserID != nil && *o.TelegramUserID != t.userID {
 		return nil
 	}
 	t.official = &o
@@ -406,14 +368,29 @@ func (t *turn) dispatch() error {
 		t.silenced = true
 	}
 	switch {
-	case t.upd.Message != nil:
-		return t.onMessage(t.upd.Message)
-	case t.upd.CallbackQuery != nil:
-		return t.onButton(t.upd.CallbackQuery)
-	case t.upd.MyChatMember != nil:
-		return t.onMembership(t.upd.MyChatMember)
+	case isButton(t.upd):
+		return t.onButton()
+	case isMembership(t.upd):
+		return t.onMembership()
+	case isMessage(t.upd):
+		return t.onMessage()
 	}
-	return nil // other update kinds are not used
+	return nil // a migration notice, or nothing a person did
+}
+
+// isButton reports whether u is a button press.
+func isButton(u channel.Update) bool { return u.CallbackID != "" }
+
+// isMembership reports whether u is a change of the bot's membership of a
+// chat.
+func isMembership(u channel.Update) bool { return !isButton(u) && u.Membership != "" }
+
+// isMessage reports whether u is a message a person sent. A group's
+// migration notice is not: the chat moves when the delivery worker next
+// sends to it and the channel names the new id.
+func isMessage(u channel.Update) bool {
+	return !isButton(u) && !isMembership(u) && u.MigratedTo == 0 &&
+		u.ChatID != 0 && u.MessageID != 0 && u.UserID != 0
 }
 
 // reply enqueues a reply to the message being handled.
@@ -452,19 +429,27 @@ func (t *turn) answerText(text string) {
 	}
 }
 
+// The bot's membership of a chat (channel.Update.Membership).
+const (
+	memberJoined = "member"
+	memberLeft   = "left"
+	memberKicked = "kicked"
+)
+
 // onMembership notes that the user blocked (or unblocked) the bot.
-func (t *turn) onMembership(u *models.ChatMemberUpdated) error {
-	switch u.NewChatMember.Type {
-	case models.ChatMemberTypeBanned, models.ChatMemberTypeLeft:
+func (t *turn) onMembership() error {
+	u := t.upd
+	switch u.Membership {
+	case memberKicked, memberLeft:
 		// The office is told once, as when a message bounces with 403.
-		_, err := store.MarkUnreachableTx(t.ctx, t.tx, 0, u.Chat.ID, "blocked the bot ("+string(u.NewChatMember.Type)+")",
+		_, err := store.MarkUnreachableTx(t.ctx, t.tx, 0, u.ChatID, "blocked the bot ("+u.Membership+")",
 			t.now, message.Unreachable(t.b.cfg.Language))
 		if errors.Is(err, store.ErrNotFound) {
 			return nil
 		}
 		return err
-	case models.ChatMemberTypeMember:
-		return t.b.st.MarkReachable(t.ctx, t.tx, u.Chat.ID, t.now)
+	case memberJoined:
+		return t.b.st.MarkReachable(t.ctx, t.tx, u.ChatID, t.now)
 	}
 	return nil
 }

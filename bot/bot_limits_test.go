@@ -16,6 +16,7 @@ import (
 	"github.com/nhacviec/nhacviec/bot"
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/telegram"
 	"github.com/nhacviec/nhacviec/telegramtest"
 )
 
@@ -128,12 +129,12 @@ func TestUnlinkedLimitSharedByReplicas(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 100; i++ {
 				id := int64(1_000_000 + r*1000 + i)
-				errs <- replica.HandleUpdate(context.Background(), &models.Update{ID: id, Message: &models.Message{
+				errs <- replica.HandleUpdate(context.Background(), telegram.ToUpdate(&models.Update{ID: id, Message: &models.Message{
 					ID:   int(id),
 					Chat: models.Chat{ID: stranger, Type: models.ChatTypePrivate},
 					From: &models.User{ID: stranger, FirstName: "Khách"},
 					Text: "xin chào",
-				}})
+				}}))
 			}
 		}()
 	}
@@ -271,12 +272,12 @@ func TestDigestCompiledOncePerMinute(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := int64(2_000_000 + i)
-			errs <- h.bot.HandleUpdate(context.Background(), &models.Update{ID: id, Message: &models.Message{
+			errs <- h.bot.HandleUpdate(context.Background(), telegram.ToUpdate(&models.Update{ID: id, Message: &models.Message{
 				ID:   int(id),
 				Chat: models.Chat{ID: m, Type: models.ChatTypePrivate},
 				From: &models.User{ID: m, FirstName: "Cán bộ"},
 				Text: "/tonghop",
-			}})
+			}}))
 		}()
 	}
 	wg.Wait()

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,11 +17,13 @@ import (
 
 	"github.com/nhacviec/nhacviec/bot"
 	"github.com/nhacviec/nhacviec/callback"
+	"github.com/nhacviec/nhacviec/channel"
 	"github.com/nhacviec/nhacviec/clock"
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/notify"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
+	"github.com/nhacviec/nhacviec/telegram"
 	"github.com/nhacviec/nhacviec/telegramtest"
 )
 
@@ -74,13 +74,15 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(&h.logs, nil))
-	h.bot = bot.New(h.st, api, bot.BotConfig{
+	h.bot = bot.New(h.st, telegram.NewAnswerer(api), bot.BotConfig{
 		Language:    i18n.VI,
 		Location:    ict,
-		APIURL:      h.srv.URL(),
-		PollTimeout: time.Second,
 		BotUsername: telegramtest.DefaultBotUsername,
 		Signer:      h.signer,
+	}, h.clk, log)
+	recv := telegram.NewReceiver(api, h.st, telegram.ReceiverConfig{
+		APIURL:      h.srv.URL(),
+		PollTimeout: time.Second,
 	}, h.clk, log)
 	worker := notify.NewWorker(h.st, notify.NewTelegramSender(api), h.clk, log, notify.Options{
 		RatePerSecond: 1000, PerChatInterval: 5 * time.Millisecond, PollInterval: 50 * time.Millisecond,
@@ -88,7 +90,7 @@ func newHarness(t *testing.T) *harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); _ = h.bot.Poll(ctx) }()
+	go func() { defer wg.Done(); _ = recv.Receive(ctx, h.bot.HandleUpdate) }()
 	go func() { defer wg.Done(); _ = worker.Run(ctx) }()
 	t.Cleanup(func() { cancel(); wg.Wait() })
 	return h
@@ -708,7 +710,7 @@ func TestDuplicateUpdateAndPanic(t *testing.T) {
 		ReplyToMessage: &models.Message{ID: int(reminder.MessageID), Chat: chat},
 	}}
 	for i := 0; i < 3; i++ {
-		if err := h.bot.HandleUpdate(ctx, upd); err != nil {
+		if err := h.bot.HandleUpdate(ctx, telegram.ToUpdate(upd)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -717,8 +719,8 @@ func TestDuplicateUpdateAndPanic(t *testing.T) {
 	}
 
 	h.nextTo(memberUser, 2) // the confirmation of the first
-	h.bot.SetBeforeDispatch(func(u *models.Update) {
-		if u.Message != nil && u.Message.Text == "gây lỗi" {
+	h.bot.SetBeforeDispatch(func(u channel.Update) {
+		if u.Text == "gây lỗi" {
 			panic("handler bug")
 		}
 	})
@@ -732,43 +734,6 @@ func TestDuplicateUpdateAndPanic(t *testing.T) {
 	h.srv.SendCommand(memberUser, memberUser, "viec", "")
 	if got := h.nextTo(memberUser, n+2).Plain(); !strings.Contains(got, taskTitle) {
 		t.Fatalf("after the panic /viec answered %q", got)
-	}
-}
-
-func TestWebhookHandler(t *testing.T) {
-	st := storetest.New(t)
-	signer, err := callback.Load(context.Background(), st, clock.NewFake(t0), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := bot.New(st, nil, bot.BotConfig{WebhookSecret: "bí-mật", Signer: signer},
-		clock.NewFake(t0), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	srv := httptest.NewServer(b.WebhookHandler())
-	defer srv.Close()
-	body := `{"update_id": 77, "message": {"message_id": 1, "date": 1, "chat": {"id": 555, "type": "private"}, "from": {"id": 555, "is_bot": false, "first_name": "A"}, "text": "xin chào"}}`
-	post := func(secret string) int {
-		req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
-		if secret != "" {
-			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
-	for _, c := range []struct {
-		secret string
-		want   int
-	}{{"", 401}, {"sai", 401}, {"bí-mật", 200}, {"bí-mật", 200}} {
-		if got := post(c.secret); got != c.want {
-			t.Fatalf("secret %q: HTTP %d, want %d", c.secret, got, c.want)
-		}
-	}
-	rows, err := st.OutboxRows(context.Background(), "reply")
-	if err != nil || len(rows) != 1 || rows[0].ChatID != 555 {
-		t.Fatalf("replies %+v, %v; want exactly one to 555 (the repeat is a duplicate)", rows, err)
 	}
 }
 
@@ -814,5 +779,107 @@ func TestExpiredButton(t *testing.T) {
 	}
 	if o := h.occurrenceNow(); !o.Done() {
 		t.Error("not done after the new key's ✅ Hoàn thành")
+	}
+}
+
+// TestUpdatesFromNoPersonAreIgnored: a message from another bot, a channel
+// post and a group's migration notice are recorded as processed and
+// answered with nothing (the chat moves when the worker next sends to it).
+func TestUpdatesFromNoPersonAreIgnored(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	group := models.Chat{ID: -5001, Type: models.ChatTypeGroup}
+	updates := []*models.Update{
+		{ID: 930001, Message: &models.Message{ID: 1, Chat: models.Chat{ID: memberUser, Type: models.ChatTypePrivate},
+			From: &models.User{ID: 77, IsBot: true, FirstName: "Bot khác"}, Text: "/viec"}},
+		{ID: 930002, Message: &models.Message{ID: 2, Chat: models.Chat{ID: -5002, Type: models.ChatTypeChannel}, Text: "/viec"}},
+		{ID: 930003, Message: &models.Message{ID: 3, Chat: group, From: &models.User{ID: memberUser, FirstName: "Tư pháp"},
+			MigrateToChatID: -1005001}},
+	}
+	for _, upd := range updates {
+		if err := h.bot.HandleUpdate(ctx, telegram.ToUpdate(upd)); err != nil {
+			t.Fatalf("update %d: %v", upd.ID, err)
+		}
+		if ok, err := h.st.UpdateProcessed(ctx, upd.ID); err != nil || !ok {
+			t.Errorf("update %d not recorded as processed (%v)", upd.ID, err)
+		}
+	}
+	for _, chat := range []int64{memberUser, -5002, group.ID, -1005001} {
+		if n := h.outboxTo(chat); n != 0 {
+			t.Errorf("%d messages enqueued to %d, want none", n, chat)
+		}
+	}
+}
+
+// TestAnyChannel: the bot answers an update of any channel, given in the
+// neutral form; its reply goes to the outbox like every other.
+func TestAnyChannel(t *testing.T) {
+	h := newHarness(t)
+	err := h.bot.HandleUpdate(context.Background(), channel.Update{
+		Channel: "zalo", ID: 940001, ChatID: memberUser, PrivateChat: true, UserID: memberUser,
+		MessageID: 5, Text: "/viec",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.nextTo(memberUser, 1).Plain(); !strings.Contains(got, taskTitle) {
+		t.Fatalf("/viec answered %q", got)
+	}
+}
+
+// TestGiveUpAfterMaxFailures: an update that keeps failing is returned as
+// an error MaxFailures-1 times, then recorded as processed with an apology
+// and no effect; while the database cannot record even that, it stays
+// unprocessed and keeps failing.
+func TestGiveUpAfterMaxFailures(t *testing.T) {
+	h := newHarness(t)
+	reminder := h.remind(h.member, memberUser, "remind:poison")
+	_, err := h.st.DB().Exec(`
+		CREATE FUNCTION fail_always() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN RAISE EXCEPTION 'injected failure'; END $$;
+		CREATE TRIGGER fail_always BEFORE INSERT ON progress_reports FOR EACH ROW EXECUTE FUNCTION fail_always();`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := bot.New(h.st, nil, bot.BotConfig{Language: i18n.VI, Location: ict, Signer: h.signer, MaxFailures: 3},
+		h.clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx := context.Background()
+	reply := func(id int64) channel.Update {
+		return channel.Update{Channel: channel.Telegram, ID: id, ChatID: memberUser, PrivateChat: true, UserID: memberUser,
+			MessageID: id % 1000, ReplyTo: reminder.MessageID, Text: "60%"}
+	}
+	for attempt := 1; attempt <= 2; attempt++ {
+		if err := b.HandleUpdate(ctx, reply(950001)); err == nil {
+			t.Fatalf("attempt %d succeeded", attempt)
+		}
+		if ok, _ := h.st.UpdateProcessed(ctx, 950001); ok {
+			t.Fatalf("attempt %d: recorded as processed", attempt)
+		}
+	}
+	if err := b.HandleUpdate(ctx, reply(950001)); err != nil {
+		t.Fatalf("third attempt: %v, want it given up", err)
+	}
+	if ok, _ := h.st.UpdateProcessed(ctx, 950001); !ok {
+		t.Fatal("given up but not recorded as processed")
+	}
+	if got := h.nextTo(memberUser, 2).Plain(); !strings.Contains(got, "đã có lỗi") {
+		t.Fatalf("after giving up: %q, want the apology", got)
+	}
+	if rs := h.reports(); len(rs) != 0 {
+		t.Fatalf("%d reports recorded by a given-up update", len(rs))
+	}
+
+	// The outbox refuses too: the apology cannot be recorded, so the update
+	// is never given up.
+	if _, err := h.st.DB().Exec(`CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION fail_always();`); err != nil {
+		t.Fatal(err)
+	}
+	for attempt := 1; attempt <= 5; attempt++ {
+		if err := b.HandleUpdate(ctx, reply(950002)); err == nil {
+			t.Fatalf("attempt %d with the database refusing: nil error", attempt)
+		}
+	}
+	if ok, _ := h.st.UpdateProcessed(ctx, 950002); ok {
+		t.Fatal("recorded as processed while its apology could not be")
 	}
 }

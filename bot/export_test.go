@@ -1,9 +1,9 @@
 package bot
 
-import "github.com/go-telegram/bot/models"
+import "github.com/nhacviec/nhacviec/channel"
 
 // SetBeforeDispatch installs a hook run before every update's handler.
-func (b *Bot) SetBeforeDispatch(fn func(*models.Update)) { b.beforeDispatch = fn }
+func (b *Bot) SetBeforeDispatch(fn func(channel.Update)) { b.beforeDispatch = fn }
 
 // SetOnCompile installs a hook called each time a /tonghop, /chuabaocao or
 // /quahan answer is computed rather than reused.

@@ -95,8 +95,8 @@ const (
 //     but not confirmed: real work is never lost, only its echo. Either way
 //     the chat is told to slow down at most once per NoticeEvery.
 func (t *turn) admit() (admission, bool, error) {
-	m := t.upd.Message
-	if m == nil || m.From == nil || m.From.IsBot || t.chatID == 0 {
+	m := t.upd
+	if !isMessage(m) {
 		return admitted, false, nil
 	}
 	lim := t.b.cfg.Limits
@@ -154,7 +154,7 @@ func (t *turn) admitUnlinked() (admission, bool, error) {
 // lockedOut reports whether the sender is refused every invite code for
 // now (the rule of onStart).
 func (t *turn) lockedOut() (bool, error) {
-	failures, err := store.LinkFailures(t.ctx, t.tx, t.from.ID, t.now.Add(-t.b.cfg.InviteWindow))
+	failures, err := store.LinkFailures(t.ctx, t.tx, t.userID, t.now.Add(-t.b.cfg.InviteWindow))
 	if err != nil {
 		return false, err
 	}

@@ -6,8 +6,6 @@ import (
 	"regexp"
 	"strconv"
 
-	"github.com/go-telegram/bot/models"
-
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/store"
@@ -23,7 +21,7 @@ var inviteCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // Every link, relink and refusal is logged (never the code) and the
 // unit's office is told of links, relinks and refused takeovers.
 func (t *turn) onStart(code string) error {
-	if t.upd.Message.Chat.Type != models.ChatTypePrivate {
+	if !t.upd.PrivateChat {
 		return t.onStartInGroup(code)
 	}
 	if code == "" {
@@ -32,7 +30,7 @@ func (t *turn) onStart(code string) error {
 		}
 		return t.reply(t.p.T("bot.start_no_code"))
 	}
-	userID := t.from.ID
+	userID := t.userID
 	failures, err := store.LinkFailures(t.ctx, t.tx, userID, t.now.Add(-t.b.cfg.InviteWindow))
 	if err != nil {
 		return err
@@ -43,7 +41,7 @@ func (t *turn) onStart(code string) error {
 	}
 	var link store.Link
 	if inviteCode.MatchString(code) {
-		link, err = store.RedeemInviteTx(t.ctx, t.tx, code, userID, t.chatID, t.from.Username, t.now)
+		link, err = store.RedeemInviteTx(t.ctx, t.tx, code, userID, t.chatID, t.upd.Username, t.now)
 	} else {
 		err = store.ErrInviteInvalid
 	}
@@ -156,7 +154,7 @@ func (t *turn) onStartInGroup(code string) error {
 // logLink logs a linking event with the unit and key of link.Official
 // (when known), the chat and the user; never the code.
 func (t *turn) logLink(level slog.Level, msg string, link store.Link, attrs ...any) {
-	args := []any{"chat", t.chatID, "user", t.from.ID}
+	args := []any{"chat", t.chatID, "user", t.userID}
 	if o := link.Official; o.ID != 0 {
 		unit := strconv.FormatInt(o.UnitID, 10)
 		if u, err := store.UnitOf(t.ctx, t.tx, o.UnitID); err == nil {
@@ -169,7 +167,7 @@ func (t *turn) logLink(level slog.Level, msg string, link store.Link, attrs ...a
 
 // account is the sender's Telegram account, for the office's notices.
 func (t *turn) account() message.Account {
-	return message.Account{Username: t.from.Username, ID: t.from.ID}
+	return message.Account{Username: t.upd.Username, ID: t.userID}
 }
 
 // printerFor returns the printer of the official's language, else the

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-telegram/bot/models"
-
 	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
@@ -17,20 +15,18 @@ import (
 
 // onMessage handles a message: a command, a reply to one of the bot's
 // messages, the next answer of a /baocao conversation, or anything else.
-func (t *turn) onMessage(m *models.Message) error {
-	if m.From == nil || m.From.IsBot {
-		return nil // channel posts and other bots
-	}
+func (t *turn) onMessage() error {
+	m := t.upd
 	if name, args, ok := t.command(m.Text); ok {
 		return t.onCommand(name, args)
 	}
 	if t.official == nil {
 		return t.reply(t.p.T("bot.unlinked"))
 	}
-	if m.ReplyToMessage != nil {
-		return t.onReply(m)
+	if m.ReplyTo != 0 {
+		return t.onReply()
 	}
-	if handled, err := t.continueReport(m); handled || err != nil {
+	if handled, err := t.continueReport(m.Text); handled || err != nil {
 		return err
 	}
 	return t.reply(t.p.T("bot.not_reply"))

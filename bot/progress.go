@@ -5,9 +5,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-telegram/bot/models"
-
 	"github.com/nhacviec/nhacviec/callback"
+	"github.com/nhacviec/nhacviec/channel"
 	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/store"
@@ -17,10 +16,11 @@ import (
 // onReply handles a reply to one of the bot's messages: progress on the
 // occurrence the message is about (its OccurrenceID, or one of its Refs
 // chosen by a leading number), or a reading of the target it asks about.
-func (t *turn) onReply(m *models.Message) error {
-	row, err := store.OutboxByMessage(t.ctx, t.tx, t.chatID, int64(m.ReplyToMessage.ID))
+func (t *turn) onReply() error {
+	m := t.upd
+	row, err := store.OutboxByMessage(t.ctx, t.tx, t.chatID, m.ReplyTo)
 	if errors.Is(err, store.ErrNotFound) {
-		if sweptMessage(m.ReplyToMessage, t.now) {
+		if sweptMessage(m.ReplyToSent, t.now) {
 			return t.reply(t.p.T("bot.reply_message_swept"))
 		}
 		return t.reply(t.p.T("bot.reply_unknown_message"))
@@ -67,24 +67,28 @@ func (t *turn) onReply(m *models.Message) error {
 	return t.recordProgress(occurrenceID, text, kind, file)
 }
 
-// sweptMessage reports whether replied, a message of the bot not found in
-// the outbox, is old enough for retention to have deleted it (the shortest
-// age it may be configured to, config.MinOutboxDays).
-func sweptMessage(replied *models.Message, now time.Time) bool {
-	if replied.From == nil || !replied.From.IsBot {
+// sweptMessage reports whether a message of the bot sent at sent (zero: not
+// the bot's) and not found in the outbox is old enough for retention to
+// have deleted it (the shortest age it may be configured to,
+// config.MinOutboxDays).
+func sweptMessage(sent, now time.Time) bool {
+	if sent.IsZero() {
 		return false
 	}
-	return now.Sub(time.Unix(int64(replied.Date), 0)) >= time.Duration(config.MinOutboxDays)*24*time.Hour
+	return now.Sub(sent) >= time.Duration(config.MinOutboxDays)*24*time.Hour
 }
 
-// evidence returns the kind and Telegram file id of a photo or document
-// attached to m, or empty strings.
-func evidence(m *models.Message) (kind, fileID string) {
-	switch {
-	case len(m.Photo) > 0:
-		return store.EvidencePhoto, m.Photo[len(m.Photo)-1].FileID // the largest size
-	case m.Document != nil:
-		return store.EvidenceDocument, m.Document.FileID
+// evidence returns the kind and the channel's file id of a photo or
+// document attached to m, or empty strings.
+func evidence(m channel.Update) (kind, fileID string) {
+	if m.File == "" {
+		return "", ""
+	}
+	switch m.FileKind {
+	case store.EvidencePhoto:
+		return store.EvidencePhoto, m.File
+	case store.EvidenceDocument:
+		return store.EvidenceDocument, m.File
 	}
 	return "", ""
 }
@@ -188,7 +192,7 @@ func (t *turn) confirm(res store.ProgressResult, prog Progress, evidenceKind str
 // altered or copied from another chat, a press by someone who may not
 // update the task, and a press on a task already done change nothing. The
 // press is always answered.
-func (t *turn) onButton(q *models.CallbackQuery) error {
+func (t *turn) onButton() error {
 	if t.chatID == 0 {
 		t.answerText(t.p.T("bot.button_invalid"))
 		return nil
@@ -197,7 +201,7 @@ func (t *turn) onButton(q *models.CallbackQuery) error {
 		t.answerText(t.p.T("bot.button_unlinked"))
 		return nil
 	}
-	a, err := t.b.signer.Verify(t.ctx, q.Data, t.chatID)
+	a, err := t.b.signer.Verify(t.ctx, t.upd.Callback, t.chatID)
 	switch {
 	case errors.Is(err, callback.ErrExpired):
 		t.answerText(t.p.T("bot.button_expired"))

@@ -3,8 +3,6 @@ package bot
 import (
 	"strings"
 
-	"github.com/go-telegram/bot/models"
-
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
@@ -75,7 +73,7 @@ func (t *turn) hint(measure string) string {
 
 // continueReport takes the next answer of a /baocao conversation in
 // progress. It reports false when there is none.
-func (t *turn) continueReport(m *models.Message) (bool, error) {
+func (t *turn) continueReport(text string) (bool, error) {
 	var st reportState
 	ok, err := store.ChatState(t.ctx, t.tx, t.chatID, t.now.Add(-chatStateTTL), &st)
 	if err != nil || !ok {
@@ -83,7 +81,7 @@ func (t *turn) continueReport(m *models.Message) (bool, error) {
 	}
 	switch st.Step {
 	case stepChoose:
-		n, ok := atoi(m.Text)
+		n, ok := atoi(text)
 		if !ok || n > len(st.Targets) {
 			return true, t.reply(t.p.T("bot.report_bad_choice", len(st.Targets)))
 		}
@@ -110,7 +108,7 @@ func (t *turn) continueReport(m *models.Message) (bool, error) {
 		if err != nil {
 			p = t.targetPeriod(tg)
 		}
-		done, err := t.recordReading(tg, p, m.Text)
+		done, err := t.recordReading(tg, p, text)
 		if err != nil || !done {
 			return true, err
 		}

@@ -80,8 +80,10 @@ type Update struct {
 
 	ChatID      int64
 	PrivateChat bool
-	UserID      int64
-	Username    string
+	// UserID is the person who acted; 0 when no person did (a channel
+	// post, another bot): such an update is recorded and ignored.
+	UserID   int64
+	Username string
 
 	// MessageID is the id of the person's message; ReplyTo the id of the
 	// bot's message it replies to (0 for none).
@@ -103,6 +105,22 @@ type Update struct {
 	Membership string
 	// MigratedTo is the new chat id when a group became a supergroup.
 	MigratedTo int64
+
+	// Caption is the text under a file; a reply that carries evidence
+	// reads its progress from Text, else from Caption.
+	Caption string
+	// ReplyToSent is when the message replied to was sent, when it is one
+	// of the bot's own messages (zero otherwise): a reply to a message
+	// older than the outbox keeps is told so.
+	ReplyToSent time.Time
+}
+
+// Answerer answers a button press with a short text shown to the person
+// who pressed it (Telegram's answerCallbackQuery). The answer is
+// ephemeral, so it is sent directly after the update committed, not
+// through the outbox.
+type Answerer interface {
+	AnswerButton(ctx context.Context, callbackID, text string) error
 }
 
 // Handler processes one update; it returns only after the update's

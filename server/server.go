@@ -26,6 +26,7 @@ import (
 	"github.com/nhacviec/nhacviec/mail"
 	"github.com/nhacviec/nhacviec/metrics"
 	"github.com/nhacviec/nhacviec/notify"
+	"github.com/nhacviec/nhacviec/telegram"
 )
 
 // Server is everything `nhacviec serve` runs: the scheduler, the delivery
@@ -251,15 +252,12 @@ func (s *Server) runTelegram(ctx context.Context) error {
 		}
 	}
 	lang, _ := i18n.ParseLang(cfg.Language)
-	b := bot.New(s.app.Store, s.api, bot.BotConfig{
-		Language:      lang,
-		Location:      s.app.Loc,
-		Cutoff:        cfg.Cutoff(),
-		BotUsername:   me.Username,
-		APIURL:        cfg.Telegram.APIURL,
-		WebhookSecret: cfg.Telegram.WebhookSecret,
-		Signer:        s.signer,
-		PollTimeout:   s.opts.PollTimeout,
+	b := bot.New(s.app.Store, telegram.NewAnswerer(s.api), bot.BotConfig{
+		Language:    lang,
+		Location:    s.app.Loc,
+		Cutoff:      cfg.Cutoff(),
+		BotUsername: me.Username,
+		Signer:      s.signer,
 		Limits: bot.Limits{
 			ChatBurst:     cfg.Limits.ChatBurst,
 			ChatEvery:     cfg.Limits.ChatEvery,
@@ -268,12 +266,17 @@ func (s *Server) runTelegram(ctx context.Context) error {
 			AnswerCache:   cfg.Limits.AnswerCache,
 		},
 	}, s.app.Clock, log)
+	recv := telegram.NewReceiver(s.api, s.app.Store, telegram.ReceiverConfig{
+		APIURL:        cfg.Telegram.APIURL,
+		WebhookSecret: cfg.Telegram.WebhookSecret,
+		PollTimeout:   s.opts.PollTimeout,
+	}, s.app.Clock, log)
 	s.telegram.up(b)
 	log.Info("telegram bot ready", "username", me.Username, "mode", cfg.Telegram.Mode)
 	if cfg.Telegram.Mode == "webhook" {
-		return s.serveWebhook(ctx, b)
+		return s.serveWebhook(ctx, recv, b)
 	}
-	return b.Poll(ctx)
+	return recv.Receive(ctx, b.HandleUpdate)
 }
 
 // getMeTimeout bounds one getMe call.
@@ -281,19 +284,19 @@ const getMeTimeout = 15 * time.Second
 
 // serveWebhook listens on telegram.webhook_listen, registers the webhook
 // with Telegram and serves it until ctx is done.
-func (s *Server) serveWebhook(ctx context.Context, b *bot.Bot) error {
+func (s *Server) serveWebhook(ctx context.Context, recv *telegram.Receiver, b *bot.Bot) error {
 	cfg := s.app.Cfg.Telegram
 	lim := s.limits(WebhookLimits())
 	ln, err := listenHTTP(cfg.WebhookListen, lim)
 	if err != nil {
 		return err
 	}
-	if err := b.SetWebhook(ctx, cfg.WebhookURL); err != nil {
+	if err := recv.SetWebhook(ctx, cfg.WebhookURL); err != nil {
 		ln.Close()
 		return err
 	}
 	s.app.Log.Info("serving the Telegram webhook", "listen", ln.Addr().String())
-	return serveHTTP(ctx, s.app.Log, "webhook", ln, b.WebhookHandler(), lim)
+	return serveHTTP(ctx, s.app.Log, "webhook", ln, recv.WebhookHandler(b.HandleUpdate), lim)
 }
 
 // limits returns def, or the limits of Options.HTTPLimits when set.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 
 	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/telegram"
 )
 
 func runInvite(ctx context.Context, e env, args []string) (err error) {
@@ -98,7 +98,7 @@ func runInvite(ctx context.Context, e env, args []string) (err error) {
 		}
 		return nil
 	}
-	username := botUsername(ctx, a.Cfg)
+	linker := telegram.NewLinker(botUsername(ctx, a.Cfg))
 	issue := a.Store.IssueInvite
 	if *relink {
 		issue = a.Store.IssueRelinkInvite
@@ -115,9 +115,9 @@ func runInvite(ctx context.Context, e env, args []string) (err error) {
 			fmt.Fprintf(e.stderr, "%s is linked to a Telegram chat: this code is refused from any other chat; "+
 				"to move the official, issue it with --relink\n", o.Key)
 		}
-		link := "-"
-		if username != "" {
-			link = "https://t.me/" + url.PathEscape(username) + "?start=" + code
+		link := linker.InviteLink(code)
+		if link == "" {
+			link = "-"
 		}
 		fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", o.Key, code, link)
 	}
