@@ -225,7 +225,7 @@ func (b *Bot) giveUp(ctx context.Context, upd channel.Update, cause error) error
 		if t.chatID == 0 || t.messageID == 0 {
 			return nil
 		}
-		return t.reply(t.p.T("bot.error"))
+		return t.say("bot.error")
 	})
 	if err != nil {
 		return fmt.Errorf("bot: update %d: record failure (%v): %w", upd.ID, cause, err)
@@ -393,7 +393,14 @@ func isMessage(u channel.Update) bool {
 		u.ChatID != 0 && u.MessageID != 0 && u.UserID != 0
 }
 
-// reply enqueues a reply to the message being handled.
+// say replies to the message being handled with one of the bot's
+// sentences, written by message.Say.
+func (t *turn) say(key i18n.Key, args ...any) error {
+	return t.reply(message.Say(t.p, key, args...))
+}
+
+// reply enqueues text, Telegram HTML written by package message, as a
+// reply to the update's message.
 func (t *turn) reply(text string) error {
 	return t.send(store.Payload{Text: text, ReplyTo: t.messageID}, nil, nil)
 }

@@ -171,5 +171,5 @@ func due(last *time.Time, now time.Time, every time.Duration) bool {
 // slowDown tells the chat that it is throttled, bypassing quiet mode.
 func (t *turn) slowDown() error {
 	t.silenced = false
-	return t.reply(t.p.T("bot.slow_down"))
+	return t.say("bot.slow_down")
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/store"
-	"github.com/nhacviec/nhacviec/tghtml"
 )
 
 // inviteCode is the shape of an invite code (and of a deep-link payload).
@@ -26,9 +25,9 @@ func (t *turn) onStart(code string) error {
 	}
 	if code == "" {
 		if t.official != nil {
-			return t.reply(t.p.T("bot.start_already", tghtml.Escape(t.official.Name)))
+			return t.say("bot.start_already", t.official.Name)
 		}
-		return t.reply(t.p.T("bot.start_no_code"))
+		return t.say("bot.start_no_code")
 	}
 	userID := t.userID
 	failures, err := store.LinkFailures(t.ctx, t.tx, userID, t.now.Add(-t.b.cfg.InviteWindow))
@@ -37,7 +36,7 @@ func (t *turn) onStart(code string) error {
 	}
 	if failures >= t.b.cfg.InviteAttempts {
 		t.logLink(slog.LevelWarn, "link refused", store.Link{}, "reason", "too many wrong codes")
-		return t.reply(t.p.T("bot.start_rate_limited", int(t.b.cfg.InviteWindow.Minutes())))
+		return t.say("bot.start_rate_limited", int(t.b.cfg.InviteWindow.Minutes()))
 	}
 	var link store.Link
 	if inviteCode.MatchString(code) {
@@ -53,7 +52,7 @@ func (t *turn) onStart(code string) error {
 	case errors.Is(err, store.ErrInviteUsed):
 		if t.official != nil && t.official.ID == link.Official.ID {
 			// The official opened their link twice.
-			return t.reply(t.p.T("bot.start_already", tghtml.Escape(t.official.Name)))
+			return t.say("bot.start_already", t.official.Name)
 		}
 		key = "bot.start_used"
 	case errors.Is(err, store.ErrInviteExpired):
@@ -82,7 +81,7 @@ func (t *turn) onStart(code string) error {
 	if err := store.RecordLinkFailure(t.ctx, t.tx, userID, t.now); err != nil {
 		return err
 	}
-	return t.reply(t.p.T(key))
+	return t.say(key)
 }
 
 // linked answers a successful redemption, tells the previous chat of a
@@ -95,7 +94,7 @@ func (t *turn) linked(link store.Link) error {
 	}
 	if link.Outcome == store.LinkAlready {
 		t.logLink(slog.LevelInfo, "official already linked to this chat", link)
-		return t.reply(t.p.T("bot.start_already", tghtml.Escape(o.Name)))
+		return t.say("bot.start_already", o.Name)
 	}
 	t.official = &o
 	if o.Language != "" {
@@ -121,7 +120,7 @@ func (t *turn) linked(link store.Link) error {
 			return err
 		}
 	}
-	return t.reply(t.p.T("bot.start_linked", tghtml.Escape(o.Name), tghtml.Escape(o.Position)))
+	return t.say("bot.start_linked", o.Name, o.Position)
 }
 
 // onStartInGroup refuses /start outside a private chat: an official's

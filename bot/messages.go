@@ -21,7 +21,7 @@ func (t *turn) onMessage() error {
 		return t.onCommand(name, args)
 	}
 	if t.official == nil {
-		return t.reply(t.p.T("bot.unlinked"))
+		return t.say("bot.unlinked")
 	}
 	if m.ReplyTo != 0 {
 		return t.onReply()
@@ -29,7 +29,7 @@ func (t *turn) onMessage() error {
 	if handled, err := t.continueReport(m.Text); handled || err != nil {
 		return err
 	}
-	return t.reply(t.p.T("bot.not_reply"))
+	return t.say("bot.not_reply")
 }
 
 // command splits "/name@bot args" into its lower-case name and arguments.
@@ -64,7 +64,7 @@ func (t *turn) onCommand(name, args string) error {
 		return t.onStart(args)
 	}
 	if t.official == nil {
-		return t.reply(t.p.T("bot.unlinked"))
+		return t.say("bot.unlinked")
 	}
 	// A command ends any /baocao conversation in progress.
 	if err := store.ClearChatState(t.ctx, t.tx, t.chatID); err != nil {
@@ -82,11 +82,11 @@ func (t *turn) onCommand(name, args string) error {
 	case "chuabaocao", "missing":
 		return t.onMissing()
 	case "huy", "cancel":
-		return t.reply(t.p.T("bot.report_cancelled"))
+		return t.say("bot.report_cancelled")
 	case "trogiup", "help":
 		return t.reply(t.help())
 	}
-	return t.reply(t.p.T("bot.unknown_command", tghtml.Escape("/"+name)) + "\n\n" + t.help())
+	return t.reply(message.Say(t.p, "bot.unknown_command", "/"+name) + "\n\n" + t.help())
 }
 
 // help is the help text for the speaking official.
@@ -118,7 +118,7 @@ func (t *turn) onTasks() error {
 		return err
 	}
 	if len(occs) == 0 {
-		return t.reply(t.p.T("bot.tasks_none"))
+		return t.say("bot.tasks_none")
 	}
 	tasks := make([]message.ListedTask, len(occs))
 	for i, o := range occs {
@@ -148,7 +148,7 @@ func (t *turn) onOverdue() error {
 		}
 	}
 	if len(list) == 0 {
-		return t.reply(t.p.T("bot.overdue_none"))
+		return t.say("bot.overdue_none")
 	}
 	tasks := make([]message.OverdueTask, len(list))
 	for i, o := range list {
@@ -192,7 +192,7 @@ func (t *turn) currentDigest() (report.Result, error) {
 // office only), split into messages Telegram accepts.
 func (t *turn) onDigest() error {
 	if !t.official.Manager() {
-		return t.reply(t.p.T("bot.refused"))
+		return t.say("bot.refused")
 	}
 	res, err := t.currentDigest()
 	if err != nil {
@@ -214,7 +214,7 @@ func (t *turn) onDigest() error {
 // office only).
 func (t *turn) onMissing() error {
 	if !t.official.Manager() {
-		return t.reply(t.p.T("bot.refused"))
+		return t.say("bot.refused")
 	}
 	res, err := t.currentDigest()
 	if err != nil {

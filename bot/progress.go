@@ -10,7 +10,6 @@ import (
 	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/store"
-	"github.com/nhacviec/nhacviec/tghtml"
 )
 
 // onReply handles a reply to one of the bot's messages: progress on the
@@ -21,9 +20,9 @@ func (t *turn) onReply() error {
 	row, err := store.OutboxByMessage(t.ctx, t.tx, t.chatID, m.ReplyTo)
 	if errors.Is(err, store.ErrNotFound) {
 		if sweptMessage(m.ReplyToSent, t.now) {
-			return t.reply(t.p.T("bot.reply_message_swept"))
+			return t.say("bot.reply_message_swept")
 		}
-		return t.reply(t.p.T("bot.reply_unknown_message"))
+		return t.say("bot.reply_unknown_message")
 	}
 	if err != nil {
 		return err
@@ -46,7 +45,7 @@ func (t *turn) onReply() error {
 		}
 		switch len(p.Refs) {
 		case 0:
-			return t.reply(t.p.T("bot.reply_unknown_message"))
+			return t.say("bot.reply_unknown_message")
 		case 1:
 			occurrenceID = p.Refs[0]
 			// "1: 60%" to a list of one task: the number is optional.
@@ -119,9 +118,9 @@ func (t *turn) recordProgress(occurrenceID int64, text, evidenceKind, evidenceFi
 	case errors.Is(err, ErrEmptyProgress) && evidenceKind != "":
 		prog = Progress{}
 	case errors.Is(err, ErrEmptyProgress):
-		return t.reply(t.p.T("bot.parse_empty"))
+		return t.say("bot.parse_empty")
 	case errors.Is(err, ErrPercentRange):
-		return t.reply(t.p.T("bot.parse_range"))
+		return t.say("bot.parse_range")
 	case err != nil:
 		return err
 	}
@@ -160,10 +159,10 @@ func (t *turn) updatable(occurrenceID int64) (store.OccurrenceInfo, bool, error)
 		return info, false, err
 	}
 	if info.ArchivedAt != nil || info.TaskArchived {
-		return info, false, t.reply(t.p.T("bot.task_gone", tghtml.Escape(info.TaskTitle)))
+		return info, false, t.say("bot.task_gone", info.TaskTitle)
 	}
 	if !info.CanUpdate(t.official.ID) {
-		return info, false, t.reply(t.p.T("bot.not_allowed", tghtml.Escape(info.TaskTitle)))
+		return info, false, t.say("bot.not_allowed", info.TaskTitle)
 	}
 	return info, true, nil
 }

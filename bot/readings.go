@@ -7,7 +7,6 @@ import (
 	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
-	"github.com/nhacviec/nhacviec/tghtml"
 )
 
 // reportState is the chat state of a /baocao conversation.
@@ -38,7 +37,7 @@ func (t *turn) onReport() error {
 		return err
 	}
 	if len(targets) == 0 {
-		return t.reply(t.p.T("bot.report_none"))
+		return t.say("bot.report_none")
 	}
 	owned := make([]message.OwnedTarget, 0, len(targets))
 	ids := make([]int64, 0, len(targets))
@@ -96,7 +95,7 @@ func (t *turn) continueReport(text string) (bool, error) {
 		}
 		id := tg.ID
 		return true, t.send(store.Payload{
-			Text:    t.p.T("bot.report_ask_value", tghtml.Escape(tg.Text), tghtml.Escape(message.PeriodLabel(p, t.p)), t.hint(tg.Measure)),
+			Text:    message.Say(t.p, "bot.report_ask_value", tg.Text, message.PeriodLabel(p, t.p), message.HTML(t.hint(tg.Measure))),
 			ReplyTo: t.messageID,
 		}, nil, &id)
 	case stepValue:
@@ -144,7 +143,7 @@ func (t *turn) onReadingReply(row store.OutboxRow, text string) error {
 // a reading was recorded.
 func (t *turn) recordReading(tg store.Target, p plan.Period, text string) (bool, error) {
 	if tg.OwnerID != t.official.ID {
-		return false, t.reply(t.p.T("bot.reading_not_owner", tghtml.Escape(tg.Text)))
+		return false, t.say("bot.reading_not_owner", tg.Text)
 	}
 	v, ok := parseReading(text, tg.Measure)
 	if !ok {

@@ -207,3 +207,25 @@ func ChooseTarget(pr *i18n.Printer, targets []OwnedTarget) string {
 	}
 	return pr.T("bot.report_choose", strings.Join(lines, "\n"))
 }
+
+// HTML is text that already is Telegram HTML (a catalog hint with <code>):
+// Say uses it as it is.
+type HTML string
+
+// Say is one of the bot's one-sentence replies: the catalog's text for key
+// with its string arguments escaped for Telegram HTML, so that a name or a
+// title can never break the markup. HTML and other arguments (numbers) are
+// used as they are. The bot decides which sentence to say; Say writes it.
+func Say(pr *i18n.Printer, key i18n.Key, args ...any) string {
+	escaped := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case string:
+			a = tghtml.Escape(v)
+		case HTML:
+			a = string(v)
+		}
+		escaped[i] = a
+	}
+	return pr.T(key, escaped...)
+}
