@@ -165,3 +165,24 @@ func TestCalendarRulesAndConfig(t *testing.T) {
 		t.Errorf("rules china: %v", err)
 	}
 }
+
+// BenchmarkVietnamYear computes one year's holidays from scratch (lunar
+// calendar included), as a Calendar does the first time it is asked about
+// a year.
+func BenchmarkVietnamYear(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		VietnamDays(2000+i%100, monToFri)
+	}
+}
+
+// BenchmarkCalendarFingerprint builds a calendar and takes its
+// fingerprint (101 years computed), as serve and import do at start.
+func BenchmarkCalendarFingerprint(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		cal, err := BuildCalendar(CalendarConfig{Workdays: []int{1, 2, 3, 4, 5}, Rules: RulesVietnam})
+		if err != nil {
+			b.Fatal(err)
+		}
+		cal.Fingerprint()
+	}
+}
