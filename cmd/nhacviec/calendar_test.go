@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nhacviec/nhacviec/internal/waitfor"
 	"github.com/nhacviec/nhacviec/plan"
 )
 
@@ -198,5 +200,47 @@ func TestCheckConfigWarnsOfUnannouncedYear(t *testing.T) {
 	next := time.Now().Year() + 1
 	if !strings.Contains(out, fmt.Sprintf("# warning: calendar: the Government's schedule for %d", next)) {
 		t.Errorf("check-config does not warn of %d:\n%s", next, out)
+	}
+}
+
+// TestServeStartRedates: a plan imported under rules none, then serve
+// started under vietnam: before it serves, the open occurrence due on Tết
+// is re-dated, and the log says so.
+func TestServeStartRedates(t *testing.T) {
+	dir := t.TempDir()
+	planPath := filepath.Join(dir, "tet-2026.yaml")
+	writeFile(t, planPath, tetPlan)
+	none := filepath.Join(dir, "none.yaml")
+	writeFile(t, none, "calendar:\n  rules: none\n")
+	vietnam := filepath.Join(dir, "vietnam.yaml")
+	writeFile(t, vietnam, "telegram:\n  mode: console\ncalendar:\n  rules: vietnam\n")
+	c := newCLI(t)
+	c.mustRun("import", planPath, "--config", none)
+	st := c.store()
+	due := func() string {
+		var d plan.Date
+		if err := st.DB().QueryRow(`SELECT due FROM occurrences`).Scan(&d); err != nil {
+			t.Fatal(err)
+		}
+		return d.String()
+	}
+	if got := due(); got != "2026-02-16" {
+		t.Fatalf("under none: due %s", got)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--config", vietnam}, &stdout, &stderr, func(k string) string { return c.env[k] })
+	}()
+	waitfor.Poll(t, "serve to re-date the Tết occurrence", func() bool { return due() == "2026-02-23" })
+	waitfor.Poll(t, "serve to log the re-dating", func() bool { return strings.Contains(stderr.String(), "open occurrences re-dated") })
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("serve exit %d:\n%s", code, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "schedule for 2026") {
+		t.Errorf("serve warned of 2026, whose schedule ships:\n%s", stderr.String())
 	}
 }
