@@ -180,13 +180,14 @@ func announcements(y int) (announcement, bool) {
 	switch y {
 	case 2025:
 		// Văn bản 8726/VPCP-KGVX of 26/11/2024 (Văn phòng Chính phủ,
-		// transmitting the Prime Minister's decision on Tết Ất Tỵ and some
-		// holidays of 2025): Tết from Saturday 25/1 to Sunday 2/2, its five
-		// days Monday 27/1 to Friday 31/1 (28 tháng Chạp to mùng 3).
-		// 30/4–1/5: Friday 2/5 off, worked on Saturday 26/4; Quốc khánh
-		// with Monday 1/9. The Tết days are as the Government's press
-		// release gives them; the 2/5 exchange and 1/9 are as reported by
-		// the press, the document's text was not seen.
+		// transmitting the Prime Minister's decision on Tết Âm lịch and some
+		// holidays of 2025; number and date as the press reported them):
+		// Tết Ất Tỵ nine days in a row, Saturday 25/1 to Sunday 2/2, so its
+		// five days are the weekdays Monday 27/1 to Friday 31/1 (28 tháng
+		// Chạp to mùng 3). Not verified against the document's text: the
+		// exchange of Friday 2/5 (off) for Saturday 26/4 (worked) around
+		// 30/4–1/5, and Monday 1/9 as Quốc khánh's adjacent day (which is
+		// also the statutory pattern).
 		return announcement{
 			document: "8726/VPCP-KGVX",
 			fixed: map[holidayGroup][]Date{
@@ -198,15 +199,18 @@ func announcements(y int) (announcement, bool) {
 			}},
 		}, true
 	case 2026:
-		// The Prime Minister's approval, transmitted by Văn phòng Chính
-		// phủ, of Bộ Nội vụ's proposals: Tết Dương lịch 1/1–4/1 with Friday
-		// 2/1 off, worked on Saturday 10/1 (letter of 25/12/2025); Tết
-		// Bính Ngọ from Saturday 14/2 to Sunday 22/2, its five days Monday
-		// 16/2 to Friday 20/2 (the statutory pattern). Giỗ Tổ on Sunday
-		// 26/4 gives Monday 27/4 off (art. 111(3)). The numbers of these
-		// letters could not be verified: the document names them by date.
-		// Quốc khánh 2026 (Wednesday 2/9): its adjacent day could not be
-		// verified; the statutory pattern (1/9) is used.
+		// The Prime Minister's approvals, transmitted by Văn phòng Chính
+		// phủ, of Bộ Nội vụ's proposals: Tết Dương lịch four days, Thursday
+		// 1/1 to Sunday 4/1, Friday 2/1 worked instead on Saturday 10/1
+		// (letter of 25/12/2025, as the press reported it); Tết Bính Ngọ
+		// nine days, Saturday 14/2 (27 tháng Chạp) to Sunday 22/2 (mùng 6),
+		// its five days Monday 16/2 to Friday 20/2. The numbers of these
+		// letters could not be verified, so Document names them by sender
+		// and date. Giỗ Tổ on Sunday 26/4 gives Monday 27/4 off by the law
+		// (art. 111(3)), not by a decision. Quốc khánh 2026 (Wednesday 2/9):
+		// a five-day break was proposed, but the adjacent day and any
+		// exchange could not be verified; the statutory pattern (Tuesday
+		// 1/9) is used until they are.
 		return announcement{
 			document: "Văn phòng Chính phủ, thông báo ý kiến Thủ tướng (25/12/2025; Tết Bính Ngọ)",
 			fixed: map[holidayGroup][]Date{
