@@ -186,3 +186,28 @@ func BenchmarkCalendarFingerprint(b *testing.B) {
 		cal.Fingerprint()
 	}
 }
+
+// TestCalendarConcurrentYears: goroutines asking about years not computed
+// yet (run with -race) all get the same answers.
+func TestCalendarConcurrentYears(t *testing.T) {
+	cal, err := BuildCalendar(CalendarConfig{Workdays: []int{1, 2, 3, 4, 5}, Rules: RulesVietnam})
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			var b strings.Builder
+			for y := 2030; y < 2040; y++ {
+				fmt.Fprintf(&b, "%v %s;", cal.IsWorkday(NewDate(y, 2, 5)), cal.Roll(NewDate(y, 1, 1)))
+			}
+			results <- b.String()
+		}()
+	}
+	first := <-results
+	for g := 1; g < 8; g++ {
+		if got := <-results; got != first {
+			t.Fatalf("goroutines disagree:\n%s\n%s", first, got)
+		}
+	}
+}
