@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -131,7 +132,12 @@ type Periods struct {
 
 // Calendar is the working-day calendar.
 type Calendar struct {
-	Workdays []int    `yaml:"workdays"`
+	Workdays []int `yaml:"workdays"`
+	// Rules (extension) computes the holidays of every year: vietnam (the
+	// default: Bộ luật Lao động 2019 and the Government's announced
+	// schedules shipped with the program) or none (only Holidays).
+	Rules string `yaml:"rules"`
+	// Holidays are days off added to those the rules compute.
 	Holidays []string `yaml:"holidays"`
 	// MakeupWorkdays (extension) are official make-up working days (ngày làm
 	// bù) that fall on a weekend.
@@ -334,12 +340,8 @@ func Default() Config {
 		Periods: Periods{Cutoff: string(plan.CutoffDecree09)},
 		Calendar: Calendar{
 			Workdays: []int{1, 2, 3, 4, 5},
-			// The public holidays of 2025: Tết Dương lịch, Tết Nguyên đán,
-			// Giỗ Tổ Hùng Vương, 30/4, 1/5, Quốc khánh with its adjacent day.
-			Holidays: []string{
-				"2025-01-01", "2025-01-27", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31",
-				"2025-04-07", "2025-04-30", "2025-05-01", "2025-09-01", "2025-09-02",
-			},
+			// The public holidays of every year are computed.
+			Rules: string(plan.RulesVietnam),
 		},
 		Email: Email{StartTLS: "auto"},
 		Log:   Log{Level: "info", Format: "text"},
@@ -621,7 +623,9 @@ func (c Config) Validate() error {
 	if _, err := plan.ParseCutoff(c.Periods.Cutoff); err != nil {
 		add("periods.cutoff", "%q is not decree09 or calendar", c.Periods.Cutoff)
 	}
-	if _, err := c.WorkCalendar(); err != nil {
+	if _, err := plan.ParseRules(c.Calendar.Rules); err != nil && c.Calendar.Rules != "" {
+		add("calendar.rules", "%v", err)
+	} else if _, err := c.WorkCalendar(); err != nil {
 		add("calendar", "%v", err)
 	}
 	if c.HTTP.Listen != "" {
@@ -720,7 +724,7 @@ func (c Config) WorkCalendar() (*plan.Calendar, error) {
 	parse := func(key string, list []string) ([]plan.Date, error) {
 		out := make([]plan.Date, 0, len(list))
 		for i, s := range list {
-			d, err := plan.ParseDate(s)
+			d, err := parseCalendarDate(s)
 			if err != nil {
 				return nil, fmt.Errorf("%s[%d]: %w", key, i, err)
 			}
@@ -736,7 +740,122 @@ func (c Config) WorkCalendar() (*plan.Calendar, error) {
 	if err != nil {
 		return nil, err
 	}
-	return plan.NewCalendar(c.Calendar.Workdays, holidays, makeup)
+	rules := c.Calendar.Rules
+	if rules == "" {
+		rules = string(plan.RulesVietnam)
+	}
+	return plan.BuildCalendar(plan.CalendarConfig{
+		Workdays:       c.Calendar.Workdays,
+		Rules:          plan.Rules(rules),
+		Holidays:       holidays,
+		MakeupWorkdays: makeup,
+	})
+}
+
+// parseCalendarDate parses a date of the calendar section and says, for
+// one that cannot exist, what to write instead.
+func parseCalendarDate(s string) (plan.Date, error) {
+	d, err := plan.ParseDate(s)
+	if err == nil {
+		return d, nil
+	}
+	var y, m, day int
+	if n, _ := fmt.Sscanf(s, "%4d-%2d-%2d", &y, &m, &day); n == 3 && m >= 1 && m <= 12 && day > plan.DaysIn(y, time.Month(m)) {
+		last := plan.NewDate(y, time.Month(m), plan.DaysIn(y, time.Month(m)))
+		return plan.Date{}, fmt.Errorf("%q does not exist: %s %d has %d days (write %q for its last day)",
+			s, time.Month(m), y, last.Day, last.String())
+	}
+	return plan.Date{}, fmt.Errorf("%q is not a date: write YYYY-MM-DD, e.g. \"2027-02-08\"", s)
+}
+
+// CalendarWarnings says what in the calendar section the office should
+// look at, one located sentence each, saying what to write instead:
+// listed days that contradict the law or change nothing, and, for each of
+// years (the plans' years), a year whose announced schedule does not ship
+// with this version (rules vietnam: the statutory pattern is used) or
+// that has no holiday at all (rules none). It assumes Validate passed.
+func (c Config) CalendarWarnings(years ...int) []string {
+	cal, err := c.WorkCalendar()
+	if err != nil {
+		return nil
+	}
+	var workdays [8]bool
+	for _, wd := range c.Calendar.Workdays {
+		if wd >= 1 && wd <= 7 {
+			workdays[wd] = true
+		}
+	}
+	var out []string
+	listed := map[plan.Date]bool{}
+	listedYears := map[int]bool{}
+	law := func(d plan.Date) (plan.Day, bool) {
+		for _, day := range plan.VietnamDays(d.Year, workdays) {
+			if day.Date == d {
+				return day, true
+			}
+		}
+		return plan.Day{}, false
+	}
+	for i, s := range c.Calendar.Holidays {
+		d, err := parseCalendarDate(s)
+		if err != nil {
+			continue
+		}
+		listed[d] = true
+		listedYears[d.Year] = true
+		if cal.Rules() == plan.RulesVietnam {
+			if day, ok := law(d); ok && day.Kind == plan.DayHoliday {
+				out = append(out, fmt.Sprintf("calendar.holidays[%d]: %s is already a day off (%s, %s): remove it", i, d, day.Name, day.Source))
+			}
+		}
+	}
+	for i, s := range c.Calendar.MakeupWorkdays {
+		d, err := parseCalendarDate(s)
+		if err != nil {
+			continue
+		}
+		listed[d] = true
+		day, isLaw := law(d)
+		switch {
+		case isLaw && day.Kind == plan.DayHoliday:
+			out = append(out, fmt.Sprintf("calendar.makeup_workdays[%d]: %s is %s, a day off by %s: the office will work it; remove it unless the Government moved that day", i, d, day.Name, day.Source))
+		case workdays[d.ISOWeekday()] && !(isLaw && day.Kind == plan.DayMakeupWorkday):
+			out = append(out, fmt.Sprintf("calendar.makeup_workdays[%d]: %s is a %s, already a working day: list only weekly rest days worked (e.g. a Saturday)", i, d, d.Weekday()))
+		}
+	}
+	if cal.Rules() == plan.RulesNone {
+		// A year the office lists its own holidays for should have the
+		// law's: a working weekday the law gives off, not listed as a
+		// make-up day, contradicts it.
+		ys := make([]int, 0, len(listedYears))
+		for y := range listedYears {
+			ys = append(ys, y)
+		}
+		sort.Ints(ys)
+		for _, y := range ys {
+			for _, day := range plan.VietnamDays(y, workdays) {
+				if day.Kind != plan.DayHoliday || !workdays[day.Date.ISOWeekday()] || listed[day.Date] {
+					continue
+				}
+				out = append(out, fmt.Sprintf("calendar.holidays: %s (%s) is a day off by %s but a working day here: add %q to calendar.holidays, or to calendar.makeup_workdays if the office works that day (or set calendar.rules: vietnam)",
+					day.Date, day.Name, day.Source, day.Date.String()))
+			}
+		}
+	}
+	seen := map[int]bool{}
+	for _, y := range years {
+		if seen[y] {
+			continue
+		}
+		seen[y] = true
+		switch {
+		case cal.Rules() == plan.RulesVietnam && !plan.HasAnnouncedSchedule(y):
+			out = append(out, fmt.Sprintf("calendar: the Government's schedule for %d (days moved, make-up working Saturdays) does not ship with this version: the statutory pattern is used (see nhacviec calendar %d); when it is announced, list the days moved in calendar.holidays and the make-up days in calendar.makeup_workdays", y, y))
+		case cal.Rules() == plan.RulesNone && !listedYears[y]:
+			out = append(out, fmt.Sprintf("calendar: rules is none and calendar.holidays lists no day of %d: every weekday of %d is a working day, Tết included; set calendar.rules: vietnam or list the holidays", y, y))
+		}
+	}
+	return out
 }
 
 // applyEnv overlays NHACVIEC_SECTION_KEY variables (and *_FILE for secrets)

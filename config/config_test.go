@@ -26,8 +26,8 @@ func TestLoadExample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("example config: %v", err)
 	}
-	if got := len(cfg.Calendar.Holidays); got != 11 {
-		t.Errorf("holidays = %d, want the 11 public holidays of 2025", got)
+	if cfg.Calendar.Rules != "vietnam" || len(cfg.Calendar.Holidays) != 0 {
+		t.Errorf("calendar = %+v, want rules vietnam and no listed holiday", cfg.Calendar)
 	}
 	if cfg.Schedule.CatchUp != 24*time.Hour {
 		t.Errorf("catch_up = %v, want 24h", cfg.Schedule.CatchUp)
@@ -36,7 +36,7 @@ func TestLoadExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range []string{"2025-01-27", "2025-04-07", "2025-09-01"} {
+	for _, d := range []string{"2025-01-27", "2025-04-07", "2025-09-01", "2026-02-16", "2027-02-08", "2027-05-03"} {
 		day := plan.MustParseDate(d)
 		if cal.IsWorkday(day) {
 			t.Errorf("%s is a working day, want a holiday", d)
@@ -511,5 +511,74 @@ func TestRetentionSection(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestCalendarRulesAndWarnings(t *testing.T) {
+	cfg := Default()
+	cfg.Calendar.Rules = "china"
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "calendar.rules") || !strings.Contains(err.Error(), "want vietnam") {
+		t.Errorf("rules china: %v", err)
+	}
+
+	cfg = Default()
+	cfg.Calendar.Holidays = []string{"2026-02-30"}
+	err := cfg.Validate()
+	if err == nil || !strings.Contains(err.Error(), `holidays[0]: "2026-02-30" does not exist: February 2026 has 28 days (write "2026-02-28"`) {
+		t.Errorf("impossible date: %v", err)
+	}
+	cfg.Calendar.Holidays = []string{"30/4/2026"}
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), `"30/4/2026" is not a date: write YYYY-MM-DD`) {
+		t.Errorf("Vietnamese-order date: %v", err)
+	}
+
+	// rules none with the 2026 holidays listed but for the last day of
+	// Tết (Friday 20/2, mùng 4), and the Saturday 10/1 make-up day.
+	cfg = Default()
+	cfg.Calendar.Rules = "none"
+	cfg.Calendar.Holidays = []string{"2026-01-01", "2026-01-02", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19",
+		"2026-04-27", "2026-04-30", "2026-05-01", "2026-09-01", "2026-09-02"}
+	cfg.Calendar.MakeupWorkdays = []string{"2026-01-10"}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(cfg.CalendarWarnings(2026, 2027), "\n")
+	for _, want := range []string{
+		`calendar.holidays: 2026-02-20 (Tết Nguyên đán (mùng 4)) is a day off by decision but a working day here: add "2026-02-20" to calendar.holidays, or to calendar.makeup_workdays if the office works that day`,
+		"calendar: rules is none and calendar.holidays lists no day of 2027",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("warnings lack %q:\n%s", want, got)
+		}
+	}
+	if strings.Count(got, "\n")+1 != 2 {
+		t.Errorf("want exactly 2 warnings:\n%s", got)
+	}
+	// Listing 2026-02-20 as worked is explicit: no contradiction.
+	cfg.Calendar.MakeupWorkdays = append(cfg.Calendar.MakeupWorkdays, "2026-02-20")
+	if w := cfg.CalendarWarnings(2026); len(w) != 1 || !strings.Contains(w[0], "calendar.makeup_workdays[1]: 2026-02-20 is Tết Nguyên đán (mùng 4), a day off by decision: the office will work it") {
+		t.Errorf("make-up on Tết: %q", w)
+	}
+
+	// rules vietnam: 2027 has no announced schedule; a listed day that is
+	// already off, and a make-up day on a working weekday, change nothing.
+	cfg = Default()
+	cfg.Calendar.Holidays = []string{"2027-02-08"}
+	cfg.Calendar.MakeupWorkdays = []string{"2027-03-03"}
+	got = strings.Join(cfg.CalendarWarnings(2026, 2027), "\n")
+	for _, want := range []string{
+		"calendar.holidays[0]: 2027-02-08 is already a day off (Tết Nguyên đán (mùng 3), law): remove it",
+		"calendar.makeup_workdays[0]: 2027-03-03 is a Wednesday, already a working day",
+		"calendar: the Government's schedule for 2027 (days moved, make-up working Saturdays) does not ship with this version: the statutory pattern is used (see nhacviec calendar 2027)",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("warnings lack %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "for 2026") {
+		t.Errorf("2026 is announced, yet warned:\n%s", got)
+	}
+	if w := Default().CalendarWarnings(2025, 2026); len(w) != 0 {
+		t.Errorf("defaults for 2025 and 2026: %q", w)
 	}
 }

@@ -3,6 +3,8 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"sort"
+	"sync"
 )
 
 // maxRoll bounds every search for a working day: no real calendar has a
@@ -14,28 +16,62 @@ const maxRoll = 366
 // working weekdays, the public holidays (ngày nghỉ lễ, Tết) and the official
 // make-up working days (ngày làm bù), such as a Saturday worked to bridge a
 // holiday. A holiday is never a working day; a make-up day always is; any
-// other day is a working day when its weekday is. A Calendar is immutable
-// and safe for concurrent use. Create it with NewCalendar: the zero Calendar
-// has no working days at all.
+// other day is a working day when its weekday is.
+//
+// With RulesVietnam the holidays of any year are computed (see
+// VietnamDays); the days given to NewCalendar or BuildCalendar add to them.
+// A Calendar computes each year once, when first asked, and is safe for
+// concurrent use. Create it with NewCalendar or BuildCalendar: the zero
+// Calendar has no working days at all.
 type Calendar struct {
 	workdays [8]bool // indexed by ISO weekday, 1 (Monday) to 7 (Sunday)
-	holidays map[Date]bool
-	makeup   map[Date]bool
+	rules    Rules
+	config   map[Date]Day // the days given, source config
+
+	mu    sync.Mutex
+	years map[int]map[Date]Day // each year's days, computed once
+}
+
+// CalendarConfig says how to build a Calendar.
+type CalendarConfig struct {
+	// Workdays are the working ISO weekdays (1 for Monday to 7 for
+	// Sunday; at least one, no repeats).
+	Workdays []int
+	// Rules computes the holidays of any year (RulesVietnam) or none
+	// (RulesNone, the zero value's meaning).
+	Rules Rules
+	// Holidays and MakeupWorkdays add to (and override) what Rules
+	// computes. A date may not be in both.
+	Holidays, MakeupWorkdays []Date
 }
 
 // NewCalendar returns the calendar working on the given ISO weekdays (1 for
 // Monday to 7 for Sunday; at least one, no repeats), closed on holidays and
-// open on the make-up working days whatever their weekday. A date may not be
-// both a holiday and a make-up working day.
+// open on the make-up working days whatever their weekday, with no computed
+// holidays (RulesNone). A date may not be both a holiday and a make-up
+// working day.
 func NewCalendar(workdays []int, holidays, makeupWorkdays []Date) (*Calendar, error) {
-	if len(workdays) == 0 {
+	return BuildCalendar(CalendarConfig{Workdays: workdays, Rules: RulesNone, Holidays: holidays, MakeupWorkdays: makeupWorkdays})
+}
+
+// BuildCalendar returns the calendar cfg describes.
+func BuildCalendar(cfg CalendarConfig) (*Calendar, error) {
+	if len(cfg.Workdays) == 0 {
 		return nil, errors.New("calendar: workdays: want at least one ISO weekday (1 = Monday .. 7 = Sunday)")
 	}
-	c := &Calendar{
-		holidays: make(map[Date]bool, len(holidays)),
-		makeup:   make(map[Date]bool, len(makeupWorkdays)),
+	rules := cfg.Rules
+	if rules == "" {
+		rules = RulesNone
 	}
-	for _, wd := range workdays {
+	if _, err := ParseRules(string(rules)); err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	c := &Calendar{
+		rules:  rules,
+		config: make(map[Date]Day, len(cfg.Holidays)+len(cfg.MakeupWorkdays)),
+		years:  make(map[int]map[Date]Day),
+	}
+	for _, wd := range cfg.Workdays {
 		if wd < 1 || wd > 7 {
 			return nil, fmt.Errorf("calendar: workdays: %d is not an ISO weekday (1 = Monday .. 7 = Sunday)", wd)
 		}
@@ -44,39 +80,89 @@ func NewCalendar(workdays []int, holidays, makeupWorkdays []Date) (*Calendar, er
 		}
 		c.workdays[wd] = true
 	}
-	for _, d := range holidays {
+	for _, d := range cfg.Holidays {
 		if d.IsZero() {
 			return nil, errors.New("calendar: holidays: empty date")
 		}
-		c.holidays[d.normalize()] = true
+		d = d.normalize()
+		c.config[d] = Day{Date: d, Kind: DayHoliday, Name: "Ngày nghỉ theo cấu hình", NameEN: "Day off (configured)", Source: SourceConfig}
 	}
-	for _, d := range makeupWorkdays {
+	for _, d := range cfg.MakeupWorkdays {
 		if d.IsZero() {
 			return nil, errors.New("calendar: make-up working days: empty date")
 		}
 		d = d.normalize()
-		if c.holidays[d] {
+		if c.config[d].Kind == DayHoliday {
 			return nil, fmt.Errorf("calendar: %s is listed both as a holiday and as a make-up working day", d)
 		}
-		c.makeup[d] = true
+		c.config[d] = Day{Date: d, Kind: DayMakeupWorkday, Name: "Ngày làm bù theo cấu hình", NameEN: "Make-up working day (configured)", Source: SourceConfig}
 	}
 	return c, nil
+}
+
+// Rules returns the rules the calendar computes holidays by.
+func (c *Calendar) Rules() Rules { return c.rules }
+
+// year returns the days of year y that are not what their weekday says:
+// those the rules compute, overridden by the configured ones.
+func (c *Calendar) year(y int) map[Date]Day {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if days, ok := c.years[y]; ok {
+		return days
+	}
+	if c.years == nil {
+		c.years = make(map[int]map[Date]Day)
+	}
+	days := make(map[Date]Day)
+	if c.rules == RulesVietnam {
+		for _, d := range VietnamDays(y, c.workdays) {
+			days[d.Date] = d
+		}
+	}
+	for d, day := range c.config {
+		if d.Year == y {
+			days[d] = day
+		}
+	}
+	c.years[y] = days
+	return days
+}
+
+// Day returns what the calendar says of d when d is not what its weekday
+// says (a holiday or a make-up working day), and false otherwise.
+func (c *Calendar) Day(d Date) (Day, bool) {
+	d = d.normalize()
+	day, ok := c.year(d.Year)[d]
+	return day, ok
+}
+
+// Days returns the holidays and make-up working days of year y, in date
+// order.
+func (c *Calendar) Days(y int) []Day {
+	days := c.year(y)
+	out := make([]Day, 0, len(days))
+	for _, d := range days {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
+	return out
 }
 
 // IsWorkday reports whether d is a working day.
 func (c *Calendar) IsWorkday(d Date) bool {
 	d = d.normalize()
-	if c.holidays[d] {
-		return false
-	}
-	if c.makeup[d] {
-		return true
+	if day, ok := c.year(d.Year)[d]; ok {
+		return day.Kind == DayMakeupWorkday
 	}
 	return c.workdays[d.ISOWeekday()]
 }
 
-// IsHoliday reports whether d is listed as a public holiday.
-func (c *Calendar) IsHoliday(d Date) bool { return c.holidays[d.normalize()] }
+// IsHoliday reports whether d is a public holiday (computed or listed).
+func (c *Calendar) IsHoliday(d Date) bool {
+	day, ok := c.Day(d)
+	return ok && day.Kind == DayHoliday
+}
 
 // Roll returns d when it is a working day, else the next working day after
 // it: a deadline that falls on a weekend or a holiday moves to the next

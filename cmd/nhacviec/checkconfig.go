@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/goccy/go-yaml"
 
@@ -52,6 +53,13 @@ func runCheckConfig(ctx context.Context, e env, args []string) error {
 	}
 	if cfg.Telegram.Mode == "console" {
 		fmt.Fprintf(e.stdout, "# telegram.mode console: serve prints messages instead of sending them\n")
+	}
+	// The plans being written are this year's and next year's.
+	if loc, err := cfg.Location(); err == nil {
+		y := time.Now().In(loc).Year()
+		for _, w := range cfg.CalendarWarnings(y, y+1) {
+			fmt.Fprintf(e.stdout, "# warning: %s\n", w)
+		}
 	}
 	fmt.Fprintf(e.stdout, "# configuration is valid\n")
 	return nil

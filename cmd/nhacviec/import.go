@@ -51,7 +51,12 @@ func runImport(ctx context.Context, e env, args []string) (err error) {
 		return err
 	}
 	if *dryRun {
+		for _, w := range a.Cfg.CalendarWarnings(f.Plan.Year) {
+			a.Log.Warn(w)
+		}
 		fmt.Fprintln(e.stdout, "dry run: nothing written")
+	} else if err := syncCalendar(ctx, a, []int{f.Plan.Year}); err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "%s %s (%s)\n", f.Unit.Code, f.Plan.Code, path)
 	fmt.Fprintln(e.stdout, sum.String())

@@ -58,6 +58,7 @@ func commands() []command {
 		{"digest", "--period P", "compile a digest (text, json)", runDigest},
 		{"serve", "", "run the scheduler, the Telegram bot and the delivery worker", runServe},
 		{"demo", "", "replay a quarter of the example plan with simulated officials", runDemo},
+		{"calendar", "YEAR [--format text|json]", "print a year's holidays and make-up working days", runCalendar},
 		{"check-config", "", "load and validate the configuration, print it without secrets", runCheckConfig},
 		{"healthcheck", "", "ask the running serve's /healthz (for Docker and monitoring); exit 0 when healthy", runHealthcheck},
 		{"rotate-key", "[--keep-old DURATION]", "create a new inline-button signing key; older keys verify until they retire", runRotateKey},

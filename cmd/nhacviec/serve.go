@@ -31,6 +31,13 @@ func runServe(ctx context.Context, e env, args []string) (err error) {
 		return err
 	}
 	defer closeApp(a, &err)
+	years, err := a.Store.PlanYears(ctx)
+	if err != nil {
+		return err
+	}
+	if err := syncCalendar(ctx, a, years); err != nil {
+		return err
+	}
 	redact := app.NewRedactor(nil, a.Cfg.Secrets()...)
 	s, err := server.New(ctx, a, server.Options{Stdout: e.stdout})
 	if err != nil {

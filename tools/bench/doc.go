@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/tools/gen/gen"
 )
 
@@ -31,6 +32,7 @@ type reportDoc struct {
 	Free     deliveryResult
 	Limited  deliveryResult
 	Serve    serveResult
+	Calendar calendarResult
 }
 
 // machineInfo reads the CPU model, the cores and the memory from /proc.
@@ -100,6 +102,12 @@ func (r *reportDoc) verdicts() []verdict {
 			value: ms(r.Digest.One), limit: "< 50 ms", ratio: r.Digest.One.Seconds() / 0.050},
 		{what: fmt.Sprintf("digest, a town of %d wards (CompileTown)", r.Digest.TownSize),
 			value: ms(r.Digest.Town), limit: "< 1 s", ratio: r.Digest.Town.Seconds() / 1},
+		{what: "calendar: one year's holidays computed (Vietnamese lunar calendar, median over 2000–2100)",
+			value: ms(r.Calendar.Year), limit: "< 10 ms", ratio: r.Calendar.Year.Seconds() / 0.010},
+		{what: fmt.Sprintf("calendar change: re-dating %d open occurrences (%d moved), batches of %d ids", r.Calendar.Open, r.Calendar.Moved, store.RedateBatch),
+			value: ms(r.Calendar.Redate), limit: "< 30 s", ratio: r.Calendar.Redate.Seconds() / 30},
+		{what: fmt.Sprintf("calendar change: longest single-row write on the same table meanwhile (%d writes)", r.Calendar.Writes),
+			value: ms(r.Calendar.WriteMax), limit: "< 1 s", ratio: r.Calendar.WriteMax.Seconds() / 1},
 	}
 }
 

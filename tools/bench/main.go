@@ -44,6 +44,7 @@ type params struct {
 	BareRows    int
 	DigestReps  int
 	BurstMsgs   int // messages of the serve burst
+	RedateOccs  int // open occurrences re-dated after a calendar change
 }
 
 func main() {
@@ -64,10 +65,10 @@ func run() error {
 	)
 	flag.Parse()
 	p := params{Units: 3300, HistUnits: 50, HistoryX: 10, TickReps: 2, HistReps: 9, FreeMsgs: 3000, LimitedMsgs: 900,
-		BareRows: 3000, DigestReps: 21, BurstMsgs: 2000}
+		BareRows: 3000, DigestReps: 21, BurstMsgs: 2000, RedateOccs: 200000}
 	if *quick {
 		p = params{Units: 100, HistUnits: 10, HistoryX: 10, TickReps: 3, HistReps: 5, FreeMsgs: 500, LimitedMsgs: 150,
-			BareRows: 500, DigestReps: 5, BurstMsgs: 300}
+			BareRows: 500, DigestReps: 5, BurstMsgs: 300, RedateOccs: 200000}
 	}
 	if *units > 0 {
 		p.Units = *units
@@ -198,6 +199,20 @@ func run() error {
 	} else {
 		log.Info("measuring serve")
 		rep.Serve = measureServe(ctx, full, p.BurstMsgs, log)
+	}
+
+	// 6. The calendar: a year computed, and re-dating the open
+	// occurrences after a calendar change.
+	rep.Calendar = measureCalendarYear()
+	log.Info("measuring re-dating", "occurrences", p.RedateOccs)
+	rd, err := open("bench_redate")
+	if err != nil {
+		return err
+	}
+	err = measureRedate(ctx, rd, p.RedateOccs, &rep.Calendar)
+	rd.Close()
+	if err != nil {
+		return fmt.Errorf("re-dating: %w", err)
 	}
 
 	rep.Elapsed = time.Since(started)
