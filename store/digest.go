@@ -224,10 +224,13 @@ type DigestTarget struct {
 	Goal       float64 `db:"goal"`
 	Comparator string  `db:"comparator"`
 	Every      string  `db:"every"`
-	AreaCode   string  `db:"area_code"`
-	OwnerID    int64   `db:"owner_id"`
-	OwnerKey   string  `db:"owner_key"`
-	OwnerName  string  `db:"owner_name"`
+	Kind       string  `db:"kind"`
+	// Due is the target's deadline, zero for none.
+	Due       plan.Date `db:"due"`
+	AreaCode  string    `db:"area_code"`
+	OwnerID   int64     `db:"owner_id"`
+	OwnerKey  string    `db:"owner_key"`
+	OwnerName string    `db:"owner_name"`
 	// The latest reading up to the "as of" instant, if any.
 	Actual        *float64   `db:"actual"`
 	ActualPeriod  *string    `db:"actual_period"`
@@ -252,7 +255,7 @@ func DigestTargetsOf(ctx context.Context, rd Reader, planIDs []int64, asOf time.
 	// target_readings_target_idx.
 	err := sqlx.SelectContext(ctx, q, &targets, `
 		SELECT t.id, t.plan_id, t.key, t.text, t.measure, t.goal, t.comparator, t.every,
-		       a.code AS area_code, w.id AS owner_id, w.key AS owner_key, w.name AS owner_name,
+		       t.kind, t.due, a.code AS area_code, w.id AS owner_id, w.key AS owner_key, w.name AS owner_name,
 		       r.value AS actual, r.period_key AS actual_period, r.reported_at AS actual_at,
 		       r.official_id AS actual_official_id
 		FROM targets t

@@ -190,7 +190,7 @@ func ProgressReports(ctx context.Context, rd Reader, occurrenceID int64) ([]Prog
 
 // targetColumns is the explicit column list matching Target.
 const targetColumns = `id, plan_id, area_id, key, text, measure, goal, comparator, owner_id, every,
-	position, archived_at`
+	kind, due, position, archived_at`
 
 // TargetByID returns target id, or ErrNotFound.
 func TargetByID(ctx context.Context, rd Reader, id int64) (Target, error) {
