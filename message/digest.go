@@ -132,23 +132,7 @@ func render(w *writer, d *report.Digest, pr *i18n.Printer) {
 
 	if len(d.Targets) > 0 {
 		w.blank()
-		unmet := d.UnmetTargets()
-		if len(unmet) == 0 {
-			w.line(pr.T("digest.targets_ok", len(d.Targets)))
-		} else {
-			w.head(pr.T("digest.targets_head", len(unmet)))
-			for i, tg := range unmet {
-				if i == maxListed {
-					w.line(pr.T("digest.more", len(unmet)-maxListed))
-					break
-				}
-				actual := pr.T("digest.target_none")
-				if tg.Actual != nil {
-					actual = FormatValue(*tg.Actual, tg.Measure, pr)
-				}
-				w.line(pr.T("digest.target_item", Shorten(tg.Text, MaxText), actual, GoalText(tg.Goal, tg.Comparator, tg.Measure, pr)))
-			}
-		}
+		renderTargets(w, d, pr)
 	}
 
 	if len(d.ByOfficial) > 0 {
