@@ -176,7 +176,6 @@ func (d *Digest) Overdue() []TaskLine {
 	return out
 }
 
-
 // UnitLocation returns the time zone of the unit u, or fallback when the
 // unit's zone is empty or unknown.
 func UnitLocation(u store.Unit, fallback *time.Location) *time.Location {
