@@ -12,7 +12,7 @@ import (
 // (plan.TargetRule.Judge) by the last day of the calendar period p's key
 // names, so that a quarter's digest judges by the quarter's end under
 // either cut-off, and a year's digest by 31 December, the end of the plan
-// year. The plan is the plan of p's year (loadDigests). Met is true only
+// year. Met is true only
 // for the judgement met.
 func judgeTarget(line *TargetLine, t store.DigestTarget, p plan.Period) {
 	kind := plan.TargetKind(t.Kind)
@@ -21,7 +21,7 @@ func judgeTarget(line *TargetLine, t store.DigestTarget, p plan.Period) {
 	}
 	rule := plan.TargetRule{
 		Kind: kind, Comparator: plan.Comparator(t.Comparator), Goal: t.Goal,
-		Year: p.To.Year, Due: t.Due,
+		Year: t.PlanYear, Due: t.Due,
 	}
 	end := plan.CalendarEnd(p)
 	j := rule.Judge(t.Actual, end)

@@ -225,6 +225,8 @@ type DigestTarget struct {
 	Comparator string  `db:"comparator"`
 	Every      string  `db:"every"`
 	Kind       string  `db:"kind"`
+	// PlanYear is the year of the target's plan.
+	PlanYear int `db:"plan_year"`
 	// Due is the target's deadline, zero for none.
 	Due       plan.Date `db:"due"`
 	AreaCode  string    `db:"area_code"`
@@ -255,7 +257,7 @@ func DigestTargetsOf(ctx context.Context, rd Reader, planIDs []int64, asOf time.
 	// target_readings_target_idx.
 	err := sqlx.SelectContext(ctx, q, &targets, `
 		SELECT t.id, t.plan_id, t.key, t.text, t.measure, t.goal, t.comparator, t.every,
-		       t.kind, t.due, a.code AS area_code, w.id AS owner_id, w.key AS owner_key, w.name AS owner_name,
+		       t.kind, t.due, (SELECT p.year FROM plans p WHERE p.id = t.plan_id) AS plan_year, a.code AS area_code, w.id AS owner_id, w.key AS owner_key, w.name AS owner_name,
 		       r.value AS actual, r.period_key AS actual_period, r.reported_at AS actual_at,
 		       r.official_id AS actual_official_id
 		FROM targets t

@@ -282,3 +282,15 @@ func nullID(id int64) *int64 {
 	}
 	return &id
 }
+
+// TargetByKey returns the target keyed key of plan planID, archived or
+// not, or ErrNotFound.
+func TargetByKey(ctx context.Context, rd Reader, planID int64, key string) (Target, error) {
+	q := rd.queryer()
+	var t Target
+	err := sqlx.GetContext(ctx, q, &t, `SELECT `+targetColumns+` FROM targets WHERE plan_id = $1 AND key = $2`, planID, key)
+	if err != nil {
+		return Target{}, fmt.Errorf("store: target %s of plan %d: %w", key, planID, notFound(err))
+	}
+	return t, nil
+}
