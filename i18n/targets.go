@@ -16,10 +16,13 @@ func targetMessages() map[Key]Entry {
 		"target_kind.year_end":   {VI: "cuối năm", EN: "year end"},
 		"target_kind.external":   {VI: "cấp trên đánh giá", EN: "measured by others"},
 
-		"targets.unmet_head":  {VI: "Chỉ tiêu chưa đạt, chậm tiến độ (%d):", EN: "Targets not met or behind (%d):"},
-		"targets.behind_item": {VI: "- %s: %s (cần %s theo tiến độ, mục tiêu %s)", EN: "- %s: %s (%s due by now, goal %s)"},
-		"targets.count":       {VI: "%d %s", EN: "%d %s"},
-		"targets.rest":        {VI: "Các chỉ tiêu khác: %s.", EN: "Other targets: %s."},
-		"targets.summary":     {VI: "Chỉ tiêu (%d): %s.", EN: "Targets (%d): %s."},
+		"targets.unmet_head":     {VI: "Chỉ tiêu chưa đạt, chậm tiến độ (%d):", EN: "Targets not met or behind (%d):"},
+		"targets.behind_item":    {VI: "- %s: %s (cần %s theo tiến độ, mục tiêu %s)", EN: "- %s: %s (%s due by now, goal %s)"},
+		"targets.count":          {VI: "%d %s", EN: "%d %s"},
+		"targets.rest":           {VI: "Các chỉ tiêu khác: %s.", EN: "Other targets: %s."},
+		"workbook.col.kind":      {VI: "Loại chỉ tiêu", EN: "Kind"},
+		"workbook.col.judgement": {VI: "Đánh giá", EN: "Judgement"},
+		"workbook.rate_none":     {VI: "chưa có nhiệm vụ đến hạn", EN: "nothing due"},
+		"targets.summary":        {VI: "Chỉ tiêu (%d): %s.", EN: "Targets (%d): %s."},
 	}
 }
