@@ -67,3 +67,10 @@ func TargetKindLabel(k string, pr *i18n.Printer) string {
 	}
 	return pr.T(i18n.Key("target_kind." + k))
 }
+
+// TargetJudgementsText writes every target of d counted by judgement,
+// unmet ones included: "Chỉ tiêu (9): 3 đạt, 1 chậm tiến độ, 5 chưa có
+// số liệu." (the chart's line on targets).
+func TargetJudgementsText(d *report.Digest, pr *i18n.Printer) string {
+	return pr.T("targets.summary", len(d.Targets), TargetCountsText(d.JudgementCounts(), pr))
+}

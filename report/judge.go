@@ -61,13 +61,26 @@ type JudgementCount struct {
 // digest's targets with each judgement that is not unmet (met, on track,
 // not due, no data), leaving out judgements no target has.
 func (d *Digest) TargetCounts() []JudgementCount {
+	var out []JudgementCount
+	for _, c := range d.JudgementCounts() {
+		if !c.Judgement.Unmet() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// JudgementCounts returns, in the order of plan.Judgements, the number of
+// the digest's targets with each judgement, leaving out judgements no
+// target has.
+func (d *Digest) JudgementCounts() []JudgementCount {
 	n := make(map[plan.Judgement]int)
 	for _, t := range d.Targets {
 		n[plan.Judgement(t.Judgement)]++
 	}
 	var out []JudgementCount
 	for _, j := range plan.Judgements {
-		if !j.Unmet() && n[j] > 0 {
+		if n[j] > 0 {
 			out = append(out, JudgementCount{Judgement: j, Count: n[j]})
 		}
 	}

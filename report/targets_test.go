@@ -140,3 +140,23 @@ func TestWeeklyDigestNoDataTargets(t *testing.T) {
 		}
 	}
 }
+
+// TestTargetJudgementsText: the chart's line counts every judgement, the
+// unmet ones included.
+func TestTargetJudgementsText(t *testing.T) {
+	f := targetsFixture(t)
+	q1, _ := plan.ParsePeriod("2025-Q1", plan.CutoffCalendar)
+	d, err := compileWard(context.Background(), f.st, "pdp", q1, at("2025-04-01 08:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[i18n.Lang]string{
+		i18n.VI: "Chỉ tiêu (5): 1 đúng tiến độ, 1 chậm tiến độ, 2 chưa đến kỳ đánh giá, 1 chưa có số liệu.",
+		i18n.EN: "Targets (5): 1 on track, 1 behind, 2 not due yet, 1 no data.",
+	}
+	for lang, w := range want {
+		if got := message.TargetJudgementsText(d, i18n.New(lang)); got != w {
+			t.Errorf("%s: %q, want %q", lang, got, w)
+		}
+	}
+}
