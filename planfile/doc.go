@@ -18,7 +18,7 @@
 //
 // Extensions to the schema of the design (documented for the README):
 //
-//	unit.parent         optional code of the parent unit (a ward's town); the
+//	unit.parent         optional code of the parent unit (the province or other unit a ward reports to); the
 //	                    parent unit must already be known to the database
 //	officials[].email   optional e-mail address of the official
 //	officials[].language optional "vi" or "en": the language of the

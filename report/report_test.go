@@ -551,23 +551,23 @@ func compileWard(ctx context.Context, st *store.Store, code string, p plan.Perio
 	if err != nil {
 		return nil, err
 	}
-	if res.IsTown() {
+	if res.IsRollup() {
 		return nil, fmt.Errorf("%s compiled as a town", code)
 	}
 	return res.Unit, nil
 }
 
-// compileTown compiles, with report.Compile, the digest of the unit code,
+// compileRollup compiles, with report.Compile, the digest of the unit code,
 // which must have wards.
-func compileTown(ctx context.Context, st *store.Store, code string, p plan.Period, asOf time.Time) (*report.TownDigest, error) {
+func compileRollup(ctx context.Context, st *store.Store, code string, p plan.Period, asOf time.Time) (*report.RollupDigest, error) {
 	res, err := compileCode(ctx, st, code, p, asOf, report.Options{})
 	if err != nil {
 		return nil, err
 	}
-	if !res.IsTown() {
+	if !res.IsRollup() {
 		return nil, fmt.Errorf("%s compiled as a ward", code)
 	}
-	return res.Town, nil
+	return res.Rollup, nil
 }
 
 // compileCode is report.Compile of the unit code.

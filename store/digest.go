@@ -12,7 +12,7 @@ import (
 	"github.com/nhacviec/nhacviec/plan"
 )
 
-// A digest reads the same rows whether it covers one unit or a town's
+// A digest reads the same rows whether it covers one unit or a parent unit's
 // hundred: every query below takes a list of units (or of their plans) and
 // tags its rows with the unit (or plan) they belong to; one unit is a list
 // of one. Each query reaches the rows through the units' own keys (plans
@@ -24,7 +24,7 @@ import (
 // the queries of one digest (its unit's wards, its period, the previous
 // period and the history of a trend) see one snapshot: a report that
 // arrives meanwhile counts in all of them or in none. JIT
-// compilation is off in it: a town's occurrence query is estimated above
+// compilation is off in it: a parent unit's occurrence query is estimated above
 // jit_above_cost and spent 30-40 ms compiling expressions for a 150 ms
 // nested-loop run.
 func (s *Store) DigestRead(ctx context.Context, fn func(rd Reader) error) error {
