@@ -12,7 +12,7 @@ import (
 	"github.com/nhacviec/nhacviec/report"
 )
 
-// rollupFixture is UBND thị xã Mỹ Hòa (no plan of its own) with two wards:
+// rollupFixture is UBND tỉnh Mỹ Hòa (no plan of its own) with two wards:
 //
 //	pdp:      on time, late, overdue, open on time; tu-phap never reported
 //	phuong-b: two done on time; its lead reported
@@ -20,9 +20,9 @@ import (
 // judged on 12/3/2025 for 2025-Q1 (decree 09: 15/12/2024 – 14/03/2025).
 func rollupFixture(t *testing.T) *fixture {
 	f := newFixture(t) // unit pdp
-	town := f.exec(`INSERT INTO units (code, name, timezone, created_at, updated_at)
-		VALUES ('my-hoa', 'UBND thị xã Mỹ Hòa', 'Asia/Ho_Chi_Minh', $1, $1) RETURNING id`, f.stamp)
-	f.exec(`UPDATE units SET parent_id = $1 WHERE id = $2 RETURNING id`, town, f.unit)
+	parent := f.exec(`INSERT INTO units (code, name, timezone, created_at, updated_at)
+		VALUES ('my-hoa', 'UBND tỉnh Mỹ Hòa', 'Asia/Ho_Chi_Minh', $1, $1) RETURNING id`, f.stamp)
+	f.exec(`UPDATE units SET parent_id = $1 WHERE id = $2 RETURNING id`, parent, f.unit)
 	f.official("chu-tich", "Vương Văn Toàn", "chairman")
 	f.official("tu-phap", "Công chức Tư pháp - Hộ tịch", "member")
 	f.area("2", "Cải cách thủ tục hành chính", 1)
@@ -32,7 +32,7 @@ func rollupFixture(t *testing.T) *fixture {
 	f.task("a4", "Báo cáo kiểm soát TTHC", "2", "tu-phap", "2025-03-13", "", 0)
 
 	f.unit = f.exec(`INSERT INTO units (code, name, timezone, parent_id, created_at, updated_at)
-		VALUES ('phuong-b', 'UBND phường B', 'Asia/Ho_Chi_Minh', $1, $2, $2) RETURNING id`, town, f.stamp)
+		VALUES ('phuong-b', 'UBND phường B', 'Asia/Ho_Chi_Minh', $1, $2, $2) RETURNING id`, parent, f.stamp)
 	f.plan = f.exec(`INSERT INTO plans (unit_id, code, title, year, created_at, updated_at)
 		VALUES ($1, 'KH-CCHC-2025', 'Kế hoạch cải cách hành chính năm 2025', 2025, $2, $2) RETURNING id`, f.unit, f.stamp)
 	f.official("b-chu-tich", "Chủ tịch phường B", "chairman")
@@ -68,7 +68,7 @@ func TestCompileRollup(t *testing.T) {
 	text := message.DigestText(report.Result{Rollup: d}, i18n.New(i18n.VI))
 	for _, s := range []string{
 		"TỔNG HỢP BÁO CÁO quý I/2025 (15/12/2024 – 14/03/2025)",
-		"UBND thị xã Mỹ Hòa — số liệu đến 08:00 12/03/2025",
+		"UBND tỉnh Mỹ Hòa — số liệu đến 08:00 12/03/2025",
 		"Tổng số: 6 nhiệm vụ",
 		"Tỷ lệ hoàn thành đúng hạn: 60%",
 		"1. UBND phường Phan Đình Phùng: 1 / 2 / 1; 33,3%; 1 nhiệm vụ quá hạn; 1 cán bộ chưa báo cáo",
@@ -109,7 +109,7 @@ func TestCompileRollup(t *testing.T) {
 	}
 
 	if _, err := compileRollup(t.Context(), f.st, "pdp", p, at("2025-03-12 08:00")); err == nil {
-		t.Error("a ward compiled as a town")
+		t.Error("a ward compiled as a roll-up")
 	}
 }
 
