@@ -326,7 +326,9 @@ func buildDigest(in *digestInput, p plan.Period) *Digest {
 
 	owners := make(map[int64]bool)
 	for _, t := range in.targets {
-		owners[t.OwnerID] = true
+		if plan.TargetKind(t.Kind).Asked() {
+			owners[t.OwnerID] = true // an external target is not asked of its owner
+		}
 		line := TargetLine{
 			Key:        t.Key,
 			Goal:       t.Goal,

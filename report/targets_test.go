@@ -160,3 +160,29 @@ func TestTargetJudgementsText(t *testing.T) {
 		}
 	}
 }
+
+// TestExternalOwnerNotMissing: an official who owns only an external
+// target (measured by others) and leads nothing is not expected to report,
+// so is not listed as missing a report.
+func TestExternalOwnerNotMissing(t *testing.T) {
+	f := newFixture(t)
+	f.official("chu-tich", "Vương Văn Toàn", "chairman")
+	f.official("van-phong", "Công chức Văn phòng - Thống kê", "office")
+	f.area("1", "Cải cách hành chính", 1)
+	f.target("sipas", "Chỉ số SIPAS ≥ 85%", "1", "percent", 85, ">=", "chu-tich", 1)
+	f.exec(`UPDATE targets SET kind = 'external' WHERE id = $1 RETURNING id`, f.ids["sipas"])
+	f.target("tthc", "100% hồ sơ đúng hạn", "1", "percent", 100, ">=", "van-phong", 2)
+	m, _ := plan.ParsePeriod("2025-03", plan.CutoffDecree09)
+	d, err := compileWard(context.Background(), f.st, "pdp", m, at("2025-03-15 08:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(d.MissingReports) != "[van-phong]" {
+		t.Errorf("missing reports = %v, want [van-phong] only", d.MissingReports)
+	}
+	for _, o := range d.ByOfficial {
+		if o.Key == "chu-tich" {
+			t.Errorf("the owner of the external target only is in by_official: %+v", o)
+		}
+	}
+}
