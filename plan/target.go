@@ -98,15 +98,17 @@ func (r TargetRule) Deadline() Date {
 // Judge judges the target by its latest reading actual (nil for none) in a
 // digest whose period ends on periodEnd, the last day of the calendar
 // period the digest's key names (31 March for 2025-Q1 under either
-// cut-off).
+// cut-off), with readings known up to the day known (the end of the
+// digest's window, or its "as of" day when earlier: 14 March for a
+// decree09 2025-Q1 digest).
 //
 //   - Before the deadline a cumulative target is met when its total already
 //     meets the whole goal, else on track when it meets the goal times the
-//     elapsed part of the year (1 January of the plan year to periodEnd,
-//     over 1 January to the deadline), else behind; with no reading, no data.
+//     elapsed part of the year at known (Elapsed), else behind; with no
+//     reading, no data.
 //   - Before the deadline any other target is not due, read or not.
 //   - Otherwise a reading is met or not met, and no reading is no data.
-func (r TargetRule) Judge(actual *float64, periodEnd Date) Judgement {
+func (r TargetRule) Judge(actual *float64, periodEnd, known Date) Judgement {
 	deadline := r.Deadline()
 	early := !deadline.IsZero() && periodEnd.Before(deadline)
 	if early && r.Kind != KindCumulative {
@@ -121,23 +123,23 @@ func (r TargetRule) Judge(actual *float64, periodEnd Date) Judgement {
 	if !early {
 		return JudgedNotMet
 	}
-	if r.Comparator.Met(*actual, r.Goal*r.Elapsed(periodEnd)) {
+	if r.Comparator.Met(*actual, r.Goal*r.Elapsed(known)) {
 		return JudgedOnTrack
 	}
 	return JudgedBehind
 }
 
 // Elapsed returns the part of the way from 1 January of the plan year to
-// the deadline covered by periodEnd (both days counted), between 0 and 1;
-// 1 when the target has no deadline.
-func (r TargetRule) Elapsed(periodEnd Date) float64 {
+// the deadline covered by the day known (both days counted), between 0
+// and 1; 1 when the target has no deadline.
+func (r TargetRule) Elapsed(known Date) float64 {
 	deadline := r.Deadline()
 	if deadline.IsZero() {
 		return 1
 	}
 	start := NewDate(r.Year, time.January, 1)
 	total := start.DaysUntil(deadline) + 1
-	done := start.DaysUntil(periodEnd) + 1
+	done := start.DaysUntil(known) + 1
 	switch {
 	case total <= 0 || done >= total:
 		return 1

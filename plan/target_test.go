@@ -37,9 +37,28 @@ func TestJudgeTarget(t *testing.T) {
 		{"level with due before it", TargetRule{Kind: KindLevel, Comparator: CmpGE, Goal: 1, Year: 2026, Due: MustParseDate("2026-06-30")}, readingOf(0), q1, JudgedNotDue},
 		{"level with due on it", TargetRule{Kind: KindLevel, Comparator: CmpGE, Goal: 1, Year: 2026, Due: MustParseDate("2026-06-30")}, readingOf(0), MustParseDate("2026-06-30"), JudgedNotMet},
 	} {
-		if got := c.rule.Judge(c.actual, c.end); got != c.want {
+		if got := c.rule.Judge(c.actual, c.end, c.end); got != c.want {
 			t.Errorf("%s: Judge = %s, want %s", c.name, got, c.want)
 		}
+	}
+}
+
+// TestJudgeKnownDay: a decree09 Q1 digest (window to 14 March) judges a
+// cumulative total against the share of the year elapsed by 14 March
+// (73 of 365 days, 20%), not by 31 March (24.66%); the deadline is still
+// compared with the calendar period's end.
+func TestJudgeKnownDay(t *testing.T) {
+	r := TargetRule{Kind: KindCumulative, Comparator: CmpGE, Goal: 100, Year: 2026}
+	end, known := MustParseDate("2026-03-31"), MustParseDate("2026-03-14")
+	if got := r.Judge(readingOf(21), end, known); got != JudgedOnTrack {
+		t.Errorf("21%% by 14/3 = %s, want on_track", got)
+	}
+	if got := r.Judge(readingOf(21), end, end); got != JudgedBehind {
+		t.Errorf("21%% by 31/3 = %s, want behind", got)
+	}
+	y := TargetRule{Kind: KindYearEnd, Comparator: CmpGE, Goal: 90, Year: 2026}
+	if got := y.Judge(readingOf(91), MustParseDate("2026-12-31"), MustParseDate("2026-12-14")); got != JudgedMet {
+		t.Errorf("year_end in the decree09 yearly digest = %s, want met", got)
 	}
 }
 

@@ -2,19 +2,22 @@ package report
 
 import (
 	"math"
+	"time"
 
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
 )
 
 // judgeTarget sets the kind, judgement, met, due and expected value of the
-// line of target t in a digest of the period p: the target is judged
-// (plan.TargetRule.Judge) by the last day of the calendar period p's key
-// names, so that a quarter's digest judges by the quarter's end under
-// either cut-off, and a year's digest by 31 December, the end of the plan
-// year. Met is true only
+// line of target t in a digest of the period p judged as of asOf (in the
+// unit's zone): the target is judged (plan.TargetRule.Judge) by the last
+// day of the calendar period p's key names, so that a quarter's digest
+// judges by the quarter's end under either cut-off, and a year's digest by
+// 31 December, the end of the plan year; a cumulative total is compared
+// with the share of the goal due by the end of p's window, or asOf's day
+// when earlier. Met is true only
 // for the judgement met.
-func judgeTarget(line *TargetLine, t store.DigestTarget, p plan.Period) {
+func judgeTarget(line *TargetLine, t store.DigestTarget, p plan.Period, asOf time.Time) {
 	kind := plan.TargetKind(t.Kind)
 	if kind == "" {
 		kind = plan.KindLevel
@@ -23,8 +26,11 @@ func judgeTarget(line *TargetLine, t store.DigestTarget, p plan.Period) {
 		Kind: kind, Comparator: plan.Comparator(t.Comparator), Goal: t.Goal,
 		Year: t.PlanYear, Due: t.Due,
 	}
-	end := plan.CalendarEnd(p)
-	j := rule.Judge(t.Actual, end)
+	end, known := plan.CalendarEnd(p), p.To
+	if d := plan.DateIn(asOf, asOf.Location()); d.Before(known) {
+		known = d
+	}
+	j := rule.Judge(t.Actual, end, known)
 	line.Kind = string(kind)
 	line.Judgement = string(j)
 	line.Met = j == plan.JudgedMet
@@ -33,7 +39,7 @@ func judgeTarget(line *TargetLine, t store.DigestTarget, p plan.Period) {
 		line.Due = &due
 	}
 	if j == plan.JudgedOnTrack || j == plan.JudgedBehind {
-		e := math.Round(t.Goal*rule.Elapsed(end)*100) / 100
+		e := math.Round(t.Goal*rule.Elapsed(known)*100) / 100
 		line.Expected = &e
 	}
 }

@@ -344,7 +344,7 @@ func buildDigest(in *digestInput, p plan.Period) *Digest {
 		if t.ActualPeriod != nil {
 			line.Period = *t.ActualPeriod
 		}
-		judgeTarget(&line, t, p)
+		judgeTarget(&line, t, p, asOf)
 		d.Targets = append(d.Targets, line)
 	}
 
