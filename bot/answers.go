@@ -154,7 +154,7 @@ func (b *Bot) digestPeriod(now time.Time) plan.Period {
 }
 
 // unitDigest returns the digest of unit unitID for period p as of now
-// (report.Compile, as the digest jobs and command compile it: a town's is
+// (report.Compile, as the digest jobs and command compile it: a parent unit's is
 // aggregated over its wards), compiled at most once per Limits.AnswerCache
 // and reused by /tonghop and /chuabaocao in every language (it shows the
 // instant it was compiled). The digest must not be changed by its users.

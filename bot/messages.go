@@ -220,7 +220,7 @@ func (t *turn) onMissing() error {
 	if err != nil {
 		return err
 	}
-	// The unit's own officials: a town's, not its wards'.
+	// The unit's own officials: a parent unit's, not its wards'.
 	d := res.Unit
 	names := make(map[string]string, len(d.ByOfficial))
 	for _, o := range d.ByOfficial {

@@ -90,6 +90,13 @@ func Digest(d *report.Digest, history []report.HistoryPoint, pr *i18n.Printer) (
 	dc.FillText(head, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: top},
 		d.UnitName+" — "+message.PeriodLabel(d.PeriodValue(), pr))
 	dc.Max.Y = top - head.Height(d.UnitName) - vg.Points(6)
+	if len(d.Targets) > 0 {
+		// The targets by judgement: "Chỉ tiêu (9): 3 đạt, 1 chậm tiến độ, …".
+		sub := fonts.style(12, draw.XCenter, draw.YTop)
+		line := message.TargetJudgementsText(d, pr)
+		dc.FillText(sub, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: dc.Max.Y}, line)
+		dc.Max.Y -= sub.Height(line) + vg.Points(4)
+	}
 
 	tiles := draw.Tiles{Rows: 2, Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(10), PadRight: vg.Points(14), PadY: vg.Points(24)}
 	canvases := plot.Align([][]*plot.Plot{{bars}, {rates}}, tiles, dc)

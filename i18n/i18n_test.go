@@ -51,7 +51,7 @@ func TestPrinter(t *testing.T) {
 	if got := New(VI).T("status.open_overdue"); got != "Đang thực hiện quá hạn" {
 		t.Errorf("vi = %q", got)
 	}
-	if got := New(EN).T("town.unit_count", 3); got != "Units: 3" {
+	if got := New(EN).T("rollup.unit_count", 3); got != "Units: 3" {
 		t.Errorf("en = %q", got)
 	}
 	if got := New("fr").T("button.done"); got != "✅ Hoàn thành" {

@@ -27,7 +27,7 @@ const historyPeriods = 6
 // official, split under Telegram's limit. The dedupe key is
 // digest:<unit>:<period>:<official>, with #1, #2... when split; the chart
 // follows as a photo (#chart) and, for monthly and quarterly digests, the
-// workbook as a document (#xlsx). A unit with child units (a town) gets
+// workbook as a document (#xlsx). A unit with child units (a parent unit: a province, or any unit wards report to) gets
 // the digest aggregated over them instead (report.Compile decides), under
 // the same keys. When e-mail is configured, one e-mail per unit and period
 // goes to the chairman and office officials with an address, plus
@@ -208,7 +208,7 @@ func fileName(unit, period, ext string) string {
 }
 
 // digestFiles renders the files sent after a digest's text, once per
-// language: a ward's chart and, when asked for, its workbook; a town's
+// language: a ward's chart and, when asked for, its workbook; a parent unit's
 // digest has none.
 type digestFiles struct {
 	res      report.Result
@@ -220,7 +220,7 @@ type digestFiles struct {
 }
 
 func (c *digestFiles) attachments(pr *i18n.Printer) ([]store.Attachment, error) {
-	if c.res.IsTown() {
+	if c.res.IsRollup() {
 		return nil, nil
 	}
 	if files, ok := c.files[pr.Lang()]; ok {

@@ -194,6 +194,9 @@ func (s *Scheduler) targetReadings(ctx context.Context, r *runState) error {
 		}
 		day := plan.DateIn(r.at, u.loc)
 		for _, t := range targets[p.ID] {
+			if !t.Kind.Asked() {
+				continue // external: measured by others, recorded by the office
+			}
 			kind := plan.Cadence(t.Every).Kind()
 			if kind == "" {
 				continue

@@ -10,10 +10,10 @@ import (
 )
 
 // DigestText renders a compiled digest as plain text, for the terminal,
-// a phone or an e-mail: a ward's (see wardText) or a town's (townText).
+// a phone or an e-mail: a ward's (see wardText) or a parent unit's (rollupText).
 func DigestText(res report.Result, pr *i18n.Printer) string {
-	if res.Town != nil {
-		return townText(res.Town, pr)
+	if res.Rollup != nil {
+		return rollupText(res.Rollup, pr)
 	}
 	return wardText(res.Unit, pr)
 }
@@ -21,8 +21,8 @@ func DigestText(res report.Result, pr *i18n.Printer) string {
 // DigestTelegram renders a compiled digest in Telegram HTML; it may exceed
 // a Telegram message, so send it through tghtml.Messages.
 func DigestTelegram(res report.Result, pr *i18n.Printer) string {
-	if res.Town != nil {
-		return townTelegram(res.Town, pr)
+	if res.Rollup != nil {
+		return rollupTelegram(res.Rollup, pr)
 	}
 	return wardTelegram(res.Unit, pr)
 }
@@ -72,19 +72,19 @@ func wardTelegram(d *report.Digest, pr *i18n.Printer) string {
 	return strings.TrimRight(w.b.String(), "\n")
 }
 
-// townText renders the town digest as plain text: the totals with
+// rollupText renders the roll-up digest as plain text: the totals with
 // the on-time rate, then one line per unit, worst first.
-func townText(d *report.TownDigest, pr *i18n.Printer) string {
+func rollupText(d *report.RollupDigest, pr *i18n.Printer) string {
 	w := &writer{}
-	renderTown(w, d, pr)
+	renderRollup(w, d, pr)
 	return w.b.String()
 }
 
-// townTelegram renders the same content as townText in
+// rollupTelegram renders the same content as rollupText in
 // Telegram HTML; split it with tghtml.Messages.
-func townTelegram(d *report.TownDigest, pr *i18n.Printer) string {
+func rollupTelegram(d *report.RollupDigest, pr *i18n.Printer) string {
 	w := &writer{html: true}
-	renderTown(w, d, pr)
+	renderRollup(w, d, pr)
 	return strings.TrimRight(w.b.String(), "\n")
 }
 
@@ -132,23 +132,7 @@ func render(w *writer, d *report.Digest, pr *i18n.Printer) {
 
 	if len(d.Targets) > 0 {
 		w.blank()
-		unmet := d.UnmetTargets()
-		if len(unmet) == 0 {
-			w.line(pr.T("digest.targets_ok", len(d.Targets)))
-		} else {
-			w.head(pr.T("digest.targets_head", len(unmet)))
-			for i, tg := range unmet {
-				if i == maxListed {
-					w.line(pr.T("digest.more", len(unmet)-maxListed))
-					break
-				}
-				actual := pr.T("digest.target_none")
-				if tg.Actual != nil {
-					actual = FormatValue(*tg.Actual, tg.Measure, pr)
-				}
-				w.line(pr.T("digest.target_item", Shorten(tg.Text, MaxText), actual, GoalText(tg.Goal, tg.Comparator, tg.Measure, pr)))
-			}
-		}
+		renderTargets(w, d, pr)
 	}
 
 	if len(d.ByOfficial) > 0 {
@@ -175,10 +159,10 @@ func render(w *writer, d *report.Digest, pr *i18n.Printer) {
 	}
 }
 
-func renderTown(w *writer, d *report.TownDigest, pr *i18n.Printer) {
+func renderRollup(w *writer, d *report.RollupDigest, pr *i18n.Printer) {
 	w.head(pr.T("digest.title", PeriodLabel(d.PeriodValue(), pr)))
 	w.line(pr.T("digest.unit_as_of", d.UnitName, d.AsOfTime().Format("15:04")+" "+FormatDate(plan.DateOf(d.AsOfTime()))))
-	w.line(pr.T("town.unit_count", len(d.ByUnit)))
+	w.line(pr.T("rollup.unit_count", len(d.ByUnit)))
 	w.blank()
 	t := d.Totals
 	if t.Total == 0 {
@@ -196,19 +180,19 @@ func renderTown(w *writer, d *report.TownDigest, pr *i18n.Printer) {
 		w.line(pr.T("digest.rate_none"))
 	}
 	w.blank()
-	w.head(pr.T("town.units_head"))
+	w.head(pr.T("rollup.units_head"))
 	for i, u := range d.ByUnit {
 		ut := u.Totals
-		rate := pr.T("town.rate_none")
+		rate := pr.T("rollup.rate_none")
 		if report.Judged(ut) {
 			rate = FormatRate(ut.OnTimeRate, pr)
 		}
-		s := pr.T("town.unit_item", i+1, u.Name, ut.DoneOnTime, ut.DoneLate+ut.OpenOverdue, ut.OpenOnTime, rate)
+		s := pr.T("rollup.unit_item", i+1, u.Name, ut.DoneOnTime, ut.DoneLate+ut.OpenOverdue, ut.OpenOnTime, rate)
 		if u.Overdue > 0 {
-			s += pr.T("town.overdue", u.Overdue)
+			s += pr.T("rollup.overdue", u.Overdue)
 		}
 		if u.MissingReports > 0 {
-			s += pr.T("town.missing", u.MissingReports)
+			s += pr.T("rollup.missing", u.MissingReports)
 		}
 		w.line(s)
 	}

@@ -18,8 +18,9 @@
 //
 // Extensions to the schema of the design (documented for the README):
 //
-//	unit.parent         optional code of the parent unit (a ward's town); the
-//	                    parent unit must already be known to the database
+//	unit.parent         optional code of the parent unit (the province or
+//	                    other unit a ward reports to); the parent unit must
+//	                    already be known to the database
 //	officials[].email   optional e-mail address of the official
 //	officials[].language optional "vi" or "en": the language of the
 //	                    official's messages, overriding the configured one
@@ -27,6 +28,12 @@
 //	                    task's occurrence may be due; open-ended when omitted
 //	tasks[].note        optional free text kept with the task (for example
 //	                    the reference of the document it comes from)
+//	targets[].kind      optional level (default), cumulative, year_end or
+//	                    external (the contract's "Targets of several kinds");
+//	                    a cumulative target takes >= or > and is not yes/no
+//	targets[].due       optional date or period key (2026-Q2: its calendar
+//	                    last day) by which the target must be met, not
+//	                    before the plan year
 //
 // Other rules: keys (unit code, official, area, target and task keys) match
 // [a-z0-9-]+; target and task keys are unique across the whole plan; goals

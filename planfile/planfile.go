@@ -79,7 +79,14 @@ type Target struct {
 	Comparator plan.Comparator // ">=" by default
 	Owner      string          // official key
 	Every      plan.Cadence    // monthly by default
+	Kind       plan.TargetKind // level by default
+	Due        plan.Date       // zero for none; a period key is its calendar period's last day
 	Pos        Pos
+}
+
+// Rule returns what judging the target needs, for a plan of year.
+func (t Target) Rule(year int) plan.TargetRule {
+	return plan.TargetRule{Kind: t.Kind, Comparator: t.Comparator, Goal: t.Goal, Year: year, Due: t.Due}
 }
 
 // Task is a nhiệm vụ: one-off when Due is set, recurring when Every is.
@@ -122,7 +129,7 @@ var (
 	planFields     = []string{"code", "title", "year"}
 	officialFields = []string{"key", "name", "position", "roles", "email", "language"}
 	areaFields     = []string{"code", "name", "targets", "tasks"}
-	targetFields   = []string{"key", "text", "measure", "goal", "comparator", "owner", "every"}
+	targetFields   = []string{"key", "text", "measure", "goal", "comparator", "owner", "every", "kind", "due"}
 	taskFields     = []string{"key", "title", "lead", "support", "due", "every", "due_day", "start", "until", "note"}
 )
 
@@ -350,7 +357,7 @@ func (d *decoder) area(n ast.Node, path string, year int, officials, areas, targ
 	a.Code = code
 	a.Name, _ = d.str(m, "name", true)
 	for i, item := range d.list(m, "targets") {
-		if t, ok := d.target(item, index(join(path, "targets"), i), officials, targets); ok {
+		if t, ok := d.target(item, index(join(path, "targets"), i), year, officials, targets); ok {
 			a.Targets = append(a.Targets, t)
 		}
 	}
@@ -374,7 +381,7 @@ func (d *decoder) officialRef(m *mapping, name string, required bool, officials 
 	return key
 }
 
-func (d *decoder) target(n ast.Node, path string, officials, targets seen) (Target, bool) {
+func (d *decoder) target(n ast.Node, path string, year int, officials, targets seen) (Target, bool) {
 	m := d.mapping(n, path, targetFields)
 	if m == nil {
 		return Target{}, false
@@ -410,7 +417,46 @@ func (d *decoder) target(n ast.Node, path string, officials, targets seen) (Targ
 			d.errorf(pos, join(path, "every"), "unknown cadence %q: want weekly, monthly, quarterly, half-yearly or yearly", every)
 		}
 	}
+	d.targetKind(m, &t, year)
 	return t, true
+}
+
+// targetKind decodes a target's kind and due, and checks that the kind
+// makes sense with its comparator and measure.
+func (d *decoder) targetKind(m *mapping, t *Target, year int) {
+	t.Kind = plan.KindLevel
+	kind, kindPos, hasKind := d.optional(m, "kind")
+	if hasKind {
+		t.Kind = plan.TargetKind(kind)
+		if !t.Kind.Valid() {
+			d.errorf(kindPos, join(m.path, "kind"), "unknown kind %q: want level, cumulative, year_end or external", kind)
+			return
+		}
+	}
+	if err := t.Kind.CheckRule(t.Comparator, t.Measure); err != nil && t.Comparator.Valid() && t.Measure.Valid() {
+		pos, field := kindPos, join(m.path, "kind")
+		if !hasKind {
+			pos, field = m.pos, m.path
+		}
+		if _, cmpPos := m.field("comparator"); m.has("comparator") && t.Measure != plan.MeasureYesNo {
+			pos, field = cmpPos, join(m.path, "comparator")
+		}
+		d.errorf(pos, field, "%v", err)
+	}
+	due, duePos, ok := d.optional(m, "due")
+	if !ok {
+		return
+	}
+	date, err := plan.ParseTargetDue(due)
+	if err != nil {
+		d.errorf(duePos, join(m.path, "due"), "%v", err)
+		return
+	}
+	if year != 0 && date.Year < year {
+		d.errorf(duePos, join(m.path, "due"), "due %s is before the plan year %d: write a date or period key in %d or later", due, year, year)
+		return
+	}
+	t.Due = date
 }
 
 // goal decodes a target's goal according to its measure.

@@ -70,7 +70,7 @@ func TestParseValid(t *testing.T) {
 			Targets: []Target{{
 				Key: "tthc-dung-han", Text: "100% số hồ sơ TTHC được trả kết quả đúng hạn",
 				Measure: plan.MeasurePercent, Goal: 100, Comparator: plan.CmpGE,
-				Owner: "van-phong", Every: plan.Monthly, Pos: Pos{11, 9},
+				Owner: "van-phong", Every: plan.Monthly, Kind: plan.KindLevel, Pos: Pos{11, 9},
 			}},
 			Tasks: []Task{
 				{

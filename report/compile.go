@@ -16,46 +16,46 @@ type Options struct {
 	History int
 }
 
-// Result is a compiled digest: a ward's, or a parent unit's (a town's)
-// aggregated over its wards. Town tells which.
+// Result is a compiled digest: a ward's, or a parent unit's
+// aggregated over its wards. Rollup tells which.
 type Result struct {
 	// Unit is the digest of the unit's own plan and officials. For a ward
-	// it is the digest, with the previous period; for a town it is the
-	// town's own part (without the previous period), which Town counts
+	// it is the digest, with the previous period; for a parent it is the
+	// parent's own part (without the previous period), which Rollup counts
 	// when it has occurrences.
 	Unit *Digest
-	// Town is the digest aggregated over the unit's wards when the unit
+	// Rollup is the digest aggregated over the unit's wards when the unit
 	// has wards, else nil.
-	Town *TownDigest
+	Rollup *RollupDigest
 	// History is a ward's totals of the Options.History periods ending with
-	// the digest's, oldest first (see history); nil for a town.
+	// the digest's, oldest first (see history); nil for a parent.
 	History []HistoryPoint
 }
 
-// IsTown reports whether the result is a town's digest aggregated over its
+// IsRollup reports whether the result is a parent unit's digest aggregated over its
 // wards.
-func (r Result) IsTown() bool { return r.Town != nil }
+func (r Result) IsRollup() bool { return r.Rollup != nil }
 
 // UnitName returns the name of the unit the digest is of.
 func (r Result) UnitName() string {
-	if r.Town != nil {
-		return r.Town.UnitName
+	if r.Rollup != nil {
+		return r.Rollup.UnitName
 	}
 	return r.Unit.UnitName
 }
 
 // PeriodValue returns the digest's period.
 func (r Result) PeriodValue() plan.Period {
-	if r.Town != nil {
-		return r.Town.PeriodValue()
+	if r.Rollup != nil {
+		return r.Rollup.PeriodValue()
 	}
 	return r.Unit.PeriodValue()
 }
 
-// JSON renders the digest as indented JSON (RenderJSON or RenderTownJSON).
+// JSON renders the digest as indented JSON (RenderJSON or RenderRollupJSON).
 func (r Result) JSON() ([]byte, error) {
-	if r.Town != nil {
-		return RenderTownJSON(r.Town)
+	if r.Rollup != nil {
+		return RenderRollupJSON(r.Rollup)
 	}
 	return RenderJSON(r.Unit)
 }
@@ -65,8 +65,8 @@ func (r Result) JSON() ([]byte, error) {
 // bot's /tonghop and /chuabaocao and the digest command alike. The unit's
 // own time zone places the period's boundaries and the deadlines.
 //
-// It decides the kind once: a unit some unit names as its parent (a town)
-// gets the digest aggregated over its wards (Result.Town), any other unit
+// It decides the kind once: a unit some unit names as its parent (a parent unit: a province, or any unit wards report to)
+// gets the digest aggregated over its wards (Result.Rollup), any other unit
 // its own digest with the previous period and, when opts ask for it, the
 // history of a trend. Everything is read in one read-only snapshot
 // (store.DigestRead), the children, the period, the previous period and
@@ -80,7 +80,7 @@ func Compile(ctx context.Context, st *store.Store, unit store.Unit, p plan.Perio
 			return err
 		}
 		if len(children) > 0 {
-			res.Town, res.Unit, err = compileTown(ctx, q, unit, children, p, asOf)
+			res.Rollup, res.Unit, err = compileRollup(ctx, q, unit, children, p, asOf)
 			return err
 		}
 		res.Unit, res.History, err = compileWard(ctx, q, unit, p, asOf, opts)

@@ -41,11 +41,11 @@ func BenchmarkCompileGenerated(b *testing.B) {
 	}
 }
 
-// BenchmarkCompileTown compiles the town digest of a town of 100 generated
+// BenchmarkCompileRollup compiles the town digest of a town of 100 generated
 // wards (report.Compile of a town: the rows of all the wards in a handful of
 // queries, then each ward's digest built in Go, then the per-ward table).
 // The limit is 1 s. It also reports the time per ward (ns/ward).
-func BenchmarkCompileTown(b *testing.B) {
+func BenchmarkCompileRollup(b *testing.B) {
 	ctx := context.Background()
 	st := storetest.New(b)
 	if _, err := gen.Generate(ctx, st, gen.Options{Units: 100}); err != nil {
@@ -62,7 +62,7 @@ func BenchmarkCompileTown(b *testing.B) {
 	const wards = 100
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		d, err := compileTown(ctx, st, town, p, asOf)
+		d, err := compileRollup(ctx, st, town, p, asOf)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -16,7 +16,10 @@
 //     before the period and still open at its start) and "done_at".
 //   - targets[] carry "text", "measure", "area", "owner", "every" and, when
 //     there is a reading, "period" (the reading's period key) and
-//     "reported_at".
+//     "reported_at"; "kind" and "judgement" as the contract says, "due"
+//     (the target's deadline, when it has one) and, for a cumulative
+//     target judged before its deadline, "expected" (the goal pro-rated to
+//     the elapsed part of the year).
 //   - by_official[] entries carry "name" as the contract says; officials appear
 //     chairman first, then office, then members, by key.
 //   - "previous": {"key", "from", "to", "totals"}, the totals of the previous
@@ -129,6 +132,11 @@ type TargetLine struct {
 	Every      string     `json:"every"`
 	Period     string     `json:"period,omitempty"`
 	ReportedAt *time.Time `json:"reported_at,omitempty"`
+	// Kind and Judgement: see judgeTarget.
+	Kind      string     `json:"kind"`
+	Judgement string     `json:"judgement"`
+	Due       *plan.Date `json:"due,omitempty"`
+	Expected  *float64   `json:"expected,omitempty"`
 }
 
 // Previous is the previous period's totals, for "change since the previous
@@ -165,18 +173,6 @@ func (d *Digest) Overdue() []TaskLine {
 		}
 	}
 	slices.SortStableFunc(out, func(a, b TaskLine) int { return b.DaysOverdue - a.DaysOverdue })
-	return out
-}
-
-// UnmetTargets returns the target lines not met (no reading counts as not
-// met).
-func (d *Digest) UnmetTargets() []TargetLine {
-	var out []TargetLine
-	for _, t := range d.Targets {
-		if !t.Met {
-			out = append(out, t)
-		}
-	}
 	return out
 }
 
@@ -330,7 +326,9 @@ func buildDigest(in *digestInput, p plan.Period) *Digest {
 
 	owners := make(map[int64]bool)
 	for _, t := range in.targets {
-		owners[t.OwnerID] = true
+		if plan.TargetKind(t.Kind).Asked() {
+			owners[t.OwnerID] = true // an external target is not asked of its owner
+		}
 		line := TargetLine{
 			Key:        t.Key,
 			Goal:       t.Goal,
@@ -346,9 +344,7 @@ func buildDigest(in *digestInput, p plan.Period) *Digest {
 		if t.ActualPeriod != nil {
 			line.Period = *t.ActualPeriod
 		}
-		if t.Actual != nil {
-			line.Met = plan.Comparator(t.Comparator).Met(*t.Actual, t.Goal)
-		}
+		judgeTarget(&line, t, p, asOf)
 		d.Targets = append(d.Targets, line)
 	}
 

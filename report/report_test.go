@@ -428,7 +428,8 @@ func TestDigestJSON(t *testing.T) {
 		}
 	}
 	tg := m["targets"].([]any)[0].(map[string]any)
-	if tg["key"] != "ngan-sach" || tg["actual"] != nil || tg["met"] != false || tg["comparator"] != "<=" || tg["goal"] != 5.0 {
+	if tg["key"] != "ngan-sach" || tg["actual"] != nil || tg["met"] != false || tg["comparator"] != "<=" || tg["goal"] != 5.0 ||
+		tg["kind"] != "level" || tg["judgement"] != "no_data" {
 		t.Errorf("targets[0] = %v", tg)
 	}
 	if !reflect.DeepEqual(m["missing_reports"], []any{"tai-chinh"}) {
@@ -458,9 +459,10 @@ func TestRender(t *testing.T) {
 		"Nhiệm vụ quá hạn (3):",
 		"1. Công khai TTHC tại bộ phận một cửa — chủ trì: Công chức Tài chính - Kế toán; quá hạn 95 ngày; tiến độ 30%",
 		"3. Rà soát TTHC <đợt 1> & báo cáo — chủ trì: Công chức Văn phòng - Thống kê; quá hạn 1 ngày; tiến độ 0%",
-		"Chỉ tiêu chưa đạt (2):",
-		"- Số khoản chi sai quy định: chưa có số liệu (mục tiêu ≤ 5)",
+		// A target without a reading is counted, not listed as unmet.
+		"Chỉ tiêu chưa đạt, chậm tiến độ (1):",
 		"- 100% hồ sơ TTHC được trả kết quả đúng hạn: 96,5% (mục tiêu ≥ 100%)",
+		"Các chỉ tiêu khác: 1 đạt, 1 chưa có số liệu.",
 		"Chưa báo cáo trong kỳ (1):\n- Công chức Tài chính - Kế toán",
 	} {
 		if !strings.Contains(text, want) {
@@ -549,23 +551,23 @@ func compileWard(ctx context.Context, st *store.Store, code string, p plan.Perio
 	if err != nil {
 		return nil, err
 	}
-	if res.IsTown() {
+	if res.IsRollup() {
 		return nil, fmt.Errorf("%s compiled as a town", code)
 	}
 	return res.Unit, nil
 }
 
-// compileTown compiles, with report.Compile, the digest of the unit code,
+// compileRollup compiles, with report.Compile, the digest of the unit code,
 // which must have wards.
-func compileTown(ctx context.Context, st *store.Store, code string, p plan.Period, asOf time.Time) (*report.TownDigest, error) {
+func compileRollup(ctx context.Context, st *store.Store, code string, p plan.Period, asOf time.Time) (*report.RollupDigest, error) {
 	res, err := compileCode(ctx, st, code, p, asOf, report.Options{})
 	if err != nil {
 		return nil, err
 	}
-	if !res.IsTown() {
+	if !res.IsRollup() {
 		return nil, fmt.Errorf("%s compiled as a ward", code)
 	}
-	return res.Town, nil
+	return res.Rollup, nil
 }
 
 // compileCode is report.Compile of the unit code.

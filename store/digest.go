@@ -12,7 +12,7 @@ import (
 	"github.com/nhacviec/nhacviec/plan"
 )
 
-// A digest reads the same rows whether it covers one unit or a town's
+// A digest reads the same rows whether it covers one unit or a parent unit's
 // hundred: every query below takes a list of units (or of their plans) and
 // tags its rows with the unit (or plan) they belong to; one unit is a list
 // of one. Each query reaches the rows through the units' own keys (plans
@@ -24,7 +24,7 @@ import (
 // the queries of one digest (its unit's wards, its period, the previous
 // period and the history of a trend) see one snapshot: a report that
 // arrives meanwhile counts in all of them or in none. JIT
-// compilation is off in it: a town's occurrence query is estimated above
+// compilation is off in it: a parent unit's occurrence query is estimated above
 // jit_above_cost and spent 30-40 ms compiling expressions for a 150 ms
 // nested-loop run.
 func (s *Store) DigestRead(ctx context.Context, fn func(rd Reader) error) error {
@@ -224,10 +224,15 @@ type DigestTarget struct {
 	Goal       float64 `db:"goal"`
 	Comparator string  `db:"comparator"`
 	Every      string  `db:"every"`
-	AreaCode   string  `db:"area_code"`
-	OwnerID    int64   `db:"owner_id"`
-	OwnerKey   string  `db:"owner_key"`
-	OwnerName  string  `db:"owner_name"`
+	Kind       string  `db:"kind"`
+	// PlanYear is the year of the target's plan.
+	PlanYear int `db:"plan_year"`
+	// Due is the target's deadline, zero for none.
+	Due       plan.Date `db:"due"`
+	AreaCode  string    `db:"area_code"`
+	OwnerID   int64     `db:"owner_id"`
+	OwnerKey  string    `db:"owner_key"`
+	OwnerName string    `db:"owner_name"`
 	// The latest reading up to the "as of" instant, if any.
 	Actual        *float64   `db:"actual"`
 	ActualPeriod  *string    `db:"actual_period"`
@@ -252,7 +257,7 @@ func DigestTargetsOf(ctx context.Context, rd Reader, planIDs []int64, asOf time.
 	// target_readings_target_idx.
 	err := sqlx.SelectContext(ctx, q, &targets, `
 		SELECT t.id, t.plan_id, t.key, t.text, t.measure, t.goal, t.comparator, t.every,
-		       a.code AS area_code, w.id AS owner_id, w.key AS owner_key, w.name AS owner_name,
+		       t.kind, t.due, (SELECT p.year FROM plans p WHERE p.id = t.plan_id) AS plan_year, a.code AS area_code, w.id AS owner_id, w.key AS owner_key, w.name AS owner_name,
 		       r.value AS actual, r.period_key AS actual_period, r.reported_at AS actual_at,
 		       r.official_id AS actual_official_id
 		FROM targets t

@@ -406,7 +406,7 @@ func (im *importer) officialID(key string) (int64, error) {
 func (im *importer) importTargets(ctx context.Context) error {
 	var rows []Target
 	if err := im.tx.SelectContext(ctx, &rows, `
-		SELECT id, plan_id, area_id, key, text, measure, goal, comparator, owner_id, every, position, archived_at
+		SELECT id, plan_id, area_id, key, text, measure, goal, comparator, owner_id, every, kind, due, position, archived_at
 		FROM targets WHERE plan_id = $1 ORDER BY id FOR UPDATE`, im.planID); err != nil {
 		return fmt.Errorf("load targets: %w", err)
 	}
@@ -427,16 +427,16 @@ func (im *importer) importTargets(ctx context.Context) error {
 			want := Target{
 				PlanID: im.planID, AreaID: im.areas[a.Code], Key: t.Key, Text: t.Text, Measure: string(t.Measure),
 				Goal: t.Goal, Comparator: t.Comparator, OwnerID: ownerID,
-				Every: string(t.Every), Position: position,
+				Every: string(t.Every), Kind: targetKind(t.Kind), Due: t.Due, Position: position,
 			}
 			cur, ok := existing[t.Key]
 			if !ok {
 				if _, err := im.tx.ExecContext(ctx, `
 					INSERT INTO targets (plan_id, area_id, key, text, measure, goal, comparator, owner_id,
-					                     every, position, created_at, updated_at)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
+					                     every, kind, due, position, created_at, updated_at)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
 					im.planID, want.AreaID, want.Key, want.Text, want.Measure, want.Goal, want.Comparator,
-					want.OwnerID, want.Every, want.Position, im.opts.Now); err != nil {
+					want.OwnerID, want.Every, want.Kind, want.Due, want.Position, im.opts.Now); err != nil {
 					return fmt.Errorf("create target %s: %w", t.Key, err)
 				}
 				im.sum.Targets.Created++
@@ -453,10 +453,10 @@ func (im *importer) importTargets(ctx context.Context) error {
 			if _, err := im.tx.ExecContext(ctx, `
 				UPDATE targets
 				SET area_id = $2, text = $3, measure = $4, goal = $5, comparator = $6, owner_id = $7,
-				    every = $8, position = $9, archived_at = NULL, updated_at = $10
+				    every = $8, kind = $9, due = $10, position = $11, archived_at = NULL, updated_at = $12
 				WHERE id = $1`,
 				cur.ID, want.AreaID, want.Text, want.Measure, want.Goal, want.Comparator, want.OwnerID,
-				want.Every, want.Position, im.opts.Now); err != nil {
+				want.Every, want.Kind, want.Due, want.Position, im.opts.Now); err != nil {
 				return fmt.Errorf("update target %s: %w", t.Key, err)
 			}
 			im.sum.Targets.count(changed)
@@ -473,6 +473,14 @@ func (im *importer) importTargets(ctx context.Context) error {
 		im.sum.Targets.Archived++
 	}
 	return nil
+}
+
+// targetKind returns k, or level when the plan file left it empty.
+func targetKind(k plan.TargetKind) plan.TargetKind {
+	if k == "" {
+		return plan.KindLevel
+	}
+	return k
 }
 
 // importedTask is the part of a tasks row that the plan file sets.

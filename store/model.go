@@ -124,6 +124,8 @@ type Target struct {
 	Comparator plan.Comparator `db:"comparator"`
 	OwnerID    int64           `db:"owner_id"`
 	Every      string          `db:"every"`
+	Kind       plan.TargetKind `db:"kind"`
+	Due        plan.Date       `db:"due"` // zero for none
 	Position   int             `db:"position"`
 	ArchivedAt *time.Time      `db:"archived_at"`
 }

@@ -198,7 +198,7 @@ func activeTargets(ctx context.Context, q sqlx.QueryerContext, column string, id
 	var targets []Target
 	err := sqlx.SelectContext(ctx, q, &targets, `
 		SELECT t.id, t.plan_id, t.area_id, t.key, t.text, t.measure, t.goal, t.comparator,
-		       t.owner_id, t.every, t.position, t.archived_at
+		       t.owner_id, t.every, t.kind, t.due, t.position, t.archived_at
 		FROM targets t
 		JOIN areas a ON a.id = t.area_id
 		WHERE `+column+` = $1 AND t.archived_at IS NULL
@@ -214,7 +214,7 @@ func TargetsOfPlans(ctx context.Context, rd Reader, planIDs []int64) (map[int64]
 	var targets []Target
 	err := sqlx.SelectContext(ctx, q, &targets, `
 		SELECT t.id, t.plan_id, t.area_id, t.key, t.text, t.measure, t.goal, t.comparator,
-		       t.owner_id, t.every, t.position, t.archived_at
+		       t.owner_id, t.every, t.kind, t.due, t.position, t.archived_at
 		FROM targets t
 		JOIN areas a ON a.id = t.area_id
 		WHERE t.plan_id = ANY($1) AND t.archived_at IS NULL

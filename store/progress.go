@@ -190,7 +190,7 @@ func ProgressReports(ctx context.Context, rd Reader, occurrenceID int64) ([]Prog
 
 // targetColumns is the explicit column list matching Target.
 const targetColumns = `id, plan_id, area_id, key, text, measure, goal, comparator, owner_id, every,
-	position, archived_at`
+	kind, due, position, archived_at`
 
 // TargetByID returns target id, or ErrNotFound.
 func TargetByID(ctx context.Context, rd Reader, id int64) (Target, error) {
@@ -281,4 +281,16 @@ func nullID(id int64) *int64 {
 		return nil
 	}
 	return &id
+}
+
+// TargetByKey returns the target keyed key of plan planID, archived or
+// not, or ErrNotFound.
+func TargetByKey(ctx context.Context, rd Reader, planID int64, key string) (Target, error) {
+	q := rd.queryer()
+	var t Target
+	err := sqlx.GetContext(ctx, q, &t, `SELECT `+targetColumns+` FROM targets WHERE plan_id = $1 AND key = $2`, planID, key)
+	if err != nil {
+		return Target{}, fmt.Errorf("store: target %s of plan %d: %w", key, planID, notFound(err))
+	}
+	return t, nil
 }

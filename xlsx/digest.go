@@ -52,6 +52,9 @@ const (
 	hActual     = "workbook.col.actual"
 	hPeriod     = "workbook.col.period"
 	hMet        = "workbook.col.met"
+	hKind       = "workbook.col.kind"
+	hJudgement  = "workbook.col.judgement"
+	hRateNone   = "workbook.rate_none"
 	hOfficial   = "workbook.col.official"
 	hName       = "workbook.col.name"
 	hNoneMissed = "workbook.col.none_missed"
@@ -161,10 +164,15 @@ func (w *digestWriter) summary(d *report.Digest) {
 		cols = append(cols, i18n.Key("status."+string(s)))
 	}
 	cols = append(cols, hTotal, hRate)
-	w.headerRow(sheet, 4, cols, []float64{10, 50, 14, 14, 14, 14, 10, 14})
+	w.headerRow(sheet, 4, cols, []float64{10, 50, 14, 14, 14, 14, 10, 22})
 	r := 5
 	line := func(code, name string, t report.Totals) {
-		w.row(sheet, r, code, name, t.DoneOnTime, t.DoneLate, t.OpenOnTime, t.OpenOverdue, t.Total, t.OnTimeRate)
+		// Nothing due, nothing done: no rate, rather than a rate of 0.
+		var rate any = w.pr.T(hRateNone)
+		if report.Judged(t) {
+			rate = t.OnTimeRate
+		}
+		w.row(sheet, r, code, name, t.DoneOnTime, t.DoneLate, t.OpenOnTime, t.OpenOverdue, t.Total, rate)
 		w.check(w.wb.SetCellStyle(sheet, cell(8, r), cell(8, r), w.percent))
 		r++
 	}
@@ -209,8 +217,8 @@ func (w *digestWriter) targets(d *report.Digest) {
 	sheet := w.pr.T(sheetTargets)
 	_, err := w.wb.NewSheet(sheet)
 	w.check(err)
-	w.headerRow(sheet, 1, []i18n.Key{hTarget, hText, hArea, hOwner, hMeasure, hComparator, hGoal, hActual, hPeriod, hMet},
-		[]float64{22, 60, 10, 16, 10, 8, 10, 10, 12, 8})
+	w.headerRow(sheet, 1, []i18n.Key{hTarget, hText, hArea, hOwner, hMeasure, hComparator, hGoal, hActual, hPeriod, hMet, hKind, hJudgement},
+		[]float64{22, 60, 10, 16, 10, 8, 10, 10, 12, 8, 16, 20})
 	for i, t := range d.Targets {
 		r := i + 2
 		var actual any = ""
@@ -221,7 +229,8 @@ func (w *digestWriter) targets(d *report.Digest) {
 		if t.Met {
 			met = w.pr.T(yes)
 		}
-		w.row(sheet, r, t.Key, t.Text, t.Area, t.Owner, t.Measure, message.ComparatorSign(t.Comparator), t.Goal, actual, t.Period, met)
+		w.row(sheet, r, t.Key, t.Text, t.Area, t.Owner, t.Measure, message.ComparatorSign(t.Comparator), t.Goal, actual, t.Period, met,
+			message.TargetKindLabel(t.Kind, w.pr), message.JudgementLabel(plan.Judgement(t.Judgement), w.pr))
 		w.check(w.wb.SetCellStyle(sheet, cell(2, r), cell(2, r), w.wrap))
 	}
 }

@@ -116,13 +116,27 @@ func TestDigestWorkbook(t *testing.T) {
 		if !equal(row[:7], want) {
 			t.Errorf("%s = %q, want %q", where, row[:7], want)
 		}
+		if !report.Judged(tt) {
+			// Nothing due: no rate, not 0.
+			if row[7] != "chưa có nhiệm vụ đến hạn" {
+				t.Errorf("%s rate = %q, want no rate", where, row[7])
+			}
+			return
+		}
 		rate, err := strconv.ParseFloat(row[7], 64)
 		if err != nil || rate != tt.OnTimeRate {
 			t.Errorf("%s rate = %q, want %v", where, row[7], tt.OnTimeRate)
 		}
 	}
+	unjudged := 0
 	for i, a := range d.ByArea {
 		check("area "+a.Code, rows[4+i], a.Code, a.Name, a.Totals)
+		if !report.Judged(a.Totals) {
+			unjudged++
+		}
+	}
+	if unjudged == 0 {
+		t.Error("no area without anything due: the fixture does not test the rate left empty")
 	}
 	last := rows[len(rows)-1]
 	last = append(last, make([]string, 8-len(last))...)
@@ -169,7 +183,8 @@ func TestDigestWorkbook(t *testing.T) {
 	}
 	for i, tg := range d.Targets {
 		r := rows[i+1]
-		if r[0] != tg.Key || r[6] != strconv.FormatFloat(tg.Goal, 'f', -1, 64) || r[9] != map[bool]string{true: "Có", false: "Không"}[tg.Met] {
+		if r[0] != tg.Key || r[6] != strconv.FormatFloat(tg.Goal, 'f', -1, 64) || r[9] != map[bool]string{true: "Có", false: "Không"}[tg.Met] ||
+			r[10] != "theo kỳ" || r[11] != pr.T(i18n.Key("judgement."+tg.Judgement)) {
 			t.Errorf("target row %d = %q, want key %s goal %v met %v", i+2, r, tg.Key, tg.Goal, tg.Met)
 		}
 	}

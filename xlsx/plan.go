@@ -285,9 +285,11 @@ func (c *converter) convert() []byte {
 		if ts := targetsOf[a.values["code"]]; len(ts) > 0 {
 			c.line(a.rec, "    targets:")
 			for _, t := range ts {
+				targetKindCell(t)
 				c.mapping(t, "      ", []field{
 					{name: "key"}, {name: "text"}, {name: "measure"}, {name: "goal", kind: numberField},
 					{name: "comparator"}, {name: "owner"}, {name: "every"},
+					{name: "kind"}, {name: "due", kind: dateField},
 				})
 			}
 		}

@@ -59,6 +59,8 @@ var (
 		{"comparator", "So sánh", 10},
 		{"owner", "Người báo cáo", 16},
 		{"every", "Kỳ báo cáo", 14},
+		{"kind", "Loại chỉ tiêu", 16},
+		{"due", "Hạn đạt", 12},
 	}}
 	tasksSheet = sheetDef{SheetTasks, []column{
 		{"area", "Lĩnh vực", 10},
@@ -87,7 +89,7 @@ var unitRows = []unitRow{
 	{"unit.code", "Mã đơn vị", "chữ thường a-z, số và dấu gạch ngang, ví dụ pdp"},
 	{"unit.name", "Tên đơn vị", ""},
 	{"unit.timezone", "Múi giờ", "mặc định " + planfile.DefaultTimezone},
-	{"unit.parent", "Đơn vị cấp trên", "mã đơn vị cấp trên (UBND thị xã), để trống nếu không có"},
+	{"unit.parent", "Đơn vị cấp trên", "mã đơn vị cấp trên mà đơn vị báo cáo lên (ví dụ UBND tỉnh), để trống nếu không có"},
 	{"plan.code", "Số hiệu kế hoạch", ""},
 	{"plan.title", "Tên kế hoạch", ""},
 	{"plan.year", "Năm", ""},
@@ -109,6 +111,7 @@ var guideLines = []string{
 	"Cán bộ: mã (key), họ tên, chức vụ, vai trò (chairman = chủ tịch, office = văn phòng, member = thành viên; nhiều vai trò cách nhau bằng dấu phẩy), thư điện tử, ngôn ngữ (vi hoặc en).",
 	"Lĩnh vực: mã và tên các lĩnh vực cải cách hành chính.",
 	"Chỉ tiêu: lĩnh vực (mã), mã chỉ tiêu, nội dung, đơn vị đo (percent, count, yesno), mục tiêu, so sánh (>=, <=, =, >, <), người báo cáo (mã cán bộ), kỳ báo cáo (weekly, monthly, quarterly, half-yearly, yearly).",
+	"    loại chỉ tiêu (tuỳ chọn): theo kỳ (level, mặc định), lũy kế (cumulative: số cộng dồn từ đầu năm, đánh giá theo tiến độ), cuối năm (year_end: chỉ đánh giá khi hết năm), cấp trên đánh giá (external: do cấp trên đo, như PAR INDEX, SIPAS; không nhắc người báo cáo); hạn đạt (tuỳ chọn): một ngày (YYYY-MM-DD) hoặc một kỳ (2026-Q2, 2026-H1, 2026-06, 2026).",
 	"Nhiệm vụ: lĩnh vực (mã), mã nhiệm vụ, tên, chủ trì (mã cán bộ), phối hợp (các mã cán bộ cách nhau bằng dấu phẩy),",
 	"    nhiệm vụ một lần: hạn (YYYY-MM-DD); nhiệm vụ định kỳ: định kỳ (weekly, monthly, quarterly, half-yearly, yearly),",
 	"    ngày hạn trong kỳ (thứ trong tuần 1–7 với weekly; ngày của tháng cuối kỳ, số âm đếm từ cuối tháng), bắt đầu, kết thúc (tuỳ chọn).",
@@ -138,7 +141,8 @@ func Template(f *planfile.File) ([]byte, error) {
 		for _, a := range f.Areas {
 			areas = append(areas, []any{a.Code, a.Name})
 			for _, t := range a.Targets {
-				targets = append(targets, []any{a.Code, t.Key, t.Text, string(t.Measure), t.Goal, string(t.Comparator), t.Owner, string(t.Every)})
+				targets = append(targets, []any{a.Code, t.Key, t.Text, string(t.Measure), t.Goal, string(t.Comparator), t.Owner, string(t.Every),
+					string(t.Kind), dateText(t.Due.String(), t.Due.IsZero())})
 			}
 			for _, t := range a.Tasks {
 				row := []any{a.Code, t.Key, t.Title, t.Lead, strings.Join(t.Support, ", ")}

@@ -19,7 +19,7 @@ func runDigest(ctx context.Context, e env, args []string) (err error) {
 			"start, judged as of --at. P is a key (2025-W07, 2025-03, 2025-Q1, 2025-H1, 2025) or a kind\n"+
 			"(week, month, quarter, half, year: the period of that kind containing --at). --format xlsx\n"+
 			"writes the period report workbook (summary, tasks, targets, missing reports) to -o FILE.\n"+
-			"A unit with wards under it (a town) gets the digest aggregated over them, one line per ward.")
+			"A unit with wards under it (a parent unit: a province, or any unit wards report to) gets the digest aggregated over them, one line per ward.")
 	period := fs.String("period", "", "period key or kind (required)")
 	unit := fs.String("unit", "", "unit `CODE` (default: the only unit)")
 	at := fs.String("at", "", "judge as of this RFC3339 instant (default: now)")
@@ -71,7 +71,7 @@ func runDigest(ctx context.Context, e env, args []string) (err error) {
 	var data []byte
 	switch *format {
 	case "xlsx":
-		if res.IsTown() {
+		if res.IsRollup() {
 			return usageError{fmt.Sprintf("--format xlsx is for a ward's digest; %s has wards, use text or json", u.Code)}
 		}
 		if data, err = xlsx.Digest(res.Unit, a.Printer); err != nil {

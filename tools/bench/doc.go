@@ -100,7 +100,7 @@ func (r *reportDoc) verdicts() []verdict {
 			value: fmt.Sprint(r.Limited.TooMany), limit: "0", ratio: boolRatio(r.Limited.TooMany == 0), higher: true},
 		{what: "digest, one ward (compile + render, median)",
 			value: ms(r.Digest.One), limit: "< 50 ms", ratio: r.Digest.One.Seconds() / 0.050},
-		{what: fmt.Sprintf("digest, a town of %d wards (CompileTown)", r.Digest.TownSize),
+		{what: fmt.Sprintf("digest, a parent unit of %d wards (CompileRollup)", r.Digest.TownSize),
 			value: ms(r.Digest.Town), limit: "< 1 s", ratio: r.Digest.Town.Seconds() / 1},
 		{what: "calendar: one year's holidays computed (Vietnamese lunar calendar, median over 2000–2100)",
 			value: ms(r.Calendar.Year), limit: "< 10 ms", ratio: r.Calendar.Year.Seconds() / 0.010},

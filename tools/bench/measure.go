@@ -431,9 +431,9 @@ func measureDigest(ctx context.Context, st *store.Store, reps int, budget time.D
 	if err != nil {
 		return res, err
 	}
-	if !td.IsTown() {
+	if !td.IsRollup() {
 		return res, fmt.Errorf("digest: %s compiled as a ward", town)
 	}
-	res.Town, res.TownSize = time.Since(start), len(td.Town.ByUnit)
+	res.Town, res.TownSize = time.Since(start), len(td.Rollup.ByUnit)
 	return res, nil
 }

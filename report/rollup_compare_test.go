@@ -108,11 +108,11 @@ func generatedTowns(t *testing.T) (*store.Store, string, []townCase) {
 	return st, town.Code, cases
 }
 
-// TestCompileTownMatchesCompile checks that each line of a town digest,
+// TestCompileRollupMatchesCompile checks that each line of a town digest,
 // read set-based for all the wards at once, is what Compile gives for that
 // ward alone: totals, overdue and missing reports, and that the town's
 // totals are their sum.
-func TestCompileTownMatchesCompile(t *testing.T) {
+func TestCompileRollupMatchesCompile(t *testing.T) {
 	st, townCode, cases := generatedTowns(t)
 	ctx := t.Context()
 	town, children := townAndChildren(t, st, townCode)
@@ -122,14 +122,14 @@ func TestCompileTownMatchesCompile(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			td := res.Town
+			td := res.Rollup
 			if td == nil {
 				t.Fatalf("%s compiled as a ward", townCode)
 			}
-			want := map[string]TownLine{}
+			want := map[string]RollupLine{}
 			var sum plan.Totals
 			addWant := func(d *Digest) {
-				want[d.Unit] = townLine(d)
+				want[d.Unit] = rollupLine(d)
 				sum.DoneOnTime += d.Totals.DoneOnTime
 				sum.DoneLate += d.Totals.DoneLate
 				sum.OpenOnTime += d.Totals.OpenOnTime

@@ -12,17 +12,17 @@ import (
 	"github.com/nhacviec/nhacviec/report"
 )
 
-// townFixture is UBND thị xã Mỹ Hòa (no plan of its own) with two wards:
+// rollupFixture is UBND tỉnh Mỹ Hòa (no plan of its own) with two wards:
 //
 //	pdp:      on time, late, overdue, open on time; tu-phap never reported
 //	phuong-b: two done on time; its lead reported
 //
 // judged on 12/3/2025 for 2025-Q1 (decree 09: 15/12/2024 – 14/03/2025).
-func townFixture(t *testing.T) *fixture {
+func rollupFixture(t *testing.T) *fixture {
 	f := newFixture(t) // unit pdp
-	town := f.exec(`INSERT INTO units (code, name, timezone, created_at, updated_at)
-		VALUES ('my-hoa', 'UBND thị xã Mỹ Hòa', 'Asia/Ho_Chi_Minh', $1, $1) RETURNING id`, f.stamp)
-	f.exec(`UPDATE units SET parent_id = $1 WHERE id = $2 RETURNING id`, town, f.unit)
+	parent := f.exec(`INSERT INTO units (code, name, timezone, created_at, updated_at)
+		VALUES ('my-hoa', 'UBND tỉnh Mỹ Hòa', 'Asia/Ho_Chi_Minh', $1, $1) RETURNING id`, f.stamp)
+	f.exec(`UPDATE units SET parent_id = $1 WHERE id = $2 RETURNING id`, parent, f.unit)
 	f.official("chu-tich", "Vương Văn Toàn", "chairman")
 	f.official("tu-phap", "Công chức Tư pháp - Hộ tịch", "member")
 	f.area("2", "Cải cách thủ tục hành chính", 1)
@@ -32,7 +32,7 @@ func townFixture(t *testing.T) *fixture {
 	f.task("a4", "Báo cáo kiểm soát TTHC", "2", "tu-phap", "2025-03-13", "", 0)
 
 	f.unit = f.exec(`INSERT INTO units (code, name, timezone, parent_id, created_at, updated_at)
-		VALUES ('phuong-b', 'UBND phường B', 'Asia/Ho_Chi_Minh', $1, $2, $2) RETURNING id`, town, f.stamp)
+		VALUES ('phuong-b', 'UBND phường B', 'Asia/Ho_Chi_Minh', $1, $2, $2) RETURNING id`, parent, f.stamp)
 	f.plan = f.exec(`INSERT INTO plans (unit_id, code, title, year, created_at, updated_at)
 		VALUES ($1, 'KH-CCHC-2025', 'Kế hoạch cải cách hành chính năm 2025', 2025, $2, $2) RETURNING id`, f.unit, f.stamp)
 	f.official("b-chu-tich", "Chủ tịch phường B", "chairman")
@@ -44,20 +44,20 @@ func townFixture(t *testing.T) *fixture {
 	return f
 }
 
-func TestCompileTown(t *testing.T) {
-	f := townFixture(t)
+func TestCompileRollup(t *testing.T) {
+	f := rollupFixture(t)
 	p, err := plan.ParsePeriod("2025-Q1", plan.CutoffDecree09)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := compileTown(t.Context(), f.st, "my-hoa", p, at("2025-03-12 08:00"))
+	d, err := compileRollup(t.Context(), f.st, "my-hoa", p, at("2025-03-12 08:00"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := tot(3, 1, 1, 1, 0.6); d.Totals != want {
 		t.Errorf("totals = %+v, want %+v", d.Totals, want)
 	}
-	want := []report.TownLine{
+	want := []report.RollupLine{
 		{Unit: "pdp", Name: "UBND phường Phan Đình Phùng", Totals: tot(1, 1, 1, 1, 0.3333), Overdue: 1, MissingReports: 1},
 		{Unit: "phuong-b", Name: "UBND phường B", Totals: tot(2, 0, 0, 0, 1), Overdue: 0, MissingReports: 0},
 	}
@@ -65,10 +65,10 @@ func TestCompileTown(t *testing.T) {
 		t.Errorf("by unit =\n%+v\nwant\n%+v", d.ByUnit, want)
 	}
 
-	text := message.DigestText(report.Result{Town: d}, i18n.New(i18n.VI))
+	text := message.DigestText(report.Result{Rollup: d}, i18n.New(i18n.VI))
 	for _, s := range []string{
 		"TỔNG HỢP BÁO CÁO quý I/2025 (15/12/2024 – 14/03/2025)",
-		"UBND thị xã Mỹ Hòa — số liệu đến 08:00 12/03/2025",
+		"UBND tỉnh Mỹ Hòa — số liệu đến 08:00 12/03/2025",
 		"Tổng số: 6 nhiệm vụ",
 		"Tỷ lệ hoàn thành đúng hạn: 60%",
 		"1. UBND phường Phan Đình Phùng: 1 / 2 / 1; 33,3%; 1 nhiệm vụ quá hạn; 1 cán bộ chưa báo cáo",
@@ -78,11 +78,11 @@ func TestCompileTown(t *testing.T) {
 			t.Errorf("text lacks %q:\n%s", s, text)
 		}
 	}
-	if html := message.DigestTelegram(report.Result{Town: d}, i18n.New(i18n.EN)); !strings.Contains(html, "<b>On-time rate: 60%</b>") {
+	if html := message.DigestTelegram(report.Result{Rollup: d}, i18n.New(i18n.EN)); !strings.Contains(html, "<b>On-time rate: 60%</b>") {
 		t.Errorf("telegram:\n%s", html)
 	}
 
-	raw, err := report.RenderTownJSON(d)
+	raw, err := report.RenderRollupJSON(d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,13 +108,13 @@ func TestCompileTown(t *testing.T) {
 		t.Errorf("JSON:\n%s", raw)
 	}
 
-	if _, err := compileTown(t.Context(), f.st, "pdp", p, at("2025-03-12 08:00")); err == nil {
-		t.Error("a ward compiled as a town")
+	if _, err := compileRollup(t.Context(), f.st, "pdp", p, at("2025-03-12 08:00")); err == nil {
+		t.Error("a ward compiled as a roll-up")
 	}
 }
 
 func TestHistory(t *testing.T) {
-	f := townFixture(t)
+	f := rollupFixture(t)
 	p, err := plan.ParsePeriod("2025-03", plan.CutoffDecree09)
 	if err != nil {
 		t.Fatal(err)
