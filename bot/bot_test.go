@@ -883,3 +883,29 @@ func TestGiveUpAfterMaxFailures(t *testing.T) {
 		t.Fatal("recorded as processed while its apology could not be")
 	}
 }
+
+// A cumulative target's reading is confirmed as the digest will judge it:
+// 25% of a year's goal on 10 March is on track, not "chưa đạt".
+func TestReportCumulativeReadingJudged(t *testing.T) {
+	h := newHarness(t)
+	if _, err := h.st.DB().ExecContext(context.Background(),
+		`UPDATE targets SET kind = 'cumulative', comparator = '>=', goal = 100 WHERE id = $1`, h.target); err != nil {
+		t.Fatal(err)
+	}
+	h.srv.SendCommand(officeUser, officeUser, "baocao", "")
+	h.nextTo(officeUser, 1)
+	h.srv.SendText(officeUser, officeUser, "1")
+	h.nextTo(officeUser, 2)
+	h.srv.SendText(officeUser, officeUser, "25")
+	if got := h.nextTo(officeUser, 3).Plain(); !strings.Contains(got, "25%") || !strings.Contains(got, "đúng tiến độ") {
+		t.Fatalf("recorded: %q, want the cumulative 25%% judged on track", got)
+	}
+	h.srv.SendCommand(officeUser, officeUser, "baocao", "")
+	h.nextTo(officeUser, 4)
+	h.srv.SendText(officeUser, officeUser, "1")
+	h.nextTo(officeUser, 5)
+	h.srv.SendText(officeUser, officeUser, "10")
+	if got := h.nextTo(officeUser, 6).Plain(); !strings.Contains(got, "chậm tiến độ") {
+		t.Fatalf("recorded: %q, want the cumulative 10%% judged behind", got)
+	}
+}

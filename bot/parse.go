@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/nhacviec/nhacviec/plan"
 )
 
 // Errors of ParseProgress.
@@ -149,7 +151,7 @@ func splitRef(text string) (n int, rest string, ok bool) {
 // parseReading reads a target reading: a number ("96,5", "96.5", "96,5%")
 // for percent and count targets, or "có"/"không"/"yes"/"no" (1 or 0) for
 // yes/no targets.
-func parseReading(text, measure string) (float64, bool) {
+func parseReading(text, measure string, kind plan.TargetKind) (float64, bool) {
 	t := strings.TrimSpace(text)
 	if measure == "yesno" {
 		switch fold(t) {
@@ -177,7 +179,9 @@ func parseReading(text, measure string) (float64, bool) {
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
 		return 0, false
 	}
-	if measure == "percent" && v > 100 {
+	// A cumulative percent (disbursement against the year's allocation)
+	// may pass 100; any other percent may not.
+	if measure == "percent" && v > 100 && kind != plan.KindCumulative {
 		return 0, false
 	}
 	return v, true

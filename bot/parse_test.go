@@ -3,6 +3,8 @@ package bot
 import (
 	"errors"
 	"testing"
+
+	"github.com/nhacviec/nhacviec/plan"
 )
 
 func TestParseProgress(t *testing.T) {
@@ -80,23 +82,26 @@ func TestParseReading(t *testing.T) {
 		in, measure string
 		want        float64
 		ok          bool
+		kind        plan.TargetKind
 	}{
-		{"96,5", "percent", 96.5, true},
-		{"96.5%", "percent", 96.5, true},
-		{"100", "percent", 100, true},
-		{"101", "percent", 0, false},
-		{"1.234", "count", 1234, true},
-		{"12", "count", 12, true},
-		{"-3", "count", 0, false},
-		{"có", "yesno", 1, true},
-		{"Không", "yesno", 0, true},
-		{"yes", "yesno", 1, true},
-		{"chưa", "yesno", 0, true},
-		{"có lẽ", "yesno", 0, false},
-		{"nhiều", "count", 0, false},
+		{"112", "percent", 112, true, plan.KindCumulative},
+		{"112", "percent", 0, false, plan.KindLevel},
+		{"96,5", "percent", 96.5, true, plan.KindLevel},
+		{"96.5%", "percent", 96.5, true, plan.KindLevel},
+		{"100", "percent", 100, true, plan.KindLevel},
+		{"101", "percent", 0, false, plan.KindLevel},
+		{"1.234", "count", 1234, true, plan.KindLevel},
+		{"12", "count", 12, true, plan.KindLevel},
+		{"-3", "count", 0, false, plan.KindLevel},
+		{"có", "yesno", 1, true, plan.KindLevel},
+		{"Không", "yesno", 0, true, plan.KindLevel},
+		{"yes", "yesno", 1, true, plan.KindLevel},
+		{"chưa", "yesno", 0, true, plan.KindLevel},
+		{"có lẽ", "yesno", 0, false, plan.KindLevel},
+		{"nhiều", "count", 0, false, plan.KindLevel},
 	}
 	for _, tt := range tests {
-		got, ok := parseReading(tt.in, tt.measure)
+		got, ok := parseReading(tt.in, tt.measure, tt.kind)
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("parseReading(%q, %s) = %v, %v; want %v, %v", tt.in, tt.measure, got, ok, tt.want, tt.ok)
 		}

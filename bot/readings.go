@@ -145,7 +145,7 @@ func (t *turn) recordReading(tg store.Target, p plan.Period, text string) (bool,
 	if tg.OwnerID != t.official.ID {
 		return false, t.say("bot.reading_not_owner", tg.Text)
 	}
-	v, ok := parseReading(text, tg.Measure)
+	v, ok := parseReading(text, tg.Measure, tg.Kind)
 	if !ok {
 		return false, t.reply(t.p.T("bot.report_bad_value", t.hint(tg.Measure)))
 	}
@@ -163,10 +163,22 @@ func (t *turn) recordReading(tg store.Target, p plan.Period, text string) (bool,
 	if err != nil {
 		return false, err
 	}
+	// The confirmation judges the reading as the digest of p will: a
+	// cumulative total by its pro-rated goal, a year-end figure not before
+	// the year ends.
+	pl, err := store.PlanByID(t.ctx, t.tx, tg.PlanID)
+	if err != nil {
+		return false, err
+	}
+	rule := plan.TargetRule{Kind: tg.Kind, Comparator: tg.Comparator, Goal: tg.Goal, Year: pl.Year, Due: tg.Due}
+	known := p.To
+	if today := t.today(); today.Before(known) {
+		known = today
+	}
+	j := rule.Judge(&v, plan.CalendarEnd(p), known)
 	id := tg.ID
 	return true, t.send(store.Payload{
-		Text: message.ReadingRecorded(t.p, tg.Text, tg.Goal, string(tg.Comparator), tg.Measure, p, v,
-			tg.Comparator.Met(v, tg.Goal)),
+		Text:    message.ReadingRecorded(t.p, tg.Text, tg.Goal, string(tg.Comparator), tg.Measure, p, v, j),
 		ReplyTo: t.messageID,
 	}, nil, &id)
 }

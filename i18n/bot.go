@@ -294,8 +294,6 @@ func botMessages() map[Key]Entry {
 			VI: "✅ Đã ghi nhận kết quả chỉ tiêu «%s» kỳ %s: <b>%s</b> (mục tiêu %s) — %s.",
 			EN: "✅ Reading recorded for «%s», %s: <b>%s</b> (goal %s) — %s.",
 		},
-		"bot.report_met":       {VI: "đạt", EN: "met"},
-		"bot.report_not_met":   {VI: "chưa đạt", EN: "not met"},
 		"bot.report_cancelled": {VI: "Đã huỷ báo cáo chỉ tiêu.", EN: "Target report cancelled."},
 		"bot.yes":              {VI: "có", EN: "yes"},
 		"bot.no":               {VI: "không", EN: "no"},

@@ -167,11 +167,8 @@ func TargetGoal(pr *i18n.Printer, goal float64, comparator, measure string) stri
 // ReadingRecorded is the Telegram HTML reply confirming the reading value
 // of a target (text, goal, comparator, measure) for period p, and whether
 // it meets the goal.
-func ReadingRecorded(pr *i18n.Printer, text string, goal float64, comparator, measure string, p plan.Period, value float64, met bool) string {
-	verdict := pr.T("bot.report_not_met")
-	if met {
-		verdict = pr.T("bot.report_met")
-	}
+func ReadingRecorded(pr *i18n.Printer, text string, goal float64, comparator, measure string, p plan.Period, value float64, j plan.Judgement) string {
+	verdict := JudgementLabel(j, pr)
 	return pr.T("bot.report_recorded", tghtml.Escape(text), tghtml.Escape(PeriodLabel(p, pr)),
 		FormatValue(value, measure, pr), TargetGoal(pr, goal, comparator, measure), verdict)
 }

@@ -192,6 +192,16 @@ func PlanOf(ctx context.Context, rd Reader, unitID int64, year int) (Plan, error
 	return p, nil
 }
 
+// PlanByID returns the plan id.
+func PlanByID(ctx context.Context, rd Reader, id int64) (Plan, error) {
+	var p Plan
+	err := sqlx.GetContext(ctx, rd.queryer(), &p, `SELECT id, unit_id, code, title, year FROM plans WHERE id = $1`, id)
+	if err != nil {
+		return Plan{}, fmt.Errorf("store: plan %d: %w", id, notFound(err))
+	}
+	return p, nil
+}
+
 // activeTargets returns the targets, not archived, whose column equals id,
 // in plan order (area, position, key).
 func activeTargets(ctx context.Context, q sqlx.QueryerContext, column string, id int64) ([]Target, error) {
