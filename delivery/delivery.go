@@ -141,7 +141,7 @@ func (l Loop) Run(ctx context.Context, st *store.Store) error {
 			n, err := l.Drain(ctx)
 			if err != nil {
 				if ctx.Err() == nil {
-					l.Log.Error(l.Name+": drain outbox", "channel", l.Channel, "err", err)
+					l.Log.Error(l.Name+": drain outbox", "listen", l.Channel, "err", err)
 				}
 				break
 			}
