@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/nhacviec/nhacviec/channel"
 	"github.com/nhacviec/nhacviec/clock"
 	"github.com/nhacviec/nhacviec/delivery"
+	"github.com/nhacviec/nhacviec/internal/waitfor"
 	mailer "github.com/nhacviec/nhacviec/mail"
 	"github.com/nhacviec/nhacviec/mail/smtptest"
 	"github.com/nhacviec/nhacviec/store"
@@ -154,4 +156,40 @@ func TestPendingEmailSurvivesMigration(t *testing.T) {
 	if r.Status != store.OutboxSent || r.Attempts != 2 || r.LastError != "" {
 		t.Errorf("e-mail row = %+v, want sent on its second attempt", r)
 	}
+}
+
+// TestHeldLaneWaitsOthersGoOn: a lane held until its channel first answers
+// (serve holds Telegram's) sends nothing before it is released, while the
+// other lanes deliver.
+func TestHeldLaneWaitsOthersGoOn(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.New(t)
+	clk := clock.NewFake(t0)
+	tg := telegramtest.New()
+	defer tg.Close()
+	smtp := smtptest.Start(t, smtptest.Config{})
+	f := fixture{st: st, clk: clk}
+	f.enqueue(t, workbook(t))
+	if _, err := store.Enqueue(ctx, st, store.OutMessage{ChatID: 501, DedupeKey: "remind:1:1", Kind: "reminder",
+		Payload: store.Payload{Text: "Nhắc việc"}, NotBefore: t0}); err != nil {
+		t.Fatal(err)
+	}
+	w := lanes(t, st, clk, tg, smtp)
+	ready := make(chan struct{})
+	w.Hold(channel.Telegram, ready)
+	run(t, w)
+
+	waitfor.Until(t, "the e-mail to be sent while Telegram's lane is held", nil, func() (bool, string) {
+		rows, err := st.EmailRows(ctx)
+		if err != nil {
+			return false, err.Error()
+		}
+		return len(rows) == 1 && rows[0].Status == store.OutboxSent, fmt.Sprintf("%+v", rows)
+	})
+	if n := tg.Calls("sendMessage"); n != 0 {
+		t.Fatalf("%d sendMessage calls while Telegram's lane is held, want none", n)
+	}
+	close(ready)
+	tg.WaitSentTo(t, 501, 1)
+	storetest.WaitDelivered(t, st)
 }
