@@ -19,8 +19,8 @@ import (
 	"github.com/nhacviec/nhacviec/callback"
 	"github.com/nhacviec/nhacviec/channel"
 	"github.com/nhacviec/nhacviec/clock"
+	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/i18n"
-	"github.com/nhacviec/nhacviec/notify"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
 	"github.com/nhacviec/nhacviec/telegram"
@@ -84,7 +84,7 @@ func newHarness(t *testing.T) *harness {
 		APIURL:      h.srv.URL(),
 		PollTimeout: time.Second,
 	}, h.clk, log)
-	worker := notify.NewWorker(h.st, notify.NewTelegramSender(api), h.clk, log, notify.Options{
+	worker := delivery.NewLane(h.st, telegram.NewSender(api), h.clk, log, delivery.Options{
 		RatePerSecond: 1000, PerChatInterval: 5 * time.Millisecond, PollInterval: 50 * time.Millisecond,
 	})
 	ctx, cancel := context.WithCancel(context.Background())

@@ -23,10 +23,10 @@ import (
 // Name identifies a channel. It is stored in the outbox's channel column.
 type Name string
 
-// The channels the product speaks.
+// The channels the product speaks, as the store names them.
 const (
-	Telegram Name = "telegram"
-	Email    Name = "email"
+	Telegram Name = store.ChannelTelegram
+	Email    Name = store.ChannelEmail
 )
 
 // Limits are what a channel carries and how fast it may send. The message

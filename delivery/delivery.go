@@ -1,12 +1,12 @@
-// Package delivery is the core every outbox worker shares, whatever the
-// channel: the run loop (wake on LISTEN, poll as a fallback, drain while
-// rows are ready), the retry and dead-letter policy (exponential backoff
-// with jitter up to a number of attempts) and the counters metrics read.
-//
-// The channels differ only in how a claimed row is sent and how a failure
-// is sorted: notify sends Telegram messages, photos and documents; mail
-// sends e-mail. Both claim their rows from the store with a lease, so that
-// a crash between a send and its mark repeats at most that send.
+// Package delivery delivers the one outbox, whatever the channel: a Worker
+// runs one Lane per channel.Sender (Telegram's in package telegram,
+// e-mail's in package mail), each with the same run loop (wake on LISTEN,
+// poll as a fallback, drain while rows are ready), the same retry and
+// dead-letter policy (exponential backoff with jitter up to a number of
+// attempts), the same sorting of failures by the channel's error kinds and
+// the counters metrics read. A lane claims the rows of its channel from
+// the store with a lease, so that a crash between a send and its mark
+// repeats at most the sends in flight.
 package delivery
 
 import (
@@ -104,7 +104,7 @@ func (c *Counters) Counts() Counts {
 // Loop is the run loop of a worker.
 type Loop struct {
 	// Channel is the LISTEN/NOTIFY channel signalled on every enqueue
-	// (store.OutboxChannel, store.EmailChannel).
+	// (store.WakeChannel).
 	Channel string
 	// Drain claims and delivers one batch and returns how many rows it
 	// handled; 0 means nothing was ready.
@@ -121,7 +121,7 @@ type Loop struct {
 	// Idle, when not nil, is how long to wait after a drain found nothing
 	// (at most Poll); nil: Poll.
 	Idle func() time.Duration
-	// Name prefixes the loop's log lines ("notify", "mail").
+	// Name prefixes the loop's log lines ("delivery").
 	Name string
 	// Log receives drain failures.
 	Log *slog.Logger
@@ -141,7 +141,7 @@ func (l Loop) Run(ctx context.Context, st *store.Store) error {
 			n, err := l.Drain(ctx)
 			if err != nil {
 				if ctx.Err() == nil {
-					l.Log.Error(l.Name+": drain outbox", "channel", l.Channel, "err", err)
+					l.Log.Error(l.Name+": drain outbox", "listen", l.Channel, "err", err)
 				}
 				break
 			}

@@ -26,10 +26,10 @@ import (
 	"github.com/nhacviec/nhacviec/chart"
 	"github.com/nhacviec/nhacviec/clock"
 	"github.com/nhacviec/nhacviec/config"
+	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/examples"
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/message"
-	"github.com/nhacviec/nhacviec/notify"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/planfile"
 	"github.com/nhacviec/nhacviec/report"
@@ -162,7 +162,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		Stdout: opts.Out,
 		// Same code, quicker limits: the fake server does not throttle and
 		// the replay must not wait a real second between two messages.
-		Worker: &notify.Options{RatePerSecond: 1000, PerChatInterval: time.Millisecond, Language: a.Printer.Lang()},
+		Worker: &delivery.Options{RatePerSecond: 1000, PerChatInterval: time.Millisecond, Language: a.Printer.Lang()},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)

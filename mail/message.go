@@ -1,14 +1,15 @@
-// Package mail delivers the e-mail outbox (copies of the digests with their
-// workbook) over SMTP.
+// Package mail is the e-mail channel (copies of the digests with their
+// workbook): it formats messages and sends them over SMTP.
 //
-// A Worker claims due email_outbox rows with FOR UPDATE SKIP LOCKED in
-// short transactions that only lease them, sends each outside any
-// transaction, then marks it sent. A crash between the SMTP server's answer
-// and that mark leaves the row to be claimed again when its lease runs out:
-// at most one duplicate (with the same Message-ID), never a lost e-mail.
-// Temporary failures (network errors, 4xx replies) retry with exponential
-// backoff until MaxAttempts; permanent ones (5xx replies, a message that
-// cannot be built) make the row dead at once, keeping the error.
+// Sender is the channel.Sender of e-mail: the delivery worker's e-mail
+// lane claims the outbox's e-mail rows with a lease, sends each through it
+// outside any transaction, then marks it sent. A crash between the SMTP
+// server's answer and that mark leaves the row to be claimed again when its
+// lease runs out: at most one duplicate (with the same Message-ID), never
+// a lost e-mail. Temporary failures (network errors, 4xx replies) retry
+// with exponential backoff until MaxAttempts (LaneOptions); permanent ones
+// (5xx replies, a message that cannot be built) are channel.ErrRejected
+// and make the row dead at once, keeping the error.
 //
 // Messages are multipart/mixed: a UTF-8 text/plain body in
 // quoted-printable, then each attachment in base64. The subject and display

@@ -13,14 +13,9 @@ import (
 	"time"
 )
 
-// Sender sends one e-mail.
-type Sender interface {
-	Send(ctx context.Context, m Message) error
-}
-
 // PermanentError is a failure that retrying cannot fix: the server refused
 // the message or a recipient with a 5xx reply, or the message cannot be
-// built. The worker makes the row dead at once.
+// built. Sender reports it as channel.ErrRejected: the row is dead at once.
 type PermanentError struct{ Err error }
 
 // Error returns the underlying error's text.

@@ -23,8 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/nhacviec/nhacviec/clock"
-	"github.com/nhacviec/nhacviec/mail"
-	"github.com/nhacviec/nhacviec/notify"
+	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/store"
 )
 
@@ -41,11 +40,12 @@ type Sources struct {
 	CacheTTL time.Duration
 	// Clock times the cache; nil means the real clock.
 	Clock clock.Clock
-	// Telegram returns the Telegram delivery worker's counters; nil when
-	// this process does not deliver.
-	Telegram func() notify.StatsSnapshot
-	// Email returns the e-mail worker's counters; nil when e-mail is off.
-	Email func() mail.StatsSnapshot
+	// Telegram returns the counters of the delivery worker's Telegram
+	// lane; nil when this process does not deliver.
+	Telegram func() delivery.StatsSnapshot
+	// Email returns the counters of its e-mail lane; nil when e-mail is
+	// off.
+	Email func() delivery.StatsSnapshot
 	// Log receives scrape-time query failures.
 	Log *slog.Logger
 }

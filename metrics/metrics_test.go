@@ -19,9 +19,8 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/nhacviec/nhacviec/clock"
-	"github.com/nhacviec/nhacviec/mail"
+	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/metrics"
-	"github.com/nhacviec/nhacviec/notify"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
 )
@@ -135,11 +134,11 @@ func TestMetrics(t *testing.T) {
 	src := metrics.Sources{
 		Store: st,
 		Clock: clk,
-		Telegram: func() notify.StatsSnapshot {
-			return notify.StatsSnapshot{Sent: 7, Failed: 2, Dead: 1, Retried: 1, TooManyRequests: 1, SendLatency: 1400 * time.Millisecond, Down: true}
+		Telegram: func() delivery.StatsSnapshot {
+			return delivery.StatsSnapshot{Sent: 7, Failed: 2, Dead: 1, Retried: 1, TooManyRequests: 1, SendLatency: 1400 * time.Millisecond, Down: true}
 		},
-		Email: func() mail.StatsSnapshot {
-			return mail.StatsSnapshot{Sent: 1, SendLatency: 300 * time.Millisecond}
+		Email: func() delivery.StatsSnapshot {
+			return delivery.StatsSnapshot{Sent: 1, SendLatency: 300 * time.Millisecond}
 		},
 		Log: discard(),
 	}

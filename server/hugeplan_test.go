@@ -17,10 +17,10 @@ import (
 	"github.com/nhacviec/nhacviec/app"
 	"github.com/nhacviec/nhacviec/clock"
 	"github.com/nhacviec/nhacviec/config"
+	worker "github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/jobs"
 	"github.com/nhacviec/nhacviec/message"
-	"github.com/nhacviec/nhacviec/notify"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/planfile"
 	"github.com/nhacviec/nhacviec/server"
@@ -227,7 +227,7 @@ func newHugeHarness(t *testing.T) *hugeHarness {
 		PollTimeout: 100 * time.Millisecond,
 		// serve's code with the fake's pace: no real second between two
 		// messages to one chat.
-		Worker: &notify.Options{RatePerSecond: 10000, PerChatInterval: time.Millisecond, PollInterval: 50 * time.Millisecond, Language: i18n.VI},
+		Worker: &worker.Options{RatePerSecond: 10000, PerChatInterval: time.Millisecond, PollInterval: 50 * time.Millisecond, Language: i18n.VI},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,6 @@
 // Package server runs nhacviec's long-lived parts together — the
-// scheduler, the outbox delivery worker, the Telegram bot (polling or
-// webhook), the e-mail worker when email.smtp_addr is set and the
+// scheduler, the outbox delivery worker (Telegram's lane, and e-mail's
+// when email.smtp_addr is set), the Telegram bot (polling or webhook) and the
 // /healthz and /metrics server when http.listen is set — with a graceful
 // shutdown. `nhacviec serve` and the demo use it.
 package server
@@ -20,12 +20,12 @@ import (
 	"github.com/nhacviec/nhacviec/app"
 	"github.com/nhacviec/nhacviec/bot"
 	"github.com/nhacviec/nhacviec/callback"
+	"github.com/nhacviec/nhacviec/channel"
 	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/jobs"
 	"github.com/nhacviec/nhacviec/mail"
 	"github.com/nhacviec/nhacviec/metrics"
-	"github.com/nhacviec/nhacviec/notify"
 	"github.com/nhacviec/nhacviec/telegram"
 )
 
@@ -35,9 +35,10 @@ import (
 type Server struct {
 	app       *app.App
 	scheduler *jobs.Scheduler
-	worker    *notify.Worker
-	api       *tgbot.Bot   // nil in console mode
-	mail      *mail.Worker // nil unless email.smtp_addr is set
+	delivery  *delivery.Worker
+	worker    *delivery.Lane // Telegram's lane of delivery
+	api       *tgbot.Bot     // nil in console mode
+	mail      *delivery.Lane // e-mail's lane of delivery; nil unless email.smtp_addr is set
 	opts      Options
 	signer    *callback.Signer
 	telegram  *telegramState // nil in console mode
@@ -50,7 +51,7 @@ type Options struct {
 	// Scheduler options (the demo's clock hooks).
 	Scheduler []jobs.Option
 	// Worker overrides the delivery options derived from the config.
-	Worker *notify.Options
+	Worker *delivery.Options
 	// PollTimeout overrides the bot's long-poll timeout.
 	PollTimeout time.Duration
 	// GetMeRetry is the wait after the first failed getMe at start,
@@ -66,8 +67,8 @@ type Options struct {
 // Scheduler returns the scheduler.
 func (s *Server) Scheduler() *jobs.Scheduler { return s.scheduler }
 
-// Worker returns the delivery worker.
-func (s *Server) Worker() *notify.Worker { return s.worker }
+// Worker returns the delivery worker's Telegram lane.
+func (s *Server) Worker() *delivery.Lane { return s.worker }
 
 // Bot returns the bot once Telegram has answered getMe; nil before and in
 // console mode.
@@ -78,8 +79,9 @@ func (s *Server) Bot() *bot.Bot {
 	return s.telegram.currentBot()
 }
 
-// Mail returns the e-mail worker, nil when e-mail is not configured.
-func (s *Server) Mail() *mail.Worker { return s.mail }
+// Mail returns the delivery worker's e-mail lane, nil when e-mail is not
+// configured.
+func (s *Server) Mail() *delivery.Lane { return s.mail }
 
 // New wires the scheduler, the delivery worker and the bot of a. It asks
 // nothing of Telegram: Run does, in the background, so that the jobs run
@@ -96,14 +98,14 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 	}
 	lang, _ := i18n.ParseLang(cfg.Language)
 	s := &Server{app: a, scheduler: sched, opts: opts}
-	var sender notify.Sender
+	var sender channel.Sender
 	if cfg.Telegram.Mode == "console" {
 		a.Log.Warn("telegram.mode is console: messages are printed to standard output, not sent, and the bot does not run")
 		stdout := opts.Stdout
 		if stdout == nil {
 			stdout = os.Stdout
 		}
-		sender = notify.NewConsoleSender(stdout)
+		sender = telegram.NewConsoleSender(stdout)
 	} else {
 		api, err := tgbot.New(cfg.Telegram.Token,
 			tgbot.WithServerURL(cfg.Telegram.APIURL),
@@ -116,17 +118,18 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
-		sender = notify.NewTelegramSender(api)
+		sender = telegram.NewSender(api)
 		s.api = api
 		s.signer = signer
 		s.telegram = newTelegramState()
 	}
-	wopts := notify.Options{RatePerSecond: cfg.Telegram.RatePerSecond, MaxInFlight: cfg.Telegram.MaxInFlight,
-		ScheduledShare: notify.ScheduledShare(cfg.Telegram.ScheduledShare), Language: lang}
+	wopts := delivery.Options{RatePerSecond: cfg.Telegram.RatePerSecond, MaxInFlight: cfg.Telegram.MaxInFlight,
+		ScheduledShare: delivery.ScheduledShare(cfg.Telegram.ScheduledShare), Language: lang}
 	if opts.Worker != nil {
 		wopts = *opts.Worker
 	}
-	s.worker = notify.NewWorker(a.Store, sender, a.Clock, a.Log, wopts)
+	s.worker = delivery.NewLane(a.Store, sender, a.Clock, a.Log, wopts)
+	lanes := []*delivery.Lane{s.worker}
 	if cfg.Email.Enabled() {
 		smtp, err := mail.NewSMTPSender(mail.SMTPConfig{
 			Addr:     cfg.Email.SMTPAddr,
@@ -137,8 +140,20 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.mail = mail.NewWorker(a.Store, smtp, a.Clock, a.Log, mail.Options{From: cfg.Email.From})
+		s.mail = delivery.NewLane(a.Store, mail.NewSender(smtp, cfg.Email.From, a.Clock), a.Clock, a.Log,
+			mail.LaneOptions(delivery.Options{Language: lang}))
+		lanes = append(lanes, s.mail)
 		a.Log.Info("e-mail copies enabled", "smtp", cfg.Email.SMTPAddr, "digest_to", len(cfg.Email.DigestTo))
+	}
+	s.delivery, err = delivery.NewWorker(lanes...)
+	if err != nil {
+		return nil, err
+	}
+	if s.telegram != nil {
+		// Telegram's lane waits for Telegram's first answer: while
+		// Telegram is unreachable at start, messages stay pending rather
+		// than use up their attempts. The e-mail lane goes on.
+		s.delivery.Hold(channel.Telegram, s.telegram.readyChan())
 	}
 	return s, nil
 }
@@ -175,24 +190,9 @@ func (s *Server) run(ctx context.Context, withScheduler bool) error {
 	if withScheduler {
 		start("scheduler", s.scheduler.Run)
 	}
-	if s.telegram == nil {
-		start("delivery", s.worker.Run)
-	} else {
-		// The worker waits for Telegram's first answer: while Telegram
-		// is unreachable at start, messages stay pending rather than use
-		// up their attempts.
-		start("delivery", func(ctx context.Context) error {
-			select {
-			case <-s.telegram.readyChan():
-			case <-ctx.Done():
-				return nil
-			}
-			return s.worker.Run(ctx)
-		})
+	start("delivery", s.delivery.Run)
+	if s.telegram != nil {
 		start("telegram", s.runTelegram)
-	}
-	if s.mail != nil {
-		start("email", s.mail.Run)
 	}
 	if cfg.HTTP.Listen != "" {
 		start("http", s.serveOps)

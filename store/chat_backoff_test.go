@@ -38,7 +38,7 @@ func TestClaimOutboxSharing(t *testing.T) {
 				enqueue(t, st, store.OutMessage{ChatID: int64(1000 + i), DedupeKey: fmt.Sprintf("reply%d", i), Kind: "reply",
 					Payload: store.Payload{Text: "✅ Đã ghi nhận"}, NotBefore: t0})
 			}
-			rows, err := st.ClaimOutboxSharing(ctx, t0, time.Minute, tt.limit, tt.maxReplies, nil)
+			rows, err := st.ClaimOutboxSharing(ctx, store.ChannelTelegram, t0, time.Minute, tt.limit, tt.maxReplies, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -57,7 +57,7 @@ func TestClaimOutboxSharing(t *testing.T) {
 				t.Fatalf("claimed %d replies and %d scheduled, want %d and %d", replies, sched, tt.wantReplies, tt.wantSched)
 			}
 			// The rows considered but not picked are not leased.
-			again, err := st.ClaimOutboxSharing(ctx, t0, time.Minute, 100, 100, nil)
+			again, err := st.ClaimOutboxSharing(ctx, store.ChannelTelegram, t0, time.Minute, 100, 100, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +80,7 @@ func TestRecordTooManyRequests(t *testing.T) {
 	enqueue(t, st, store.OutMessage{ChatID: other, DedupeKey: "b", Kind: "notice", Payload: store.Payload{Text: "b"}, NotBefore: t0})
 	claim := func(now time.Time) map[string]store.OutboxRow {
 		t.Helper()
-		rows, err := st.ClaimOutbox(ctx, now, time.Second, 10, nil)
+		rows, err := st.ClaimOutbox(ctx, store.ChannelTelegram, now, time.Second, 10, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -21,83 +21,42 @@ const (
 	OutboxDead    = "dead"
 )
 
-// queue is an outbox table. Every channel's outbox (Telegram's outbox, the
-// e-mail outbox) keeps the same delivery columns — status, attempts,
-// next_attempt_at, last_error, sent_at — and shares one code path to lease,
-// retry, kill and count its rows; only what a row carries, and how a
-// delivery is marked, differs.
-type queue string
-
-// The outbox tables.
-const (
-	telegramQueue queue = "outbox"
-	emailQueue    queue = "email_outbox"
-)
-
-// leaseStatement is the one statement that claims rows of q: candidates,
+// leaseStatement is the one statement that claims outbox rows: candidates,
 // a SELECT of ids that locks them with FOR UPDATE SKIP LOCKED, picks the
 // rows; each picked row's next_attempt_at moves to the lease's end (the
 // parameter leaseParam) and its attempts grow by one, and the statement
-// returns columns of the rows. The lease commits with the statement, which
-// also releases the rows considered but not picked; concurrent workers
-// claim disjoint rows, and a worker that dies after claiming leaves its
-// rows to be claimed again when the lease runs out.
-func leaseStatement(q queue, leaseParam, candidates, columns string) string {
+// returns the rows' outboxColumns. The lease commits with the statement,
+// which also releases the rows considered but not picked; concurrent
+// workers claim disjoint rows, and a worker that dies after claiming leaves
+// its rows to be claimed again when the lease runs out.
+func leaseStatement(leaseParam, candidates string) string {
 	return `
-		UPDATE ` + string(q) + `
+		UPDATE outbox
 		SET next_attempt_at = ` + leaseParam + `, attempts = attempts + 1
 		WHERE id = ANY(ARRAY(` + candidates + `))
-		RETURNING ` + columns
+		RETURNING ` + outboxColumns
 }
 
-// retryRow puts pending row id of q back to be attempted at next, keeping
-// errText as its last error. When countAttempt is false the attempt taken
-// by the claim is given back.
-func (s *Store) retryRow(ctx context.Context, q queue, id int64, next time.Time, errText string, countAttempt bool) error {
-	_, err := s.db.ExecContext(ctx, `
-		UPDATE `+string(q)+`
-		SET next_attempt_at = $2, last_error = $3,
-		    attempts = CASE WHEN $4 THEN attempts ELSE greatest(attempts - 1, 0) END
-		WHERE id = $1 AND status = 'pending'`, id, next, errText, countAttempt)
-	if err != nil {
-		return fmt.Errorf("retry %s row %d: %w", q, id, err)
-	}
-	return nil
-}
-
-// killRow marks pending row id of q dead through ex: it will not be
+// killRow marks pending outbox row id dead through ex: it will not be
 // attempted again; errText is kept as its last error.
-func killRow(ctx context.Context, ex sqlx.ExecerContext, q queue, id int64, errText string) error {
+func killRow(ctx context.Context, ex sqlx.ExecerContext, id int64, errText string) error {
 	_, err := ex.ExecContext(ctx, `
-		UPDATE `+string(q)+`
+		UPDATE outbox
 		SET status = 'dead', last_error = $2
 		WHERE id = $1 AND status = 'pending'`, id, errText)
 	if err != nil {
-		return fmt.Errorf("kill %s row %d: %w", q, id, err)
+		return fmt.Errorf("kill outbox row %d: %w", id, err)
 	}
 	return nil
-}
-
-// countRows counts the rows of q by status.
-func (s *Store) countRows(ctx context.Context, q queue) (OutboxCounts, error) {
-	var c OutboxCounts
-	err := s.db.GetContext(ctx, &c, `
-		SELECT count(*) FILTER (WHERE status = 'pending') AS pending,
-		       count(*) FILTER (WHERE status = 'sent') AS sent,
-		       count(*) FILTER (WHERE status = 'dead') AS dead
-		FROM `+string(q))
-	if err != nil {
-		return OutboxCounts{}, fmt.Errorf("count %s rows: %w", q, err)
-	}
-	return c, nil
 }
 
 // OutboxRow is a stored outgoing message.
 type OutboxRow struct {
 	ID                int64      `db:"id"`
+	Channel           string     `db:"channel"` // ChannelTelegram, ChannelEmail
 	UnitID            *int64     `db:"unit_id"`
 	OfficialID        *int64     `db:"official_id"`
-	ChatID            int64      `db:"chat_id"`
+	ChatID            int64      `db:"chat_id"` // 0 for none (an e-mail)
 	DedupeKey         string     `db:"dedupe_key"`
 	Kind              string     `db:"kind"`
 	OccurrenceID      *int64     `db:"occurrence_id"`
@@ -114,7 +73,7 @@ type OutboxRow struct {
 }
 
 // outboxColumns is the explicit column list matching OutboxRow.
-const outboxColumns = `id, unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id, target_id,
+const outboxColumns = `id, channel, unit_id, official_id, COALESCE(chat_id, 0) AS chat_id, dedupe_key, kind, occurrence_id, target_id,
 	payload, status, attempts, next_attempt_at, last_error, telegram_message_id, created_at, sent_at,
 	priority`
 
@@ -127,35 +86,37 @@ func (r OutboxRow) Payload() (Payload, error) {
 	return p, nil
 }
 
-// ClaimOutbox leases up to limit pending rows due at now for delivery, at
-// most one per chat and none for the chats in busy (chats the caller is
-// still sending to or must not send to yet); replies go first
+// ClaimOutbox leases up to limit pending rows of channel due at now for
+// delivery, at most one per chat and none for the chats in busy (chats the
+// caller is still sending to or must not send to yet); replies go first
 // (ClaimOutboxSharing with maxReplies = limit).
-func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int, busy []int64) ([]OutboxRow, error) {
-	return s.ClaimOutboxSharing(ctx, now, lease, limit, limit, busy)
+func (s *Store) ClaimOutbox(ctx context.Context, channel string, now time.Time, lease time.Duration, limit int, busy []int64) ([]OutboxRow, error) {
+	return s.ClaimOutboxSharing(ctx, channel, now, lease, limit, limit, busy)
 }
 
 // claimCandidates is the candidate query of one priority (the parameter
 // placeholder priority) of ClaimOutboxSharing: each ready chat's first
-// pending message, skipping the chats in $2 and those held back by a 429,
-// at most $3 of them, locked unless another worker holds them.
+// pending message of channel $8, skipping the chats in $2 and those held
+// back by a 429, at most $3 of them, locked unless another worker holds
+// them. A row without a chat (an e-mail) is its own chat.
 func claimCandidates(priority string) string {
 	return `
 				SELECT o.id, o.next_attempt_at, o.chat_rank
 				FROM outbox o
-				WHERE o.status = 'pending' AND o.priority = ` + priority + ` AND o.next_attempt_at <= $1
-				  AND NOT (o.chat_id = ANY($2::bigint[] || ARRAY(SELECT b.chat_id FROM chat_backoff b WHERE b.not_before > $1)))
-				  AND o.id = (SELECT e.id FROM outbox e
-				              WHERE e.chat_id = o.chat_id AND e.status = 'pending'
-				              ORDER BY e.priority DESC, e.id
-				              LIMIT 1)
+				WHERE o.channel = $8 AND o.status = 'pending' AND o.priority = ` + priority + ` AND o.next_attempt_at <= $1
+				  AND (o.chat_id IS NULL OR (
+				       NOT (o.chat_id = ANY($2::bigint[] || ARRAY(SELECT b.chat_id FROM chat_backoff b WHERE b.channel = $8 AND b.not_before > $1)))
+				       AND o.id = (SELECT e.id FROM outbox e
+				                   WHERE e.channel = o.channel AND e.chat_id = o.chat_id AND e.status = 'pending'
+				                   ORDER BY e.priority DESC, e.id
+				                   LIMIT 1)))
 				ORDER BY o.priority DESC, o.next_attempt_at, o.chat_rank, o.id
 				LIMIT $3
 				FOR UPDATE SKIP LOCKED`
 }
 
-// ClaimOutboxSharing leases up to limit pending rows due at now for
-// delivery, at most one per chat, none for the chats in busy (chats the
+// ClaimOutboxSharing leases up to limit pending rows of channel due at now
+// for delivery, at most one per chat, none for the chats in busy (chats the
 // caller is still sending to or must not send to yet) and none for a chat
 // held back by a 429 answer (RecordTooManyRequests) until its not_before.
 // The rows are locked with FOR UPDATE SKIP LOCKED, so concurrent workers
@@ -176,7 +137,7 @@ func claimCandidates(priority string) string {
 // they were enqueued (the parts of a long digest, a confirmation after the
 // reply it confirms), even when an earlier one waits for a retry or is
 // leased to another worker.
-func (s *Store) ClaimOutboxSharing(ctx context.Context, now time.Time, lease time.Duration, limit, maxReplies int, busy []int64) ([]OutboxRow, error) {
+func (s *Store) ClaimOutboxSharing(ctx context.Context, channel string, now time.Time, lease time.Duration, limit, maxReplies int, busy []int64) ([]OutboxRow, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -198,7 +159,7 @@ func (s *Store) ClaimOutboxSharing(ctx context.Context, now time.Time, lease tim
 	// replies, as many are picked as maxReplies allows, or more when fewer
 	// scheduled candidates than the rest of limit are ready.
 	var claimed []OutboxRow
-	err := s.db.SelectContext(ctx, &claimed, leaseStatement(telegramQueue, "$4", `
+	err := s.db.SelectContext(ctx, &claimed, leaseStatement("$4", `
 			WITH replies AS MATERIALIZED (`+claimCandidates("$6")+`
 			), scheduled AS MATERIALIZED (`+claimCandidates("$7")+`
 			), share AS (
@@ -210,10 +171,10 @@ func (s *Store) ClaimOutboxSharing(ctx context.Context, now time.Time, lease tim
 			UNION ALL
 			SELECT c.id
 			FROM (SELECT id, row_number() OVER (ORDER BY next_attempt_at, chat_rank, id) AS k FROM scheduled) c
-			WHERE c.k <= $3 - (SELECT replies FROM share)`, outboxColumns), now, pq.Array(busy), limit, now.Add(lease), maxReplies,
-		PriorityReply, PriorityScheduled)
+			WHERE c.k <= $3 - (SELECT replies FROM share)`), now, pq.Array(busy), limit, now.Add(lease), maxReplies,
+		PriorityReply, PriorityScheduled, channel)
 	if err != nil {
-		return nil, fmt.Errorf("store: claim outbox: %w", err)
+		return nil, fmt.Errorf("store: claim %s outbox: %w", channel, err)
 	}
 	// RETURNING gives no order; restore the claim's: replies first, then
 	// insertion order.
@@ -226,33 +187,22 @@ func (s *Store) ClaimOutboxSharing(ctx context.Context, now time.Time, lease tim
 	return claimed, nil
 }
 
-// MarkOutboxSent records that row id was delivered as Telegram message
-// messageID at now. A reply to that message maps back to the row through
-// (chat_id, telegram_message_id). A delivery ends its chat's 429 backoff
-// (RecordTooManyRequests).
+// MarkOutboxSent records that row id was delivered as the channel's message
+// messageID (0 for none) at now (MarkOutboxSentMany of one row).
 func (s *Store) MarkOutboxSent(ctx context.Context, id, messageID int64, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, `
-		WITH sent AS (
-			UPDATE outbox
-			SET status = 'sent', telegram_message_id = $2, sent_at = $3, last_error = ''
-			WHERE id = $1 AND status = 'pending'
-			RETURNING chat_id)
-		DELETE FROM chat_backoff b WHERE b.chat_id IN (SELECT chat_id FROM sent)`, id, messageID, now)
-	if err != nil {
-		return fmt.Errorf("store: mark outbox %d sent: %w", id, err)
-	}
-	return nil
+	return s.MarkOutboxSentMany(ctx, []Delivered{{ID: id, MessageID: messageID}}, now)
 }
 
-// Delivered is an outbox row delivered as a Telegram message.
+// Delivered is an outbox row delivered as a message of its channel.
 type Delivered struct {
 	ID        int64 // outbox row
-	MessageID int64 // Telegram message id
+	MessageID int64 // the channel's message id (Telegram's), 0 for none
 }
 
 // MarkOutboxSentMany records, in one statement, that each of the rows was
-// delivered as its Telegram message at now, as MarkOutboxSent does for
-// one. A delivery ends its chat's 429 backoff (RecordTooManyRequests).
+// delivered as its channel's message at now. A reply to a Telegram message
+// maps back to its row through (chat_id, telegram_message_id). A delivery
+// ends its chat's 429 backoff (RecordTooManyRequests).
 func (s *Store) MarkOutboxSentMany(ctx context.Context, sent []Delivered, now time.Time) error {
 	if len(sent) == 0 {
 		return nil
@@ -265,23 +215,29 @@ func (s *Store) MarkOutboxSentMany(ctx context.Context, sent []Delivered, now ti
 	_, err := s.db.ExecContext(ctx, `
 		WITH sent AS (
 			UPDATE outbox o
-			SET status = 'sent', telegram_message_id = d.message_id, sent_at = $3, last_error = ''
+			SET status = 'sent', telegram_message_id = nullif(d.message_id, 0), sent_at = $3, last_error = ''
 			FROM unnest($1::bigint[], $2::bigint[]) AS d(id, message_id)
 			WHERE o.id = d.id AND o.status = 'pending'
-			RETURNING o.chat_id)
-		DELETE FROM chat_backoff b WHERE b.chat_id IN (SELECT chat_id FROM sent)`, ids, msgIDs, now)
+			RETURNING o.channel, o.chat_id)
+		DELETE FROM chat_backoff b USING sent s WHERE b.channel = s.channel AND b.chat_id = s.chat_id`, ids, msgIDs, now)
 	if err != nil {
 		return fmt.Errorf("store: mark %d outbox rows sent: %w", len(sent), err)
 	}
 	return nil
 }
 
-// RetryOutbox puts row id back to be attempted at next, keeping errText as
-// its last error. When countAttempt is false (Telegram asked to slow down,
-// the message itself is fine) the attempt taken by the claim is given back.
+// RetryOutbox puts pending row id back to be attempted at next, keeping
+// errText as its last error. When countAttempt is false (the channel is
+// down or was asked to slow down; the message itself is fine) the attempt
+// taken by the claim is given back.
 func (s *Store) RetryOutbox(ctx context.Context, id int64, next time.Time, errText string, countAttempt bool) error {
-	if err := s.retryRow(ctx, telegramQueue, id, next, errText, countAttempt); err != nil {
-		return fmt.Errorf("store: %w", err)
+	_, err := s.db.ExecContext(ctx, `
+		UPDATE outbox
+		SET next_attempt_at = $2, last_error = $3,
+		    attempts = CASE WHEN $4 THEN attempts ELSE greatest(attempts - 1, 0) END
+		WHERE id = $1 AND status = 'pending'`, id, next, errText, countAttempt)
+	if err != nil {
+		return fmt.Errorf("store: retry outbox row %d: %w", id, err)
 	}
 	return nil
 }
@@ -328,14 +284,18 @@ func (s *Store) RecordTooManyRequests(ctx context.Context, t TooMany) (TooManyOu
 	var out TooManyOutcome
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		out = TooManyOutcome{NotBefore: t.Now.Add(t.RetryAfter)}
+		// The chat is held back in the row's channel.
 		err := tx.GetContext(ctx, &out.Consecutive, `
-			INSERT INTO chat_backoff (chat_id, not_before, too_many, last_error, updated_at)
-			VALUES ($1, $2, 1, $3, $4)
-			ON CONFLICT (chat_id) DO UPDATE
+			INSERT INTO chat_backoff (channel, chat_id, not_before, too_many, last_error, updated_at)
+			SELECT o.channel, $1, $2, 1, $3, $4 FROM outbox o WHERE o.id = $5
+			ON CONFLICT (channel, chat_id) DO UPDATE
 			SET not_before = greatest(chat_backoff.not_before, EXCLUDED.not_before),
 			    too_many = chat_backoff.too_many + 1,
 			    last_error = EXCLUDED.last_error, updated_at = EXCLUDED.updated_at
-			RETURNING too_many`, t.ChatID, out.NotBefore, t.Error, t.Now)
+			RETURNING too_many`, t.ChatID, out.NotBefore, t.Error, t.Now, t.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // no such row: nothing to hold back or reschedule
+		}
 		if err != nil {
 			return fmt.Errorf("hold chat: %w", err)
 		}
@@ -344,7 +304,7 @@ func (s *Store) RecordTooManyRequests(ctx context.Context, t TooMany) (TooManyOu
 			out.NotBefore = t.Now.Add(t.Backoff)
 			if _, err := tx.ExecContext(ctx, `
 				UPDATE chat_backoff SET not_before = greatest(not_before, $2)
-				WHERE chat_id = $1`, t.ChatID, out.NotBefore); err != nil {
+				WHERE chat_id = $1 AND channel = (SELECT channel FROM outbox WHERE id = $3)`, t.ChatID, out.NotBefore, t.ID); err != nil {
 				return fmt.Errorf("back chat off: %w", err)
 			}
 		}
@@ -374,7 +334,7 @@ func (s *Store) RecordTooManyRequests(ctx context.Context, t TooMany) (TooManyOu
 // KillOutbox marks row id dead: it will not be attempted again; errText is
 // kept as its last error.
 func (s *Store) KillOutbox(ctx context.Context, id int64, errText string) error {
-	if err := killRow(ctx, s.db, telegramQueue, id, errText); err != nil {
+	if err := killRow(ctx, s.db, id, errText); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
 	return nil
@@ -423,7 +383,7 @@ func MarkUnreachableTx(ctx context.Context, stx *Tx, id, chatID int64, errText s
 // markUnreachable does the writes of MarkUnreachableTx, filling who.
 func markUnreachable(ctx context.Context, tx *sqlx.Tx, id, chatID int64, errText string, now time.Time, notice UnreachableNotice, who *Official) error {
 	if id != 0 {
-		if err := killRow(ctx, tx, telegramQueue, id, errText); err != nil {
+		if err := killRow(ctx, tx, id, errText); err != nil {
 			return err
 		}
 	}
@@ -502,7 +462,7 @@ func (s *Store) MigrateChat(ctx context.Context, id, from, to int64, now time.Ti
 		}
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE outbox SET chat_id = $2
-			WHERE chat_id = $1 AND status = 'pending'`, from, to); err != nil {
+			WHERE channel = 'telegram' AND chat_id = $1 AND status = 'pending'`, from, to); err != nil {
 			return fmt.Errorf("move pending messages: %w", err)
 		}
 		if id != 0 {
@@ -528,7 +488,7 @@ func OutboxByMessage(ctx context.Context, rd Reader, chatID, messageID int64) (O
 	err := sqlx.GetContext(ctx, q, &r, `
 		SELECT `+outboxColumns+`
 		FROM outbox
-		WHERE chat_id = $1 AND telegram_message_id = $2
+		WHERE chat_id = $1 AND telegram_message_id = $2 AND channel = 'telegram'
 		ORDER BY id DESC
 		LIMIT 1`, chatID, messageID)
 	if err != nil {
@@ -537,31 +497,22 @@ func OutboxByMessage(ctx context.Context, rd Reader, chatID, messageID int64) (O
 	return r, nil
 }
 
-// OutboxRows returns every outbox row, oldest first, for tests and
-// diagnostics; kind filters when not empty.
+// OutboxRows returns every Telegram outbox row, oldest first, for tests and
+// diagnostics; kind filters when not empty. EmailRows returns the e-mails.
 func (s *Store) OutboxRows(ctx context.Context, kind string) ([]OutboxRow, error) {
-	var rows []OutboxRow
-	err := s.db.SelectContext(ctx, &rows, `
-		SELECT `+outboxColumns+`
-		FROM outbox
-		WHERE $1 = '' OR kind = $1
-		ORDER BY id`, kind)
-	if err != nil {
-		return nil, fmt.Errorf("store: outbox rows: %w", err)
-	}
-	return rows, nil
+	return outboxRows(ctx, s.db, ChannelTelegram, kind)
 }
 
-// NextOutboxDue returns when the earliest pending row is due, and false when
-// there is none.
+// NextOutboxDue returns when the earliest pending Telegram row is due, and
+// false when there is none.
 func (s *Store) NextOutboxDue(ctx context.Context) (time.Time, bool, error) {
 	var next *time.Time
 	// One probe of outbox_pending_idx per priority.
 	err := s.db.GetContext(ctx, &next, `
 		SELECT LEAST(
-			(SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending' AND priority = $1),
-			(SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending' AND priority = $2))`,
-		PriorityReply, PriorityScheduled)
+			(SELECT min(next_attempt_at) FROM outbox WHERE channel = $3 AND status = 'pending' AND priority = $1),
+			(SELECT min(next_attempt_at) FROM outbox WHERE channel = $3 AND status = 'pending' AND priority = $2))`,
+		PriorityReply, PriorityScheduled, ChannelTelegram)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("store: next outbox due: %w", err)
 	}

@@ -90,7 +90,7 @@ func TestClaimOutboxOnePerChatAndLease(t *testing.T) {
 	enqueue(t, st, store.OutMessage{ChatID: 40, DedupeKey: "later", Kind: "notice",
 		Payload: store.Payload{Text: "sau"}, NotBefore: t0.Add(time.Hour)})
 
-	rows, err := st.ClaimOutbox(ctx, t0, time.Minute, 10, []int64{30})
+	rows, err := st.ClaimOutbox(ctx, store.ChannelTelegram, t0, time.Minute, 10, []int64{30})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestClaimOutboxOnePerChatAndLease(t *testing.T) {
 	}
 	// Leased rows are not claimed again before the lease ends, and the
 	// second message to chat 10 waits for the first: per-chat order.
-	rows, err = st.ClaimOutbox(ctx, t0.Add(30*time.Second), time.Minute, 10, nil)
+	rows, err = st.ClaimOutbox(ctx, store.ChannelTelegram, t0.Add(30*time.Second), time.Minute, 10, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestClaimOutboxOnePerChatAndLease(t *testing.T) {
 		t.Fatalf("second claim = %+v, want only chat 30", rows)
 	}
 	// After the leases the first messages come back, still one per chat.
-	rows, err = st.ClaimOutbox(ctx, t0.Add(2*time.Minute), time.Minute, 10, nil)
+	rows, err = st.ClaimOutbox(ctx, store.ChannelTelegram, t0.Add(2*time.Minute), time.Minute, 10, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestClaimOutboxOnePerChatAndLease(t *testing.T) {
 	if err := st.MarkOutboxSent(ctx, rows[0].ID, 1, t0); err != nil {
 		t.Fatal(err)
 	}
-	rows, err = st.ClaimOutbox(ctx, t0.Add(2*time.Minute), time.Minute, 10, nil)
+	rows, err = st.ClaimOutbox(ctx, store.ChannelTelegram, t0.Add(2*time.Minute), time.Minute, 10, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestClaimOutboxRepliesFirst(t *testing.T) {
 	}
 	claim := func(now time.Time, limit int) []string {
 		t.Helper()
-		rows, err := st.ClaimOutbox(ctx, now, time.Minute, limit, nil)
+		rows, err := st.ClaimOutbox(ctx, store.ChannelTelegram, now, time.Minute, limit, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -184,7 +184,7 @@ func TestOutboxOutcomes(t *testing.T) {
 		enqueue(t, st, store.OutMessage{ChatID: int64(i+1) * 100, DedupeKey: k, Kind: "notice",
 			Payload: store.Payload{Text: k}, NotBefore: t0})
 	}
-	rows, err := st.ClaimOutbox(ctx, t0, time.Minute, 10, nil)
+	rows, err := st.ClaimOutbox(ctx, store.ChannelTelegram, t0, time.Minute, 10, nil)
 	if err != nil || len(rows) != 4 {
 		t.Fatalf("claim: %d rows, %v", len(rows), err)
 	}
@@ -291,7 +291,7 @@ func TestMigrateChat(t *testing.T) {
 	member := f.member
 	enqueue(t, st, store.OutMessage{OfficialID: &member, ChatID: f.memberChat, DedupeKey: "a", Kind: "reminder", Payload: store.Payload{Text: "a"}, NotBefore: t0})
 	enqueue(t, st, store.OutMessage{OfficialID: &member, ChatID: f.memberChat, DedupeKey: "b", Kind: "reminder", Payload: store.Payload{Text: "b"}, NotBefore: t0})
-	rows, err := st.ClaimOutbox(ctx, t0, time.Minute, 1, nil)
+	rows, err := st.ClaimOutbox(ctx, store.ChannelTelegram, t0, time.Minute, 1, nil)
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("claim: %v %v", rows, err)
 	}
@@ -303,7 +303,7 @@ func TestMigrateChat(t *testing.T) {
 	if err != nil || o.ID != f.member {
 		t.Fatalf("official of the new chat: %+v, %v", o, err)
 	}
-	rows, err = st.ClaimOutbox(ctx, t0, time.Minute, 10, nil)
+	rows, err = st.ClaimOutbox(ctx, store.ChannelTelegram, t0, time.Minute, 10, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

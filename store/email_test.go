@@ -41,34 +41,47 @@ func TestEmailOutbox(t *testing.T) {
 		}
 	}
 
-	if rows, err := st.ClaimEmails(ctx, now.Add(-time.Second), time.Minute, 10); err != nil || len(rows) != 0 {
+	// The same key names a Telegram message of its own: a decision
+	// enqueues once per channel.
+	if ok, err := store.Enqueue(ctx, st, store.OutMessage{ChatID: 501, DedupeKey: msg.DedupeKey, Kind: "digest",
+		Payload: store.Payload{Text: "digest"}, NotBefore: now}); err != nil || !ok {
+		t.Fatalf("enqueue a Telegram message with the e-mail's key = %v, %v; want true, nil", ok, err)
+	}
+
+	if rows, err := st.ClaimOutbox(ctx, store.ChannelEmail, now.Add(-time.Second), time.Minute, 10, nil); err != nil || len(rows) != 0 {
 		t.Fatalf("claim before due = %d rows, %v; want none", len(rows), err)
 	}
-	rows, err := st.ClaimEmails(ctx, now, time.Minute, 10)
+	rows, err := st.ClaimOutbox(ctx, store.ChannelEmail, now, time.Minute, 10, nil)
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("claim = %d rows, %v; want 1", len(rows), err)
 	}
 	r := rows[0]
-	att, err := r.Attachments()
+	p, err := r.Payload()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Subject != msg.Subject || r.Text != msg.Text || len(r.To) != 2 || r.Attempts != 1 ||
-		len(att) != 1 || att[0].Filename != "bao-cao-2025-Q1.xlsx" || !bytes.Equal(att[0].Data, workbook) {
-		t.Errorf("claimed row = %+v, attachments %+v", r, att)
+	att := p.Attachments
+	if r.Channel != store.ChannelEmail || r.ChatID != 0 || p.Subject != msg.Subject || p.Text != msg.Text || len(p.To) != 2 || r.Attempts != 1 ||
+		len(att) != 1 || att[0].Filename != "bao-cao-2025-Q1.xlsx" || !bytes.Equal(att[0].Data, workbook) || p.MessageKey == "" {
+		t.Errorf("claimed row = %+v, payload %+v", r, p)
+	}
+	// The Telegram lane's claim takes only the Telegram message.
+	tg, err := st.ClaimOutbox(ctx, store.ChannelTelegram, now, time.Minute, 10, nil)
+	if err != nil || len(tg) != 1 || tg[0].Channel != store.ChannelTelegram || tg[0].ChatID != 501 {
+		t.Fatalf("Telegram claim = %+v, %v; want the one Telegram message", tg, err)
 	}
 	// Leased: a second worker gets nothing until the lease runs out.
-	if again, err := st.ClaimEmails(ctx, now.Add(30*time.Second), time.Minute, 10); err != nil || len(again) != 0 {
+	if again, err := st.ClaimOutbox(ctx, store.ChannelEmail, now.Add(30*time.Second), time.Minute, 10, nil); err != nil || len(again) != 0 {
 		t.Fatalf("claim while leased = %d rows, %v; want none", len(again), err)
 	}
-	if err := st.RetryEmail(ctx, r.ID, now.Add(2*time.Minute), "dial tcp: connection refused"); err != nil {
+	if err := st.RetryOutbox(ctx, r.ID, now.Add(2*time.Minute), "dial tcp: connection refused", true); err != nil {
 		t.Fatal(err)
 	}
-	rows, err = st.ClaimEmails(ctx, now.Add(2*time.Minute), time.Minute, 10)
+	rows, err = st.ClaimOutbox(ctx, store.ChannelEmail, now.Add(2*time.Minute), time.Minute, 10, nil)
 	if err != nil || len(rows) != 1 || rows[0].Attempts != 2 || rows[0].LastError != "dial tcp: connection refused" {
 		t.Fatalf("claim after retry = %+v, %v", rows, err)
 	}
-	if err := st.MarkEmailSent(ctx, r.ID, now.Add(2*time.Minute)); err != nil {
+	if err := st.MarkOutboxSent(ctx, r.ID, 0, now.Add(2*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 
@@ -77,14 +90,14 @@ func TestEmailOutbox(t *testing.T) {
 	if _, err := store.EnqueueEmail(ctx, st, msg2); err != nil {
 		t.Fatal(err)
 	}
-	rows, err = st.ClaimEmails(ctx, now.Add(time.Hour), time.Minute, 10)
+	rows, err = st.ClaimOutbox(ctx, store.ChannelEmail, now.Add(time.Hour), time.Minute, 10, nil)
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("claim second = %d rows, %v", len(rows), err)
 	}
-	if err := st.KillEmail(ctx, rows[0].ID, "550 mailbox unavailable"); err != nil {
+	if err := st.KillOutbox(ctx, rows[0].ID, "550 mailbox unavailable"); err != nil {
 		t.Fatal(err)
 	}
-	counts, err := st.EmailCounts(ctx)
+	counts, err := st.OutboxCounts(ctx, store.ChannelEmail)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +108,7 @@ func TestEmailOutbox(t *testing.T) {
 	if err != nil || len(all) != 2 {
 		t.Fatalf("rows = %d, %v", len(all), err)
 	}
-	if all[0].Status != store.OutboxSent || all[0].SentAt == nil || all[0].LastError != "" {
+	if all[0].Status != store.OutboxSent || all[0].SentAt == nil || all[0].LastError != "" || all[0].TelegramMessageID != nil {
 		t.Errorf("first row = %+v, want sent with no error", all[0])
 	}
 	if all[1].Status != store.OutboxDead || all[1].LastError != "550 mailbox unavailable" {

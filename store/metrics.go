@@ -11,11 +11,12 @@ import (
 
 // MetricsCounts is what /metrics reports from the database.
 type MetricsCounts struct {
-	// Outbox and Email count the Telegram and e-mail outbox rows by
-	// status. Pending and Dead are exact; Sent is the planner's estimate
-	// of the table's rows (pg_class.reltuples, kept fresh by autovacuum
-	// and by Sweep) less the other two, exact only while the table was
-	// never analyzed.
+	// Outbox and Email count the Telegram and e-mail rows of the outbox
+	// by status. Pending and Dead are exact, and so are the e-mails (a
+	// partial index holds the rows of the channels other than Telegram);
+	// Telegram's Sent is the planner's estimate of the table's rows
+	// (pg_class.reltuples, kept fresh by autovacuum and by Sweep) less the
+	// others, exact only while the table was never analyzed.
 	Outbox, Email OutboxCounts
 	// RemindPending is the number of remind batches not yet fanned out.
 	RemindPending int
@@ -87,18 +88,17 @@ func (s *Store) MetricsCounts(ctx context.Context) (MetricsCounts, error) {
 // table never analyzed (reltuples -1), which is a new, small one.
 const metricsCountsSQL = `
 		WITH c AS MATERIALIZED (
-			SELECT (SELECT count(*) FROM outbox WHERE status = 'pending') AS outbox_pending,
-			       (SELECT count(*) FROM outbox WHERE status = 'dead') AS outbox_dead,
+			SELECT (SELECT count(*) FROM outbox WHERE channel = 'telegram' AND status = 'pending') AS outbox_pending,
+			       (SELECT count(*) FROM outbox WHERE channel = 'telegram' AND status = 'dead') AS outbox_dead,
 			       (SELECT reltuples FROM pg_class WHERE oid = 'outbox'::regclass) AS outbox_rows,
-			       (SELECT count(*) FROM email_outbox WHERE status = 'pending') AS email_pending,
-			       (SELECT count(*) FROM email_outbox WHERE status = 'dead') AS email_dead,
-			       (SELECT reltuples FROM pg_class WHERE oid = 'email_outbox'::regclass) AS email_rows)
+			       (SELECT count(*) FROM outbox WHERE channel <> 'telegram') AS other_rows,
+			       (SELECT count(*) FROM outbox WHERE channel = 'email' AND status = 'pending') AS email_pending,
+			       (SELECT count(*) FROM outbox WHERE channel = 'email' AND status = 'dead') AS email_dead,
+			       (SELECT count(*) FROM outbox WHERE channel = 'email' AND status = 'sent') AS email_sent)
 		SELECT outbox_pending, outbox_dead,
-		       CASE WHEN outbox_rows < 0 THEN (SELECT count(*) FROM outbox WHERE status = 'sent')
-		            ELSE greatest(round(outbox_rows) - outbox_pending - outbox_dead, 0) END AS outbox_sent,
-		       email_pending, email_dead,
-		       CASE WHEN email_rows < 0 THEN (SELECT count(*) FROM email_outbox WHERE status = 'sent')
-		            ELSE greatest(round(email_rows) - email_pending - email_dead, 0) END AS email_sent,
+		       CASE WHEN outbox_rows < 0 THEN (SELECT count(*) FROM outbox WHERE channel = 'telegram' AND status = 'sent')
+		            ELSE greatest(round(outbox_rows) - outbox_pending - outbox_dead - other_rows, 0) END AS outbox_sent,
+		       email_pending, email_dead, email_sent,
 		       (SELECT count(*) FROM remind_batches WHERE fanned_out_at IS NULL) AS remind_pending,
 		       (SELECT count(*) FROM processed_updates)
 		         + COALESCE((SELECT rows FROM retention_deleted WHERE name = 'processed_updates'), 0) AS updates,

@@ -11,10 +11,27 @@ import (
 	"github.com/lib/pq"
 )
 
-// OutboxChannel is the LISTEN/NOTIFY channel signalled whenever a message is
-// enqueued; the notification is delivered when the enqueuing transaction
-// commits.
+// The channels of outbox rows (the outbox's channel column): package
+// channel names them for the senders.
+const (
+	ChannelTelegram = "telegram"
+	ChannelEmail    = "email"
+)
+
+// OutboxChannel is the LISTEN/NOTIFY channel signalled whenever a Telegram
+// message is enqueued; the notification is delivered when the enqueuing
+// transaction commits. WakeChannel names those of the other channels.
 const OutboxChannel = "nhacviec_outbox"
+
+// WakeChannel is the LISTEN/NOTIFY channel signalled whenever a row of the
+// outbox channel is enqueued: OutboxChannel for Telegram,
+// "nhacviec_outbox_<channel>" for the others.
+func WakeChannel(channel string) string {
+	if channel == ChannelTelegram || channel == "" {
+		return OutboxChannel
+	}
+	return OutboxChannel + "_" + channel
+}
 
 // Button is one inline-keyboard button of an outgoing message.
 type Button struct {
@@ -29,9 +46,12 @@ type Attachment struct {
 	Data     []byte `json:"data"`
 }
 
-// Payload is what the delivery worker sends for an outbox row.
+// Payload is what the delivery worker sends for an outbox row. A Telegram
+// message uses Text (Telegram HTML), Buttons, ReplyTo, Attachment and
+// Refs; an e-mail uses Text (plain text), To, Subject, Attachments and
+// MessageKey.
 type Payload struct {
-	Text       string      `json:"text"` // Telegram HTML, at most 4096 characters
+	Text       string      `json:"text"` // Telegram HTML, at most 4096 characters; an e-mail's plain-text body
 	Buttons    [][]Button  `json:"buttons,omitempty"`
 	ReplyTo    int64       `json:"reply_to,omitempty"` // Telegram message id to reply to
 	Attachment *Attachment `json:"attachment,omitempty"`
@@ -39,6 +59,17 @@ type Payload struct {
 	// "2: 60%" to it maps back to the second one. A message about a single
 	// occurrence uses OutMessage.OccurrenceID instead.
 	Refs []int64 `json:"refs,omitempty"`
+
+	// To are an e-mail's recipients (RFC 5322 addresses).
+	To []string `json:"to,omitempty"`
+	// Subject is an e-mail's subject.
+	Subject string `json:"subject,omitempty"`
+	// Attachments are an e-mail's files.
+	Attachments []Attachment `json:"attachments,omitempty"`
+	// MessageKey identifies an e-mail across retries: its Message-ID is
+	// derived from it, so that a copy sent twice after a crash is seen as
+	// one by mail clients.
+	MessageKey string `json:"message_key,omitempty"`
 }
 
 // Outbox priorities: a reply to what an official just did is claimed before
@@ -57,11 +88,14 @@ func priorityOf(kind string) int {
 }
 
 // OutMessage is a message decided by a job or the bot, to be delivered by
-// the notify worker.
+// the delivery worker's lane of its channel.
 type OutMessage struct {
+	// Channel is the channel the message goes out on (ChannelTelegram,
+	// ChannelEmail); empty means Telegram.
+	Channel      string
 	UnitID       *int64
 	OfficialID   *int64
-	ChatID       int64
+	ChatID       int64  // the channel's id of the chat; 0 for none (an e-mail)
 	DedupeKey    string // unique: the same decision twice enqueues once
 	Kind         string // reminder, nag, escalation, progress_request, reading_request, digest, reply, notice
 	OccurrenceID *int64
@@ -82,18 +116,19 @@ func Enqueue(ctx context.Context, wr Writer, m OutMessage) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("store: enqueue %s: encode payload: %w", m.DedupeKey, err)
 	}
+	ch := channelOf(m)
 	// One statement: the notification is raised only when the row was
 	// inserted, and delivered when the transaction commits.
 	rows, err := q.QueryContext(ctx, `
 		WITH ins AS (
-			INSERT INTO outbox (unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
+			INSERT INTO outbox (channel, unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
 			                    target_id, payload, next_attempt_at, created_at, priority)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $11)
-			ON CONFLICT (dedupe_key) DO NOTHING
+			VALUES ($12, $1, $2, nullif($3::bigint, 0), $4, $5, $6, $7, $8, $9, $9, $11)
+			ON CONFLICT (channel, dedupe_key) DO NOTHING
 			RETURNING 1)
 		SELECT pg_notify($10, '') FROM ins`,
 		m.UnitID, m.OfficialID, m.ChatID, m.DedupeKey, m.Kind, m.OccurrenceID,
-		m.TargetID, payload, m.NotBefore, OutboxChannel, priorityOf(m.Kind))
+		m.TargetID, payload, m.NotBefore, WakeChannel(ch), priorityOf(m.Kind), ch)
 	if err != nil {
 		return false, fmt.Errorf("store: enqueue %s: %w", m.DedupeKey, err)
 	}
@@ -108,13 +143,21 @@ func Enqueue(ctx context.Context, wr Writer, m OutMessage) (bool, error) {
 	return inserted, nil
 }
 
+// channelOf is m's channel: ChannelTelegram when not set.
+func channelOf(m OutMessage) string {
+	if m.Channel == "" {
+		return ChannelTelegram
+	}
+	return m.Channel
+}
+
 // enqueueChunk is the number of rows EnqueueMany inserts per statement.
 const enqueueChunk = 2000
 
 // EnqueueMany inserts msgs into the outbox through wr (the transaction of
 // the decisions that caused them), in order, with one INSERT per
 // enqueueChunk rows; a message whose dedupe key already exists is skipped,
-// which is not an error. It signals OutboxChannel once when any row was
+// which is not an error. It signals the WakeChannel of each channel once when any row was
 // inserted and returns the number of rows inserted.
 func EnqueueMany(ctx context.Context, wr Writer, msgs []OutMessage) (int, error) {
 	inserted, err := EnqueueManyIndexed(ctx, wr, msgs)
@@ -130,11 +173,16 @@ func EnqueueMany(ctx context.Context, wr Writer, msgs []OutMessage) (int, error)
 // past the later messages of the chats it just sent to (see ClaimOutbox).
 func EnqueueManyIndexed(ctx context.Context, wr Writer, msgs []OutMessage) ([]int, error) {
 	q := wr.execer()
+	type chat struct {
+		channel string
+		id      int64
+	}
 	ranks := make(pq.Int64Array, len(msgs))
-	perChat := make(map[int64]int64, len(msgs))
+	perChat := make(map[chat]int64, len(msgs))
 	for i, m := range msgs {
-		ranks[i] = perChat[m.ChatID]
-		perChat[m.ChatID]++
+		c := chat{channelOf(m), m.ChatID}
+		ranks[i] = perChat[c]
+		perChat[c]++
 	}
 	var inserted []int
 	for start := 0; start < len(msgs); start += enqueueChunk {
@@ -150,8 +198,16 @@ func EnqueueManyIndexed(ctx context.Context, wr Writer, msgs []OutMessage) ([]in
 	if len(inserted) == 0 {
 		return nil, nil
 	}
-	if _, err := q.ExecContext(ctx, `SELECT pg_notify($1, '')`, OutboxChannel); err != nil {
-		return inserted, fmt.Errorf("store: enqueue %d messages: notify: %w", len(inserted), err)
+	woken := make(map[string]bool)
+	for _, i := range inserted {
+		ch := WakeChannel(channelOf(msgs[i]))
+		if woken[ch] {
+			continue
+		}
+		woken[ch] = true
+		if _, err := q.ExecContext(ctx, `SELECT pg_notify($1, '')`, ch); err != nil {
+			return inserted, fmt.Errorf("store: enqueue %d messages: notify: %w", len(inserted), err)
+		}
 	}
 	return inserted, nil
 }
@@ -164,6 +220,7 @@ func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage, r
 		// Optional ids travel as 0 (ids are positive) and become NULL
 		// again in SQL: an int64 array encodes much faster than a generic
 		// array of nullable values.
+		channels = make(pq.StringArray, len(msgs))
 		units    = make(pq.Int64Array, len(msgs))
 		offs     = make(pq.Int64Array, len(msgs))
 		chats    = make(pq.Int64Array, len(msgs))
@@ -184,6 +241,7 @@ func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage, r
 		if err != nil {
 			return nil, fmt.Errorf("store: enqueue %s: encode payload: %w", m.DedupeKey, err)
 		}
+		channels[i] = channelOf(m)
 		units[i] = idOrZero(m.UnitID)
 		offs[i] = idOrZero(m.OfficialID)
 		chats[i] = m.ChatID
@@ -202,24 +260,25 @@ func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage, r
 	var ordinals []int
 	err := sqlx.SelectContext(ctx, q, &ordinals, `
 		WITH ins AS (
-			INSERT INTO outbox (unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
+			INSERT INTO outbox (channel, unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
 			                    target_id, payload, next_attempt_at, created_at, priority, chat_rank)
-			SELECT nullif(m.unit_id, 0), nullif(m.official_id, 0), m.chat_id, m.dedupe_key, m.kind,
+			SELECT m.channel, nullif(m.unit_id, 0), nullif(m.official_id, 0), nullif(m.chat_id, 0), m.dedupe_key, m.kind,
 			       nullif(m.occurrence_id, 0), nullif(m.target_id, 0), p.payload, m.at, m.at, m.priority,
 			       m.chat_rank
 			FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],
-			            $6::bigint[], $7::bigint[], $9::timestamptz[], $10::smallint[], $11::integer[])
+			            $6::bigint[], $7::bigint[], $9::timestamptz[], $10::smallint[], $11::integer[], $12::text[])
 			     WITH ORDINALITY AS m(unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
-			                          target_id, at, priority, chat_rank, n)
+			                          target_id, at, priority, chat_rank, channel, n)
 			JOIN jsonb_array_elements($8::jsonb) WITH ORDINALITY AS p(payload, n) ON p.n = m.n
 			ORDER BY m.n
-			ON CONFLICT (dedupe_key) DO NOTHING
-			RETURNING dedupe_key)
+			ON CONFLICT (channel, dedupe_key) DO NOTHING
+			RETURNING channel, dedupe_key)
 		SELECT min(m.n) - 1
-		FROM ins JOIN unnest($4::text[]) WITH ORDINALITY AS m(dedupe_key, n) ON m.dedupe_key = ins.dedupe_key
-		GROUP BY ins.dedupe_key
+		FROM ins JOIN unnest($12::text[], $4::text[]) WITH ORDINALITY AS m(channel, dedupe_key, n)
+		  ON m.channel = ins.channel AND m.dedupe_key = ins.dedupe_key
+		GROUP BY ins.channel, ins.dedupe_key
 		ORDER BY 1`,
-		units, offs, chats, keys, kinds, occs, targets, payloads.String(), ats, prios, ranks)
+		units, offs, chats, keys, kinds, occs, targets, payloads.String(), ats, prios, ranks, channels)
 	if err != nil {
 		return nil, fmt.Errorf("store: enqueue %d messages (first %s): %w", len(msgs), msgs[0].DedupeKey, err)
 	}

@@ -204,7 +204,7 @@ func TestEnqueueManyRanksMessagesPerChat(t *testing.T) {
 		t.Errorf("chat:rank = %v, want %v", got, want)
 	}
 	// The claim goes by rank: the first message of each chat.
-	rows, err := st.ClaimOutbox(ctx, time.Date(2025, 3, 10, 8, 0, 0, 0, time.UTC), time.Minute, 10, nil)
+	rows, err := st.ClaimOutbox(ctx, store.ChannelTelegram, time.Date(2025, 3, 10, 8, 0, 0, 0, time.UTC), time.Minute, 10, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

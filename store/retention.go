@@ -90,13 +90,13 @@ func (s *Store) Sweep(ctx context.Context, p RetentionPolicy, now time.Time) (Sw
 	rep := SweepReport{Deleted: make(map[string]int64)}
 	var swept []string
 	for _, t := range []idSweep{
+		// The one outbox, every channel; the deleted rows are counted
+		// by channel, as they were when e-mails had a table of their own.
 		{table: "outbox", age: "created_at", parts: []sweepPart{
-			{name: SweptOutboxSent, cond: "status = 'sent' AND sent_at < $4::timestamptz", age: p.OutboxSent},
-			{name: SweptOutboxDead, cond: "status = 'dead' AND created_at < $5::timestamptz", age: p.OutboxDead},
-		}},
-		{table: "email_outbox", age: "created_at", parts: []sweepPart{
-			{name: SweptEmailSent, cond: "status = 'sent' AND sent_at < $4::timestamptz", age: p.OutboxSent},
-			{name: SweptEmailDead, cond: "status = 'dead' AND created_at < $5::timestamptz", age: p.OutboxDead},
+			{name: SweptOutboxSent, cond: "channel = 'telegram' AND status = 'sent' AND sent_at < $4::timestamptz", age: p.OutboxSent},
+			{name: SweptOutboxDead, cond: "channel = 'telegram' AND status = 'dead' AND created_at < $5::timestamptz", age: p.OutboxDead},
+			{name: SweptEmailSent, cond: "channel = 'email' AND status = 'sent' AND sent_at < $6::timestamptz", age: p.OutboxSent},
+			{name: SweptEmailDead, cond: "channel = 'email' AND status = 'dead' AND created_at < $7::timestamptz", age: p.OutboxDead},
 		}},
 		{table: "remind_batches", age: "decided_at", parts: []sweepPart{
 			{name: SweptRemindBatches, cond: "fanned_out_at IS NOT NULL AND decided_at < $4::timestamptz", age: p.RemindBatches},
@@ -140,7 +140,7 @@ func (s *Store) Sweep(ctx context.Context, p RetentionPolicy, now time.Time) (Sw
 }
 
 // sweepPart is one kind of row of a table Sweep deletes: those matching
-// cond, whose cut-off parameter ($4 or $5, by position in parts, cast to
+// cond, whose cut-off parameter ($4 for the first part, $5 for the second…, cast to
 // timestamptz) is now minus age.
 type sweepPart struct {
 	name string
@@ -162,7 +162,7 @@ type idSweep struct {
 func (s *Store) sweepByID(ctx context.Context, t idSweep, now time.Time, batch int, rep *SweepReport) (int64, error) {
 	var (
 		conds, labels []string
-		cutoffs       = []any{nil, nil} // $4, $5
+		cutoffs       = make([]any, len(t.parts)) // $4, $5, ...
 		latest        time.Time
 	)
 	// Every part is in the statement; a part kept for ever has a NULL

@@ -78,8 +78,8 @@ func seedRetention(t *testing.T, st *store.Store) map[string][]string {
 		exec(`INSERT INTO outbox (chat_id, dedupe_key, kind, payload, status, next_attempt_at, created_at, sent_at, telegram_message_id)
 		      VALUES ($1, $2, 'reminder', '{"text":"Nhắc việc"}', $3, $4, $4, $5, $6)`,
 			100+i%3, r.key, r.status, r.created, sent, int64(i+1))
-		exec(`INSERT INTO email_outbox (dedupe_key, recipients, subject, body, status, next_attempt_at, created_at, sent_at)
-		      VALUES ($1, '{chutich@example.gov.vn}', 'Báo cáo', 'Kính gửi', $2, $3, $3, $4)`,
+		exec(`INSERT INTO outbox (channel, dedupe_key, kind, payload, status, next_attempt_at, created_at, sent_at)
+		      VALUES ('email', $1, 'email', '{"to":["chutich@example.gov.vn"],"subject":"Báo cáo","text":"Kính gửi"}', $2, $3, $3, $4)`,
 			"email-"+r.key, r.status, r.created, sent)
 		if r.kept {
 			keep["outbox"] = append(keep["outbox"], r.key)
@@ -135,8 +135,8 @@ func remaining(t *testing.T, st *store.Store) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	for table, q := range map[string]string{
-		"outbox":            `SELECT dedupe_key FROM outbox`,
-		"email_outbox":      `SELECT dedupe_key FROM email_outbox`,
+		"outbox":            `SELECT dedupe_key FROM outbox WHERE channel = 'telegram'`,
+		"email_outbox":      `SELECT dedupe_key FROM outbox WHERE channel = 'email'`,
 		"processed_updates": `SELECT update_id::text FROM processed_updates`,
 		"link_attempts":     `SELECT telegram_user_id::text FROM link_attempts`,
 		"remind_batches":    `SELECT decisions->0->>'k' FROM remind_batches`,

@@ -175,17 +175,55 @@ type OutboxCounts struct {
 	Dead    int `db:"dead"`
 }
 
-// OutboxCounts counts outbox rows by status.
-func (s *Store) OutboxCounts(ctx context.Context) (OutboxCounts, error) {
-	c, err := s.countRows(ctx, telegramQueue)
+// OutboxCounts counts the outbox rows of channels (ChannelTelegram,
+// ChannelEmail; every channel when none is given) by status.
+func (s *Store) OutboxCounts(ctx context.Context, channels ...string) (OutboxCounts, error) {
+	if channels == nil {
+		channels = []string{}
+	}
+	var c OutboxCounts
+	err := s.db.GetContext(ctx, &c, `
+		SELECT count(*) FILTER (WHERE status = 'pending') AS pending,
+		       count(*) FILTER (WHERE status = 'sent') AS sent,
+		       count(*) FILTER (WHERE status = 'dead') AS dead
+		FROM outbox
+		WHERE cardinality($1::text[]) = 0 OR channel = ANY($1::text[])`, pq.Array(channels))
 	if err != nil {
-		return OutboxCounts{}, fmt.Errorf("store: %w", err)
+		return OutboxCounts{}, fmt.Errorf("store: count outbox rows of %v: %w", channels, err)
 	}
 	return c, nil
 }
 
+// MigrateTo applies the embedded migrations up to version and no further,
+// or rolls back those after version when the schema is newer: for tests of
+// a migration, which put rows in the schema as it was before it and then
+// Migrate, or roll it back.
+func (s *Store) MigrateTo(ctx context.Context, version int64) error {
+	fsys, err := fs.Sub(migrationFS, "migrations")
+	if err != nil {
+		return fmt.Errorf("store: migrate to %d: %w", version, err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, s.db.DB, fsys)
+	if err != nil {
+		return fmt.Errorf("store: migrate to %d: %w", version, err)
+	}
+	current, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("store: migrate to %d: %w", version, err)
+	}
+	if current > version {
+		_, err = p.DownTo(ctx, version)
+	} else {
+		_, err = p.UpTo(ctx, version)
+	}
+	if err != nil {
+		return fmt.Errorf("store: migrate to %d: %w", version, err)
+	}
+	return nil
+}
+
 // Listen returns a listener on the LISTEN/NOTIFY channel (OutboxChannel,
-// EmailChannel) that reconnects by itself; connection problems are logged
+// WakeChannel) that reconnects by itself; connection problems are logged
 // to log, and until the listener is connected callers rely on polling.
 // The caller closes it.
 func (s *Store) Listen(channel string, log *slog.Logger) *pq.Listener {

@@ -190,7 +190,7 @@ func (r *reportDoc) markdown() string {
 	w("\nThe decision's query (`store.OpenDueThrough`), `EXPLAIN (ANALYZE, BUFFERS)` on bench_full:\n\n```\n%s\n```\n\n", r.TickFull.Explain)
 
 	w("## Delivery\n\n")
-	w("`notify.Worker` → `notify.TelegramSender` → go-telegram/bot → `telegramtest` over HTTP on 127.0.0.1, on bench_full (whose outbox already holds the history).\n\n")
+	w("`delivery.Lane` → `telegram.Sender` → go-telegram/bot → `telegramtest` over HTTP on 127.0.0.1, on bench_full (whose outbox already holds the history).\n\n")
 	w("- Without limits: %d messages to %d chats, each enqueued in its own transaction while the worker runs, until all are marked sent: %s, **%.0f messages/s**. The floor on the same server, a bare `INSERT … RETURNING id` then `UPDATE … SET status = 'sent'` per row, one statement per round trip: %d rows at **%.0f rows/s**.\n",
 		r.Free.Messages, max(1, r.Free.Messages/3), r.Free.Elapsed.Round(time.Millisecond), r.Free.Rate, r.Free.BareCount, r.Free.Bare)
 	w("- With Telegram's limits (the fake answers 429 beyond 30/s overall or 1/s per chat; the worker set to telegram.rate_per_second 29 and 1 s per chat): %d messages to %d chats, all pending at the start: %s; between the first and the last accepted send **%.2f messages/s**; 429 answers: %d; rows retried: %d.\n\n",
@@ -209,7 +209,7 @@ func (r *reportDoc) markdown() string {
 			r.Serve.FanOutLeft.Round(time.Second), r.Serve.RateAfter)
 	}
 
-	w("## Commands\n\n```\nmake bench                          # go run ./tools/bench: the full run, writes this file\ngo run ./tools/bench -quick         # 100 units, a few minutes\ngo run ./tools/bench -url postgres://…/postgres   # on an existing server (or TEST_DATABASE_URL)\ngo run ./tools/gen -units 3300 -url postgres://…/nhacviec   # the data alone\ngo test -run '^$' -bench . ./jobs ./report ./notify   # the testing.B benchmarks\n```\n\n")
+	w("## Commands\n\n```\nmake bench                          # go run ./tools/bench: the full run, writes this file\ngo run ./tools/bench -quick         # 100 units, a few minutes\ngo run ./tools/bench -url postgres://…/postgres   # on an existing server (or TEST_DATABASE_URL)\ngo run ./tools/gen -units 3300 -url postgres://…/nhacviec   # the data alone\ngo test -run '^$' -bench . ./jobs ./report ./delivery   # the testing.B benchmarks\n```\n\n")
 	w("## Findings\n\n%s", findings)
 	return b.String()
 }

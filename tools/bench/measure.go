@@ -13,13 +13,14 @@ import (
 
 	"github.com/nhacviec/nhacviec/clock"
 	"github.com/nhacviec/nhacviec/config"
+	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/jobs"
 	"github.com/nhacviec/nhacviec/message"
-	"github.com/nhacviec/nhacviec/notify"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/telegram"
 	"github.com/nhacviec/nhacviec/telegramtest"
 	"github.com/nhacviec/nhacviec/tools/gen/gen"
 )
@@ -215,18 +216,18 @@ type deliveryResult struct {
 }
 
 // measureDelivery enqueues n messages to chats (n/perChat chats) and
-// delivers them through notify.Worker, the go-telegram/bot client and the
+// delivers them through delivery.Lane, the go-telegram/bot client and the
 // telegramtest server. With limits, the server enforces Telegram's 30/s
 // global and 1/s per chat, and the worker is configured to keep to them.
 func measureDelivery(ctx context.Context, st *store.Store, n, perChat int, limits bool, label string) (deliveryResult, error) {
 	res := deliveryResult{Messages: n}
 	var opts []telegramtest.Option
-	wopts := notify.Options{RatePerSecond: 1e6, PerChatInterval: time.Nanosecond, Batch: 50, MaxInFlight: 16}
+	wopts := delivery.Options{RatePerSecond: 1e6, PerChatInterval: time.Nanosecond, Batch: 50, MaxInFlight: 16}
 	if limits {
 		opts = append(opts, telegramtest.WithRateLimits(30, 1))
 		// telegram.rate_per_second 29: at exactly 30 the jitter of HTTP
 		// arrivals makes the server's bucket answer an occasional 429.
-		wopts = notify.Options{RatePerSecond: 29, PerChatInterval: time.Second}
+		wopts = delivery.Options{RatePerSecond: 29, PerChatInterval: time.Second}
 		res.Limit = 30
 	}
 	fake := telegramtest.New(opts...)
@@ -235,7 +236,7 @@ func measureDelivery(ctx context.Context, st *store.Store, n, perChat int, limit
 	if err != nil {
 		return res, fmt.Errorf("bot client: %w", err)
 	}
-	w := notify.NewWorker(st, notify.NewTelegramSender(b), clock.Real{}, discard(), wopts)
+	w := delivery.NewLane(st, telegram.NewSender(b), clock.Real{}, discard(), wopts)
 
 	payload := store.Payload{
 		Text: "<b>Nhắc việc: còn 3 ngày đến hạn</b>\nNhiệm vụ: Tổng hợp báo cáo kết quả theo dõi CCHC hàng tuần về Chủ tịch UBND phường\nHạn: 21/11/2025\nTrạng thái: đang thực hiện trong hạn, 60%",

@@ -233,7 +233,7 @@ func waitFor(ctx context.Context, timeout time.Duration, what string, cond func(
 }
 
 // expireLeases ends the leases of the rows a killed worker had claimed, as
-// if their lease (notify.Options.Lease, 60 s by default) had run out: the
+// if their lease (delivery.Options.Lease, 60 s by default) had run out: the
 // rows become due again at once instead of a minute later.
 func expireLeases(ctx context.Context, st *store.Store, prefix string, now time.Time) error {
 	_, err := st.DB().ExecContext(ctx, `

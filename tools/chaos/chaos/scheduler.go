@@ -10,11 +10,12 @@ import (
 
 	"github.com/nhacviec/nhacviec/clock"
 	"github.com/nhacviec/nhacviec/config"
+	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/examples"
 	"github.com/nhacviec/nhacviec/jobs"
-	"github.com/nhacviec/nhacviec/notify"
 	"github.com/nhacviec/nhacviec/planfile"
 	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/telegram"
 	"github.com/nhacviec/nhacviec/telegramtest"
 )
 
@@ -121,8 +122,8 @@ func Replicas(ctx context.Context, env Env, o ReplicaOptions) (Result, error) {
 			cancel()
 			return res, fmt.Errorf("chaos: %w", err)
 		}
-		w := notify.NewWorker(st, notify.NewTelegramSender(api), clock.Real{}, quietLog(nil),
-			notify.Options{RatePerSecond: 200, PerChatInterval: 20 * time.Millisecond, PollInterval: 50 * time.Millisecond})
+		w := delivery.NewLane(st, telegram.NewSender(api), clock.Real{}, quietLog(nil),
+			delivery.Options{RatePerSecond: 200, PerChatInterval: 20 * time.Millisecond, PollInterval: 50 * time.Millisecond})
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -11,8 +11,9 @@ import (
 	tgbot "github.com/go-telegram/bot"
 
 	"github.com/nhacviec/nhacviec/clock"
-	"github.com/nhacviec/nhacviec/notify"
+	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/telegram"
 	"github.com/nhacviec/nhacviec/telegramtest"
 )
 
@@ -27,7 +28,7 @@ type FaultOptions struct {
 // end dead after exactly MaxAttempts attempts, never before.
 const doomedChat = 8999
 
-// TelegramFaults runs an in-process delivery worker (notify.Worker with a
+// TelegramFaults runs an in-process delivery worker (delivery.Lane with a
 // short send timeout) against a fake Telegram that, for o.Faulty, answers
 // three calls in four with 502, 500 or a delay beyond the send timeout, and
 // starts with a run of 429 answers; then heals. Every message must arrive;
@@ -52,7 +53,7 @@ func TelegramFaults(ctx context.Context, env Env, o FaultOptions) (Result, error
 	if err != nil {
 		return res, fmt.Errorf("chaos: %w", err)
 	}
-	opts := notify.Options{
+	opts := delivery.Options{
 		RatePerSecond:   200,
 		PerChatInterval: 20 * time.Millisecond,
 		MaxAttempts:     12,
@@ -114,7 +115,7 @@ func TelegramFaults(ctx context.Context, env Env, o FaultOptions) (Result, error
 		return res, fmt.Errorf("chaos: %w", err)
 	}
 
-	w := notify.NewWorker(st, notify.NewTelegramSender(api), clock.Real{}, quietLog(nil), opts)
+	w := delivery.NewLane(st, telegram.NewSender(api), clock.Real{}, quietLog(nil), opts)
 	wctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- w.Run(wctx) }()

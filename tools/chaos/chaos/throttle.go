@@ -9,8 +9,9 @@ import (
 	tgbot "github.com/go-telegram/bot"
 
 	"github.com/nhacviec/nhacviec/clock"
-	"github.com/nhacviec/nhacviec/notify"
+	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/telegram"
 	"github.com/nhacviec/nhacviec/telegramtest"
 )
 
@@ -110,7 +111,7 @@ func throttleRun(ctx context.Context, env Env, o ThrottleOptions, throttle bool)
 		return 0, r, 0, err
 	}
 
-	opts := notify.Options{
+	opts := delivery.Options{
 		RatePerSecond: 25,
 		// The product's backoff (2 s doubling to 10 min) once the group's
 		// 429s count as attempts, capped so that the group is tried again
@@ -129,7 +130,7 @@ func throttleRun(ctx context.Context, env Env, o ThrottleOptions, throttle bool)
 			return &f
 		})
 	}
-	w := notify.NewWorker(st, notify.NewTelegramSender(api), clock.Real{}, quietLog(nil), opts)
+	w := delivery.NewLane(st, telegram.NewSender(api), clock.Real{}, quietLog(nil), opts)
 	wctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- w.Run(wctx) }()

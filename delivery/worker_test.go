@@ -1,4 +1,4 @@
-package notify_test
+package delivery_test
 
 import (
 	"context"
@@ -14,11 +14,13 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/nhacviec/nhacviec/callback"
+	"github.com/nhacviec/nhacviec/channel"
 	"github.com/nhacviec/nhacviec/clock"
+	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/i18n"
-	"github.com/nhacviec/nhacviec/notify"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
+	"github.com/nhacviec/nhacviec/telegram"
 	"github.com/nhacviec/nhacviec/telegramtest"
 )
 
@@ -82,19 +84,19 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 
 func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func newSender(t *testing.T, srv *telegramtest.Server) notify.Sender {
+func newSender(t *testing.T, srv *telegramtest.Server) channel.Sender {
 	t.Helper()
 	b, err := tgbot.New(srv.Token(), tgbot.WithServerURL(srv.URL()), tgbot.WithSkipGetMe())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return notify.NewTelegramSender(b)
+	return telegram.NewSender(b)
 }
 
 // fastOptions keeps tests quick: no per-chat wait to speak of, short
 // backoff.
-func fastOptions() notify.Options {
-	return notify.Options{
+func fastOptions() delivery.Options {
+	return delivery.Options{
 		RatePerSecond:   1000,
 		PerChatInterval: 5 * time.Millisecond,
 		MaxAttempts:     4,
@@ -117,7 +119,7 @@ func enqueue(t *testing.T, st *store.Store, m store.OutMessage) {
 
 // drain runs DrainOnce, moving the fake clock on by step after each pass,
 // until no row is pending or the deadline passes.
-func drain(t *testing.T, st *store.Store, w *notify.Worker, clk *clock.Fake, step time.Duration) {
+func drain(t *testing.T, st *store.Store, w *delivery.Lane, clk *clock.Fake, step time.Duration) {
 	t.Helper()
 	ctx := context.Background()
 	deadline := time.Now().Add(30 * time.Second)
@@ -179,7 +181,7 @@ func TestDeliverReminderWithKeyboard(t *testing.T) {
 			Buttons: callback.Keyboard(signer, i18n.New(i18n.VI), occ, f.chats[0]),
 		},
 	})
-	w := notify.NewWorker(st, newSender(t, srv), clock.NewFake(t0), discard(), fastOptions())
+	w := delivery.NewLane(st, newSender(t, srv), clock.NewFake(t0), discard(), fastOptions())
 	n, err := w.DrainOnce(context.Background())
 	if err != nil || n != 1 {
 		t.Fatalf("DrainOnce = %d, %v; want 1 sent", n, err)
@@ -233,7 +235,7 @@ func TestServerErrors(t *testing.T) {
 			srv.FailNext("sendMessage", tt.failures, telegramtest.ServerError(502))
 			enqueue(t, st, store.OutMessage{ChatID: f.chats[0], DedupeKey: "m", Kind: "notice", Payload: store.Payload{Text: "Thông báo"}})
 			clk := clock.NewFake(t0)
-			w := notify.NewWorker(st, newSender(t, srv), clk, discard(), fastOptions())
+			w := delivery.NewLane(st, newSender(t, srv), clk, discard(), fastOptions())
 
 			if n, err := w.DrainOnce(context.Background()); n != 0 || err != nil {
 				t.Fatalf("first DrainOnce = %d, %v", n, err)
@@ -276,7 +278,7 @@ func TestTooManyRequestsAndBlockedUserLoseNothingElse(t *testing.T) {
 		}
 	}
 	clk := clock.NewFake(t0)
-	w := notify.NewWorker(st, newSender(t, srv), clk, discard(), fastOptions())
+	w := delivery.NewLane(st, newSender(t, srv), clk, discard(), fastOptions())
 	drain(t, st, w, clk, time.Second)
 
 	for _, chat := range f.chats[:3] {
@@ -324,7 +326,7 @@ func TestMigratedChat(t *testing.T) {
 	srv.FailNext("sendMessage", 1, telegramtest.MigrateToChat(supergroup))
 	enqueue(t, st, store.OutMessage{OfficialID: &f.members[0], ChatID: f.chats[0], DedupeKey: "m", Kind: "notice", Payload: store.Payload{Text: "Thông báo"}})
 	clk := clock.NewFake(t0)
-	w := notify.NewWorker(st, newSender(t, srv), clk, discard(), fastOptions())
+	w := delivery.NewLane(st, newSender(t, srv), clk, discard(), fastOptions())
 	drain(t, st, w, clk, time.Second)
 	if got := srv.SentTo(supergroup); len(got) != 1 {
 		t.Fatalf("%d messages to the supergroup, want 1", len(got))
@@ -355,7 +357,7 @@ func TestCrashMidBurstThenRestart(t *testing.T) {
 	clk := clock.NewFake(t0)
 	opts := fastOptions()
 	opts.Batch = 4
-	first := notify.NewWorker(st, newSender(t, srv), clk, discard(), opts)
+	first := delivery.NewLane(st, newSender(t, srv), clk, discard(), opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -379,7 +381,7 @@ func TestCrashMidBurstThenRestart(t *testing.T) {
 
 	// Leases of rows claimed by the first worker run out.
 	clk.Advance(opts.Lease + time.Second)
-	second := notify.NewWorker(st, newSender(t, srv), clk, discard(), opts)
+	second := delivery.NewLane(st, newSender(t, srv), clk, discard(), opts)
 	drain(t, st, second, clk, time.Second)
 
 	count := map[string]int{}
@@ -415,7 +417,7 @@ func TestListenNotifyWakesWorker(t *testing.T) {
 	f := newFixture(t, st, 2)
 	opts := fastOptions()
 	opts.PollInterval = time.Hour // only a notification can wake it
-	w := notify.NewWorker(st, newSender(t, srv), clock.NewFake(t0), discard(), opts)
+	w := delivery.NewLane(st, newSender(t, srv), clock.NewFake(t0), discard(), opts)
 	enqueue(t, st, store.OutMessage{ChatID: f.chats[0], DedupeKey: "first", Kind: "notice", Payload: store.Payload{Text: "một"}})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -448,26 +450,4 @@ func TestListenNotifyWakesWorker(t *testing.T) {
 		t.Fatalf("not delivered within 2 s of the enqueue: %v", err)
 	}
 	t.Logf("delivered %v after the enqueue", time.Since(start))
-}
-
-func TestConsoleSender(t *testing.T) {
-	var b strings.Builder
-	s := notify.NewConsoleSender(&b)
-	id1, err := s.Send(context.Background(), 7, store.Payload{Text: "<b>Nhắc việc</b> &amp; hạn", Buttons: [][]store.Button{{{Text: "✅ Hoàn thành", Data: "x"}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id2, _ := s.Send(context.Background(), 7, store.Payload{Text: "hai"})
-	if id1 != 1 || id2 != 2 {
-		t.Fatalf("ids %d, %d; want 1, 2", id1, id2)
-	}
-	out := b.String()
-	for _, want := range []string{"chat 7", "Nhắc việc & hạn", "[✅ Hoàn thành]"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
-	}
-	if strings.Contains(out, "<b>") {
-		t.Errorf("tags not stripped:\n%s", out)
-	}
 }

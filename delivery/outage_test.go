@@ -1,4 +1,4 @@
-package notify_test
+package delivery_test
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/nhacviec/nhacviec/clock"
-	"github.com/nhacviec/nhacviec/notify"
+	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
 	"github.com/nhacviec/nhacviec/telegramtest"
@@ -31,7 +31,7 @@ func TestTelegramOutageKillsNothing(t *testing.T) {
 	srv.SetFault(func(telegramtest.Call) *telegramtest.Fault { return &down })
 
 	clk := clock.NewFake(t0)
-	w := notify.NewWorker(st, newSender(t, srv), clk, discard(), fastOptions())
+	w := delivery.NewLane(st, newSender(t, srv), clk, discard(), fastOptions())
 	ctx := context.Background()
 
 	// 40 passes, a minute apart: ten times MaxAttempts (4).
@@ -87,7 +87,7 @@ func TestOneFailingChatStillDies(t *testing.T) {
 	enqueue(t, st, store.OutMessage{ChatID: f.chats[0], DedupeKey: "bad", Kind: "notice", Payload: store.Payload{Text: "Không tới"}})
 	enqueue(t, st, store.OutMessage{ChatID: f.chats[1], DedupeKey: "good", Kind: "notice", Payload: store.Payload{Text: "Tới nơi"}})
 	clk := clock.NewFake(t0)
-	w := notify.NewWorker(st, newSender(t, srv), clk, discard(), fastOptions())
+	w := delivery.NewLane(st, newSender(t, srv), clk, discard(), fastOptions())
 	drain(t, st, w, clk, 10*time.Second)
 	if r := rowByKey(t, st, "bad"); r.Status != store.OutboxDead || r.Attempts != 4 {
 		t.Errorf("failing chat's row: %s after %d attempts, want dead after 4", r.Status, r.Attempts)

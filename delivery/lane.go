@@ -1,32 +1,32 @@
-// Package notify delivers the outbox to Telegram.
+package delivery
+
+// A Lane delivers the outbox rows of one channel through its
+// channel.Sender. It claims due rows with FOR UPDATE SKIP LOCKED in one
+// short statement that only leases them (next_attempt_at moves past the
+// send, attempts grows by one), sends each outside any transaction, then
+// marks the batch's sent rows with the channel's message ids in one
+// statement. A crash between the channel's answer and that mark leaves the
+// row to be claimed again when its lease runs out: at most MaxInFlight
+// duplicates, never a lost message.
 //
-// A Worker claims due outbox rows with FOR UPDATE SKIP LOCKED in one short
-// statement that only leases them (next_attempt_at moves past the send,
-// attempts grows by one), sends each outside any transaction, then marks
-// the batch's sent rows with their Telegram message ids in one statement. A
-// crash between Telegram's answer and that mark leaves the row to be
-// claimed again when its lease runs out: at most one duplicate, never a
-// lost message.
-//
-// The worker wakes on LISTEN store.OutboxChannel, so a message enqueued by
-// any process goes out at once, and polls every second as a fallback. It
-// keeps to Telegram's limits: a global budget (RatePerSecond), one message
-// per second per chat, 20 a minute per group chat (a negative chat id).
-// While scheduled messages wait, replies take at most 1 − ScheduledShare
-// of each claim. Failures are sorted: 429 holds back that chat only, for
-// retry_after, recorded in the database (store.RecordTooManyRequests) so
-// that every worker honours it, while the other chats go on; a chat's
-// first FreeTooMany consecutive 429s do not count as attempts, later ones
-// do, with backoff; 5xx, timeouts and network errors retry with
-// exponential backoff and jitter until MaxAttempts, then the row is dead
-// with its last error — unless Telegram itself is down (the sender's
-// Probe, getMe, fails too): then the attempt is given back, the worker
-// holds every send and probes with one message at a time, backing off, so
-// an outage of any length kills nothing;
-// 403 (the user blocked the bot) kills the row, marks the official
-// unreachable and tells the unit's office officials once; a group upgraded
-// to a supergroup moves the chat and retries; any other 400 is dead.
-package notify
+// The lane wakes on LISTEN store.WakeChannel(channel), so a message
+// enqueued by any process goes out at once, and polls as a fallback. It
+// keeps to the channel's Limits: a global budget (PerSecond), a least gap
+// per chat (ChatEvery) and per group chat (GroupEvery; a group has a
+// negative chat id). While scheduled messages wait, replies take at most
+// 1 − ScheduledShare of each claim. Failures are sorted by the channel's
+// error kinds: a RetryAfterError holds back that chat only, recorded in the
+// database (store.RecordTooManyRequests) so that every worker honours it,
+// while the other chats go on; a chat's first FreeTooMany consecutive ones
+// do not count as attempts, later ones do, with backoff. Any other error
+// retries with exponential backoff and jitter until MaxAttempts, then the
+// row is dead with its last error — unless the channel itself is down (the
+// sender's Probe fails too, or it refused the credentials): then the
+// attempt is given back, the lane holds every send and probes with one
+// message at a time, backing off, so an outage of any length kills
+// nothing. ErrUnreachable (the person blocked the bot) kills the row, marks
+// the official unreachable and tells the unit's office officials once; a
+// MigratedError moves the chat and retries; ErrRejected is dead at once.
 
 import (
 	"context"
@@ -38,27 +38,29 @@ import (
 	"sync/atomic"
 	"time"
 
-	tgbot "github.com/go-telegram/bot"
 	"golang.org/x/time/rate"
 
+	"github.com/nhacviec/nhacviec/channel"
 	"github.com/nhacviec/nhacviec/clock"
-	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/store"
 )
 
-// Options tunes a Worker. Zero fields take the documented defaults.
+// Options tunes a Lane. Zero fields take the documented defaults (those of
+// the Telegram lane; package mail has the e-mail lane's).
 type Options struct {
 	// RatePerSecond is the global send budget (telegram.rate_per_second);
-	// default 25.
+	// default the sender's Limits.PerSecond (Telegram's 25), none when
+	// that is 0.
 	RatePerSecond float64
 	// PerChatInterval is the least time between two messages to one chat;
-	// default 1 s.
+	// default the sender's Limits.ChatEvery (Telegram's 1 s).
 	PerChatInterval time.Duration
 	// GroupChatInterval is the least time between two messages to one
 	// group chat (a negative chat id: group, supergroup or channel);
-	// default 3 s, Telegram's 20 messages a minute.
+	// default the sender's Limits.GroupEvery (Telegram's 3 s, 20 messages
+	// a minute).
 	GroupChatInterval time.Duration
 	// FreeTooMany is how many consecutive 429 answers a chat may get
 	// before each further one counts as an attempt of the message it
@@ -118,16 +120,16 @@ func ScheduledShare(percent int) float64 {
 	return float64(percent) / 100
 }
 
-// withDefaults fills zero fields.
-func (o Options) withDefaults() Options {
+// withDefaults fills zero fields; the pacing from the channel's limits l.
+func (o Options) withDefaults(l channel.Limits) Options {
 	if o.RatePerSecond <= 0 {
-		o.RatePerSecond = 25
+		o.RatePerSecond = l.PerSecond
 	}
 	if o.PerChatInterval <= 0 {
-		o.PerChatInterval = time.Second
+		o.PerChatInterval = l.ChatEvery
 	}
 	if o.GroupChatInterval <= 0 {
-		o.GroupChatInterval = 3 * time.Second
+		o.GroupChatInterval = l.GroupEvery
 	}
 	if o.FreeTooMany <= 0 {
 		o.FreeTooMany = 5
@@ -171,10 +173,10 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Stats counts what a Worker did. Fields are updated atomically; read them
+// Stats counts what a Lane did. Fields are updated atomically; read them
 // with Snapshot.
 type Stats struct {
-	delivery.Counters
+	Counters
 	tooMany, migrated, unreachable atomic.Int64
 	down                           atomic.Bool
 }
@@ -185,11 +187,11 @@ type StatsSnapshot struct {
 	Failed          int64         // attempts that failed (any reason)
 	Dead            int64         // rows given up
 	Retried         int64         // rows rescheduled after a transient failure
-	TooManyRequests int64         // 429 answers
-	Migrated        int64         // chats moved to a supergroup
-	Unreachable     int64         // 403 answers
+	TooManyRequests int64         // answers asking to slow down (Telegram's 429)
+	Migrated        int64         // chats moved to a new id (a Telegram supergroup)
+	Unreachable     int64         // chats that blocked the bot (Telegram's 403)
 	SendLatency     time.Duration // total time spent in successful sends
-	Down            bool          // Telegram as a whole does not answer now
+	Down            bool          // the channel as a whole does not answer now
 }
 
 // Snapshot returns the current counts.
@@ -208,14 +210,15 @@ func (s *Stats) Snapshot() StatsSnapshot {
 	}
 }
 
-// Worker delivers the outbox. Several workers, in one or many processes,
-// may run against one database.
-type Worker struct {
-	st     *store.Store
-	sender Sender
-	clk    clock.Clock
-	log    *slog.Logger
-	opts   Options
+// Lane delivers the outbox rows of one channel. Several lanes of a
+// channel, in one or many processes, may run against one database.
+type Lane struct {
+	st      *store.Store
+	sender  channel.Sender
+	channel string // the sender's channel, as the store names it
+	clk     clock.Clock
+	log     *slog.Logger
+	opts    Options
 
 	limiter *rate.Limiter
 	stats   Stats
@@ -227,65 +230,62 @@ type Worker struct {
 	lastSend map[int64]time.Time // chat → last send attempt
 	inflight map[int64]bool      // chats being sent to now
 
-	// Telegram as a whole is down (Probe failed after a send failed):
+	// The channel as a whole is down (Probe failed after a send failed):
 	// downs counts the failed probes since it last answered, and no row
 	// is claimed before probeAt (on the injected clock, like backoff).
 	downs   int
 	probeAt time.Time
 }
 
-// Prober is implemented by a Sender that can tell whether its service as a
-// whole answers (Telegram's getMe). After a send fails with a transient
-// error the worker probes: a failed probe means the service is down, not
-// the message or its chat, and the attempt is not counted.
-type Prober interface {
-	Probe(ctx context.Context) error
-}
-
-// NewWorker returns a Worker delivering st's outbox through sender. clk
-// gives "now" for the database (due times, backoff); log receives one line
-// per failure.
-func NewWorker(st *store.Store, sender Sender, clk clock.Clock, log *slog.Logger, opts Options) *Worker {
-	opts = opts.withDefaults()
-	burst := int(opts.RatePerSecond)
-	if burst < 1 {
-		burst = 1
+// NewLane returns a Lane delivering the rows of st's outbox of sender's
+// channel through sender, paced by its Limits unless opts say otherwise.
+// clk gives "now" for the database (due times, backoff); log receives one
+// line per failure.
+func NewLane(st *store.Store, sender channel.Sender, clk clock.Clock, log *slog.Logger, opts Options) *Lane {
+	opts = opts.withDefaults(sender.Limits())
+	limit, burst := rate.Inf, 1
+	if opts.RatePerSecond > 0 {
+		limit, burst = rate.Limit(opts.RatePerSecond), max(1, int(opts.RatePerSecond))
 	}
-	return &Worker{
+	return &Lane{
 		st:       st,
 		sender:   sender,
+		channel:  string(sender.Channel()),
 		clk:      clk,
-		log:      log,
+		log:      log.With("channel", string(sender.Channel())),
 		opts:     opts,
-		limiter:  rate.NewLimiter(rate.Limit(opts.RatePerSecond), burst),
+		limiter:  rate.NewLimiter(limit, burst),
 		lastSend: make(map[int64]time.Time),
 		inflight: make(map[int64]bool),
 	}
 }
 
+// Channel names the lane's channel.
+func (w *Lane) Channel() channel.Name { return w.sender.Channel() }
+
 // Stats returns the worker's counters.
-func (w *Worker) Stats() *Stats { return &w.stats }
+func (w *Lane) Stats() *Stats { return &w.stats }
 
 // Run delivers messages until ctx is done, then returns nil once the sends
-// in progress have ended. It wakes on every enqueue notification, polls
-// every PollInterval, and drains without pause while messages are ready
-// (delivery.Loop).
-func (w *Worker) Run(ctx context.Context) error {
-	return delivery.Loop{
-		Channel:  store.OutboxChannel,
+// in progress have ended. It wakes on every enqueue notification of its
+// channel, polls every PollInterval, and drains without pause while
+// messages are ready (Loop).
+func (w *Lane) Run(ctx context.Context) error {
+	return Loop{
+		Channel:  store.WakeChannel(w.channel),
 		Drain:    w.DrainOnce,
 		Batch:    w.opts.Batch,
 		Poll:     w.opts.PollInterval,
 		Coalesce: w.opts.Coalesce,
 		Idle:     w.untilChatReady,
-		Name:     "notify",
+		Name:     "delivery",
 		Log:      w.log,
 	}.Run(ctx, w.st)
 }
 
 // interval is the least time between two messages to chat: a group's
 // (negative id) is GroupChatInterval.
-func (w *Worker) interval(chat int64) time.Duration {
+func (w *Lane) interval(chat int64) time.Duration {
 	if chat < 0 {
 		return max(w.opts.GroupChatInterval, w.opts.PerChatInterval)
 	}
@@ -294,7 +294,7 @@ func (w *Worker) interval(chat int64) time.Duration {
 
 // untilChatReady is how long until the earliest chat now held back by the
 // per-chat interval may receive again, at most PollInterval.
-func (w *Worker) untilChatReady() time.Duration {
+func (w *Lane) untilChatReady() time.Duration {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	wait := w.opts.PollInterval
@@ -321,22 +321,24 @@ func (w *Worker) untilChatReady() time.Duration {
 // chat sent to less than PerChatInterval ago, or GroupChatInterval for a
 // group, none for a chat held back by a 429) and delivers them under the
 // rate limits. It returns how many were sent.
-func (w *Worker) DrainOnce(ctx context.Context) (int, error) {
+func (w *Lane) DrainOnce(ctx context.Context) (int, error) {
 	batch, ok := w.claimSize()
 	if !ok {
 		return 0, nil
 	}
 	busy := w.busyChats()
-	rows, err := w.st.ClaimOutboxSharing(ctx, w.clk.Now(), w.opts.Lease, batch, min(batch, w.maxReplies()), busy)
+	rows, err := w.st.ClaimOutboxSharing(ctx, w.channel, w.clk.Now(), w.opts.Lease, batch, min(batch, w.maxReplies()), busy)
 	if err != nil {
-		return 0, fmt.Errorf("notify: %w", err)
+		return 0, fmt.Errorf("delivery: %w", err)
 	}
 	if len(rows) == 0 {
 		return 0, nil
 	}
 	w.mu.Lock()
 	for _, r := range rows {
-		w.inflight[r.ChatID] = true
+		if r.ChatID != 0 {
+			w.inflight[r.ChatID] = true
+		}
 	}
 	w.mu.Unlock()
 
@@ -381,7 +383,7 @@ func (w *Worker) DrainOnce(ctx context.Context) (int, error) {
 // cancellation and a short database outage — a message sent but not marked
 // would go out twice — so it retries for up to a minute before giving up
 // (the rows are then sent again when their lease ends).
-func (w *Worker) markSent(ctx context.Context, delivered []store.Delivered) {
+func (w *Lane) markSent(ctx context.Context, delivered []store.Delivered) {
 	if len(delivered) == 0 {
 		return
 	}
@@ -406,9 +408,9 @@ func (w *Worker) markSent(ctx context.Context, delivered []store.Delivered) {
 }
 
 // claimSize is how many rows the next claim may take: Batch, or while
-// Telegram is down one probing row once probeAt has passed (ok false
+// the channel is down one probing row once probeAt has passed (ok false
 // before then).
-func (w *Worker) claimSize() (n int, ok bool) {
+func (w *Lane) claimSize() (n int, ok bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.downs == 0 {
@@ -420,47 +422,49 @@ func (w *Worker) claimSize() (n int, ok bool) {
 	return 1, true
 }
 
-// up records that Telegram answered: a send went through.
-func (w *Worker) up() {
+// up records that the channel answered: a send went through.
+func (w *Lane) up() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.downs > 0 {
-		w.log.Info("notify: telegram answers again; delivery resumes", "failed_probes", w.downs)
+		w.log.Info("delivery: the channel answers again; delivery resumes", "failed_probes", w.downs)
 	}
 	w.downs = 0
 	w.stats.down.Store(false)
 }
 
-// telegramDown reports whether Telegram as a whole is down after a send
-// failed with err: the sender's Probe fails too. Then it holds every send
-// until the next probe, backing off.
-func (w *Worker) telegramDown(ctx context.Context, err error) bool {
-	p, ok := w.sender.(Prober)
-	if !ok {
-		return false
-	}
+// channelDown reports whether the channel as a whole is down after a send
+// failed with err: the sender's Probe fails too (an answer asking to slow
+// down is an answer). Then it holds every send until the next probe.
+func (w *Lane) channelDown(ctx context.Context, err error) bool {
 	pctx, cancel := context.WithTimeout(ctx, min(w.opts.SendTimeout, 10*time.Second))
-	perr := p.Probe(pctx)
+	perr := w.sender.Probe(pctx)
 	cancel()
-	var tooMany *tgbot.TooManyRequestsError
-	if perr == nil || errors.As(perr, &tooMany) {
+	var slow *channel.RetryAfterError
+	if perr == nil || errors.As(perr, &slow) {
 		return false
 	}
+	w.hold(err, perr)
+	return true
+}
+
+// hold records that the channel is down after a send failed with err (the
+// probe's error perr): every send waits until the next probe, backing off.
+func (w *Lane) hold(err, perr error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.downs++
 	wait := w.policy().Backoff(w.downs)
 	w.probeAt = w.clk.Now().Add(wait)
 	w.stats.down.Store(true)
-	w.log.Warn("notify: telegram does not answer; messages wait, none is given up",
+	w.log.Warn("delivery: the channel does not answer; messages wait, none is given up",
 		"err", err, "probe", perr, "failed_probes", w.downs, "next_probe_in", wait)
-	return true
 }
 
 // maxReplies is how many replies one claim may take while scheduled
 // messages wait: Batch less ScheduledShare of it (rounded up), at least
 // one.
-func (w *Worker) maxReplies() int {
+func (w *Lane) maxReplies() int {
 	if w.opts.ScheduledShare < 0 {
 		return w.opts.Batch
 	}
@@ -469,7 +473,7 @@ func (w *Worker) maxReplies() int {
 }
 
 // busyChats lists the chats that must not be claimed now.
-func (w *Worker) busyChats() []int64 {
+func (w *Lane) busyChats() []int64 {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	now := time.Now()
@@ -490,21 +494,23 @@ func (w *Worker) busyChats() []int64 {
 	return busy
 }
 
-// waitTurn blocks until the global budget allows one more send. A 429
-// holds back its chat only (tooMany), never the other chats' sends.
-func (w *Worker) waitTurn(ctx context.Context) error {
+// waitTurn blocks until the global budget allows one more send. A
+// RetryAfterError holds back its chat only (tooMany), never the other
+// chats' sends.
+func (w *Lane) waitTurn(ctx context.Context) error {
 	return w.limiter.Wait(ctx)
 }
 
 // deliver sends one claimed row and records a failure. It returns the
-// Telegram message id and true when the message was sent; the caller marks
-// it sent.
-func (w *Worker) deliver(ctx context.Context, r store.OutboxRow) (int64, bool) {
+// channel's message id and true when the message was sent; the caller
+// marks it sent.
+func (w *Lane) deliver(ctx context.Context, r store.OutboxRow) (int64, bool) {
 	defer func() {
 		w.mu.Lock()
 		delete(w.inflight, r.ChatID)
 		w.mu.Unlock()
 	}()
+	// A row without a chat (an e-mail) is paced by the global budget only.
 	// Recording the outcome must survive the caller's cancellation: a sent
 	// message not marked sent would go out twice.
 	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
@@ -522,63 +528,72 @@ func (w *Worker) deliver(ctx context.Context, r store.OutboxRow) (int64, bool) {
 	}
 	sctx, scancel := context.WithTimeout(ctx, w.opts.SendTimeout)
 	start := time.Now()
-	msgID, err := w.sender.Send(sctx, r.ChatID, p)
+	receipt, err := w.sender.Send(sctx, r.ChatID, p)
 	elapsed := time.Since(start)
 	scancel()
-	w.mu.Lock()
-	w.lastSend[r.ChatID] = time.Now()
-	w.mu.Unlock()
+	if r.ChatID != 0 {
+		w.mu.Lock()
+		w.lastSend[r.ChatID] = time.Now()
+		w.mu.Unlock()
+	}
 
 	if err == nil {
 		w.stats.Sent(elapsed)
 		w.up()
-		return msgID, true
+		return receipt.MessageID, true
 	}
 	w.stats.Failed()
 	w.fail(mctx, ctx, r, err)
 	return 0, false
 }
 
-// fail sorts a send error and reschedules, moves or kills the row.
-func (w *Worker) fail(mctx, ctx context.Context, r store.OutboxRow, err error) {
+// fail sorts a send error by the channel's error kinds and reschedules,
+// moves or kills the row.
+func (w *Lane) fail(mctx, ctx context.Context, r store.OutboxRow, err error) {
 	now := w.clk.Now()
 	var (
-		tooMany *tgbot.TooManyRequestsError
-		migrate *tgbot.MigrateError
+		slow    *channel.RetryAfterError
+		migrate *channel.MigratedError
 	)
 	switch {
-	case errors.As(err, &tooMany):
-		w.tooMany(mctx, r, time.Duration(tooMany.RetryAfter)*time.Second, err)
+	case errors.As(err, &slow):
+		w.tooMany(mctx, r, slow.After, err)
 
 	case errors.As(err, &migrate):
 		w.stats.migrated.Add(1)
-		to := int64(migrate.MigrateToChatID)
-		w.log.Info("notify: chat migrated", "outbox", r.ID, "from", r.ChatID, "to", to)
-		if merr := w.st.MigrateChat(mctx, r.ID, r.ChatID, to, now); merr != nil {
-			w.log.Error("notify: move migrated chat", "outbox", r.ID, "err", merr)
+		w.log.Info("delivery: chat migrated", "outbox", r.ID, "from", r.ChatID, "to", migrate.To)
+		if merr := w.st.MigrateChat(mctx, r.ID, r.ChatID, migrate.To, now); merr != nil {
+			w.log.Error("delivery: move migrated chat", "outbox", r.ID, "err", merr)
 			w.retry(mctx, r, err)
 		}
 
-	case errors.Is(err, tgbot.ErrorForbidden):
+	case errors.Is(err, channel.ErrUnreachable):
 		w.stats.unreachable.Add(1)
 		w.stats.Dead()
-		w.log.Warn("notify: chat unreachable", "outbox", r.ID, "chat", r.ChatID, "err", err)
+		w.log.Warn("delivery: chat unreachable", "outbox", r.ID, "chat", r.ChatID, "err", err)
 		_, uerr := w.st.MarkUnreachable(mctx, r.ID, r.ChatID, "unreachable: "+err.Error(), now, message.Unreachable(w.opts.Language))
 		if errors.Is(uerr, store.ErrNotFound) {
 			uerr = w.st.KillOutbox(mctx, r.ID, "unreachable: "+err.Error())
 		}
 		w.record(uerr)
 
-	case errors.Is(err, tgbot.ErrorBadRequest):
+	case errors.Is(err, channel.ErrRejected):
 		w.giveUp(mctx, r, err)
 
 	case ctx.Err() != nil:
-		// Cancelled mid-send: Telegram may or may not have the message.
+		// Cancelled mid-send: the channel may or may not have the message.
 		// Hand the row back without counting the attempt; at worst it is
 		// delivered twice.
 		w.record(w.st.RetryOutbox(mctx, r.ID, now, err.Error(), false))
 
-	case w.telegramDown(mctx, err):
+	case errors.Is(err, channel.ErrUnauthorized):
+		// The credentials, not the message: hold every send and probe
+		// until they are fixed.
+		w.hold(err, err)
+		w.stats.Retried()
+		w.record(w.st.RetryOutbox(mctx, r.ID, now, err.Error(), false))
+
+	case w.channelDown(mctx, err):
 		// Not the message's fault: give the attempt back.
 		w.stats.Retried()
 		w.record(w.st.RetryOutbox(mctx, r.ID, now, err.Error(), false))
@@ -588,12 +603,12 @@ func (w *Worker) fail(mctx, ctx context.Context, r store.OutboxRow, err error) {
 	}
 }
 
-// tooMany holds back r's chat, and only that chat, for retryAfter (Telegram
-// answered 429): no message of the chat is claimed before then, by any
-// worker, while the other chats go on. Past FreeTooMany consecutive 429s
-// of the chat, each counts as an attempt of r and waits at least its
+// tooMany holds back r's chat, and only that chat, for retryAfter (the
+// channel asked to slow down; Telegram's 429): no message of the chat is
+// claimed before then, by any worker, while the other chats go on. Past
+// FreeTooMany consecutive ones of the chat, each counts as an attempt of r and waits at least its
 // backoff; r is dead at MaxAttempts.
-func (w *Worker) tooMany(ctx context.Context, r store.OutboxRow, retryAfter time.Duration, err error) {
+func (w *Lane) tooMany(ctx context.Context, r store.OutboxRow, retryAfter time.Duration, err error) {
 	w.stats.tooMany.Add(1)
 	if retryAfter <= 0 {
 		retryAfter = time.Second
@@ -615,48 +630,48 @@ func (w *Worker) tooMany(ctx context.Context, r store.OutboxRow, retryAfter time
 	switch {
 	case out.Dead:
 		w.stats.Dead()
-		w.log.Error("notify: message dead after repeated 429s", "outbox", r.ID, "chat", r.ChatID,
+		w.log.Error("delivery: message dead after repeated 429s", "outbox", r.ID, "chat", r.ChatID,
 			"attempts", r.Attempts, "consecutive_429", out.Consecutive, "err", err)
 	case out.Counted:
 		w.stats.Retried()
-		w.log.Warn("notify: chat keeps answering 429, attempt counted", "outbox", r.ID, "chat", r.ChatID,
+		w.log.Warn("delivery: chat keeps answering 429, attempt counted", "outbox", r.ID, "chat", r.ChatID,
 			"attempt", r.Attempts, "consecutive_429", out.Consecutive, "not_before", out.NotBefore, "err", err)
 	default:
-		w.log.Warn("notify: telegram asks to slow down for one chat", "outbox", r.ID, "chat", r.ChatID,
+		w.log.Warn("delivery: the channel asks to slow down for one chat", "outbox", r.ID, "chat", r.ChatID,
 			"retry_after", retryAfter, "consecutive_429", out.Consecutive)
 	}
 }
 
 // retry reschedules r with exponential backoff and jitter, or kills it
 // after MaxAttempts.
-func (w *Worker) retry(ctx context.Context, r store.OutboxRow, err error) {
+func (w *Lane) retry(ctx context.Context, r store.OutboxRow, err error) {
 	d, dead := w.policy().Retry(r.Attempts)
 	if dead {
 		w.giveUp(ctx, r, err)
 		return
 	}
 	w.stats.Retried()
-	w.log.Warn("notify: send failed, will retry", "outbox", r.ID, "chat", r.ChatID,
+	w.log.Warn("delivery: send failed, will retry", "outbox", r.ID, "chat", r.ChatID,
 		"attempt", r.Attempts, "retry_in", d, "err", err)
 	w.record(w.st.RetryOutbox(ctx, r.ID, w.clk.Now().Add(d), err.Error(), true))
 }
 
 // giveUp marks r dead, keeping err.
-func (w *Worker) giveUp(ctx context.Context, r store.OutboxRow, err error) {
+func (w *Lane) giveUp(ctx context.Context, r store.OutboxRow, err error) {
 	w.stats.Dead()
-	w.log.Error("notify: message dead", "outbox", r.ID, "chat", r.ChatID, "attempts", r.Attempts, "err", err)
+	w.log.Error("delivery: message dead", "outbox", r.ID, "chat", r.ChatID, "attempts", r.Attempts, "err", err)
 	w.record(w.st.KillOutbox(ctx, r.ID, err.Error()))
 }
 
 // record logs a failure to store an outcome. The row's lease then runs out
 // and it is attempted again.
-func (w *Worker) record(err error) {
+func (w *Lane) record(err error) {
 	if err != nil {
-		w.log.Error("notify: record delivery outcome", "err", err)
+		w.log.Error("delivery: record delivery outcome", "err", err)
 	}
 }
 
-// policy is the worker's retry and dead-letter policy.
-func (w *Worker) policy() delivery.Policy {
-	return delivery.Policy{MaxAttempts: w.opts.MaxAttempts, BaseBackoff: w.opts.BaseBackoff, MaxBackoff: w.opts.MaxBackoff}
+// policy is the lane's retry and dead-letter policy.
+func (w *Lane) policy() Policy {
+	return Policy{MaxAttempts: w.opts.MaxAttempts, BaseBackoff: w.opts.BaseBackoff, MaxBackoff: w.opts.MaxBackoff}
 }

@@ -1,4 +1,4 @@
-package notify_test
+package delivery_test
 
 import (
 	"context"
@@ -11,9 +11,10 @@ import (
 	tgbot "github.com/go-telegram/bot"
 
 	"github.com/nhacviec/nhacviec/clock"
-	"github.com/nhacviec/nhacviec/notify"
+	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
+	"github.com/nhacviec/nhacviec/telegram"
 	"github.com/nhacviec/nhacviec/telegramtest"
 )
 
@@ -29,8 +30,8 @@ func BenchmarkDeliver(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	w := notify.NewWorker(st, notify.NewTelegramSender(api), clock.Real{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		notify.Options{RatePerSecond: 1e6, PerChatInterval: time.Nanosecond})
+	w := delivery.NewLane(st, telegram.NewSender(api), clock.Real{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		delivery.Options{RatePerSecond: 1e6, PerChatInterval: time.Nanosecond})
 	payload := store.Payload{Text: "<b>Nhắc việc</b>\nNhiệm vụ: Tổng hợp báo cáo kết quả theo dõi CCHC"}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -64,8 +65,8 @@ func BenchmarkDrainBurst(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			w := notify.NewWorker(st, notify.NewTelegramSender(api), clock.Real{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
-				notify.Options{RatePerSecond: 1e6, PerChatInterval: time.Nanosecond, Batch: 50, MaxInFlight: inFlight})
+			w := delivery.NewLane(st, telegram.NewSender(api), clock.Real{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
+				delivery.Options{RatePerSecond: 1e6, PerChatInterval: time.Nanosecond, Batch: 50, MaxInFlight: inFlight})
 			payload := store.Payload{Text: "<b>Nhắc việc</b>\nNhiệm vụ: Tổng hợp báo cáo kết quả theo dõi CCHC"}
 			const burst = 500
 			var total time.Duration

@@ -1,4 +1,4 @@
-package notify_test
+package delivery_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/nhacviec/nhacviec/clock"
-	"github.com/nhacviec/nhacviec/notify"
+	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
 	"github.com/nhacviec/nhacviec/telegramtest"
@@ -66,7 +66,7 @@ func TestTooManyRequestsHoldsBackThatChatOnly(t *testing.T) {
 	clk := clock.NewFake(t0)
 	opts := fastOptions()
 	opts.GroupChatInterval = 5 * time.Millisecond
-	w := notify.NewWorker(st, newSender(t, srv), clk, discard(), opts)
+	w := delivery.NewLane(st, newSender(t, srv), clk, discard(), opts)
 
 	// The reminders, on the service clock's one instant: a worker that
 	// paused every send for the group's retry_after (3 s of wall time per
@@ -179,12 +179,12 @@ func TestTooManyRequestsBackoffSharedByWorkers(t *testing.T) {
 	srv.FailNext("sendMessage", 1, telegramtest.TooManyRequests(30))
 	enqueue(t, st, store.OutMessage{ChatID: chat, DedupeKey: "nag", Kind: "nag", Payload: store.Payload{Text: "Nhắc việc quá hạn"}})
 	clk := clock.NewFake(t0)
-	first := notify.NewWorker(st, newSender(t, srv), clk, discard(), fastOptions())
+	first := delivery.NewLane(st, newSender(t, srv), clk, discard(), fastOptions())
 	if _, err := first.DrainOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	enqueue(t, st, store.OutMessage{ChatID: chat, DedupeKey: "reply", Kind: "reply", Payload: store.Payload{Text: "Đã ghi nhận"}})
-	second := notify.NewWorker(st, newSender(t, srv), clk, discard(), fastOptions())
+	second := delivery.NewLane(st, newSender(t, srv), clk, discard(), fastOptions())
 	clk.Advance(29 * time.Second)
 	if n, err := second.DrainOnce(context.Background()); n != 0 || err != nil {
 		t.Fatalf("second worker sent %d (%v) to a chat within its retry_after", n, err)
@@ -212,7 +212,7 @@ func TestGroupChatsPacedAt20PerMinute(t *testing.T) {
 			enqueue(t, st, store.OutMessage{ChatID: 7001, DedupeKey: fmt.Sprintf("p%d", i), Kind: "digest", Payload: store.Payload{Text: fmt.Sprintf("riêng %d", i)}})
 		}
 		opts := fastOptions() // 5 ms per private chat; the group's interval left to its default
-		w := notify.NewWorker(st, newSender(t, srv), clock.NewFake(t0), discard(), opts)
+		w := delivery.NewLane(st, newSender(t, srv), clock.NewFake(t0), discard(), opts)
 		for range 3 {
 			if _, err := w.DrainOnce(context.Background()); err != nil {
 				t.Fatal(err)
@@ -239,7 +239,7 @@ func TestGroupChatsPacedAt20PerMinute(t *testing.T) {
 		opts := fastOptions()
 		opts.GroupChatInterval = 100 * time.Millisecond
 		clk := clock.NewFake(t0)
-		w := notify.NewWorker(st, newSender(t, srv), clk, discard(), opts)
+		w := delivery.NewLane(st, newSender(t, srv), clk, discard(), opts)
 		drain(t, st, w, clk, 0)
 		if n := srv.TooManyRequestsCount(); n != 0 {
 			t.Fatalf("%d 429 answers: the group was not paced", n)
@@ -279,7 +279,7 @@ func TestScheduledShareUnderReplyFlood(t *testing.T) {
 			Payload: store.Payload{Text: fmt.Sprintf("Nhắc việc %d", c)}})
 	}
 	opts := fastOptions() // Batch 25, ScheduledShare 0.25 by default
-	w := notify.NewWorker(st, newSender(t, srv), clock.NewFake(t0), discard(), opts)
+	w := delivery.NewLane(st, newSender(t, srv), clock.NewFake(t0), discard(), opts)
 	var afterClaim []int
 	for range 3 {
 		if _, err := w.DrainOnce(context.Background()); err != nil {
