@@ -94,6 +94,7 @@ func compileTown(ctx context.Context, q store.Reader, town store.Unit, children 
 		total.DoneLate += d.Totals.DoneLate
 		total.OpenOnTime += d.Totals.OpenOnTime
 		total.OpenOverdue += d.Totals.OpenOverdue
+		total.Ongoing += d.Totals.Ongoing
 		td.ByUnit = append(td.ByUnit, townLine(d))
 	}
 	td.Totals = newTotals(total)

@@ -24,8 +24,9 @@ type DueOccurrence struct {
 	Escalated bool      `db:"escalated"`
 }
 
-// OpenDueThrough returns the occurrences of every unit that are not done
-// and not archived, due on or before through, ordered by unit, due date
+// OpenDueThrough returns the occurrences of every unit that are not done,
+// not archived and not ongoing (an ongoing task has no deadline to remind
+// of), due on or before through, ordered by unit, due date
 // and id. It reads only the partial index of open occurrences
 // (occurrences_open_remind_idx, an index-only scan), so its cost grows
 // with the open occurrences, not with the history of done ones nor the
@@ -50,7 +51,7 @@ func OpenDueThrough(ctx context.Context, rd Reader, through plan.Date) ([]DueOcc
 const openDueThroughSQL = `
 		SELECT o.unit_id, o.id, o.due, o.escalated_at IS NOT NULL AS escalated
 		FROM occurrences o
-		WHERE o.done_at IS NULL AND o.archived_at IS NULL AND o.due <= $1`
+		WHERE o.done_at IS NULL AND o.archived_at IS NULL AND NOT o.ongoing AND o.due <= $1`
 
 // ExplainOpenDueThrough returns the plan PostgreSQL runs for
 // OpenDueThrough, with EXPLAIN (ANALYZE, BUFFERS): for benchmarks.
