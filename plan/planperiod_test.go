@@ -23,7 +23,7 @@ func TestWithin(t *testing.T) {
 		{"2026-03", q1, true}, {"2026-03", h1, true}, {"2026-03", y, true},
 		{"2026-03", q2, false}, {"2026-03", feb, false},
 		{"2026-Q1", q1, true}, {"2026-Q1", y, true}, {"2026", q1, false},
-		{"2025-12", q1, false}, // in the decree09 window, not in the calendar quarter
+		{"2025-12", q1, false},                          // in the decree09 window, not in the calendar quarter
 		{"2026-W05", q1, true}, {"2026-W01", q1, false}, // W01 begins 2025-12-29
 		{"bad", q1, false},
 	}
