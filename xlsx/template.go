@@ -145,7 +145,14 @@ func Template(f *planfile.File) ([]byte, error) {
 				if t.Recurring() {
 					row = append(row, "", string(t.Every), t.DueDay, dateText(t.Start.String(), t.Start.IsZero()), dateText(t.Until.String(), t.Until.IsZero()))
 				} else {
-					row = append(row, t.Due.String(), "", "", "", "")
+					due := t.Due.String()
+					switch {
+					case t.Ongoing:
+						due = "Thường xuyên"
+					case t.DuePeriod != "":
+						due = t.DuePeriod
+					}
+					row = append(row, due, "", "", "", "")
 				}
 				tasks = append(tasks, append(row, t.Note))
 			}
