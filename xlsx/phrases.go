@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -243,7 +245,7 @@ func resolveOfficial(v string, officials []official) (string, error) {
 	var match []string
 	for _, o := range officials {
 		pos := strings.ToLower(strings.Join(strings.Fields(o.position), " "))
-		if pos != "" && (pos == words || strings.HasPrefix(pos, words+" ")) {
+		if pos != "" && startsWithWords(pos, words) {
 			match = append(match, o.key)
 		}
 	}
@@ -266,6 +268,21 @@ func resolveOfficial(v string, officials []official) (string, error) {
 		return "", fmt.Errorf("%q is neither an official's key nor the position of one (sheet %s, column Chức vụ): write the key", v, SheetOfficials)
 	}
 	return "", fmt.Errorf("%q is the position of several officials (%s): write the key of one", v, strings.Join(match, ", "))
+}
+
+// startsWithWords reports whether s begins with the whole words w: "chủ
+// tịch ubnd phường" begins with "chủ tịch", "phó chủ tịch" does not, nor
+// does "chủ tịchx".
+func startsWithWords(s, w string) bool {
+	if !strings.HasPrefix(s, w) {
+		return false
+	}
+	rest := s[len(w):]
+	if rest == "" {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 }
 
 // planfileKey is the form of a key in a plan file.
