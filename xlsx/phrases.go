@@ -225,7 +225,7 @@ type official struct {
 
 // roleWords maps the words of a position to the role they name.
 var roleWords = map[string]plan.Role{
-	"chủ tịch": plan.RoleChairman,
+	"chủ tịch":  plan.RoleChairman,
 	"văn phòng": plan.RoleOffice,
 }
 
