@@ -233,8 +233,8 @@ var roleWords = map[string]plan.Role{
 // names: a key as it is, else a position ("Chủ tịch", "Phó Chủ tịch",
 // "Công chức Tư pháp - Hộ tịch") that exactly one official holds — the
 // position starts with the words — or, failing that, a role word ("Chủ
-// tịch": the chairman). ok is false with an error when the words name no
-// official or several.
+// tịch": the chairman). It returns an error when the words name no official
+// or several.
 func resolveOfficial(v string, officials []official) (string, error) {
 	for _, o := range officials {
 		if o.key == v {

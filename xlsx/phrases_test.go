@@ -225,3 +225,31 @@ func TestParsePlanBadPhrases(t *testing.T) {
 		})
 	}
 }
+
+// The template's notes list the phrases the import accepts.
+func TestTemplateNotesListPhrases(t *testing.T) {
+	data, err := xlsx.Template(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, err := excelize.OpenReader(strings.NewReader(string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	rows, err := wb.GetRows(xlsx.SheetGuide)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, r := range rows {
+		all.WriteString(strings.Join(r, " ") + "\n")
+	}
+	for _, phrase := range []string{"Hàng tuần", "Hàng tháng", "Hàng quý", "6 tháng", "Hàng năm", "Quý I/2026",
+		"6 tháng đầu năm 2026", "6 tháng cuối năm 2026", "Năm 2026", "Trong năm 2026", "Thường xuyên",
+		"trước ngày 15", "Chủ tịch", "95%", "chấm phẩy"} {
+		if !strings.Contains(all.String(), phrase) {
+			t.Errorf("the template's notes do not mention %q", phrase)
+		}
+	}
+}
