@@ -100,6 +100,7 @@ func commonMessages() map[Key]Entry {
 		"status.done_late":    {VI: "Hoàn thành quá hạn", EN: "Done late"},
 		"status.open_on_time": {VI: "Đang thực hiện trong hạn", EN: "In progress, within deadline"},
 		"status.open_overdue": {VI: "Đang thực hiện quá hạn", EN: "In progress, overdue"},
+		"status.ongoing":      {VI: "Thường xuyên", EN: "Ongoing"},
 		"button.done":         {VI: "✅ Hoàn thành", EN: "✅ Done"},
 		"role.chairman":       {VI: "Chủ tịch", EN: "Chairman"},
 		"role.office":         {VI: "Văn phòng", EN: "Office"},

@@ -40,6 +40,7 @@ func jobsMessages() map[Key]Entry {
 		},
 		"jobs.progress.item":         {VI: "%d. %s — hạn %s, tiến độ %d%%", EN: "%d. %s — due %s, progress %d%%"},
 		"jobs.progress.item_overdue": {VI: "%d. %s — hạn %s (quá hạn), tiến độ %d%%", EN: "%d. %s — due %s (overdue), progress %d%%"},
+		"jobs.progress.item_ongoing": {VI: "%d. %s — thường xuyên, tiến độ %d%%", EN: "%d. %s — ongoing, progress %d%%"},
 		"jobs.progress.more":         {VI: "… và %d nhiệm vụ khác (xem bằng lệnh /viec)", EN: "… and %d more tasks (see /tasks)"},
 		"jobs.progress.hint": {
 			VI: "Trả lời tin nhắn này theo mẫu \"số thứ tự: tiến độ\", ví dụ \"2: 60%\" hoặc \"1: xong\".",

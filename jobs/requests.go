@@ -55,9 +55,26 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 	if err != nil {
 		return err
 	}
+	// Ongoing tasks have no deadline: their lead is asked once a month,
+	// in the request of the week holding the month's last day, while that
+	// day lies in the task's plan year.
+	monthEnds := make(map[plan.Date][]int64)
+	for _, u := range weeks {
+		if end, ok := monthEndIn(u.week); ok {
+			monthEnds[end] = append(monthEnds[end], u.ID)
+		}
+	}
+	ongoing := make(map[int64][]store.OpenOccurrence)
+	for end, ids := range monthEnds {
+		got, err := store.OpenOngoingOf(ctx, r.tx, ids, end)
+		if err != nil {
+			return err
+		}
+		maps.Copy(ongoing, got)
+	}
 	var unitIDs []int64
 	for _, u := range weeks {
-		if len(byUnit[u.ID]) > 0 {
+		if len(byUnit[u.ID]) > 0 || len(ongoing[u.ID]) > 0 {
 			unitIDs = append(unitIDs, u.ID)
 		}
 	}
@@ -84,6 +101,11 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 				}
 			}
 		}
+		isOngoing := make(map[int64]bool)
+		for _, occ := range ongoing[u.ID] {
+			mine[occ.LeadID] = append(mine[occ.LeadID], occ)
+			isOngoing[occ.ID] = true
+		}
 		for _, o := range officialsOf[u.ID] {
 			list := mine[o.ID]
 			if len(list) == 0 {
@@ -96,7 +118,8 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 			pr := s.printer(o)
 			items := make([]message.ProgressItem, len(list))
 			for i, occ := range list {
-				items[i] = message.ProgressItem{Title: occ.TaskTitle, Due: occ.Due, Percent: occ.Percent, Overdue: occ.Due.Before(day)}
+				items[i] = message.ProgressItem{Title: occ.TaskTitle, Due: occ.Due, Percent: occ.Percent,
+					Overdue: !isOngoing[occ.ID] && occ.Due.Before(day), Ongoing: isOngoing[occ.ID]}
 			}
 			text, shown := message.ProgressRequest(pr, week, items)
 			refs := make([]int64, 0, shown)
@@ -264,4 +287,15 @@ func (s *Scheduler) lastWorkday(p plan.Period) plan.Date {
 		return p.To
 	}
 	return d
+}
+
+// monthEndIn returns the last day of a month that lies in the week, if
+// one does: one week a month holds it.
+func monthEndIn(week plan.Period) (plan.Date, bool) {
+	for d := week.From; !d.After(week.To); d = d.AddDays(1) {
+		if d.AddDays(1).Month != d.Month {
+			return d, true
+		}
+	}
+	return plan.Date{}, false
 }

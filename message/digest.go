@@ -102,6 +102,9 @@ func render(w *writer, d *report.Digest, pr *i18n.Printer) {
 		w.line("☑️ " + pr.T("digest.count", pr.T("status.done_late"), t.DoneLate))
 		w.line("⏳ " + pr.T("digest.count", pr.T("status.open_on_time"), t.OpenOnTime))
 		w.line("❗ " + pr.T("digest.count", pr.T("status.open_overdue"), t.OpenOverdue))
+		if t.Ongoing > 0 {
+			w.line("🔁 " + pr.T("digest.count", pr.T("status.ongoing"), t.Ongoing))
+		}
 	}
 	judged := t.DoneOnTime + t.DoneLate + t.OpenOverdue
 	if judged > 0 {
@@ -173,6 +176,9 @@ func renderRollup(w *writer, d *report.RollupDigest, pr *i18n.Printer) {
 		w.line("☑️ " + pr.T("digest.count", pr.T("status.done_late"), t.DoneLate))
 		w.line("⏳ " + pr.T("digest.count", pr.T("status.open_on_time"), t.OpenOnTime))
 		w.line("❗ " + pr.T("digest.count", pr.T("status.open_overdue"), t.OpenOverdue))
+		if t.Ongoing > 0 {
+			w.line("🔁 " + pr.T("digest.count", pr.T("status.ongoing"), t.Ongoing))
+		}
 	}
 	if report.Judged(t) {
 		w.head(pr.T("digest.rate", FormatRate(t.OnTimeRate, pr)))

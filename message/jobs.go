@@ -116,6 +116,7 @@ type ProgressItem struct {
 	Due     plan.Date
 	Percent int
 	Overdue bool // due before the day of the request
+	Ongoing bool // an ongoing task (thường xuyên): no deadline to show
 }
 
 // ProgressRequest is the Telegram HTML request for progress on items in
@@ -133,6 +134,9 @@ func ProgressRequest(pr *i18n.Printer, week plan.Period, items []ProgressItem) (
 			item = "jobs.progress.item_overdue"
 		}
 		line := tghtml.Escape(pr.T(item, i+1, Shorten(it.Title, MaxText), FormatDate(it.Due), it.Percent)) + "\n"
+		if it.Ongoing {
+			line = tghtml.Escape(pr.T("jobs.progress.item_ongoing", i+1, Shorten(it.Title, MaxText), it.Percent)) + "\n"
+		}
 		more := tghtml.Escape(pr.T("jobs.progress.more", len(items)-i)) + "\n"
 		if tghtml.Len(b.String()+line+more+hint) > tghtml.MaxMessage {
 			b.WriteString(more)

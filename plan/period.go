@@ -343,3 +343,63 @@ func (p Period) cutoff() Cutoff {
 	}
 	return CutoffCalendar
 }
+
+// Calendar returns the calendar period that p's key names, whatever the
+// cut-off p was made under: the quarter 2026-Q1 under CutoffDecree09 runs
+// 2025-12-15..2026-03-14, its calendar period 2026-01-01..2026-03-31. A
+// zero Period gives the zero Period.
+func (p Period) Calendar() Period {
+	if p.Kind == "" {
+		return Period{}
+	}
+	q, err := parsePeriod(p.Key, CutoffCalendar)
+	if err != nil {
+		return Period{}
+	}
+	return q
+}
+
+// PeriodDue returns the calendar period a task's `due` names by a period
+// key (2026-Q1, 2026-H1, 2026-03, 2026, 2026-W07). The task's nominal due
+// date is its last day, To; the calendar then rolls it to a working day.
+func PeriodDue(key string) (Period, error) {
+	return ParsePeriod(key, CutoffCalendar)
+}
+
+// Within reports whether the calendar period named by the plan-period key
+// lies within the calendar period p names: 2026-03 lies within 2026-Q1,
+// 2026-H1 and 2026, but not within 2026-Q2 or 2026-02. A malformed key
+// lies within nothing.
+func Within(key string, p Period) bool {
+	k, err := parsePeriod(key, CutoffCalendar)
+	if err != nil {
+		return false
+	}
+	c := p.Calendar()
+	if c.Kind == "" {
+		return false
+	}
+	return !k.From.Before(c.From) && !k.To.After(c.To)
+}
+
+// PeriodKeysWithin returns the keys of every period — year, half-years,
+// quarters, months and ISO weeks — whose calendar span lies within the
+// calendar period p names, in no particular order: the plan periods a
+// digest of p covers whatever their due dates. For 2026-Q1 they are
+// 2026-Q1, 2026-01..03 and the ISO weeks 2026-W02..W13 (2026-W01 begins on
+// 2025-12-29).
+func PeriodKeysWithin(p Period) []string {
+	c := p.Calendar()
+	if c.Kind == "" {
+		return nil
+	}
+	var keys []string
+	for _, k := range []PeriodKind{Year, Half, Quarter, Month, Week} {
+		for q := PeriodContaining(k, c.From, CutoffCalendar); !q.From.After(c.To); q = q.Next() {
+			if !q.From.Before(c.From) && !q.To.After(c.To) {
+				keys = append(keys, q.Key)
+			}
+		}
+	}
+	return keys
+}

@@ -28,6 +28,10 @@ type Recurrence struct {
 type OccurrenceSpec struct {
 	Key        string
 	NominalDue Date
+	// Period is the occurrence's plan period: the period key of a
+	// recurring task's occurrence, the key a one-off task gives as its
+	// due, "" for a task due on a date.
+	Period string
 }
 
 // OneOff returns the single occurrence of a one-off task due on due, keyed
@@ -85,7 +89,7 @@ func (r Recurrence) Occurrences(from, to Date) []OccurrenceSpec {
 		if due.Before(from) || due.After(to) {
 			continue
 		}
-		out = append(out, OccurrenceSpec{Key: p.Key, NominalDue: due})
+		out = append(out, OccurrenceSpec{Key: p.Key, NominalDue: due, Period: p.Key})
 	}
 	return out
 }

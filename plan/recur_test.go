@@ -6,11 +6,12 @@ import (
 	"testing"
 )
 
-// occ builds expected occurrences from key, due pairs.
+// occ builds expected occurrences of a recurrence from key, due pairs;
+// each occurrence's plan period is its key.
 func occ(pairs ...string) []OccurrenceSpec {
 	var out []OccurrenceSpec
 	for i := 0; i < len(pairs); i += 2 {
-		out = append(out, OccurrenceSpec{Key: pairs[i], NominalDue: MustParseDate(pairs[i+1])})
+		out = append(out, OccurrenceSpec{Key: pairs[i], NominalDue: MustParseDate(pairs[i+1]), Period: pairs[i]})
 	}
 	return out
 }

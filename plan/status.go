@@ -18,6 +18,25 @@ func Deadline(due Date, loc *time.Location) time.Time {
 // doneAt later than asOf counts as open, so that a digest of a past period
 // reads the occurrence as it stood then.
 func StatusAt(due Date, doneAt *time.Time, asOf time.Time, loc *time.Location) Status {
+	return statusAt(due, doneAt, asOf, loc)
+}
+
+// Ongoing is the status of an occurrence of an ongoing task (thường
+// xuyên): it has no deadline, so it is neither on time nor overdue, and it
+// stays out of the on-time rate.
+const Ongoing Status = "ongoing"
+
+// OccurrenceStatus judges an occurrence as StatusAt does, except that the
+// occurrence of an ongoing task (ongoing true) is always Ongoing, done or
+// not: it has no deadline to be judged against.
+func OccurrenceStatus(ongoing bool, due Date, doneAt *time.Time, asOf time.Time, loc *time.Location) Status {
+	if ongoing {
+		return Ongoing
+	}
+	return statusAt(due, doneAt, asOf, loc)
+}
+
+func statusAt(due Date, doneAt *time.Time, asOf time.Time, loc *time.Location) Status {
 	deadline := Deadline(due, loc)
 	if doneAt != nil && !doneAt.After(asOf) {
 		if doneAt.Before(deadline) {
@@ -43,6 +62,9 @@ type Totals struct {
 	DoneLate    int `json:"done_late"`
 	OpenOnTime  int `json:"open_on_time"`
 	OpenOverdue int `json:"open_overdue"`
+	// Ongoing counts the occurrences of ongoing tasks (thường xuyên),
+	// which have no deadline and are not in the on-time rate.
+	Ongoing int `json:"ongoing"`
 }
 
 // Add counts one occurrence of status s. Unknown statuses are not counted.
@@ -56,6 +78,8 @@ func (t *Totals) Add(s Status) {
 		t.OpenOnTime++
 	case OpenOverdue:
 		t.OpenOverdue++
+	case Ongoing:
+		t.Ongoing++
 	}
 }
 
@@ -65,17 +89,18 @@ func (t *Totals) Merge(o Totals) {
 	t.DoneLate += o.DoneLate
 	t.OpenOnTime += o.OpenOnTime
 	t.OpenOverdue += o.OpenOverdue
+	t.Ongoing += o.Ongoing
 }
 
 // Total returns the number of occurrences counted, whatever their status.
 func (t Totals) Total() int {
-	return t.DoneOnTime + t.DoneLate + t.OpenOnTime + t.OpenOverdue
+	return t.DoneOnTime + t.DoneLate + t.OpenOnTime + t.OpenOverdue + t.Ongoing
 }
 
 // OnTimeRate returns the share of occurrences done on time among those
 // whose deadline has been judged — done on time, done late or open and
 // overdue — rounded to 4 decimals (0.6667). Occurrences open within their
-// deadline are not yet judged and do not count. It is 0 when nothing has
+// deadline are not yet judged and do not count, nor do ongoing ones. It is 0 when nothing has
 // been judged.
 func (t Totals) OnTimeRate() float64 {
 	judged := t.DoneOnTime + t.DoneLate + t.OpenOverdue

@@ -141,7 +141,7 @@ func TestTotals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := string(b), `{"done_on_time":1,"done_late":2,"open_on_time":3,"open_overdue":4}`; got != want {
+	if got, want := string(b), `{"done_on_time":1,"done_late":2,"open_on_time":3,"open_overdue":4,"ongoing":0}`; got != want {
 		t.Errorf("JSON = %s, want %s", got, want)
 	}
 }

@@ -90,18 +90,38 @@ func (t Target) Rule(year int) plan.TargetRule {
 }
 
 // Task is a nhiệm vụ: one-off when Due is set, recurring when Every is.
+//
+// A one-off task's `due` is a date (Due), a period key such as 2026-Q1
+// (DuePeriod, with Due the last day of that calendar period) or `ongoing`
+// (Ongoing: thường xuyên, no deadline; Due is then the last day of the plan
+// year and DuePeriod the plan year).
 type Task struct {
-	Key     string
-	Title   string
-	Lead    string   // official key
-	Support []string // official keys, without the lead, each once
-	Due     plan.Date
-	Every   plan.Cadence
-	DueDay  int
-	Start   plan.Date // recurring only; 1 January of the plan year by default
-	Until   plan.Date // recurring only; zero for open-ended
-	Note    string
-	Pos     Pos
+	Key       string
+	Title     string
+	Lead      string   // official key
+	Support   []string // official keys, without the lead, each once
+	Due       plan.Date
+	DuePeriod string // the period key written as due, "" for a date
+	Ongoing   bool   // due: ongoing (thường xuyên)
+	Every     plan.Cadence
+	DueDay    int
+	Start     plan.Date // recurring only; 1 January of the plan year by default
+	Until     plan.Date // recurring only; 31 December of the plan year by default
+	Note      string
+	Pos       Pos
+}
+
+// Ongoing is how a plan file writes the deadline of an ongoing task
+// (thường xuyên): `due: ongoing`.
+const Ongoing = "ongoing"
+
+// OneOff returns the single occurrence of a one-off task: keyed by its
+// nominal due date, with its plan period (the period key written as due,
+// the plan year of an ongoing task, "" for a dated task).
+func (t Task) OneOff() plan.OccurrenceSpec {
+	spec := plan.OneOff(t.Due)
+	spec.Period = t.DuePeriod
+	return spec
 }
 
 // Recurring reports whether the task comes round every period.
@@ -520,9 +540,9 @@ func (d *decoder) task(n ast.Node, path string, year int, officials, tasks seen)
 	case hasDue && hasEvery:
 		_, pos := m.field("every")
 		d.errorf(pos, join(path, "every"), "a task is either one-off (due) or recurring (every, due_day), not both")
-		d.date(m, "due", false)
+		d.due(m, &t, year)
 	case hasDue:
-		t.Due, _, _ = d.date(m, "due", true)
+		d.due(m, &t, year)
 		for _, name := range []string{"due_day", "start", "until"} {
 			if m.has(name) {
 				_, pos := m.field(name)
@@ -600,10 +620,55 @@ func (d *decoder) recurrence(m *mapping, t *Task, year int) {
 		t.Start = plan.NewDate(year, time.January, 1)
 	}
 	until, untilPos, ok := d.date(m, "until", false)
-	if ok {
+	switch {
+	case ok:
 		t.Until = until
 		if !t.Start.IsZero() && until.Before(t.Start) {
 			d.errorf(untilPos, join(m.path, "until"), "until %s is before start %s", until, t.Start)
 		}
+	case !m.has("until") && year != 0:
+		// A recurring task ends with its plan year: a 2025 plan's weekly
+		// report produces no 2026 occurrences.
+		t.Until = plan.NewDate(year, time.December, 31)
+		if !t.Start.IsZero() && t.Until.Before(t.Start) {
+			_, pos := m.field("start")
+			d.errorf(pos, join(m.path, "start"), "start %s is after the end of the plan year %d: add until, or start within the plan year", t.Start, year)
+		}
 	}
+}
+
+// due decodes a one-off task's due: a date (2026-06-30), a period key
+// (2026-Q1, 2026-H1, 2026-03, 2026, 2026-W07: the last day of that calendar
+// period) or ongoing (thường xuyên: no deadline, the plan year as its
+// period).
+func (d *decoder) due(m *mapping, t *Task, year int) {
+	s, pos := d.str(m, "due", true)
+	if s == "" {
+		return
+	}
+	field := join(m.path, "due")
+	if s == Ongoing {
+		if year == 0 {
+			return // plan.year is missing or wrong: reported there
+		}
+		t.Ongoing = true
+		t.DuePeriod = fmt.Sprintf("%04d", year)
+		t.Due = plan.NewDate(year, time.December, 31)
+		return
+	}
+	if v, err := plan.ParseDate(s); err == nil {
+		t.Due = v
+		return
+	}
+	p, err := plan.PeriodDue(s)
+	if err != nil {
+		if len(s) == len(plan.DateLayout) && s[4] == '-' && s[7] == '-' {
+			d.errorf(pos, field, "impossible date %q: want YYYY-MM-DD, a real calendar date", s)
+			return
+		}
+		d.errorf(pos, field, "impossible date %q: want YYYY-MM-DD (a real calendar date), a period key (2026-Q1, 2026-H1, 2026-03, 2026) or ongoing (thường xuyên)", s)
+		return
+	}
+	t.DuePeriod = p.Key
+	t.Due = p.To
 }

@@ -79,7 +79,7 @@ func TestParseValid(t *testing.T) {
 				},
 				{
 					Key: "bao-cao-tuan", Title: "Tổng hợp báo cáo tuần", Lead: "van-phong",
-					Every: plan.Weekly, DueDay: 5, Start: plan.MustParseDate("2025-01-01"), Pos: Pos{14, 9},
+					Every: plan.Weekly, DueDay: 5, Start: plan.MustParseDate("2025-01-01"), Until: plan.MustParseDate("2025-12-31"), Pos: Pos{14, 9},
 				},
 			},
 		}},
@@ -91,7 +91,7 @@ func TestParseValid(t *testing.T) {
 		t.Errorf("Recurring: one-off and recurring tasks confused")
 	}
 	r := f.Areas[0].Tasks[1].Recurrence()
-	if r != (plan.Recurrence{Every: plan.Weekly, DueDay: 5, Start: plan.MustParseDate("2025-01-01")}) {
+	if r != (plan.Recurrence{Every: plan.Weekly, DueDay: 5, Start: plan.MustParseDate("2025-01-01"), End: plan.MustParseDate("2025-12-31")}) {
 		t.Errorf("Recurrence = %+v", r)
 	}
 }

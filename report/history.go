@@ -25,13 +25,13 @@ func periodTotals(ctx context.Context, sq store.Reader, unitID int64, q plan.Per
 		judged = asOf
 	}
 	scope := []store.DigestScope{{UnitID: unitID, Start: q.Start(loc)}}
-	occs, err := store.DigestOccurrencesOf(ctx, sq, scope, q.From, q.To, judged)
+	occs, err := store.DigestOccurrencesOf(ctx, sq, scope, q, judged)
 	if err != nil {
 		return HistoryPoint{}, fmt.Errorf("totals of %s: %w", q.Key, err)
 	}
 	var t plan.Totals
 	for _, o := range occs[unitID] {
-		t.Add(plan.StatusAt(o.Due, o.DoneAt, judged, loc))
+		t.Add(plan.OccurrenceStatus(o.Ongoing, o.Due, o.DoneAt, judged, loc))
 	}
 	return HistoryPoint{Key: q.Key, Totals: newTotals(t)}, nil
 }

@@ -154,6 +154,7 @@ type Change struct {
 	DoneLate    int     `json:"done_late"`
 	OpenOnTime  int     `json:"open_on_time"`
 	OpenOverdue int     `json:"open_overdue"`
+	Ongoing     int     `json:"ongoing"`
 	OnTimeRate  float64 `json:"on_time_rate"`
 }
 
@@ -248,7 +249,7 @@ func loadDigests(ctx context.Context, q store.Reader, units []store.Unit, p plan
 	if err != nil {
 		return nil, err
 	}
-	occs, err := store.DigestOccurrencesOf(ctx, q, scopes, p.From, p.To, asOf)
+	occs, err := store.DigestOccurrencesOf(ctx, q, scopes, p, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -301,7 +302,7 @@ func buildDigest(in *digestInput, p plan.Period) *Digest {
 	}
 	byLead := make(map[int64]*plan.Totals)
 	for _, o := range in.occs {
-		status := plan.StatusAt(o.Due, o.DoneAt, asOf, loc)
+		status := plan.OccurrenceStatus(o.Ongoing, o.Due, o.DoneAt, asOf, loc)
 		total.Add(status)
 		at, ok := byArea[o.AreaCode]
 		if !ok {
@@ -377,6 +378,7 @@ func setPrevious(d *Digest, prev HistoryPoint, p plan.Period) {
 		DoneLate:    d.Totals.DoneLate - pt.DoneLate,
 		OpenOnTime:  d.Totals.OpenOnTime - pt.OpenOnTime,
 		OpenOverdue: d.Totals.OpenOverdue - pt.OpenOverdue,
+		Ongoing:     d.Totals.Ongoing - pt.Ongoing,
 		OnTimeRate:  math.Round((d.Totals.OnTimeRate-pt.OnTimeRate)*1e4) / 1e4,
 	}
 }

@@ -96,6 +96,7 @@ func compileRollup(ctx context.Context, q store.Reader, parent store.Unit, child
 		total.DoneLate += d.Totals.DoneLate
 		total.OpenOnTime += d.Totals.OpenOnTime
 		total.OpenOverdue += d.Totals.OpenOverdue
+		total.Ongoing += d.Totals.Ongoing
 		td.ByUnit = append(td.ByUnit, rollupLine(d))
 	}
 	td.Totals = newTotals(total)

@@ -81,20 +81,25 @@ func scopeArrays(scopes []DigestScope) (pq.Int64Array, pq.StringArray, pq.String
 // and lead, and what was known of it at the digest's "as of" instant.
 type DigestOccurrence struct {
 	// UnitID is the unit whose plan holds the occurrence.
-	UnitID     int64      `db:"unit_id"`
-	ID         int64      `db:"id"`
-	Key        string     `db:"key"`
-	NominalDue plan.Date  `db:"nominal_due"`
-	Due        plan.Date  `db:"due"`
-	DoneAt     *time.Time `db:"done_at"`
-	TaskID     int64      `db:"task_id"`
-	TaskKey    string     `db:"task_key"`
-	TaskTitle  string     `db:"task_title"`
-	AreaCode   string     `db:"area_code"`
-	AreaName   string     `db:"area_name"`
-	LeadID     int64      `db:"lead_id"`
-	LeadKey    string     `db:"lead_key"`
-	LeadName   string     `db:"lead_name"`
+	UnitID     int64     `db:"unit_id"`
+	ID         int64     `db:"id"`
+	Key        string    `db:"key"`
+	NominalDue plan.Date `db:"nominal_due"`
+	Due        plan.Date `db:"due"`
+	// Period is the occurrence's plan period ("" for a task due on a
+	// date); Ongoing marks the occurrence of an ongoing task (thường
+	// xuyên), which has no deadline.
+	Period    string     `db:"period"`
+	Ongoing   bool       `db:"ongoing"`
+	DoneAt    *time.Time `db:"done_at"`
+	TaskID    int64      `db:"task_id"`
+	TaskKey   string     `db:"task_key"`
+	TaskTitle string     `db:"task_title"`
+	AreaCode  string     `db:"area_code"`
+	AreaName  string     `db:"area_name"`
+	LeadID    int64      `db:"lead_id"`
+	LeadKey   string     `db:"lead_key"`
+	LeadName  string     `db:"lead_name"`
 	// Progress is the percent as of the "as of" instant: the occurrence's
 	// percent when nothing was reported after that instant, else the latest
 	// percent reported up to it (0 when none).
@@ -107,13 +112,20 @@ type DigestOccurrence struct {
 }
 
 // DigestOccurrencesOf returns, in one query, the occurrences of the
-// scopes' units that a digest of the period [from, to] judged as of asOf
-// covers: every occurrence due inside the period, plus every earlier one
-// still open at its scope's Start, the instant the period began in the
-// unit's zone (not done, or done at or after Start). Archived occurrences
-// and tasks are left out. It returns the rows by unit id, each unit's in
-// area, task and due order; units with none are absent.
-func DigestOccurrencesOf(ctx context.Context, rd Reader, scopes []DigestScope, from, to plan.Date, asOf time.Time) (map[int64][]DigestOccurrence, error) {
+// scopes' units that a digest of the period p judged as of asOf covers:
+// (1) every occurrence due inside p's cut-off window [p.From, p.To], (2)
+// every occurrence whose plan period lies within the calendar period p's
+// key names (2026-03 lies within 2026-Q1, 2026-H1 and 2026), whatever its
+// due date, and (3) every earlier one still open at its scope's Start, the
+// instant the period began in the unit's zone (not done, or done at or
+// after Start). An ongoing occurrence, which has no deadline, is covered
+// instead by every period whose calendar span overlaps its plan year.
+// Archived occurrences and tasks are left out. It returns the rows by unit
+// id, each unit's in area, task and due order; units with none are absent.
+func DigestOccurrencesOf(ctx context.Context, rd Reader, scopes []DigestScope, p plan.Period, asOf time.Time) (map[int64][]DigestOccurrence, error) {
+	from, to := p.From, p.To
+	cal := p.Calendar()
+	within := pq.StringArray(plan.PeriodKeysWithin(p))
 	q := rd.queryer()
 	out := make(map[int64][]DigestOccurrence, len(scopes))
 	if len(scopes) == 0 {
@@ -130,7 +142,8 @@ func DigestOccurrencesOf(ctx context.Context, rd Reader, scopes []DigestScope, f
 	// the lateral, where it gates the probe (as the join condition it was
 	// checked after probing every occurrence).
 	err := sqlx.SelectContext(ctx, q, &occs, `
-		SELECT p.unit_id, o.id, o.key, o.nominal_due, o.due, o.done_at,
+		SELECT p.unit_id, o.id, o.key, o.nominal_due, o.due, COALESCE(o.period, '') AS period,
+		       o.ongoing, o.done_at,
 		       t.id AS task_id, t.key AS task_key, t.title AS task_title,
 		       a.code AS area_code, a.name AS area_name,
 		       l.id AS lead_id, l.key AS lead_key, l.name AS lead_name,
@@ -161,10 +174,13 @@ func DigestOccurrencesOf(ctx context.Context, rd Reader, scopes []DigestScope, f
 			LIMIT 1
 		) lp ON true
 		WHERE p.unit_id = ANY($1) AND o.archived_at IS NULL AND t.archived_at IS NULL
-		  AND o.due <= $4
-		  AND (o.due >= $3 OR o.done_at IS NULL OR o.done_at >= s.start)
+		  AND CASE WHEN o.ongoing
+		      THEN o.nominal_due >= $7 AND make_date(extract(year FROM o.nominal_due)::int, 1, 1) <= $8
+		      ELSE (o.due <= $4 AND (o.due >= $3 OR o.done_at IS NULL OR o.done_at >= s.start))
+		           OR o.period = ANY($6)
+		      END
 		ORDER BY p.unit_id, a.position, a.code, t.position, t.key, o.due, o.key, o.id`,
-		ids, starts, from, to, asOf)
+		ids, starts, from, to, asOf, within, cal.From, cal.To)
 	if err != nil {
 		return nil, fmt.Errorf("store: digest occurrences of %s for %s..%s: %w", unitsLabel(ids), from, to, err)
 	}

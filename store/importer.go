@@ -128,10 +128,10 @@ func (s *Store) MaterializeOccurrences(ctx context.Context, wr Writer, taskID in
 	created := 0
 	for _, spec := range specs {
 		res, err := q.ExecContext(ctx, `
-			INSERT INTO occurrences (task_id, key, nominal_due, due, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $5)
+			INSERT INTO occurrences (task_id, key, nominal_due, due, period, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $6)
 			ON CONFLICT (task_id, key) DO NOTHING`,
-			taskID, spec.Key, spec.NominalDue, rollDue(cal, spec.NominalDue), now)
+			taskID, spec.Key, spec.NominalDue, rollDue(cal, spec.NominalDue), nullString(spec.Period), now)
 		if err != nil {
 			return created, fmt.Errorf("store: materialize occurrence %s of task %d: %w", spec.Key, taskID, err)
 		}
@@ -491,6 +491,8 @@ type importedTask struct {
 	Title      string     `db:"title"`
 	LeadID     int64      `db:"lead_id"`
 	Due        plan.Date  `db:"due"`
+	DuePeriod  *string    `db:"due_period"`
+	Ongoing    bool       `db:"ongoing"`
 	Every      *string    `db:"every"`
 	DueDay     *int       `db:"due_day"`
 	StartDate  plan.Date  `db:"start_date"`
@@ -504,7 +506,8 @@ type importedTask struct {
 // leaving the position aside.
 func sameImportedTask(cur, want importedTask) bool {
 	return cur.AreaID == want.AreaID && cur.Title == want.Title && cur.LeadID == want.LeadID &&
-		cur.Due == want.Due && samePtr(cur.Every, want.Every) && samePtr(cur.DueDay, want.DueDay) &&
+		cur.Due == want.Due && samePtr(cur.DuePeriod, want.DuePeriod) && cur.Ongoing == want.Ongoing &&
+		samePtr(cur.Every, want.Every) && samePtr(cur.DueDay, want.DueDay) &&
 		cur.StartDate == want.StartDate && cur.EndDate == want.EndDate && cur.Note == want.Note &&
 		cur.ArchivedAt == nil
 }
@@ -515,8 +518,8 @@ func sameImportedTask(cur, want importedTask) bool {
 func (im *importer) importTasks(ctx context.Context) error {
 	var rows []importedTask
 	if err := im.tx.SelectContext(ctx, &rows, `
-		SELECT id, area_id, key, title, lead_id, due, every, due_day, start_date, end_date, note,
-		       position, archived_at
+		SELECT id, area_id, key, title, lead_id, due, due_period, ongoing, every, due_day, start_date,
+		       end_date, note, position, archived_at
 		FROM tasks WHERE plan_id = $1 ORDER BY id FOR UPDATE`, im.planID); err != nil {
 		return fmt.Errorf("load tasks: %w", err)
 	}
@@ -542,11 +545,13 @@ func (im *importer) importTasks(ctx context.Context) error {
 			if !ok {
 				if err := im.tx.GetContext(ctx, &want.ID, `
 					INSERT INTO tasks (plan_id, area_id, key, title, lead_id, due, every, due_day,
-					                   start_date, end_date, note, position, created_at, updated_at)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+					                   start_date, end_date, note, position, created_at, updated_at,
+					                   due_period, ongoing)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15)
 					RETURNING id`,
 					im.planID, want.AreaID, want.Key, want.Title, want.LeadID, want.Due, want.Every,
-					want.DueDay, want.StartDate, want.EndDate, want.Note, want.Position, im.opts.Now); err != nil {
+					want.DueDay, want.StartDate, want.EndDate, want.Note, want.Position, im.opts.Now,
+					want.DuePeriod, want.Ongoing); err != nil {
 					return fmt.Errorf("create task %s: %w", t.Key, err)
 				}
 				if err := im.setSupporters(ctx, want.ID, nil, support); err != nil {
@@ -562,10 +567,11 @@ func (im *importer) importTasks(ctx context.Context) error {
 						UPDATE tasks
 						SET area_id = $2, title = $3, lead_id = $4, due = $5, every = $6, due_day = $7,
 						    start_date = $8, end_date = $9, note = $10, position = $11,
-						    archived_at = NULL, updated_at = $12
+						    archived_at = NULL, updated_at = $12, due_period = $13, ongoing = $14
 						WHERE id = $1`,
 						cur.ID, want.AreaID, want.Title, want.LeadID, want.Due, want.Every, want.DueDay,
-						want.StartDate, want.EndDate, want.Note, want.Position, im.opts.Now); err != nil {
+						want.StartDate, want.EndDate, want.Note, want.Position, im.opts.Now,
+						want.DuePeriod, want.Ongoing); err != nil {
 						return fmt.Errorf("update task %s: %w", t.Key, err)
 					}
 				}
@@ -619,6 +625,8 @@ func (im *importer) taskValues(t planfile.Task, areaID int64, position int) (imp
 		want.StartDate, want.EndDate = t.Start, t.Until
 	} else {
 		want.Due = t.Due
+		want.DuePeriod = nullString(t.DuePeriod)
+		want.Ongoing = t.Ongoing
 	}
 	support := make([]int64, 0, len(t.Support))
 	for _, key := range t.Support {
@@ -683,6 +691,8 @@ type importedOccurrence struct {
 	Key        string     `db:"key"`
 	NominalDue plan.Date  `db:"nominal_due"`
 	Due        plan.Date  `db:"due"`
+	Period     *string    `db:"period"`
+	Ongoing    bool       `db:"ongoing"`
 	DoneAt     *time.Time `db:"done_at"`
 	ArchivedAt *time.Time `db:"archived_at"`
 }
@@ -692,14 +702,14 @@ type importedOccurrence struct {
 func (im *importer) syncOccurrences(ctx context.Context, taskID int64, t planfile.Task) error {
 	var occs []importedOccurrence
 	if err := im.tx.SelectContext(ctx, &occs, `
-		SELECT id, key, nominal_due, due, done_at, archived_at
+		SELECT id, key, nominal_due, due, period, ongoing, done_at, archived_at
 		FROM occurrences WHERE task_id = $1 ORDER BY id FOR UPDATE`, taskID); err != nil {
 		return fmt.Errorf("load occurrences: %w", err)
 	}
 	if t.Recurring() {
 		return im.syncRecurring(ctx, occs, t.Recurrence())
 	}
-	return im.syncOneOff(ctx, taskID, occs, plan.OneOff(t.Due))
+	return im.syncOneOff(ctx, taskID, occs, t.OneOff(), t.Ongoing)
 }
 
 // syncOneOff keeps the single occurrence of a one-off task on spec: the
@@ -708,7 +718,7 @@ func (im *importer) syncOccurrences(ctx context.Context, taskID int64, t planfil
 // keeping its progress history; else, unless the task was already done, one
 // is created. Other open occurrences (such as those of an earlier recurring
 // schedule) are archived.
-func (im *importer) syncOneOff(ctx context.Context, taskID int64, occs []importedOccurrence, spec plan.OccurrenceSpec) error {
+func (im *importer) syncOneOff(ctx context.Context, taskID int64, occs []importedOccurrence, spec plan.OccurrenceSpec, ongoing bool) error {
 	due := rollDue(im.opts.Calendar, spec.NominalDue)
 	var target *importedOccurrence
 	doneElsewhere := false
@@ -749,13 +759,14 @@ func (im *importer) syncOneOff(ctx context.Context, taskID int64, occs []importe
 			due = target.Due // a done occurrence keeps its dates
 			spec.NominalDue = target.NominalDue
 		}
-		return im.updateOccurrence(ctx, target, spec.Key, spec.NominalDue, due)
+		return im.updateOccurrence(ctx, target, spec.Key, spec.NominalDue, due, spec.Period, ongoing)
 	case doneElsewhere:
 		return nil
 	default:
 		if _, err := im.tx.ExecContext(ctx, `
-			INSERT INTO occurrences (task_id, key, nominal_due, due, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $5)`, taskID, spec.Key, spec.NominalDue, due, im.opts.Now); err != nil {
+			INSERT INTO occurrences (task_id, key, nominal_due, due, period, ongoing, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
+			taskID, spec.Key, spec.NominalDue, due, nullString(spec.Period), ongoing, im.opts.Now); err != nil {
 			return fmt.Errorf("create occurrence %s: %w", spec.Key, err)
 		}
 		im.sum.Occurrences.Created++
@@ -772,11 +783,11 @@ func (im *importer) syncRecurring(ctx context.Context, occs []importedOccurrence
 		spec, ok := scheduledOccurrence(r, o.Key)
 		switch {
 		case ok && o.DoneAt != nil:
-			if err := im.updateOccurrence(ctx, o, o.Key, o.NominalDue, o.Due); err != nil {
+			if err := im.updateOccurrence(ctx, o, o.Key, o.NominalDue, o.Due, o.Key, false); err != nil {
 				return err
 			}
 		case ok:
-			if err := im.updateOccurrence(ctx, o, o.Key, spec.NominalDue, rollDue(im.opts.Calendar, spec.NominalDue)); err != nil {
+			if err := im.updateOccurrence(ctx, o, o.Key, spec.NominalDue, rollDue(im.opts.Calendar, spec.NominalDue), spec.Period, false); err != nil {
 				return err
 			}
 		case o.DoneAt == nil && o.ArchivedAt == nil:
@@ -802,15 +813,17 @@ func scheduledOccurrence(r plan.Recurrence, key string) (plan.OccurrenceSpec, bo
 	return plan.OccurrenceSpec{}, false
 }
 
-// updateOccurrence sets the key and dates of o and restores it from the
-// archive, when any of that changes.
-func (im *importer) updateOccurrence(ctx context.Context, o *importedOccurrence, key string, nominal, due plan.Date) error {
-	if o.Key == key && o.NominalDue == nominal && o.Due == due && o.ArchivedAt == nil {
+// updateOccurrence sets the key, dates, plan period and ongoing flag of o
+// and restores it from the archive, when any of that changes.
+func (im *importer) updateOccurrence(ctx context.Context, o *importedOccurrence, key string, nominal, due plan.Date, period string, ongoing bool) error {
+	p := nullString(period)
+	if o.Key == key && o.NominalDue == nominal && o.Due == due && samePtr(o.Period, p) && o.Ongoing == ongoing && o.ArchivedAt == nil {
 		return nil
 	}
 	if _, err := im.tx.ExecContext(ctx, `
-		UPDATE occurrences SET key = $2, nominal_due = $3, due = $4, archived_at = NULL, updated_at = $5
-		WHERE id = $1`, o.ID, key, nominal, due, im.opts.Now); err != nil {
+		UPDATE occurrences SET key = $2, nominal_due = $3, due = $4, period = $5, ongoing = $6,
+		       archived_at = NULL, updated_at = $7
+		WHERE id = $1`, o.ID, key, nominal, due, p, ongoing, im.opts.Now); err != nil {
 		return fmt.Errorf("update occurrence %s: %w", o.Key, err)
 	}
 	im.sum.Occurrences.Updated++
@@ -833,4 +846,13 @@ func samePtr[T comparable](a, b *T) bool {
 		return a == nil && b == nil
 	}
 	return *a == *b
+}
+
+// nullString returns nil for "", else a pointer to s: an optional text
+// column.
+func nullString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

@@ -34,7 +34,8 @@ type OpenOccurrence struct {
 }
 
 // OpenOccurrences returns the occurrences of the unit unitID that are not
-// done and not archived (nor their task), due on or before through, ordered
+// done, not archived (nor their task) and not ongoing (which are never
+// overdue), due on or before through, ordered
 // by due date, task and key.
 func OpenOccurrences(ctx context.Context, rd Reader, unitID int64, through plan.Date) ([]OpenOccurrence, error) {
 	q := rd.queryer()
@@ -60,7 +61,7 @@ func OpenOccurrences(ctx context.Context, rd Reader, unitID int64, through plan.
 		) lr ON true
 		WHERE p.unit_id = $1
 		  AND o.done_at IS NULL AND o.archived_at IS NULL AND t.archived_at IS NULL
-		  AND o.due <= $2
+		  AND NOT o.ongoing AND o.due <= $2
 		ORDER BY o.due, t.position, t.key, o.key`, unitID, through)
 	if err != nil {
 		return nil, fmt.Errorf("store: open occurrences of unit %d: %w", unitID, err)

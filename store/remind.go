@@ -24,8 +24,9 @@ type DueOccurrence struct {
 	Escalated bool      `db:"escalated"`
 }
 
-// OpenDueThrough returns the occurrences of every unit that are not done
-// and not archived, due on or before through, ordered by unit, due date
+// OpenDueThrough returns the occurrences of every unit that are not done,
+// not archived and not ongoing (an ongoing task has no deadline to remind
+// of), due on or before through, ordered by unit, due date
 // and id. It reads only the partial index of open occurrences
 // (occurrences_open_remind_idx, an index-only scan), so its cost grows
 // with the open occurrences, not with the history of done ones nor the
@@ -50,7 +51,7 @@ func OpenDueThrough(ctx context.Context, rd Reader, through plan.Date) ([]DueOcc
 const openDueThroughSQL = `
 		SELECT o.unit_id, o.id, o.due, o.escalated_at IS NOT NULL AS escalated
 		FROM occurrences o
-		WHERE o.done_at IS NULL AND o.archived_at IS NULL AND o.due <= $1`
+		WHERE o.done_at IS NULL AND o.archived_at IS NULL AND NOT o.ongoing AND o.due <= $1`
 
 // ExplainOpenDueThrough returns the plan PostgreSQL runs for
 // OpenDueThrough, with EXPLAIN (ANALYZE, BUFFERS): for benchmarks.
@@ -244,6 +245,41 @@ func OpenOccurrencesByID(ctx context.Context, rd Reader, ids []int64) (map[int64
 	out := make(map[int64]UnitOccurrence, len(occs))
 	for _, o := range occs {
 		out[o.ID] = o
+	}
+	return out, nil
+}
+
+// OpenOngoingOf returns the open occurrences of ongoing tasks (thường
+// xuyên) of the units unitIDs whose plan year contains day, by unit, in
+// task order, with their lead and supporting officials. They have no
+// deadline: the monthly progress request asks their lead about them.
+func OpenOngoingOf(ctx context.Context, rd Reader, unitIDs []int64, day plan.Date) (map[int64][]OpenOccurrence, error) {
+	q := rd.queryer()
+	out := make(map[int64][]OpenOccurrence, len(unitIDs))
+	if len(unitIDs) == 0 {
+		return out, nil
+	}
+	var occs []UnitOccurrence
+	err := sqlx.SelectContext(ctx, q, &occs, `
+		SELECT p.unit_id, o.id, o.task_id, o.key, o.due, o.percent, t.position AS task_position,
+		       t.key AS task_key, t.title AS task_title, a.code AS area_code,
+		       l.id AS lead_id, l.key AS lead_key, l.name AS lead_name,
+		       COALESCE((SELECT array_agg(ts.official_id ORDER BY ts.official_id)
+		                 FROM task_supporters ts WHERE ts.task_id = t.id), '{}') AS supporter_ids
+		FROM plans p
+		JOIN tasks t ON t.plan_id = p.id
+		JOIN occurrences o ON o.task_id = t.id
+		JOIN areas a ON a.id = t.area_id
+		JOIN officials l ON l.id = t.lead_id
+		WHERE p.unit_id = ANY($1) AND t.ongoing AND o.ongoing
+		  AND o.done_at IS NULL AND o.archived_at IS NULL AND t.archived_at IS NULL
+		  AND o.nominal_due >= $2 AND make_date(extract(year FROM o.nominal_due)::int, 1, 1) <= $2
+		ORDER BY p.unit_id, t.position, t.key, o.key`, pq.Int64Array(unitIDs), day)
+	if err != nil {
+		return nil, fmt.Errorf("store: open ongoing occurrences of %s on %s: %w", unitsLabel(unitIDs), day, err)
+	}
+	for _, o := range occs {
+		out[o.UnitID] = append(out[o.UnitID], o.OpenOccurrence)
 	}
 	return out, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/planfile"
 )
 
@@ -144,6 +145,7 @@ type converter struct {
 	lines []*record // lines[i] is the source of line i+1 of yaml
 
 	unitCells map[string]string // unit.code → B2
+	planYear  int               // plan.year when it is a number, else 0
 }
 
 func (c *converter) errorf(sheet, cell, field, format string, args ...any) {
@@ -274,6 +276,8 @@ func (c *converter) convert() []byte {
 		}
 		return m
 	}
+	c.targetNumbers(targets)
+	c.taskWords(tasks, officials)
 	targetsOf, tasksOf := byArea(targets), byArea(tasks)
 	if len(areas) == 0 {
 		c.line(headOf(SheetAreas), "areas: []")
@@ -298,7 +302,7 @@ func (c *converter) convert() []byte {
 			for _, t := range ts {
 				c.mapping(t, "      ", []field{
 					{name: "key"}, {name: "title"}, {name: "lead"}, {name: "support", kind: listField},
-					{name: "due", kind: dateField}, {name: "every"}, {name: "due_day", kind: numberField},
+					{name: "due"}, {name: "every"}, {name: "due_day", kind: numberField},
 					{name: "start", kind: dateField}, {name: "until", kind: dateField}, {name: "note"},
 				})
 			}
@@ -354,9 +358,9 @@ func value(v string, kind fieldKind) string {
 			}
 		}
 	case listField:
-		parts := strings.Split(v, ",")
+		parts := splitList(v)
 		for i, p := range parts {
-			parts[i] = quote(strings.TrimSpace(p))
+			parts[i] = quote(p)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	}
@@ -410,6 +414,9 @@ func (c *converter) unit() {
 			c.unitCells[f] = "B" + strconv.Itoa(n)
 			if len(cells) > 1 && strings.TrimSpace(cells[1]) != "" {
 				values[f] = strings.TrimSpace(cells[1])
+			}
+			if f == "plan.year" {
+				c.planYear, _ = strconv.Atoi(values[f])
 			}
 		}
 	}
@@ -479,4 +486,126 @@ func (c *converter) locate(pe planfile.Error) Error {
 	}
 	e.Cell = rec.cell(name)
 	return e
+}
+
+// targetNumbers reads the goals of the targets as the cells show them: 80
+// for 80% typed in a percent-formatted cell (stored as 0.8), 95 for "95%"
+// typed as text.
+func (c *converter) targetNumbers(targets []row) {
+	for _, r := range targets {
+		v, ok := r.values["goal"]
+		if !ok {
+			continue
+		}
+		if n, ok := CellNumber(v, PercentCell(c.wb, r.rec.sheet, r.rec.cell("goal"))); ok {
+			r.values["goal"] = n
+		}
+	}
+}
+
+// taskWords turns what offices type in the tasks sheet into plan-file
+// values: deadline phrases in Hạn and Định kỳ ("Quý I/2026", "Thường
+// xuyên", "Hàng tháng, trước ngày 15"), positions in Chủ trì and Phối hợp
+// ("Chủ tịch"), several officials in one Phối hợp cell. What it cannot read
+// is a mistake located by its cell.
+func (c *converter) taskWords(tasks, officialRows []row) {
+	officials := make([]official, 0, len(officialRows))
+	for _, o := range officialRows {
+		officials = append(officials, official{key: o.values["key"], position: o.values["position"], roles: o.values["roles"]})
+	}
+	for _, r := range tasks {
+		c.taskDeadline(r)
+		if v, ok := r.values["lead"]; ok {
+			if names := splitList(v); len(names) > 1 {
+				c.errorf(r.rec.sheet, r.rec.cell("lead"), "lead", "%q names %d officials: a task has one lead (chủ trì); put the others in support (Phối hợp)", v, len(names))
+			} else if key, err := resolveOfficial(v, officials); err != nil {
+				c.errorf(r.rec.sheet, r.rec.cell("lead"), "lead", "%v", err)
+			} else {
+				r.values["lead"] = key
+			}
+		}
+		if v, ok := r.values["support"]; ok {
+			var keys []string
+			for _, name := range splitList(v) {
+				key, err := resolveOfficial(name, officials)
+				if err != nil {
+					c.errorf(r.rec.sheet, r.rec.cell("support"), "support", "%v", err)
+					continue
+				}
+				keys = append(keys, key)
+			}
+			r.values["support"] = strings.Join(keys, ", ")
+		}
+	}
+}
+
+// taskDeadline reads the Hạn (due), Định kỳ (every) and Ngày hạn trong kỳ
+// (due_day) cells of a task row as phrases and writes back plan-file
+// values. A cadence without a day is due on Friday (weekly) or on the last
+// day of the period.
+func (c *converter) taskDeadline(r row) {
+	var d deadline
+	for _, f := range []string{"due", "every"} {
+		v, ok := r.values[f]
+		if !ok {
+			continue
+		}
+		if serial, err := strconv.ParseFloat(v, 64); err == nil && len(v) != 4 && serial > 0 && serial < 2958466 {
+			// An Excel date serial number.
+			if t, err := excelize.ExcelDateToTime(serial, false); err == nil {
+				v = t.Format("2006-01-02")
+			}
+		}
+		got, err := parseDeadline(v, c.planYear)
+		if err != nil {
+			c.errorf(r.rec.sheet, r.rec.cell(f), f, "%v", err)
+			return
+		}
+		if got.due != "" {
+			if d.due != "" && d.due != got.due {
+				c.errorf(r.rec.sheet, r.rec.cell(f), f, "deadline %s here and %s in Hạn: write one", got.due, d.due)
+				return
+			}
+			d.due = got.due
+		}
+		if got.every != "" {
+			if d.every != "" && d.every != got.every {
+				c.errorf(r.rec.sheet, r.rec.cell(f), f, "cadence %s here and %s in Hạn: write one", got.every, d.every)
+				return
+			}
+			d.every = got.every
+		}
+		if got.dueDay != 0 {
+			d.dueDay = got.dueDay
+		}
+		delete(r.values, f)
+	}
+	if d.due != "" && d.every != "" {
+		c.errorf(r.rec.sheet, r.rec.cell("due"), "due", "a deadline (%s) and a cadence (%s): a task is one-off (Hạn) or recurring (Định kỳ), not both", d.due, d.every)
+		return
+	}
+	if d.due != "" {
+		r.values["due"] = d.due
+	}
+	if d.every != "" {
+		r.values["every"] = string(d.every)
+	}
+	if d.dueDay != 0 {
+		if v, ok := r.values["due_day"]; ok && v != strconv.Itoa(d.dueDay) {
+			c.errorf(r.rec.sheet, r.rec.cell("due_day"), "due_day", "due day %s here and %d in the deadline phrase: write one", v, d.dueDay)
+			return
+		}
+		if d.every == "" {
+			c.errorf(r.rec.sheet, r.rec.cell("due"), "due", "a due day (ngày %d) needs a cadence: write e.g. \"Hàng tháng, trước ngày 15\"", d.dueDay)
+			return
+		}
+		r.values["due_day"] = strconv.Itoa(d.dueDay)
+	}
+	if _, ok := r.values["due_day"]; !ok && d.every != "" {
+		if d.every == plan.Weekly {
+			r.values["due_day"] = "5"
+		} else {
+			r.values["due_day"] = "-1"
+		}
+	}
 }

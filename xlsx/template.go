@@ -112,9 +112,14 @@ var guideLines = []string{
 	"Lĩnh vực: mã và tên các lĩnh vực cải cách hành chính.",
 	"Chỉ tiêu: lĩnh vực (mã), mã chỉ tiêu, nội dung, đơn vị đo (percent, count, yesno), mục tiêu, so sánh (>=, <=, =, >, <), người báo cáo (mã cán bộ), kỳ báo cáo (weekly, monthly, quarterly, half-yearly, yearly).",
 	"    loại chỉ tiêu (tuỳ chọn): theo kỳ (level, mặc định), lũy kế (cumulative: số cộng dồn từ đầu năm, đánh giá theo tiến độ), cuối năm (year_end: chỉ đánh giá khi hết năm), cấp trên đánh giá (external: do cấp trên đo, như PAR INDEX, SIPAS; không nhắc người báo cáo); hạn đạt (tuỳ chọn): một ngày (YYYY-MM-DD) hoặc một kỳ (2026-Q2, 2026-H1, 2026-06, 2026).",
-	"Nhiệm vụ: lĩnh vực (mã), mã nhiệm vụ, tên, chủ trì (mã cán bộ), phối hợp (các mã cán bộ cách nhau bằng dấu phẩy),",
-	"    nhiệm vụ một lần: hạn (YYYY-MM-DD); nhiệm vụ định kỳ: định kỳ (weekly, monthly, quarterly, half-yearly, yearly),",
-	"    ngày hạn trong kỳ (thứ trong tuần 1–7 với weekly; ngày của tháng cuối kỳ, số âm đếm từ cuối tháng), bắt đầu, kết thúc (tuỳ chọn).",
+	"    Mục tiêu phần trăm: gõ 95, \"95%\" hoặc 95% trong ô định dạng phần trăm — đều là 95.",
+	"Nhiệm vụ: lĩnh vực (mã), mã nhiệm vụ, tên, chủ trì (mã cán bộ hoặc chức vụ, ví dụ \"Chủ tịch\"), phối hợp (nhiều mã cán bộ hoặc chức vụ, cách nhau bằng dấu phẩy, chấm phẩy hoặc xuống dòng).",
+	"    Chức vụ phải chỉ đúng một cán bộ (cột Chức vụ của trang Cán bộ); nếu nhiều người cùng chức vụ, ghi mã cán bộ.",
+	"    Nhiệm vụ một lần — hạn: một ngày (2026-06-30 hoặc 30/6/2026), \"Quý I/2026\" (I–IV hoặc 1–4), \"6 tháng đầu năm 2026\", \"6 tháng cuối năm 2026\",",
+	"    \"Tháng 3/2026\", \"Năm 2026\", \"Trong năm 2026\" (hạn là ngày cuối của kỳ, lùi sang ngày làm việc kế tiếp), hoặc \"Thường xuyên\" (không có hạn; chủ trì báo cáo hằng tháng).",
+	"    Nhiệm vụ định kỳ — định kỳ: \"Hàng tuần\", \"Hàng tháng\", \"Hàng quý\", \"6 tháng\", \"Hàng năm\" (hoặc weekly, monthly, quarterly, half-yearly, yearly),",
+	"    kèm ngày hạn: \"Hàng tháng, trước ngày 15\" (hạn ngày 14) hoặc \"ngày 5\", hay cột ngày hạn trong kỳ (thứ 1–7 với hàng tuần; ngày của tháng cuối kỳ, số âm đếm từ cuối tháng).",
+	"    Không ghi ngày: hàng tuần hạn thứ Sáu, các kỳ khác hạn ngày cuối kỳ. Bắt đầu, kết thúc (tuỳ chọn; mặc định hết năm kế hoạch).",
 	"Mã (key) gồm chữ thường a-z, số và dấu gạch ngang. Khi có lỗi, không có gì được ghi và mỗi lỗi được báo kèm trang tính và ô, ví dụ: Nhiệm vụ!D7.",
 }
 
@@ -149,7 +154,14 @@ func Template(f *planfile.File) ([]byte, error) {
 				if t.Recurring() {
 					row = append(row, "", string(t.Every), t.DueDay, dateText(t.Start.String(), t.Start.IsZero()), dateText(t.Until.String(), t.Until.IsZero()))
 				} else {
-					row = append(row, t.Due.String(), "", "", "", "")
+					due := t.Due.String()
+					switch {
+					case t.Ongoing:
+						due = "Thường xuyên"
+					case t.DuePeriod != "":
+						due = t.DuePeriod
+					}
+					row = append(row, due, "", "", "", "")
 				}
 				tasks = append(tasks, append(row, t.Note))
 			}
