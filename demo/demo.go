@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -39,9 +40,14 @@ import (
 	"github.com/nhacviec/nhacviec/xlsx"
 )
 
-// Options configure a demo run. The zero value replays 1 January to
-// 15 March 2025 08:00 (the quarterly digest) into ./demo-output.
+// Options configure a demo run. The zero value replays the seed's 2025
+// plan from 1 January to 15 March 2025 08:00 (the quarterly digest) into
+// ./demo-output.
 type Options struct {
+	// Plan names the example plan replayed (examples.Lookup): "2025"
+	// (default, the seed's) or "2026" (an illustrative post-reform ward);
+	// the default replay runs from 1 January to 15 March 08:00 of its year.
+	Plan string
 	// Out receives the transcript as it happens.
 	Out io.Writer
 	// Dir receives the files: transcript, digest text and JSON.
@@ -80,21 +86,33 @@ const (
 	never                  // never answers
 )
 
-// personaOf assigns a behaviour to the officials of the example plan; the
-// others are prompt. dai-truyen-thanh is never linked.
-func personaOf(key string) persona {
-	switch key {
-	case "vhxh-thong-tin":
-		return late
-	case "dia-chinh-xd":
-		return partial
-	case "tai-chinh":
-		return never
-	}
-	return prompt
+// cast is how the officials of an example plan behave: some late, one
+// partial, one who never answers, one never linked, one who answers the
+// weekly progress request; the others are prompt.
+type cast struct {
+	personas map[string]persona
+	unlinked string
+	progress string
 }
 
-const unlinkedKey = "dai-truyen-thanh"
+// casts are the casts of the example plans, by examples.Example name.
+func castOf(example string) cast {
+	if example == "2026" {
+		return cast{
+			personas: map[string]persona{"kinh-te": late, "noi-vu": partial, "tai-chinh": never},
+			unlinked: "vhxh",
+			progress: "van-phong",
+		}
+	}
+	return cast{
+		personas: map[string]persona{"vhxh-thong-tin": late, "dia-chinh-xd": partial, "tai-chinh": never},
+		unlinked: "dai-truyen-thanh",
+		progress: "vhxh-lao-dong",
+	}
+}
+
+// persona is the behaviour of the official key; prompt by default.
+func (c cast) persona(key string) persona { return c.personas[key] }
 
 // Run replays the quarter and writes the transcript to opts.Out.
 func Run(ctx context.Context, opts Options) (*Result, error) {
@@ -104,12 +122,16 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Dir == "" {
 		opts.Dir = "demo-output"
 	}
+	example, err := examples.Lookup(opts.Plan)
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
 	ict := time.FixedZone("ICT", 7*3600)
 	if opts.From.IsZero() {
-		opts.From = time.Date(2025, 1, 1, 0, 0, 0, 0, ict)
+		opts.From = time.Date(example.Year, 1, 1, 0, 0, 0, 0, ict)
 	}
 	if opts.To.IsZero() {
-		opts.To = time.Date(2025, 3, 15, 8, 0, 0, 0, ict)
+		opts.To = time.Date(example.Year, 3, 15, 8, 0, 0, 0, ict)
 	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -145,7 +167,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer a.Close()
 
-	d := &run{opts: opts, app: a, clk: clk, fake: fake, names: make(map[int64]string),
+	d := &run{opts: opts, example: example, cast: castOf(example.Name), app: a, clk: clk, fake: fake, names: make(map[int64]string),
 		officials: make(map[int64]store.Official), res: &Result{ByKind: make(map[string]int)}}
 	transcript, err := os.Create(filepath.Join(opts.Dir, "transcript.txt"))
 	if err != nil {
@@ -190,6 +212,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 // run is the state of one demo.
 type run struct {
 	opts      Options
+	example   examples.Example
+	cast      cast
 	app       *app.App
 	clk       *clock.Fake
 	fake      *telegramtest.Server
@@ -208,12 +232,12 @@ func (d *run) printf(format string, args ...any) {
 }
 
 func (d *run) importPlan(ctx context.Context) error {
-	f, err := planfile.Parse(examples.PlanFile, examples.Plan())
+	f, err := planfile.Parse(d.example.File, d.example.Data())
 	if err != nil {
 		return fmt.Errorf("demo: example plan: %w", err)
 	}
 	sum, err := d.app.Store.ImportPlan(ctx, f, store.ImportOptions{
-		Source: examples.PlanFile, Now: d.clk.Now(), Calendar: d.app.Calendar,
+		Source: d.example.File, Now: d.clk.Now(), Calendar: d.app.Calendar,
 	})
 	if err != nil {
 		return fmt.Errorf("demo: import: %w", err)
@@ -232,7 +256,7 @@ func (d *run) link(ctx context.Context) error {
 	}
 	d.printf("Linking officials to Telegram (nhacviec invite, then /start CODE):\n")
 	for i, o := range list {
-		if o.Key == unlinkedKey {
+		if o.Key == d.cast.unlinked {
 			d.res.Unlinked = append(d.res.Unlinked, o.Key)
 			d.printf("  %-16s %s — not linked (shows how unlinked officials are counted)\n", o.Key, o.Name)
 			continue
@@ -371,7 +395,7 @@ func (d *run) answer(ctx context.Context, at time.Time, msgs []telegramtest.Sent
 		if err != nil {
 			continue // a reply of the bot, not a scheduled message
 		}
-		p := personaOf(o.Key)
+		p := d.cast.persona(o.Key)
 		switch row.Kind {
 		case "reminder", "nag":
 			if row.OccurrenceID == nil {
@@ -395,7 +419,7 @@ func (d *run) answer(ctx context.Context, at time.Time, msgs []telegramtest.Sent
 			}
 			acts = append(acts, action{chat: m.ChatID, reply: m.MessageID, text: readingFor(t, p), about: t.Text})
 		case "progress_request":
-			if p == prompt && o.Key == "vhxh-lao-dong" {
+			if p == prompt && o.Key == d.cast.progress {
 				acts = append(acts, action{chat: m.ChatID, reply: m.MessageID, text: "1: 70%", about: "đề nghị báo cáo tiến độ"})
 			}
 		}
@@ -447,8 +471,17 @@ func decide(p persona, kind, dedupeKey string, m telegramtest.SentMessage) (acti
 }
 
 // readingFor is the value an owner reports for a target: the goal when
-// the owner is prompt, a little short of it otherwise.
+// the owner is prompt, a little short of it otherwise; for a cumulative
+// target a year-to-date total, a quarter of the goal (on track in the
+// first quarter) or a tenth (behind).
 func readingFor(t store.Target, p persona) string {
+	if t.Kind == plan.KindCumulative {
+		share := 0.25
+		if p != prompt {
+			share = 0.1
+		}
+		return strconv.FormatFloat(math.Round(t.Goal*share*10)/10, 'f', -1, 64)
+	}
 	switch t.Measure {
 	case string(plan.MeasureYesNo):
 		if p == prompt {

@@ -48,7 +48,7 @@ func TestQuarter(t *testing.T) {
 		t.Errorf("%d messages were not delivered at the instant they were decided", late)
 	}
 	if res.Linked != 9 || len(res.Unlinked) != 1 {
-		t.Errorf("linked %d, unlinked %v; want 9 and [%s]", res.Linked, res.Unlinked, unlinkedKey)
+		t.Errorf("linked %d, unlinked %v; want 9 and [%s]", res.Linked, res.Unlinked, castOf("2025").unlinked)
 	}
 	transcript := out.String()
 	for _, want := range []string{
@@ -123,4 +123,68 @@ func tail(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// TestQuarter2026 replays the first quarter of the illustrative 2026 plan:
+// nothing is reminded during Tết (14–22/2/2026), the tasks the plan gives
+// "Quý I/2026" are in the Q1 digest although due after its cut-off, the
+// "Thường xuyên" tasks are counted apart from the on-time rate, and the
+// cumulative and external targets are judged by their kind.
+func TestQuarter2026(t *testing.T) {
+	var out bytes.Buffer
+	opts := Options{Plan: "2026", Out: &out, Dir: t.TempDir(), DatabaseURL: storetest.URL(t)}
+	res, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, tail(out.String(), 40))
+	}
+	st, err := store.Open(context.Background(), opts.DatabaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var tet int
+	if err := st.DB().Get(&tet, `
+		SELECT count(*) FROM outbox
+		WHERE kind IN ('reminder', 'nag', 'escalation')
+		  AND (created_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date BETWEEN '2026-02-14' AND '2026-02-22'`); err != nil {
+		t.Fatal(err)
+	}
+	if tet != 0 {
+		t.Errorf("%d reminders, nags or escalations were sent during Tết 2026", tet)
+	}
+
+	d := res.Digest
+	if d == nil || d.Period.Key != "2026-Q1" {
+		t.Fatalf("digest %+v, want 2026-Q1", d)
+	}
+	status := map[string]string{}
+	for _, l := range d.Tasks {
+		status[l.Key] = l.Status
+	}
+	for _, key := range []string{"the-che-ra-soat-van-ban", "bo-may-kien-toan-phong", "tai-chinh-cong-khai-du-toan"} {
+		if status[key] != string(plan.OpenOnTime) {
+			t.Errorf("Q1 digest: task %s (Quý I/2026, due 31/3) has status %q, want open_on_time", key, status[key])
+		}
+	}
+	if d.Totals.Ongoing != 3 || status["tthc-cong-khai"] != string(plan.Ongoing) {
+		t.Errorf("ongoing %d, tthc-cong-khai %q: want the 3 \"Thường xuyên\" tasks counted apart", d.Totals.Ongoing, status["tthc-cong-khai"])
+	}
+	judged := map[string]string{}
+	for _, tg := range d.Targets {
+		judged[tg.Key] = tg.Judgement
+	}
+	for key, want := range map[string]plan.Judgement{
+		"tai-chinh-giai-ngan":         plan.JudgedBehind, // a late official reports 10% of a year's goal
+		"cong-vu-boi-duong":           plan.JudgedBehind, // a partial one 10%
+		"so-par-index":                plan.JudgedNoData, // measured by the province: not asked, not unmet
+		"cong-vu-hoan-thanh-nhiem-vu": plan.JudgedNotDue, // year_end
+		"tthc-dung-han":               plan.JudgedMet,
+	} {
+		if judged[key] != string(want) {
+			t.Errorf("target %s judged %q, want %q", key, judged[key], want)
+		}
+	}
+	if !strings.Contains(out.String(), "TỔNG HỢP BÁO CÁO quý I/2026") {
+		t.Error("transcript lacks the Q1/2026 digest")
+	}
 }
