@@ -175,9 +175,9 @@ func (b *Bot) unitDigest(ctx context.Context, q store.Reader, unitID int64, p pl
 // today, computed at most once per Limits.AnswerCache and shared by every
 // official of the unit (each sees their part of it). The list must not be
 // changed by its users. wait is as in memo.get.
-func (b *Bot) unitOverdue(ctx context.Context, q store.Reader, unitID int64, today plan.Date, now time.Time, wait bool) ([]store.OpenOccurrence, error) {
+func (b *Bot) unitOverdue(ctx context.Context, q store.Reader, unitID int64, today plan.Date, now time.Time, wait bool) ([]store.ReminderItem, error) {
 	key := answerKey{unitID: unitID, what: "overdue", arg: today.String()}
-	return b.overdue.get(ctx, key, now, wait, func() ([]store.OpenOccurrence, error) {
+	return b.overdue.get(ctx, key, now, wait, func() ([]store.ReminderItem, error) {
 		b.compiled("overdue")
 		return store.OpenOccurrences(ctx, q, unitID, today.AddDays(-1))
 	})

@@ -113,7 +113,7 @@ type Bot struct {
 	// digests and overdue keep the expensive answers of /tonghop,
 	// /chuabaocao and /quahan per unit for Limits.AnswerCache.
 	digests *memo[report.Result]
-	overdue *memo[[]store.OpenOccurrence]
+	overdue *memo[[]store.ReminderItem]
 
 	// beforeDispatch, when set (by tests), runs inside an update's
 	// transaction before its handler.
@@ -137,7 +137,7 @@ func New(st *store.Store, answer channel.Answerer, cfg BotConfig, clk clock.Cloc
 		signer:   cfg.Signer,
 		failures: make(map[int64]int),
 		digests:  newMemo[report.Result](cfg.Limits.AnswerCache),
-		overdue:  newMemo[[]store.OpenOccurrence](cfg.Limits.AnswerCache),
+		overdue:  newMemo[[]store.ReminderItem](cfg.Limits.AnswerCache),
 	}
 }
 
@@ -301,9 +301,9 @@ type turn struct {
 	now time.Time
 
 	chatID    int64
-	messageID int64           // the message being handled, replied to
-	userID    int64           // the person speaking; 0 for none
-	official  *store.Official // the linked official speaking; nil when unlinked
+	messageID int64          // the message being handled, replied to
+	userID    int64          // the person speaking; 0 for none
+	official  *plan.Official // the linked official speaking; nil when unlinked
 	p         *i18n.Printer
 	replies   int
 	answer    *callbackAnswer

@@ -21,6 +21,7 @@ import (
 	"github.com/nhacviec/nhacviec/clock"
 	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
 	"github.com/nhacviec/nhacviec/telegram"
@@ -227,16 +228,16 @@ func (h *harness) marked(m telegramtest.SentMessage) {
 		})
 }
 
-func (h *harness) occurrenceNow() store.OccurrenceInfo {
+func (h *harness) occurrenceNow() store.ReportableOccurrence {
 	h.t.Helper()
-	o, err := store.OccurrenceInfoByID(context.Background(), h.st, h.occurrence)
+	o, err := store.ReportableOccurrenceByID(context.Background(), h.st, h.occurrence)
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	return o
 }
 
-func (h *harness) reports() []store.ProgressReport {
+func (h *harness) reports() []plan.ProgressReport {
 	h.t.Helper()
 	rs, err := store.ProgressReports(context.Background(), h.st, h.occurrence)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/message"
+	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
 )
 
@@ -171,7 +172,7 @@ func (t *turn) account() message.Account {
 
 // printerFor returns the printer of the official's language, else the
 // configured one.
-func (t *turn) printerFor(o store.Official) *i18n.Printer {
+func (t *turn) printerFor(o plan.Official) *i18n.Printer {
 	if o.Language != "" {
 		return i18n.New(i18n.Lang(o.Language))
 	}

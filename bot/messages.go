@@ -141,7 +141,7 @@ func (t *turn) onOverdue() error {
 		return err
 	}
 	manager := t.official.Manager()
-	var list []store.OpenOccurrence
+	var list []store.ReminderItem
 	for _, o := range occs {
 		if manager || involves(o, t.official.ID) {
 			list = append(list, o)
@@ -169,7 +169,7 @@ func (t *turn) onOverdue() error {
 }
 
 // involves reports whether the official leads or supports o.
-func involves(o store.OpenOccurrence, officialID int64) bool {
+func involves(o store.ReminderItem, officialID int64) bool {
 	if o.LeadID == officialID {
 		return true
 	}

@@ -96,7 +96,7 @@ func evidence(m channel.Update) (kind, fileID string) {
 func (t *turn) pickNumber(refs []int64) error {
 	titles := make([]string, 0, len(refs))
 	for _, id := range refs {
-		o, err := store.OccurrenceInfoByID(t.ctx, t.tx, id)
+		o, err := store.ReportableOccurrenceByID(t.ctx, t.tx, id)
 		if err != nil {
 			return err
 		}
@@ -150,8 +150,8 @@ func (t *turn) recordProgress(occurrenceID int64, text, evidenceKind, evidenceFi
 
 // updatable loads an occurrence and checks that the speaker may update it,
 // replying (and reporting false) when not.
-func (t *turn) updatable(occurrenceID int64) (store.OccurrenceInfo, bool, error) {
-	info, err := store.OccurrenceInfoByID(t.ctx, t.tx, occurrenceID)
+func (t *turn) updatable(occurrenceID int64) (store.ReportableOccurrence, bool, error) {
+	info, err := store.ReportableOccurrenceByID(t.ctx, t.tx, occurrenceID)
 	if errors.Is(err, store.ErrNotFound) {
 		return info, false, t.reply(t.p.T("bot.reply_unknown_message"))
 	}
@@ -212,7 +212,7 @@ func (t *turn) onButton() error {
 	case err != nil:
 		return err
 	}
-	info, err := store.OccurrenceInfoByID(t.ctx, t.tx, a.OccurrenceID)
+	info, err := store.ReportableOccurrenceByID(t.ctx, t.tx, a.OccurrenceID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (info.ArchivedAt != nil || info.TaskArchived)) {
 		t.answerText(t.p.T("bot.button_invalid"))
 		return nil

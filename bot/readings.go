@@ -25,7 +25,7 @@ const (
 
 // targetPeriod is the period a reading of t made now is for: the period of
 // the target's cadence containing today.
-func (t *turn) targetPeriod(target store.Target) plan.Period {
+func (t *turn) targetPeriod(target plan.Target) plan.Period {
 	return plan.PeriodContaining(plan.Cadence(target.Every).Kind(), t.today(), t.b.cfg.Cutoff)
 }
 
@@ -141,7 +141,7 @@ func (t *turn) onReadingReply(row store.OutboxRow, text string) error {
 // recordReading checks that the speaker owns the target, reads the value
 // and records it for period p, replying in every case. It reports whether
 // a reading was recorded.
-func (t *turn) recordReading(tg store.Target, p plan.Period, text string) (bool, error) {
+func (t *turn) recordReading(tg plan.Target, p plan.Period, text string) (bool, error) {
 	if tg.OwnerID != t.official.ID {
 		return false, t.say("bot.reading_not_owner", tg.Text)
 	}

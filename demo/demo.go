@@ -168,7 +168,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	defer a.Close()
 
 	d := &run{opts: opts, example: example, cast: castOf(example.Name), app: a, clk: clk, fake: fake, names: make(map[int64]string),
-		officials: make(map[int64]store.Official), res: &Result{ByKind: make(map[string]int)}}
+		officials: make(map[int64]plan.Official), res: &Result{ByKind: make(map[string]int)}}
 	transcript, err := os.Create(filepath.Join(opts.Dir, "transcript.txt"))
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
@@ -219,7 +219,7 @@ type run struct {
 	fake      *telegramtest.Server
 	unit      string
 	names     map[int64]string // chat id → official name
-	officials map[int64]store.Official
+	officials map[int64]plan.Official
 	seen      int // messages of fake.Sent() already printed
 	full      io.Writer
 	res       *Result
@@ -401,7 +401,7 @@ func (d *run) answer(ctx context.Context, at time.Time, msgs []telegramtest.Sent
 			if row.OccurrenceID == nil {
 				continue
 			}
-			occ, err := store.OccurrenceInfoByID(ctx, d.app.Store, *row.OccurrenceID)
+			occ, err := store.ReportableOccurrenceByID(ctx, d.app.Store, *row.OccurrenceID)
 			if err != nil || occ.LeadID != o.ID || occ.Done() {
 				continue // supporters leave the answering to the lead
 			}
@@ -474,7 +474,7 @@ func decide(p persona, kind, dedupeKey string, m telegramtest.SentMessage) (acti
 // the owner is prompt, a little short of it otherwise; for a cumulative
 // target a year-to-date total, a quarter of the goal (on track in the
 // first quarter) or a tenth (behind).
-func readingFor(t store.Target, p persona) string {
+func readingFor(t plan.Target, p persona) string {
 	if t.Kind == plan.KindCumulative {
 		share := 0.25
 		if p != prompt {

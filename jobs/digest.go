@@ -99,7 +99,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, u unitZone, p plan.Period
 	if err != nil {
 		return out, err
 	}
-	var linked []store.Official
+	var linked []plan.Official
 	var mailTo []string
 	for _, o := range officials {
 		if !o.Manager() {

@@ -141,7 +141,7 @@ func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int6
 	for _, o := range officials {
 		st := staffOf[o.UnitID]
 		if st == nil {
-			st = &staff{byID: make(map[int64]store.Official)}
+			st = &staff{byID: make(map[int64]plan.Official)}
 			staffOf[o.UnitID] = st
 		}
 		st.byID[o.ID] = o
@@ -177,7 +177,7 @@ func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int6
 			if !ok {
 				continue // done or archived since the decision
 			}
-			occ := uo.OpenOccurrence
+			occ := uo.ReminderItem
 			if lr, ok := last[occ.ID]; ok {
 				occ.SetLast(lr)
 			}
@@ -226,7 +226,7 @@ func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int6
 
 // occurrenceOrder orders the occurrences of a unit as its messages and
 // lists show them: by due date, then by the task's order in the plan.
-func occurrenceOrder(a, b store.UnitOccurrence) int {
+func occurrenceOrder(a, b store.UnitReminderItem) int {
 	return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.TaskPosition, b.TaskPosition),
 		cmp.Compare(a.TaskKey, b.TaskKey), cmp.Compare(a.Key, b.Key))
 }
@@ -234,7 +234,7 @@ func occurrenceOrder(a, b store.UnitOccurrence) int {
 // openByUnit reads the open occurrences of every unit due on or before
 // through, with their tasks, grouped by unit, each unit's in
 // occurrenceOrder.
-func openByUnit(ctx context.Context, r *runState, through plan.Date) (map[int64][]store.OpenOccurrence, error) {
+func openByUnit(ctx context.Context, r *runState, through plan.Date) (map[int64][]store.ReminderItem, error) {
 	due, err := store.OpenDueThrough(ctx, r.tx, through)
 	if err != nil {
 		return nil, err
@@ -247,16 +247,16 @@ func openByUnit(ctx context.Context, r *runState, through plan.Date) (map[int64]
 	if err != nil {
 		return nil, err
 	}
-	all := make([]store.UnitOccurrence, 0, len(occs))
+	all := make([]store.UnitReminderItem, 0, len(occs))
 	for _, o := range occs {
 		all = append(all, o)
 	}
-	slices.SortFunc(all, func(a, b store.UnitOccurrence) int {
+	slices.SortFunc(all, func(a, b store.UnitReminderItem) int {
 		return cmp.Or(cmp.Compare(a.UnitID, b.UnitID), occurrenceOrder(a, b))
 	})
-	byUnit := make(map[int64][]store.OpenOccurrence)
+	byUnit := make(map[int64][]store.ReminderItem)
 	for _, o := range all {
-		byUnit[o.UnitID] = append(byUnit[o.UnitID], o.OpenOccurrence)
+		byUnit[o.UnitID] = append(byUnit[o.UnitID], o.ReminderItem)
 	}
 	return byUnit, nil
 }
@@ -264,8 +264,8 @@ func openByUnit(ctx context.Context, r *runState, through plan.Date) (map[int64]
 // staff is the officials of a unit a reminder may go to: by id, and the
 // chairman and office officials an escalation goes to.
 type staff struct {
-	byID     map[int64]store.Official
-	managers []store.Official
+	byID     map[int64]plan.Official
+	managers []plan.Official
 }
 
 // fanOutAfterRun fans out what a run decided and adds, to run, the

@@ -100,8 +100,8 @@ type reminder struct {
 	at       time.Time // the run's scheduled instant
 	unlinked *int      // recipients left out for having no linked chat
 	unit     unitZone
-	occ      store.OpenOccurrence
-	byID     map[int64]store.Official
+	occ      store.ReminderItem
+	byID     map[int64]plan.Official
 	signer   *callback.Signer
 	day      plan.Date
 }
@@ -183,7 +183,7 @@ func (m reminder) lastReport() *message.LastReport {
 // office official of the unit, once per occurrence (by dedupe key), that
 // the occurrence is overdue: the task, the lead, the days overdue and the
 // last progress report.
-func (m reminder) escalate(out []store.OutMessage, managers []store.Official) []store.OutMessage {
+func (m reminder) escalate(out []store.OutMessage, managers []plan.Official) []store.OutMessage {
 	for _, o := range managers {
 		if !o.Linked() {
 			*m.unlinked++

@@ -64,7 +64,7 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 			monthEnds[end] = append(monthEnds[end], u.ID)
 		}
 	}
-	ongoing := make(map[int64][]store.OpenOccurrence)
+	ongoing := make(map[int64][]store.ReminderItem)
 	for end, ids := range monthEnds {
 		got, err := store.OpenOngoingOf(ctx, r.tx, ids, end)
 		if err != nil {
@@ -82,14 +82,14 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 	if err != nil {
 		return err
 	}
-	officialsOf := make(map[int64][]store.Official, len(unitIDs))
+	officialsOf := make(map[int64][]plan.Official, len(unitIDs))
 	for _, o := range all {
 		officialsOf[o.UnitID] = append(officialsOf[o.UnitID], o)
 	}
 	var msgs []store.OutMessage
 	for _, u := range weeks {
 		day, week := u.day, u.week
-		mine := make(map[int64][]store.OpenOccurrence)
+		mine := make(map[int64][]store.ReminderItem)
 		for _, occ := range byUnit[u.ID] {
 			if occ.Due.After(week.To) {
 				break // ordered by due date
@@ -167,7 +167,7 @@ func (s *Scheduler) targetReadings(ctx context.Context, r *runState) error {
 		}
 		byYear[y] = append(byYear[y], u)
 	}
-	plans := make(map[int64]store.Plan, len(units))
+	plans := make(map[int64]plan.Plan, len(units))
 	for _, y := range years {
 		ids := make([]int64, len(byYear[y]))
 		for i, u := range byYear[y] {
@@ -197,7 +197,7 @@ func (s *Scheduler) targetReadings(ctx context.Context, r *runState) error {
 	if err != nil {
 		return err
 	}
-	byID := make(map[int64]store.Official, len(officials))
+	byID := make(map[int64]plan.Official, len(officials))
 	for _, o := range officials {
 		byID[o.ID] = o
 	}
@@ -205,7 +205,7 @@ func (s *Scheduler) targetReadings(ctx context.Context, r *runState) error {
 	// The readings due today, then those of them already made.
 	type ask struct {
 		u      unitZone
-		target store.Target
+		target plan.Target
 		period plan.Period
 	}
 	var asks []ask
@@ -263,7 +263,7 @@ func (s *Scheduler) targetReadings(ctx context.Context, r *runState) error {
 
 // askReading builds the request for the reading of target t for period p
 // to its owner.
-func (s *Scheduler) askReading(u unitZone, t store.Target, p plan.Period, owner store.Official) store.OutMessage {
+func (s *Scheduler) askReading(u unitZone, t plan.Target, p plan.Period, owner plan.Official) store.OutMessage {
 	pr := s.printer(owner)
 	text := message.ReadingRequest(pr, t.Text, t.Goal, string(t.Comparator), t.Measure, p)
 	return store.OutMessage{

@@ -563,7 +563,7 @@ func (s *Scheduler) failed(ctx context.Context, j *job, at time.Time, err error)
 
 // printer returns the printer for the official's language, else the
 // configured one.
-func (s *Scheduler) printer(o store.Official) *i18n.Printer {
+func (s *Scheduler) printer(o plan.Official) *i18n.Printer {
 	lang, err := i18n.ParseLang(o.Language)
 	if err != nil || o.Language == "" {
 		lang = s.lang
@@ -636,7 +636,7 @@ func (s *Scheduler) units(ctx context.Context) ([]unitZone, error) {
 
 // unitZone is a unit and its time zone.
 type unitZone struct {
-	store.Unit
+	plan.Unit
 	loc *time.Location
 }
 

@@ -2,6 +2,7 @@ package message
 
 import (
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/tghtml"
 )
@@ -11,7 +12,7 @@ import (
 // official's language or else lang. The bot and the delivery worker both
 // give it to store.MarkUnreachable.
 func Unreachable(lang i18n.Lang) store.UnreachableNotice {
-	return func(to, who store.Official) store.Payload {
+	return func(to, who plan.Official) store.Payload {
 		l := i18n.Lang(to.Language)
 		if l == "" {
 			l = lang

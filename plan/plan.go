@@ -7,7 +7,6 @@ package plan
 
 import (
 	"slices"
-	"time"
 )
 
 // Role is what an official may do and see.
@@ -135,16 +134,3 @@ const (
 	OpenOnTime  Status = "open_on_time" // đang thực hiện trong hạn
 	OpenOverdue Status = "open_overdue" // đang thực hiện quá hạn
 )
-
-// Unit is a People's Committee (đơn vị); units nest.
-type Unit struct {
-	Code     string
-	Name     string
-	Timezone string
-	Parent   string // code of the parent unit, "" for none
-}
-
-// Location loads the unit's time zone.
-func (u Unit) Location() (*time.Location, error) {
-	return time.LoadLocation(u.Timezone)
-}

@@ -72,7 +72,7 @@ func (r Result) JSON() ([]byte, error) {
 // (store.DigestRead), the children, the period, the previous period and
 // the history alike, and nothing is written, so callers compile before
 // they open a transaction of their own, not inside it.
-func Compile(ctx context.Context, st *store.Store, unit store.Unit, p plan.Period, asOf time.Time, opts Options) (Result, error) {
+func Compile(ctx context.Context, st *store.Store, unit plan.Unit, p plan.Period, asOf time.Time, opts Options) (Result, error) {
 	var res Result
 	err := st.DigestRead(ctx, func(q store.Reader) error {
 		children, err := store.ChildUnits(ctx, q, unit.ID)
@@ -96,8 +96,8 @@ func Compile(ctx context.Context, st *store.Store, unit store.Unit, p plan.Perio
 // its previous period (judged as of that period's end, or the digest's "as
 // of" when earlier) and the history opts ask for. The previous period's
 // totals are read once and serve both.
-func compileWard(ctx context.Context, q store.Reader, unit store.Unit, p plan.Period, asOf time.Time, opts Options) (*Digest, []HistoryPoint, error) {
-	inputs, err := loadDigests(ctx, q, []store.Unit{unit}, p, asOf)
+func compileWard(ctx context.Context, q store.Reader, unit plan.Unit, p plan.Period, asOf time.Time, opts Options) (*Digest, []HistoryPoint, error) {
+	inputs, err := loadDigests(ctx, q, []plan.Unit{unit}, p, asOf)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -179,7 +179,7 @@ func (d *Digest) Overdue() []TaskLine {
 
 // UnitLocation returns the time zone of the unit u, or fallback when the
 // unit's zone is empty or unknown.
-func UnitLocation(u store.Unit, fallback *time.Location) *time.Location {
+func UnitLocation(u plan.Unit, fallback *time.Location) *time.Location {
 	if u.Timezone == "" {
 		return fallback
 	}
@@ -193,13 +193,13 @@ func UnitLocation(u store.Unit, fallback *time.Location) *time.Location {
 // digestInput is what the digest of one unit is built from: the unit's rows
 // for one period, as known at the "as of" instant.
 type digestInput struct {
-	unit      store.Unit
+	unit      plan.Unit
 	loc       *time.Location // the unit's zone
 	asOf      time.Time      // in loc
-	areas     []store.Area   // of the unit's plan for the period's year
+	areas     []plan.Area    // of the unit's plan for the period's year
 	targets   []store.DigestTarget
 	occs      []store.DigestOccurrence
-	officials []store.Official // archived ones included
+	officials []plan.Official // archived ones included
 	// reported holds the officials who reported within their own unit's
 	// period up to asOf; it may be shared by the inputs of several units.
 	reported map[int64]bool
@@ -212,7 +212,7 @@ type digestInput struct {
 // occurrences with their latest reports, the officials and who of them
 // reported. Each unit's zone (asOf's zone when the unit has none) places
 // its period. The inputs come in the order of units.
-func loadDigests(ctx context.Context, q store.Reader, units []store.Unit, p plan.Period, asOf time.Time) ([]*digestInput, error) {
+func loadDigests(ctx context.Context, q store.Reader, units []plan.Unit, p plan.Period, asOf time.Time) ([]*digestInput, error) {
 	inputs := make([]*digestInput, len(units))
 	ids := make([]int64, len(units))
 	scopes := make([]store.DigestScope, len(units))
@@ -442,7 +442,7 @@ func lastReportText(note *string, percent *int, done *bool) *string {
 // Overdue returns the occurrences of the unit open and overdue as of asOf
 // (due before asOf's date in the unit's zone), most overdue first, with
 // their supporting officials.
-func Overdue(ctx context.Context, st *store.Store, unit store.Unit, asOf time.Time) ([]TaskLine, error) {
+func Overdue(ctx context.Context, st *store.Store, unit plan.Unit, asOf time.Time) ([]TaskLine, error) {
 	unitCode := unit.Code
 	loc := UnitLocation(unit, asOf.Location())
 	today := plan.DateIn(asOf, loc)

@@ -63,7 +63,7 @@ func (d *RollupDigest) AsOfTime() time.Time { return d.asOf }
 // digest is built from them as a ward's own is built (buildDigest), so a
 // line of the roll-up digest is what Compile gives for that ward alone (the
 // previous period aside, which the roll-up digest does not show).
-func compileRollup(ctx context.Context, q store.Reader, parent store.Unit, children []store.Unit, p plan.Period, asOf time.Time) (*RollupDigest, *Digest, error) {
+func compileRollup(ctx context.Context, q store.Reader, parent plan.Unit, children []plan.Unit, p plan.Period, asOf time.Time) (*RollupDigest, *Digest, error) {
 	loc := UnitLocation(parent, asOf.Location())
 	asOf = asOf.In(loc)
 	td := &RollupDigest{
@@ -77,7 +77,7 @@ func compileRollup(ctx context.Context, q store.Reader, parent store.Unit, child
 	}
 	// The parent first, then its wards by code. A ward's zone falls back to
 	// the parent's, as when Compile is given the parent's "as of".
-	units := append([]store.Unit{parent}, children...)
+	units := append([]plan.Unit{parent}, children...)
 	inputs, err := loadDigests(ctx, q, units, p, asOf)
 	if err != nil {
 		return nil, nil, err

@@ -41,7 +41,7 @@ func generatedTowns(t *testing.T) (*store.Store, string, []townCase) {
 		t.Fatal(err)
 	}
 	db := st.DB()
-	var town store.Unit
+	var town plan.Unit
 	if err := db.GetContext(ctx, &town, `
 		SELECT id, code, name, parent_id, timezone FROM units p
 		WHERE EXISTS (SELECT 1 FROM units c WHERE c.parent_id = p.id)
@@ -182,7 +182,7 @@ func TestCompileRollupMatchesCompile(t *testing.T) {
 func TestLoadDigestsMatchesCompile(t *testing.T) {
 	st, townCode, cases := generatedTowns(t)
 	town, children := townAndChildren(t, st, townCode)
-	units := append([]store.Unit{town}, children...)
+	units := append([]plan.Unit{town}, children...)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			inputs := load(t, st, units, tc.p, tc.asOf)
@@ -208,7 +208,7 @@ func TestLoadDigestsMatchesCompile(t *testing.T) {
 }
 
 // townAndChildren returns the unit code and its children.
-func townAndChildren(t *testing.T, st *store.Store, code string) (store.Unit, []store.Unit) {
+func townAndChildren(t *testing.T, st *store.Store, code string) (plan.Unit, []plan.Unit) {
 	t.Helper()
 	town, err := st.UnitByCode(t.Context(), code)
 	if err != nil {
@@ -223,7 +223,7 @@ func townAndChildren(t *testing.T, st *store.Store, code string) (store.Unit, []
 
 // compileAlone builds the digest of unit alone, with its previous period,
 // as Compile builds a ward's, whether or not the unit has wards.
-func compileAlone(t *testing.T, st *store.Store, unit store.Unit, p plan.Period, asOf time.Time) *Digest {
+func compileAlone(t *testing.T, st *store.Store, unit plan.Unit, p plan.Period, asOf time.Time) *Digest {
 	t.Helper()
 	var d *Digest
 	err := st.DigestRead(t.Context(), func(q store.Reader) error {
@@ -238,7 +238,7 @@ func compileAlone(t *testing.T, st *store.Store, unit store.Unit, p plan.Period,
 }
 
 // load runs loadDigests in a digest snapshot.
-func load(t *testing.T, st *store.Store, units []store.Unit, p plan.Period, asOf time.Time) []*digestInput {
+func load(t *testing.T, st *store.Store, units []plan.Unit, p plan.Period, asOf time.Time) []*digestInput {
 	t.Helper()
 	var inputs []*digestInput
 	err := st.DigestRead(t.Context(), func(q store.Reader) error {

@@ -177,8 +177,8 @@ type hugeHarness struct {
 	plan *hugePlan
 	pr   *i18n.Printer
 
-	officials map[string]store.Official // by key
-	chats     map[string]int64          // linked official key → chat
+	officials map[string]plan.Official // by key
+	chats     map[string]int64         // linked official key → chat
 }
 
 func newHugeHarness(t *testing.T) *hugeHarness {
@@ -208,7 +208,7 @@ func newHugeHarness(t *testing.T) *hugeHarness {
 		Store: storetest.New(t), Loc: loc, Calendar: cal, Printer: i18n.New(i18n.VI),
 	}
 	h := &hugeHarness{t: t, ctx: ctx, app: a, tg: tg, plan: generateHugePlan(), pr: i18n.New(i18n.VI),
-		officials: map[string]store.Official{}, chats: map[string]int64{}}
+		officials: map[string]plan.Official{}, chats: map[string]int64{}}
 
 	// The real importer, from the plan file's bytes.
 	f, err := planfile.Parse("kehoach-5000.yaml", h.plan.yaml)

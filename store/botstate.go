@@ -110,15 +110,3 @@ func ClearChatState(ctx context.Context, wr Writer, chatID int64) error {
 	}
 	return nil
 }
-
-// UnitOf returns the unit with id unitID, or ErrNotFound.
-func UnitOf(ctx context.Context, rd Reader, unitID int64) (Unit, error) {
-	q := rd.queryer()
-	var u Unit
-	err := sqlx.GetContext(ctx, q, &u, `
-		SELECT id, code, name, parent_id, timezone FROM units WHERE id = $1`, unitID)
-	if err != nil {
-		return Unit{}, fmt.Errorf("store: unit %d: %w", unitID, notFound(err))
-	}
-	return u, nil
-}

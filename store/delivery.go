@@ -12,6 +12,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+	"github.com/nhacviec/nhacviec/plan"
 )
 
 // Outbox statuses.
@@ -342,7 +343,7 @@ func (s *Store) KillOutbox(ctx context.Context, id int64, errText string) error 
 
 // UnreachableNotice builds, for the office official to, the notice that
 // official who cannot be reached on Telegram any more.
-type UnreachableNotice func(to, who Official) Payload
+type UnreachableNotice func(to, who plan.Official) Payload
 
 // MarkUnreachable records that chat chatID cannot be reached (the user
 // blocked the bot): row id (when not zero) becomes dead with errText, and
@@ -354,15 +355,15 @@ type UnreachableNotice func(to, who Official) Payload
 //
 // Every write (the dead row, the mark, the office's notices) commits in one
 // transaction of its own: it is the delivery side's effect of a bounce.
-func (s *Store) MarkUnreachable(ctx context.Context, id, chatID int64, errText string, now time.Time, notice UnreachableNotice) (Official, error) {
-	var who Official
+func (s *Store) MarkUnreachable(ctx context.Context, id, chatID int64, errText string, now time.Time, notice UnreachableNotice) (plan.Official, error) {
+	var who plan.Official
 	err := s.Tx(ctx, func(tx *Tx) error {
 		var err error
 		who, err = MarkUnreachableTx(ctx, tx, id, chatID, errText, now, notice)
 		return err
 	})
 	if err != nil {
-		return Official{}, err
+		return plan.Official{}, err
 	}
 	return who, nil
 }
@@ -371,17 +372,17 @@ func (s *Store) MarkUnreachable(ctx context.Context, id, chatID int64, errText s
 // bot marks a chat that blocked it in the transaction of that update. On
 // ErrNotFound the caller must roll back when id is not zero (the row was
 // killed).
-func MarkUnreachableTx(ctx context.Context, stx *Tx, id, chatID int64, errText string, now time.Time, notice UnreachableNotice) (Official, error) {
+func MarkUnreachableTx(ctx context.Context, stx *Tx, id, chatID int64, errText string, now time.Time, notice UnreachableNotice) (plan.Official, error) {
 	tx := stx.tx
-	var who Official
+	var who plan.Official
 	if err := markUnreachable(ctx, tx, id, chatID, errText, now, notice, &who); err != nil {
-		return Official{}, fmt.Errorf("store: mark chat %d unreachable: %w", chatID, err)
+		return plan.Official{}, fmt.Errorf("store: mark chat %d unreachable: %w", chatID, err)
 	}
 	return who, nil
 }
 
 // markUnreachable does the writes of MarkUnreachableTx, filling who.
-func markUnreachable(ctx context.Context, tx *sqlx.Tx, id, chatID int64, errText string, now time.Time, notice UnreachableNotice, who *Official) error {
+func markUnreachable(ctx context.Context, tx *sqlx.Tx, id, chatID int64, errText string, now time.Time, notice UnreachableNotice, who *plan.Official) error {
 	if id != 0 {
 		if err := killRow(ctx, tx, id, errText); err != nil {
 			return err
@@ -407,7 +408,7 @@ func markUnreachable(ctx context.Context, tx *sqlx.Tx, id, chatID int64, errText
 	if notice == nil {
 		return nil
 	}
-	var office []Official
+	var office []plan.Official
 	err = tx.SelectContext(ctx, &office, `
 		SELECT `+OfficialColumns+`
 		FROM officials

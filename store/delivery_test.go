@@ -249,7 +249,7 @@ func TestMarkUnreachableNotifiesOfficeOnce(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
 	f := newDeliveryFixture(t, st)
-	notice := func(to, who store.Official) store.Payload {
+	notice := func(to, who plan.Official) store.Payload {
 		return store.Payload{Text: "không liên lạc được " + who.Key}
 	}
 	for i := 0; i < 2; i++ {
@@ -351,7 +351,7 @@ func TestRecordProgress(t *testing.T) {
 				o.Percent, o.Done(), res.Duplicate, res.WasDone, s.wantPercent, s.wantDone, s.wantDup, s.wantWasDone)
 		}
 	}
-	o, err := store.OccurrenceInfoByID(ctx, st, f.occurrence)
+	o, err := store.ReportableOccurrenceByID(ctx, st, f.occurrence)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -198,37 +198,6 @@ func unitsLabel(ids []int64) string {
 	return fmt.Sprintf("%d units", len(ids))
 }
 
-// PlanAreasOf returns, in one query, the areas of the plans planIDs that
-// are not archived, by plan id, each plan's in plan order.
-func PlanAreasOf(ctx context.Context, rd Reader, planIDs []int64) (map[int64][]Area, error) {
-	q := rd.queryer()
-	out := make(map[int64][]Area, len(planIDs))
-	if len(planIDs) == 0 {
-		return out, nil
-	}
-	var areas []Area
-	err := sqlx.SelectContext(ctx, q, &areas, `
-		SELECT id, plan_id, code, name, position
-		FROM areas
-		WHERE plan_id = ANY($1) AND archived_at IS NULL
-		ORDER BY plan_id, position, code`, pq.Int64Array(planIDs))
-	if err != nil {
-		return nil, fmt.Errorf("store: areas of %s: %w", plansLabel(planIDs), err)
-	}
-	for _, a := range areas {
-		out[a.PlanID] = append(out[a.PlanID], a)
-	}
-	return out, nil
-}
-
-// plansLabel names the plans of a query in an error: "plan 7" or "12 plans".
-func plansLabel(ids []int64) string {
-	if len(ids) == 1 {
-		return fmt.Sprintf("plan %d", ids[0])
-	}
-	return fmt.Sprintf("%d plans", len(ids))
-}
-
 // DigestTarget is a target with its owner and its latest reading up to a
 // digest's "as of" instant.
 type DigestTarget struct {
@@ -328,79 +297,6 @@ func ReportedOfficialsOf(ctx context.Context, rd Reader, scopes []DigestScope) (
 		out[id] = true
 	}
 	return out, nil
-}
-
-// OfficialsOf returns, in one query, every official of the units unitIDs,
-// archived ones included, by unit id, each unit's ordered as Officials
-// orders them (chairman first, then office, then members, by key within a
-// role).
-func OfficialsOf(ctx context.Context, rd Reader, unitIDs []int64) (map[int64][]Official, error) {
-	q := rd.queryer()
-	out := make(map[int64][]Official, len(unitIDs))
-	if len(unitIDs) == 0 {
-		return out, nil
-	}
-	var officials []Official
-	err := sqlx.SelectContext(ctx, q, &officials, `
-		SELECT `+officialColumnsO+`
-		FROM officials o
-		WHERE o.unit_id = ANY($1)
-		ORDER BY o.unit_id, `+roleRank+`, o.key`, pq.Int64Array(unitIDs))
-	if err != nil {
-		return nil, fmt.Errorf("store: officials of %s: %w", unitsLabel(unitIDs), err)
-	}
-	for _, o := range officials {
-		out[o.UnitID] = append(out[o.UnitID], o)
-	}
-	return out, nil
-}
-
-// PlansFor returns, in one query, the plan of each of the units unitIDs
-// for the given year, chosen as PlanOf chooses (that year's, else the
-// nearest year's, the later one on a tie), by unit id; units without a
-// plan are absent. It looks each unit's plans up by the unit
-// (plans_unit_id_id_key) instead of letting the planner scan every plan of
-// the installation for a hundred units.
-func PlansFor(ctx context.Context, rd Reader, unitIDs []int64, year int) (map[int64]Plan, error) {
-	q := rd.queryer()
-	out := make(map[int64]Plan, len(unitIDs))
-	if len(unitIDs) == 0 {
-		return out, nil
-	}
-	var plans []Plan
-	err := sqlx.SelectContext(ctx, q, &plans, `
-		SELECT p.id, p.unit_id, p.code, p.title, p.year
-		FROM unnest($1::bigint[]) AS u(id)
-		CROSS JOIN LATERAL (
-			SELECT id, unit_id, code, title, year
-			FROM plans
-			WHERE unit_id = u.id
-			ORDER BY abs(year - $2), year DESC, id
-			LIMIT 1
-		) p`, pq.Int64Array(unitIDs), year)
-	if err != nil {
-		return nil, fmt.Errorf("store: plans of %s for %d: %w", unitsLabel(unitIDs), year, err)
-	}
-	for _, p := range plans {
-		out[p.UnitID] = p
-	}
-	return out, nil
-}
-
-// ChildUnits returns, through rd, the units whose parent is the unit
-// parentID, by code (byte order), through units_parent_id_idx.
-func ChildUnits(ctx context.Context, rd Reader, parentID int64) ([]Unit, error) {
-	q := rd.queryer()
-	var units []Unit
-	err := sqlx.SelectContext(ctx, q, &units, `
-		SELECT `+unitColumns+`
-		FROM units
-		WHERE parent_id = $1
-		ORDER BY code COLLATE "C"`, parentID)
-	if err != nil {
-		return nil, fmt.Errorf("store: units of parent %d: %w", parentID, err)
-	}
-	return units, nil
 }
 
 // snapshot is the read-only transaction DigestRead hands to its callback:

@@ -197,7 +197,7 @@ func (im *importer) unit(ctx context.Context) error {
 		}
 		parentID = &id
 	}
-	var cur Unit
+	var cur plan.Unit
 	err := im.tx.GetContext(ctx, &cur, `
 		SELECT `+unitColumns+` FROM units WHERE code = $1 FOR UPDATE`, u.Code)
 	switch {
@@ -270,7 +270,7 @@ func (im *importer) importOfficials(ctx context.Context) error {
 		Key        string     `db:"key"`
 		Name       string     `db:"name"`
 		Position   string     `db:"position"`
-		Roles      Roles      `db:"roles"`
+		Roles      plan.Roles `db:"roles"`
 		Email      string     `db:"email"`
 		Language   string     `db:"language"`
 		ArchivedAt *time.Time `db:"archived_at"`
@@ -287,7 +287,7 @@ func (im *importer) importOfficials(ctx context.Context) error {
 	}
 	im.officials = make(map[string]int64, len(im.f.Officials))
 	for _, o := range im.f.Officials {
-		roles := Roles(o.Roles)
+		roles := plan.Roles(o.Roles)
 		cur, ok := existing[o.Key]
 		if !ok {
 			var id int64
@@ -404,13 +404,13 @@ func (im *importer) officialID(key string) (int64, error) {
 // importTargets creates, updates, restores and archives the plan's
 // targets. Their readings are kept.
 func (im *importer) importTargets(ctx context.Context) error {
-	var rows []Target
+	var rows []plan.Target
 	if err := im.tx.SelectContext(ctx, &rows, `
 		SELECT id, plan_id, area_id, key, text, measure, goal, comparator, owner_id, every, kind, due, position, archived_at
 		FROM targets WHERE plan_id = $1 ORDER BY id FOR UPDATE`, im.planID); err != nil {
 		return fmt.Errorf("load targets: %w", err)
 	}
-	existing := make(map[string]Target, len(rows))
+	existing := make(map[string]plan.Target, len(rows))
 	for _, r := range rows {
 		existing[r.Key] = r
 	}
@@ -424,7 +424,7 @@ func (im *importer) importTargets(ctx context.Context) error {
 			if err != nil {
 				return fmt.Errorf("target %s: %w", t.Key, err)
 			}
-			want := Target{
+			want := plan.Target{
 				PlanID: im.planID, AreaID: im.areas[a.Code], Key: t.Key, Text: t.Text, Measure: string(t.Measure),
 				Goal: t.Goal, Comparator: t.Comparator, OwnerID: ownerID,
 				Every: string(t.Every), Kind: targetKind(t.Kind), Due: t.Due, Position: position,

@@ -121,9 +121,9 @@ func taskID(t *testing.T, st *store.Store, key string) int64 {
 }
 
 // occurrencesOf returns the occurrences of the task keyed key, by id.
-func occurrencesOf(t *testing.T, st *store.Store, key string) []store.Occurrence {
+func occurrencesOf(t *testing.T, st *store.Store, key string) []plan.Occurrence {
 	t.Helper()
-	var occs []store.Occurrence
+	var occs []plan.Occurrence
 	err := st.DB().SelectContext(context.Background(), &occs, `
 		SELECT o.id, o.task_id, o.key, o.nominal_due, o.due, o.percent, o.done_at, o.done_by,
 		       o.last_report_at, o.archived_at

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/nhacviec/nhacviec/plan"
 )
 
 // Errors of RedeemInvite. The bot answers each with its own explanation and
@@ -132,9 +133,9 @@ func (s *Store) RevokeInvites(ctx context.Context, officialID int64, now time.Ti
 // in a group chat, where everyone in it has seen it) and returns the
 // official it was issued for. It returns ErrInviteInvalid when no unused,
 // unrevoked invite has that code.
-func RevokeInviteCode(ctx context.Context, wr Writer, code string, now time.Time) (Official, error) {
+func RevokeInviteCode(ctx context.Context, wr Writer, code string, now time.Time) (plan.Official, error) {
 	q := wr.queryer()
-	var o Official
+	var o plan.Official
 	err := sqlx.GetContext(ctx, q, &o, `
 		WITH revoked AS (
 			UPDATE invites SET revoked_at = $2
@@ -143,10 +144,10 @@ func RevokeInviteCode(ctx context.Context, wr Writer, code string, now time.Time
 		SELECT `+OfficialColumns+` FROM officials WHERE id = (SELECT official_id FROM revoked)`,
 		hashInviteCode(code), now)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Official{}, ErrInviteInvalid
+		return plan.Official{}, ErrInviteInvalid
 	}
 	if err != nil {
-		return Official{}, fmt.Errorf("store: revoke invite code: %w", err)
+		return plan.Official{}, fmt.Errorf("store: revoke invite code: %w", err)
 	}
 	return o, nil
 }
@@ -172,7 +173,7 @@ type Link struct {
 	InviteID int64
 	// Official is the official the code was issued for: as linked on
 	// success, as found when the code was refused.
-	Official Official
+	Official plan.Official
 	// Outcome says what happened on success.
 	Outcome LinkOutcome
 	// PreviousChatID and PreviousUserID are, for LinkRelinked and for
@@ -182,7 +183,7 @@ type Link struct {
 	PreviousUserID int64
 	// Unlinked are the other officials this chat or user was linked to,
 	// now unlinked (a person moving to another post).
-	Unlinked []Official
+	Unlinked []plan.Official
 	// Cancelled counts the pending messages to the previous chats (of the
 	// relinked official, of the Unlinked ones) that were cancelled, so
 	// that a chat an official left does not receive their messages.
@@ -345,40 +346,6 @@ func cancelPending(ctx context.Context, tx *sqlx.Tx, officialID, chatID int64) (
 		return 0, fmt.Errorf("store: cancel messages of official %d to chat %d: %w", officialID, chatID, err)
 	}
 	return int(n), nil
-}
-
-// LinkedOfficeOfficials returns the office officials of the unit unitID
-// who can be told something on Telegram (linked, reachable, active),
-// other than the official except (0: none).
-func LinkedOfficeOfficials(ctx context.Context, rd Reader, unitID, except int64) ([]Official, error) {
-	q := rd.queryer()
-	var office []Official
-	err := sqlx.SelectContext(ctx, q, &office, `
-		SELECT `+OfficialColumns+`
-		FROM officials
-		WHERE unit_id = $1 AND 'office' = ANY(roles) AND id <> $2
-		  AND telegram_chat_id IS NOT NULL AND unreachable_at IS NULL AND archived_at IS NULL
-		ORDER BY id`, unitID, except)
-	if err != nil {
-		return nil, fmt.Errorf("store: office officials of unit %d: %w", unitID, err)
-	}
-	return office, nil
-}
-
-// OfficeOfficials returns the active office officials of the unit unitID,
-// linked or not (the people a chat that lost an official should contact).
-func OfficeOfficials(ctx context.Context, rd Reader, unitID int64) ([]Official, error) {
-	q := rd.queryer()
-	var office []Official
-	err := sqlx.SelectContext(ctx, q, &office, `
-		SELECT `+OfficialColumns+`
-		FROM officials
-		WHERE unit_id = $1 AND 'office' = ANY(roles) AND archived_at IS NULL
-		ORDER BY id`, unitID)
-	if err != nil {
-		return nil, fmt.Errorf("store: office officials of unit %d: %w", unitID, err)
-	}
-	return office, nil
 }
 
 // RecordLinkFailure notes a failed /start attempt by the Telegram user

@@ -11,10 +11,10 @@ import (
 	"github.com/nhacviec/nhacviec/plan"
 )
 
-// OccurrenceInfo is an occurrence with what the bot needs to authorise and
+// ReportableOccurrence is an occurrence with what the bot needs to authorise and
 // confirm an update to it: its task, the lead and the supporters.
-type OccurrenceInfo struct {
-	Occurrence
+type ReportableOccurrence struct {
+	plan.Occurrence
 	TaskKey      string        `db:"task_key"`
 	TaskTitle    string        `db:"task_title"`
 	TaskArchived bool          `db:"task_archived"`
@@ -25,14 +25,14 @@ type OccurrenceInfo struct {
 
 // CanUpdate reports whether the official officialID may report progress
 // on the occurrence, by the rule of plan.MayReport.
-func (o OccurrenceInfo) CanUpdate(officialID int64) bool {
+func (o ReportableOccurrence) CanUpdate(officialID int64) bool {
 	return plan.MayReport(officialID, o.LeadID, o.SupporterIDs)
 }
 
 // Done reports whether the occurrence is done.
-func (o OccurrenceInfo) Done() bool { return o.DoneAt != nil }
+func (o ReportableOccurrence) Done() bool { return o.DoneAt != nil }
 
-// occurrenceInfoQuery selects OccurrenceInfo rows; callers add the WHERE.
+// occurrenceInfoQuery selects ReportableOccurrence rows; callers add the WHERE.
 const occurrenceInfoQuery = `
 	SELECT o.id, o.task_id, o.key, o.nominal_due, o.due, o.percent, o.done_at, o.done_by,
 	       o.last_report_at, o.archived_at,
@@ -44,13 +44,13 @@ const occurrenceInfoQuery = `
 	JOIN tasks t ON t.id = o.task_id
 	JOIN plans p ON p.id = t.plan_id`
 
-// OccurrenceInfoByID returns the occurrence id with its task, or
+// ReportableOccurrenceByID returns the occurrence id with its task, or
 // ErrNotFound.
-func OccurrenceInfoByID(ctx context.Context, rd Reader, id int64) (OccurrenceInfo, error) {
+func ReportableOccurrenceByID(ctx context.Context, rd Reader, id int64) (ReportableOccurrence, error) {
 	q := rd.queryer()
-	var o OccurrenceInfo
+	var o ReportableOccurrence
 	if err := sqlx.GetContext(ctx, q, &o, occurrenceInfoQuery+` WHERE o.id = $1`, id); err != nil {
-		return OccurrenceInfo{}, fmt.Errorf("store: occurrence %d: %w", id, notFound(err))
+		return ReportableOccurrence{}, fmt.Errorf("store: occurrence %d: %w", id, notFound(err))
 	}
 	return o, nil
 }
@@ -58,9 +58,9 @@ func OccurrenceInfoByID(ctx context.Context, rd Reader, id int64) (OccurrenceInf
 // OfficialOccurrences returns the open (not done, not archived) occurrences
 // the official officialID leads or supports, due on or before through,
 // ordered by due date, at most limit of them.
-func OfficialOccurrences(ctx context.Context, rd Reader, officialID int64, through plan.Date, limit int) ([]OccurrenceInfo, error) {
+func OfficialOccurrences(ctx context.Context, rd Reader, officialID int64, through plan.Date, limit int) ([]ReportableOccurrence, error) {
 	q := rd.queryer()
-	var occs []OccurrenceInfo
+	var occs []ReportableOccurrence
 	err := sqlx.SelectContext(ctx, q, &occs, occurrenceInfoQuery+`
 		WHERE o.done_at IS NULL AND o.archived_at IS NULL AND t.archived_at IS NULL
 		  AND o.due <= $2
@@ -104,7 +104,7 @@ type ProgressInput struct {
 
 // ProgressResult is what RecordProgress did.
 type ProgressResult struct {
-	Occurrence OccurrenceInfo // the occurrence after the report
+	Occurrence ReportableOccurrence // the occurrence after the report
 	// Duplicate is true when the Telegram update was already recorded for
 	// this occurrence: nothing was changed.
 	Duplicate bool
@@ -164,7 +164,7 @@ func RecordProgress(ctx context.Context, stx *Tx, in ProgressInput) (ProgressRes
 			return ProgressResult{}, fmt.Errorf("store: record progress on occurrence %d: update: %w", in.OccurrenceID, err)
 		}
 	}
-	result.Occurrence, err = OccurrenceInfoByID(ctx, stx, in.OccurrenceID)
+	result.Occurrence, err = ReportableOccurrenceByID(ctx, stx, in.OccurrenceID)
 	if err != nil {
 		return ProgressResult{}, err
 	}
@@ -173,9 +173,9 @@ func RecordProgress(ctx context.Context, stx *Tx, in ProgressInput) (ProgressRes
 
 // ProgressReports returns the progress history of occurrence id, oldest
 // first.
-func ProgressReports(ctx context.Context, rd Reader, occurrenceID int64) ([]ProgressReport, error) {
+func ProgressReports(ctx context.Context, rd Reader, occurrenceID int64) ([]plan.ProgressReport, error) {
 	q := rd.queryer()
-	var reports []ProgressReport
+	var reports []plan.ProgressReport
 	err := sqlx.SelectContext(ctx, q, &reports, `
 		SELECT id, occurrence_id, official_id, percent, done, note, evidence_kind, evidence_file_id,
 		       source, telegram_chat_id, telegram_message_id, telegram_update_id, reported_at
@@ -188,109 +188,10 @@ func ProgressReports(ctx context.Context, rd Reader, occurrenceID int64) ([]Prog
 	return reports, nil
 }
 
-// targetColumns is the explicit column list matching Target.
-const targetColumns = `id, plan_id, area_id, key, text, measure, goal, comparator, owner_id, every,
-	kind, due, position, archived_at`
-
-// TargetByID returns target id, or ErrNotFound.
-func TargetByID(ctx context.Context, rd Reader, id int64) (Target, error) {
-	q := rd.queryer()
-	var t Target
-	err := sqlx.GetContext(ctx, q, &t, `SELECT `+targetColumns+` FROM targets WHERE id = $1`, id)
-	if err != nil {
-		return Target{}, fmt.Errorf("store: target %d: %w", id, notFound(err))
-	}
-	return t, nil
-}
-
-// OwnedTargets returns the targets, not archived, that the official
-// officialID owns, in plan order.
-func OwnedTargets(ctx context.Context, rd Reader, officialID int64) ([]Target, error) {
-	q := rd.queryer()
-	targets, err := activeTargets(ctx, q, "t.owner_id", officialID)
-	if err != nil {
-		return nil, fmt.Errorf("store: targets of official %d: %w", officialID, err)
-	}
-	return targets, nil
-}
-
-// ReadingInput is one reading of a target for a period.
-type ReadingInput struct {
-	TargetID   int64
-	PeriodKey  string
-	Value      float64
-	OfficialID int64
-	Note       string
-	Source     string
-	// Where the reading came from on Telegram; zero when not from Telegram.
-	ChatID, MessageID, UpdateID int64
-	Now                         time.Time
-}
-
-// RecordReading appends a target reading. It reports false, changing
-// nothing, when the Telegram update was already recorded.
-func RecordReading(ctx context.Context, wr Writer, in ReadingInput) (bool, error) {
-	q := wr.execer()
-	res, err := q.ExecContext(ctx, `
-		INSERT INTO target_readings (target_id, period_key, value, official_id, note, source,
-		                             telegram_chat_id, telegram_message_id, telegram_update_id, reported_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-		ON CONFLICT (telegram_update_id) DO NOTHING`,
-		in.TargetID, in.PeriodKey, in.Value, nullID(in.OfficialID), in.Note, in.Source,
-		nullID(in.ChatID), nullID(in.MessageID), nullID(in.UpdateID), in.Now)
-	if err != nil {
-		return false, fmt.Errorf("store: record reading of target %d for %s: %w", in.TargetID, in.PeriodKey, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("store: record reading of target %d for %s: %w", in.TargetID, in.PeriodKey, err)
-	}
-	return n == 1, nil
-}
-
-// Reading is a stored target reading.
-type Reading struct {
-	ID         int64     `db:"id"`
-	TargetID   int64     `db:"target_id"`
-	PeriodKey  string    `db:"period_key"`
-	Value      float64   `db:"value"`
-	OfficialID *int64    `db:"official_id"`
-	Note       string    `db:"note"`
-	Source     string    `db:"source"`
-	ReportedAt time.Time `db:"reported_at"`
-}
-
-// Readings returns the readings of target targetID, oldest first.
-func Readings(ctx context.Context, rd Reader, targetID int64) ([]Reading, error) {
-	q := rd.queryer()
-	var rs []Reading
-	err := sqlx.SelectContext(ctx, q, &rs, `
-		SELECT id, target_id, period_key, value, official_id, note, source, reported_at
-		FROM target_readings
-		WHERE target_id = $1
-		ORDER BY reported_at, id`, targetID)
-	if err != nil {
-		return nil, fmt.Errorf("store: readings of target %d: %w", targetID, err)
-	}
-	return rs, nil
-}
-
 // nullID maps 0 to SQL NULL.
 func nullID(id int64) *int64 {
 	if id == 0 {
 		return nil
 	}
 	return &id
-}
-
-// TargetByKey returns the target keyed key of plan planID, archived or
-// not, or ErrNotFound.
-func TargetByKey(ctx context.Context, rd Reader, planID int64, key string) (Target, error) {
-	q := rd.queryer()
-	var t Target
-	err := sqlx.GetContext(ctx, q, &t, `SELECT `+targetColumns+` FROM targets WHERE plan_id = $1 AND key = $2`, planID, key)
-	if err != nil {
-		return Target{}, fmt.Errorf("store: target %s of plan %d: %w", key, planID, notFound(err))
-	}
-	return t, nil
 }

@@ -110,12 +110,3 @@ func (s *Store) RedateOccurrences(ctx context.Context, cal *plan.Calendar, now t
 	}
 	return res, nil
 }
-
-// PlanYears returns the years of the plans in the store, in order.
-func (s *Store) PlanYears(ctx context.Context) ([]int, error) {
-	var years []int
-	if err := s.db.SelectContext(ctx, &years, `SELECT DISTINCT year FROM plans ORDER BY year`); err != nil {
-		return nil, fmt.Errorf("store: plan years: %w", err)
-	}
-	return years, nil
-}

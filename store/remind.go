@@ -14,10 +14,10 @@ import (
 	"github.com/nhacviec/nhacviec/plan"
 )
 
-// DueOccurrence is what a reminder run needs to decide about an open
+// RemindCandidate is what a reminder run needs to decide about an open
 // occurrence: its unit, its due date and whether the chairman was already
 // told it is overdue.
-type DueOccurrence struct {
+type RemindCandidate struct {
 	UnitID    int64     `db:"unit_id"`
 	ID        int64     `db:"id"`
 	Due       plan.Date `db:"due"`
@@ -32,16 +32,16 @@ type DueOccurrence struct {
 // with the open occurrences, not with the history of done ones nor the
 // number of tasks. Occurrences of archived tasks are among them;
 // OpenOccurrencesByID leaves them out.
-func OpenDueThrough(ctx context.Context, rd Reader, through plan.Date) ([]DueOccurrence, error) {
+func OpenDueThrough(ctx context.Context, rd Reader, through plan.Date) ([]RemindCandidate, error) {
 	q := rd.queryer()
-	var occs []DueOccurrence
+	var occs []RemindCandidate
 	err := sqlx.SelectContext(ctx, q, &occs, openDueThroughSQL, through)
 	if err != nil {
 		return nil, fmt.Errorf("store: open occurrences due through %s: %w", through, err)
 	}
 	// Sorted here rather than by PostgreSQL, whose sort of some 50,000
 	// rows at 3,300 units spills to disk under the default work_mem.
-	slices.SortFunc(occs, func(a, b DueOccurrence) int {
+	slices.SortFunc(occs, func(a, b RemindCandidate) int {
 		return cmp.Or(cmp.Compare(a.UnitID, b.UnitID), a.Due.Compare(b.Due), cmp.Compare(a.ID, b.ID))
 	})
 	return occs, nil
@@ -220,12 +220,12 @@ func MarkEscalated(ctx context.Context, wr Writer, ids []int64, now time.Time) e
 // open (not done, not archived, nor their task), with their unit, task,
 // lead and supporting officials, by id. The latest progress report is left
 // empty: fetch it with LastReports where it is needed.
-func OpenOccurrencesByID(ctx context.Context, rd Reader, ids []int64) (map[int64]UnitOccurrence, error) {
+func OpenOccurrencesByID(ctx context.Context, rd Reader, ids []int64) (map[int64]UnitReminderItem, error) {
 	q := rd.queryer()
 	if len(ids) == 0 {
-		return map[int64]UnitOccurrence{}, nil
+		return map[int64]UnitReminderItem{}, nil
 	}
-	var occs []UnitOccurrence
+	var occs []UnitReminderItem
 	err := sqlx.SelectContext(ctx, q, &occs, `
 		SELECT p.unit_id, o.id, o.task_id, o.key, o.due, o.percent, t.position AS task_position,
 		       t.key AS task_key, t.title AS task_title, a.code AS area_code,
@@ -242,7 +242,7 @@ func OpenOccurrencesByID(ctx context.Context, rd Reader, ids []int64) (map[int64
 	if err != nil {
 		return nil, fmt.Errorf("store: open occurrences by id (%d): %w", len(ids), err)
 	}
-	out := make(map[int64]UnitOccurrence, len(occs))
+	out := make(map[int64]UnitReminderItem, len(occs))
 	for _, o := range occs {
 		out[o.ID] = o
 	}
@@ -253,13 +253,13 @@ func OpenOccurrencesByID(ctx context.Context, rd Reader, ids []int64) (map[int64
 // xuyên) of the units unitIDs whose plan year contains day, by unit, in
 // task order, with their lead and supporting officials. They have no
 // deadline: the monthly progress request asks their lead about them.
-func OpenOngoingOf(ctx context.Context, rd Reader, unitIDs []int64, day plan.Date) (map[int64][]OpenOccurrence, error) {
+func OpenOngoingOf(ctx context.Context, rd Reader, unitIDs []int64, day plan.Date) (map[int64][]ReminderItem, error) {
 	q := rd.queryer()
-	out := make(map[int64][]OpenOccurrence, len(unitIDs))
+	out := make(map[int64][]ReminderItem, len(unitIDs))
 	if len(unitIDs) == 0 {
 		return out, nil
 	}
-	var occs []UnitOccurrence
+	var occs []UnitReminderItem
 	err := sqlx.SelectContext(ctx, q, &occs, `
 		SELECT p.unit_id, o.id, o.task_id, o.key, o.due, o.percent, t.position AS task_position,
 		       t.key AS task_key, t.title AS task_title, a.code AS area_code,
@@ -279,7 +279,7 @@ func OpenOngoingOf(ctx context.Context, rd Reader, unitIDs []int64, day plan.Dat
 		return nil, fmt.Errorf("store: open ongoing occurrences of %s on %s: %w", unitsLabel(unitIDs), day, err)
 	}
 	for _, o := range occs {
-		out[o.UnitID] = append(out[o.UnitID], o.OpenOccurrence)
+		out[o.UnitID] = append(out[o.UnitID], o.ReminderItem)
 	}
 	return out, nil
 }

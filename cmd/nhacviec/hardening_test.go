@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store/storetest"
 )
 
@@ -122,9 +122,9 @@ func TestMigrateListsWhatItApplied(t *testing.T) {
 // TestSeveralUnitsIsOneShortLine: digest without --unit among thousands of
 // units printed every code on one line.
 func TestSeveralUnitsIsOneShortLine(t *testing.T) {
-	units := make([]store.Unit, 3321)
+	units := make([]plan.Unit, 3321)
 	for i := range units {
-		units[i] = store.Unit{ID: int64(i + 1), Code: fmt.Sprintf("xa-%04d", i)}
+		units[i] = plan.Unit{ID: int64(i + 1), Code: fmt.Sprintf("xa-%04d", i)}
 	}
 	msg := severalUnits(units)
 	want := "3321 units (xa-0000, xa-0001, xa-0002, xa-0003, xa-0004, … 3316 more): choose one with --unit CODE (nhacviec units lists them)"

@@ -10,6 +10,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 
 	"github.com/nhacviec/nhacviec/config"
+	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/telegram"
 )
@@ -51,7 +52,7 @@ func runInvite(ctx context.Context, e env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	var officials []store.Official
+	var officials []plan.Official
 	if *all {
 		list, err := a.Store.Officials(ctx, u.Code)
 		if err != nil {

@@ -7,29 +7,30 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
 )
 
 // pickUnit returns the unit named code, or the only unit when code is empty.
-func pickUnit(ctx context.Context, st *store.Store, code string) (store.Unit, error) {
+func pickUnit(ctx context.Context, st *store.Store, code string) (plan.Unit, error) {
 	if code != "" {
 		u, err := st.UnitByCode(ctx, code)
 		if errors.Is(err, store.ErrNotFound) {
-			return store.Unit{}, fmt.Errorf("unknown unit %q", code)
+			return plan.Unit{}, fmt.Errorf("unknown unit %q", code)
 		}
 		return u, err
 	}
 	units, err := st.Units(ctx)
 	if err != nil {
-		return store.Unit{}, err
+		return plan.Unit{}, err
 	}
 	switch len(units) {
 	case 0:
-		return store.Unit{}, errors.New("no plan imported yet: run nhacviec import PLAN.yaml first")
+		return plan.Unit{}, errors.New("no plan imported yet: run nhacviec import PLAN.yaml first")
 	case 1:
 		return units[0], nil
 	}
-	return store.Unit{}, usageError{severalUnits(units)}
+	return plan.Unit{}, usageError{severalUnits(units)}
 }
 
 // maxUnitsNamed is how many unit codes the error of a missing --unit names.
@@ -37,7 +38,7 @@ const maxUnitsNamed = 5
 
 // severalUnits is the message of a missing --unit: the number of units and
 // a few of their codes, on one line however many there are.
-func severalUnits(units []store.Unit) string {
+func severalUnits(units []plan.Unit) string {
 	codes := make([]string, 0, maxUnitsNamed)
 	for i, u := range units {
 		if i == maxUnitsNamed {

@@ -390,7 +390,7 @@ func measureDigest(ctx context.Context, st *store.Store, reps int, budget time.D
 	if err != nil {
 		return res, fmt.Errorf("digest: %w", err)
 	}
-	compile := func(unit store.Unit) (report.Result, error) {
+	compile := func(unit plan.Unit) (report.Result, error) {
 		r, err := report.Compile(ctx, st, unit, p, at, report.Options{})
 		if err != nil {
 			return report.Result{}, err

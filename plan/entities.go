@@ -1,4 +1,4 @@
-package store
+package plan
 
 import (
 	"database/sql/driver"
@@ -6,13 +6,14 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/lib/pq"
-
-	"github.com/nhacviec/nhacviec/plan"
 )
 
-// Unit is a row of units.
+// The entities below are what the store keeps of a plan and its people.
+// Their db tags name the columns the store reads them from; the rules
+// about them (who may report, who is a manager) live here with them.
+
+// Unit is a People's Committee (đơn vị): a ward or commune, or a parent
+// unit (a province) whose digests roll its units up.
 type Unit struct {
 	ID       int64  `db:"id"`
 	Code     string `db:"code"`
@@ -21,7 +22,7 @@ type Unit struct {
 	Timezone string `db:"timezone"`
 }
 
-// Official is a row of officials.
+// Official is a person of a unit who leads, supports or oversees its work.
 type Official struct {
 	ID               int64      `db:"id"`
 	UnitID           int64      `db:"unit_id"`
@@ -40,32 +41,45 @@ type Official struct {
 }
 
 // HasRole reports whether the official holds role r.
-func (o Official) HasRole(r plan.Role) bool { return slices.Contains(o.Roles, r) }
+func (o Official) HasRole(r Role) bool { return slices.Contains(o.Roles, r) }
 
 // Manager reports whether the official may see plan-wide views and digests
 // (chairman or office).
-func (o Official) Manager() bool { return slices.ContainsFunc(o.Roles, plan.Role.Manager) }
+func (o Official) Manager() bool { return slices.ContainsFunc(o.Roles, Role.Manager) }
 
 // Linked reports whether the official has a Telegram chat.
 func (o Official) Linked() bool { return o.TelegramChatID != nil }
 
-// Roles is the roles column of officials: an official's roles, stored as
-// a text array.
-type Roles []plan.Role
+// Roles are an official's roles. In the store they are a text array.
+type Roles []Role
 
-// Scan reads a text array of roles.
+// Scan reads a PostgreSQL text array of roles ({chairman,office}). Roles
+// are plain words, so the array needs no quoting rules.
 func (r *Roles) Scan(src any) error {
-	var a pq.StringArray
-	if err := a.Scan(src); err != nil {
-		return fmt.Errorf("store: roles: %w", err)
-	}
-	if a == nil {
+	var s string
+	switch v := src.(type) {
+	case nil:
 		*r = nil
 		return nil
+	case []byte:
+		s = string(v)
+	case string:
+		s = v
+	default:
+		return fmt.Errorf("plan: roles: cannot scan %T", src)
 	}
-	roles := make(Roles, len(a))
-	for i, s := range a {
-		roles[i] = plan.Role(s)
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return fmt.Errorf("plan: roles: %q is not a text array", s)
+	}
+	s = s[1 : len(s)-1]
+	if s == "" {
+		*r = Roles{}
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	roles := make(Roles, len(parts))
+	for i, p := range parts {
+		roles[i] = Role(strings.Trim(p, `"`))
 	}
 	*r = roles
 	return nil
@@ -74,11 +88,12 @@ func (r *Roles) Scan(src any) error {
 // Value writes the roles as a text array, empty (never NULL) when there
 // are none.
 func (r Roles) Value() (driver.Value, error) {
-	a := make(pq.StringArray, len(r))
-	for i, role := range r {
-		a[i] = string(role)
+	for _, role := range r {
+		if strings.ContainsAny(string(role), `{},"\ `) {
+			return nil, fmt.Errorf("plan: role %q cannot be stored", role)
+		}
 	}
-	return a.Value()
+	return "{" + r.String() + "}", nil
 }
 
 // String returns the roles separated by commas.
@@ -90,11 +105,7 @@ func (r Roles) String() string {
 	return strings.Join(s, ",")
 }
 
-// OfficialColumns is the explicit column list matching Official.
-const OfficialColumns = `id, unit_id, key, name, position, roles, email, language, telegram_user_id,
-	telegram_chat_id, telegram_username, linked_at, unreachable_at, archived_at`
-
-// Plan is a row of plans.
+// Plan is a unit's plan for a year.
 type Plan struct {
 	ID     int64  `db:"id"`
 	UnitID int64  `db:"unit_id"`
@@ -103,7 +114,7 @@ type Plan struct {
 	Year   int    `db:"year"`
 }
 
-// Area is a row of areas.
+// Area is one of a plan's areas (lĩnh vực).
 type Area struct {
 	ID       int64  `db:"id"`
 	PlanID   int64  `db:"plan_id"`
@@ -112,25 +123,27 @@ type Area struct {
 	Position int    `db:"position"`
 }
 
-// Target is a row of targets.
+// Target is a measured goal (chỉ tiêu) of an area, with the official who
+// reports its readings; Kind says how they are judged.
 type Target struct {
-	ID         int64           `db:"id"`
-	PlanID     int64           `db:"plan_id"`
-	AreaID     int64           `db:"area_id"`
-	Key        string          `db:"key"`
-	Text       string          `db:"text"`
-	Measure    string          `db:"measure"`
-	Goal       float64         `db:"goal"`
-	Comparator plan.Comparator `db:"comparator"`
-	OwnerID    int64           `db:"owner_id"`
-	Every      string          `db:"every"`
-	Kind       plan.TargetKind `db:"kind"`
-	Due        plan.Date       `db:"due"` // zero for none
-	Position   int             `db:"position"`
-	ArchivedAt *time.Time      `db:"archived_at"`
+	ID         int64      `db:"id"`
+	PlanID     int64      `db:"plan_id"`
+	AreaID     int64      `db:"area_id"`
+	Key        string     `db:"key"`
+	Text       string     `db:"text"`
+	Measure    string     `db:"measure"`
+	Goal       float64    `db:"goal"`
+	Comparator Comparator `db:"comparator"`
+	OwnerID    int64      `db:"owner_id"`
+	Every      string     `db:"every"`
+	Kind       TargetKind `db:"kind"`
+	Due        Date       `db:"due"` // zero for none
+	Position   int        `db:"position"`
+	ArchivedAt *time.Time `db:"archived_at"`
 }
 
-// Task is a row of tasks.
+// Task is a piece of work (nhiệm vụ) of an area: one-off (Due) or
+// recurring (Every), with its lead.
 type Task struct {
 	ID         int64      `db:"id"`
 	PlanID     int64      `db:"plan_id"`
@@ -138,22 +151,23 @@ type Task struct {
 	Key        string     `db:"key"`
 	Title      string     `db:"title"`
 	LeadID     int64      `db:"lead_id"`
-	Due        plan.Date  `db:"due"`
+	Due        Date       `db:"due"`
 	Every      *string    `db:"every"`
 	DueDay     *int       `db:"due_day"`
-	StartDate  plan.Date  `db:"start_date"`
-	EndDate    plan.Date  `db:"end_date"`
+	StartDate  Date       `db:"start_date"`
+	EndDate    Date       `db:"end_date"`
 	Position   int        `db:"position"`
 	ArchivedAt *time.Time `db:"archived_at"`
 }
 
-// Occurrence is a row of occurrences.
+// Occurrence is one instance of a task with its own due date: the single
+// one of a one-off task, or one per period of a recurring task.
 type Occurrence struct {
 	ID           int64      `db:"id"`
 	TaskID       int64      `db:"task_id"`
 	Key          string     `db:"key"`
-	NominalDue   plan.Date  `db:"nominal_due"`
-	Due          plan.Date  `db:"due"`
+	NominalDue   Date       `db:"nominal_due"`
+	Due          Date       `db:"due"`
 	Percent      int        `db:"percent"`
 	DoneAt       *time.Time `db:"done_at"`
 	DoneBy       *int64     `db:"done_by"`
@@ -161,7 +175,8 @@ type Occurrence struct {
 	ArchivedAt   *time.Time `db:"archived_at"`
 }
 
-// ProgressReport is a row of progress_reports.
+// ProgressReport is one report of progress on an occurrence, by an
+// official (through a channel) or by the office.
 type ProgressReport struct {
 	ID                int64     `db:"id"`
 	OccurrenceID      int64     `db:"occurrence_id"`
