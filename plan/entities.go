@@ -22,6 +22,19 @@ type Unit struct {
 	Timezone string `db:"timezone"`
 }
 
+// Location is the unit's time zone, or fallback when the unit names none
+// or one this system does not know.
+func (u Unit) Location(fallback *time.Location) *time.Location {
+	if u.Timezone == "" {
+		return fallback
+	}
+	loc, err := time.LoadLocation(u.Timezone)
+	if err != nil {
+		return fallback
+	}
+	return loc
+}
+
 // Official is a person of a unit who leads, supports or oversees its work.
 type Official struct {
 	ID               int64      `db:"id"`

@@ -177,19 +177,6 @@ func (d *Digest) Overdue() []TaskLine {
 	return out
 }
 
-// UnitLocation returns the time zone of the unit u, or fallback when the
-// unit's zone is empty or unknown.
-func UnitLocation(u plan.Unit, fallback *time.Location) *time.Location {
-	if u.Timezone == "" {
-		return fallback
-	}
-	loc, err := time.LoadLocation(u.Timezone)
-	if err != nil {
-		return fallback
-	}
-	return loc
-}
-
 // digestInput is what the digest of one unit is built from: the unit's rows
 // for one period, as known at the "as of" instant.
 type digestInput struct {
@@ -217,7 +204,7 @@ func loadDigests(ctx context.Context, q store.Reader, units []plan.Unit, p plan.
 	ids := make([]int64, len(units))
 	scopes := make([]store.DigestScope, len(units))
 	for i, u := range units {
-		loc := UnitLocation(u, asOf.Location())
+		loc := u.Location(asOf.Location())
 		in := &digestInput{unit: u, loc: loc, asOf: asOf.In(loc)}
 		until := p.End(loc)
 		if in.asOf.Before(until) {
@@ -444,7 +431,7 @@ func lastReportText(note *string, percent *int, done *bool) *string {
 // their supporting officials.
 func Overdue(ctx context.Context, st *store.Store, unit plan.Unit, asOf time.Time) ([]TaskLine, error) {
 	unitCode := unit.Code
-	loc := UnitLocation(unit, asOf.Location())
+	loc := unit.Location(asOf.Location())
 	today := plan.DateIn(asOf, loc)
 	occs, err := store.OpenOccurrences(ctx, st, unit.ID, today.AddDays(-1))
 	if err != nil {

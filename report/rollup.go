@@ -64,7 +64,7 @@ func (d *RollupDigest) AsOfTime() time.Time { return d.asOf }
 // line of the roll-up digest is what Compile gives for that ward alone (the
 // previous period aside, which the roll-up digest does not show).
 func compileRollup(ctx context.Context, q store.Reader, parent plan.Unit, children []plan.Unit, p plan.Period, asOf time.Time) (*RollupDigest, *Digest, error) {
-	loc := UnitLocation(parent, asOf.Location())
+	loc := parent.Location(asOf.Location())
 	asOf = asOf.In(loc)
 	td := &RollupDigest{
 		Unit:     parent.Code,

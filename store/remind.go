@@ -31,6 +31,16 @@ type RemindCandidate struct {
 // (occurrences_open_remind_idx, an index-only scan), so its cost grows
 // with the open occurrences, not with the history of done ones nor the
 // number of tasks. Occurrences of archived tasks are among them;
+// unitReminderItemSelect is the select list of a UnitReminderItem over
+// occurrences o, tasks t, plans p, areas a and the lead l; its latest
+// report is left empty (LastReports fills it where it is needed).
+const unitReminderItemSelect = `
+		SELECT p.unit_id, o.id, o.task_id, o.key, o.due, o.percent, t.position AS task_position,
+		       t.key AS task_key, t.title AS task_title, a.code AS area_code,
+		       l.id AS lead_id, l.key AS lead_key, l.name AS lead_name,
+		       COALESCE((SELECT array_agg(ts.official_id ORDER BY ts.official_id)
+		                 FROM task_supporters ts WHERE ts.task_id = t.id), '{}') AS supporter_ids`
+
 // OpenOccurrencesByID leaves them out.
 func OpenDueThrough(ctx context.Context, rd Reader, through plan.Date) ([]RemindCandidate, error) {
 	q := rd.queryer()
@@ -226,12 +236,7 @@ func OpenOccurrencesByID(ctx context.Context, rd Reader, ids []int64) (map[int64
 		return map[int64]UnitReminderItem{}, nil
 	}
 	var occs []UnitReminderItem
-	err := sqlx.SelectContext(ctx, q, &occs, `
-		SELECT p.unit_id, o.id, o.task_id, o.key, o.due, o.percent, t.position AS task_position,
-		       t.key AS task_key, t.title AS task_title, a.code AS area_code,
-		       l.id AS lead_id, l.key AS lead_key, l.name AS lead_name,
-		       COALESCE((SELECT array_agg(ts.official_id ORDER BY ts.official_id)
-		                 FROM task_supporters ts WHERE ts.task_id = t.id), '{}') AS supporter_ids
+	err := sqlx.SelectContext(ctx, q, &occs, unitReminderItemSelect+`
 		FROM occurrences o
 		JOIN tasks t ON t.id = o.task_id
 		JOIN plans p ON p.id = t.plan_id
@@ -260,12 +265,7 @@ func OpenOngoingOf(ctx context.Context, rd Reader, unitIDs []int64, day plan.Dat
 		return out, nil
 	}
 	var occs []UnitReminderItem
-	err := sqlx.SelectContext(ctx, q, &occs, `
-		SELECT p.unit_id, o.id, o.task_id, o.key, o.due, o.percent, t.position AS task_position,
-		       t.key AS task_key, t.title AS task_title, a.code AS area_code,
-		       l.id AS lead_id, l.key AS lead_key, l.name AS lead_name,
-		       COALESCE((SELECT array_agg(ts.official_id ORDER BY ts.official_id)
-		                 FROM task_supporters ts WHERE ts.task_id = t.id), '{}') AS supporter_ids
+	err := sqlx.SelectContext(ctx, q, &occs, unitReminderItemSelect+`
 		FROM plans p
 		JOIN tasks t ON t.plan_id = p.id
 		JOIN occurrences o ON o.task_id = t.id

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"time"
 
 	"github.com/nhacviec/nhacviec/app"
 	"github.com/nhacviec/nhacviec/clock"
@@ -53,4 +54,17 @@ func closeApp(a *app.App, err *error) {
 	if cerr := a.Close(); cerr != nil && *err == nil {
 		*err = fmt.Errorf("close: %w", cerr)
 	}
+}
+
+// instant reads an --at flag: an RFC3339 instant, or now when the flag is
+// empty.
+func instant(flag string, now time.Time) (time.Time, error) {
+	if flag == "" {
+		return now, nil
+	}
+	t, err := time.Parse(time.RFC3339, flag)
+	if err != nil {
+		return time.Time{}, usageError{fmt.Sprintf("--at %q is not an RFC3339 instant (e.g. 2026-03-15T08:00:00+07:00)", flag)}
+	}
+	return t, nil
 }

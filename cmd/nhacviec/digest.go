@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
@@ -45,21 +44,15 @@ func runDigest(ctx context.Context, e env, args []string) (err error) {
 		return err
 	}
 	defer closeApp(a, &err)
-	asOf := a.Clock.Now()
-	if *at != "" {
-		asOf, err = time.Parse(time.RFC3339, *at)
-		if err != nil {
-			return usageError{fmt.Sprintf("--at %q is not an RFC3339 instant", *at)}
-		}
+	asOf, err := instant(*at, a.Clock.Now())
+	if err != nil {
+		return err
 	}
 	u, err := pickUnit(ctx, a.Store, *unit)
 	if err != nil {
 		return err
 	}
-	loc, err := time.LoadLocation(u.Timezone)
-	if err != nil {
-		loc = a.Loc
-	}
+	loc := u.Location(a.Loc)
 	p, err := plan.PeriodFor(*period, asOf, loc, a.Cfg.Cutoff())
 	if err != nil {
 		return usageError{err.Error()}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
@@ -33,21 +32,15 @@ func runReading(ctx context.Context, e env, args []string) (err error) {
 		return err
 	}
 	defer closeApp(a, &err)
-	now := a.Clock.Now()
-	if *at != "" {
-		now, err = time.Parse(time.RFC3339, *at)
-		if err != nil {
-			return usageError{fmt.Sprintf("--at %q is not an RFC3339 instant (e.g. 2026-12-20T09:00:00+07:00)", *at)}
-		}
+	now, err := instant(*at, a.Clock.Now())
+	if err != nil {
+		return err
 	}
 	u, err := pickUnit(ctx, a.Store, *unit)
 	if err != nil {
 		return err
 	}
-	loc, err := time.LoadLocation(u.Timezone)
-	if err != nil {
-		loc = a.Loc
-	}
+	loc := u.Location(a.Loc)
 	day := plan.DateIn(now, loc)
 	plans, err := store.PlansFor(ctx, a.Store, []int64{u.ID}, day.Year)
 	if err != nil {
