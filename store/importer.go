@@ -170,8 +170,8 @@ type importer struct {
 	opts ImportOptions
 	sum  ImportSummary
 
-	unitID    int64
-	planID    int64
+	unitID      int64
+	planID      int64
 	officials   map[string]int64 // key → id
 	departments map[string]int64 // key → id
 	heads       map[string]int64 // department key → head's id
@@ -354,9 +354,9 @@ func (im *importer) importOfficials(ctx context.Context) error {
 // importAreas creates, updates, restores and archives the plan's areas.
 func (im *importer) importAreas(ctx context.Context) error {
 	type row struct {
-		ID         int64      `db:"id"`
-		Code       string     `db:"code"`
-		Name       string     `db:"name"`
+		ID           int64      `db:"id"`
+		Code         string     `db:"code"`
+		Name         string     `db:"name"`
 		Position     int        `db:"position"`
 		SupervisorID *int64     `db:"supervisor_id"`
 		ArchivedAt   *time.Time `db:"archived_at"`
