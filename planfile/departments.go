@@ -55,6 +55,7 @@ func (d *decoder) department(n ast.Node, path string, officials seen, memberOf m
 	key, pos := d.key(m, "key", true)
 	if first, clash := officials[key]; clash && key != "" {
 		d.errorf(pos, join(path, "key"), "department key %q is also an official's key (line %d): a key names one official or one department", key, first.Line)
+		key = "" // the key names the official: no department to check further
 	} else {
 		d.departments.check(d, key, pos, join(path, "key"), "department key")
 	}

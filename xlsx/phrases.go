@@ -239,12 +239,48 @@ type department struct {
 	name string
 }
 
+// splitNames splits a cell naming several officials or departments at
+// commas, semicolons and line breaks, keeping whole a department's name that
+// holds a comma ("Phòng Kinh tế, Hạ tầng và Đô thị").
+func (p people) splitNames(v string) []string {
+	parts := splitList(v)
+	var out []string
+	for i := 0; i < len(parts); {
+		j := len(parts)
+		for ; j > i+1; j-- {
+			if p.departmentNamed(strings.Join(parts[i:j], ", ")) {
+				break
+			}
+		}
+		out = append(out, strings.Join(parts[i:j], ", "))
+		i = j
+	}
+	return out
+}
+
+// nameWords normalises a name for comparison: lower case, single spaces,
+// no space before a comma.
+func nameWords(s string) string {
+	return strings.ReplaceAll(strings.ToLower(strings.Join(strings.Fields(s), " ")), " ,", ",")
+}
+
+// departmentNamed reports whether v is the name of one of the departments.
+func (p people) departmentNamed(v string) bool {
+	words := nameWords(v)
+	for _, d := range p.departments {
+		if d.name != "" && nameWords(d.name) == words {
+			return true
+		}
+	}
+	return false
+}
+
 // resolve returns the key a cell's name stands for: a department's key or
 // name (letter case and spacing aside), else what resolveOfficial finds.
 func (p people) resolve(v string) (string, error) {
-	words := strings.ToLower(strings.Join(strings.Fields(v), " "))
+	words := nameWords(v)
 	for _, d := range p.departments {
-		if d.key == v || (d.name != "" && strings.ToLower(strings.Join(strings.Fields(d.name), " ")) == words) {
+		if d.key == v || (d.name != "" && nameWords(d.name) == words) {
 			return d.key, nil
 		}
 	}

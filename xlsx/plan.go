@@ -459,15 +459,20 @@ func (c *converter) unit() {
 
 // firstAt finds the line of a first definition in a message about a
 // duplicate: "(first at line 12)".
-var firstAt = regexp.MustCompile(`\(first at line (\d+)\)`)
+// "(first at line 12)", or to another definition: "(line 12)".
+var firstAt = regexp.MustCompile(`\((first at )?line (\d+)\)`)
 
 // locate turns a mistake in the equivalent plan file into one in the
 // workbook.
 func (c *converter) locate(pe planfile.Error) Error {
 	e := Error{File: c.name, Msg: firstAt.ReplaceAllStringFunc(pe.Msg, func(s string) string {
-		n, err := strconv.Atoi(firstAt.FindStringSubmatch(s)[1])
+		m := firstAt.FindStringSubmatch(s)
+		n, err := strconv.Atoi(m[2])
 		if err != nil || n < 1 || n > len(c.lines) {
 			return s
+		}
+		if m[1] == "" {
+			return fmt.Sprintf("(sheet %s, row %d)", c.lines[n-1].sheet, c.lines[n-1].row)
 		}
 		return fmt.Sprintf("(first in row %d)", c.lines[n-1].row)
 	})}
@@ -566,7 +571,7 @@ func (c *converter) resolveCell(r row, field string, refs people, list bool) {
 	}
 	names := []string{v}
 	if list {
-		names = splitList(v)
+		names = refs.splitNames(v)
 	}
 	var keys []string
 	for _, name := range names {

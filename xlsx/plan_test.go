@@ -41,6 +41,10 @@ func withoutPositions(f *planfile.File) planfile.File {
 	for i := range c.Officials {
 		c.Officials[i].Pos = planfile.Pos{}
 	}
+	c.Departments = append([]planfile.Department(nil), f.Departments...)
+	for i := range c.Departments {
+		c.Departments[i].Pos = planfile.Pos{}
+	}
 	c.Areas = append([]planfile.Area(nil), f.Areas...)
 	for i := range c.Areas {
 		a := &c.Areas[i]
