@@ -53,6 +53,11 @@ type Official struct {
 	ArchivedAt       *time.Time `db:"archived_at"`
 }
 
+// Partner reports whether the official is a body outside the committee
+// (role partner): reminded once, never nagged, escalated or counted as a
+// missing report.
+func (o Official) Partner() bool { return o.HasRole(RolePartner) }
+
 // HasRole reports whether the official holds role r.
 func (o Official) HasRole(r Role) bool { return slices.Contains(o.Roles, r) }
 
@@ -134,7 +139,49 @@ type Area struct {
 	Code     string `db:"code"`
 	Name     string `db:"name"`
 	Position int    `db:"position"`
+	// SupervisorID is the chairman or vice-chairman in charge of the area,
+	// who receives its escalations instead of the chairman; nil for none.
+	SupervisorID *int64 `db:"supervisor_id"`
 }
+
+// Department is a phòng, ban of a unit: a head accountable for its tasks
+// and members who do the work. The head is a member too.
+type Department struct {
+	ID         int64      `db:"id"`
+	UnitID     int64      `db:"unit_id"`
+	Key        string     `db:"key"`
+	Name       string     `db:"name"`
+	HeadID     int64      `db:"head_id"`
+	Position   int        `db:"position"`
+	ArchivedAt *time.Time `db:"archived_at"`
+}
+
+// DepartmentMember is one membership of an official in a department, from
+// JoinedAt until LeftAt (nil while current). A move closes one and opens
+// another, so the rows are the history.
+type DepartmentMember struct {
+	ID           int64      `db:"id"`
+	DepartmentID int64      `db:"department_id"`
+	OfficialID   int64      `db:"official_id"`
+	JoinedAt     time.Time  `db:"joined_at"`
+	LeftAt       *time.Time `db:"left_at"`
+}
+
+// Current reports whether the membership has not ended.
+func (m DepartmentMember) Current() bool { return m.LeftAt == nil }
+
+// TaskRef is a lead or supporter of a task: an official or a department,
+// exactly one of OfficialID and DepartmentID set. Position orders a task's
+// leads (1 first); it is 0 for supporters.
+type TaskRef struct {
+	TaskID       int64  `db:"task_id"`
+	Position     int    `db:"position"`
+	OfficialID   *int64 `db:"official_id"`
+	DepartmentID *int64 `db:"department_id"`
+}
+
+// Department reports whether the ref names a department.
+func (r TaskRef) Department() bool { return r.DepartmentID != nil }
 
 // Target is a measured goal (chỉ tiêu) of an area, with the official who
 // reports its readings; Kind says how they are judged.
@@ -157,6 +204,12 @@ type Target struct {
 
 // Task is a piece of work (nhiệm vụ) of an area: one-off (Due) or
 // recurring (Every), with its lead.
+//
+// A task has one or more leads (TaskRef, in order; the store's task_leads),
+// each an official or a department. LeadID is the task's accountable
+// official for what reads one person: the first official lead, else the
+// head of the first lead department. AssigneeID is the member a lead
+// department's head assigned the task to (nil until assigned).
 type Task struct {
 	ID         int64      `db:"id"`
 	PlanID     int64      `db:"plan_id"`
@@ -164,6 +217,7 @@ type Task struct {
 	Key        string     `db:"key"`
 	Title      string     `db:"title"`
 	LeadID     int64      `db:"lead_id"`
+	AssigneeID *int64     `db:"assignee_id"`
 	Due        Date       `db:"due"`
 	Every      *string    `db:"every"`
 	DueDay     *int       `db:"due_day"`

@@ -14,20 +14,36 @@ type Role string
 
 // The roles of an official.
 const (
-	RoleChairman Role = "chairman" // chủ tịch: receives digests, plan-wide views
-	RoleOffice   Role = "office"   // văn phòng: administers the plan, receives digests
-	RoleMember   Role = "member"   // cán bộ, công chức: leads or supports tasks
+	RoleChairman     Role = "chairman"      // chủ tịch: receives digests, plan-wide views
+	RoleViceChairman Role = "vice_chairman" // phó chủ tịch: sees what the chairman sees; may supervise areas
+	RoleOffice       Role = "office"        // văn phòng: administers the plan, receives digests
+	RoleMember       Role = "member"        // cán bộ, công chức: leads or supports tasks
+	RolePartner      Role = "partner"       // a body outside the committee (công an, MTTQ): supports tasks, reminded once
 )
+
+// RoleNames lists the known roles for messages.
+const RoleNames = "chairman, vice_chairman, office, member or partner"
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
-	return r == RoleChairman || r == RoleOffice || r == RoleMember
+	switch r {
+	case RoleChairman, RoleViceChairman, RoleOffice, RoleMember, RolePartner:
+		return true
+	}
+	return false
 }
 
 // Manager reports whether a holder of r may see plan-wide views and
-// receive digests: the chairman and the office may, members may not.
+// receive digests: the chairman, the vice-chairmen and the office may,
+// members and partners may not.
 func (r Role) Manager() bool {
-	return r == RoleChairman || r == RoleOffice
+	return r == RoleChairman || r == RoleViceChairman || r == RoleOffice
+}
+
+// Supervises reports whether a holder of r may be an area's supervisor
+// (receive its escalations): the chairman and the vice-chairmen.
+func (r Role) Supervises() bool {
+	return r == RoleChairman || r == RoleViceChairman
 }
 
 // MayReport reports whether the official officialID may report progress

@@ -23,6 +23,10 @@ var keyPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
 type decoder struct {
 	name string
 	errs Errors
+
+	roles       map[string][]plan.Role // official key → roles
+	departments seen                   // department key → where it is defined
+	leading     map[string]bool        // department keys named as a task's lead
 }
 
 // errorf records a mistake at pos about field.

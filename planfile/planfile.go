@@ -17,11 +17,12 @@ const DefaultTimezone = "Asia/Ho_Chi_Minh"
 
 // File is a validated plan file.
 type File struct {
-	Name      string // the name given to Parse, for messages
-	Unit      Unit
-	Plan      Plan
-	Officials []Official
-	Areas     []Area
+	Name        string // the name given to Parse, for messages
+	Unit        Unit
+	Plan        Plan
+	Officials   []Official
+	Departments []Department
+	Areas       []Area
 }
 
 // Unit is the People's Committee the plan belongs to.
@@ -63,11 +64,12 @@ type Official struct {
 
 // Area is one of the reform areas (lĩnh vực) with its targets and tasks.
 type Area struct {
-	Code    string
-	Name    string
-	Targets []Target
-	Tasks   []Task
-	Pos     Pos
+	Code       string
+	Name       string
+	Supervisor string // official key of the chairman or vice-chairman in charge, "" for none
+	Targets    []Target
+	Tasks      []Task
+	Pos        Pos
 }
 
 // Target is a measured goal (chỉ tiêu) read once per period of Every.
@@ -98,8 +100,9 @@ func (t Target) Rule(year int) plan.TargetRule {
 type Task struct {
 	Key       string
 	Title     string
-	Lead      string   // official key
-	Support   []string // official keys, without the lead, each once
+	Lead      string   // the first lead: an official or department key
+	Leads     []string // every lead in order (Lead first): official or department keys, each once
+	Support   []string // official or department keys, none a lead, each once
 	Due       plan.Date
 	DuePeriod string // the period key written as due, "" for a date
 	Ongoing   bool   // due: ongoing (thường xuyên)
@@ -144,11 +147,11 @@ func (f *File) Official(key string) (Official, bool) {
 
 // The fields each mapping of a plan file may have.
 var (
-	rootFields     = []string{"unit", "plan", "officials", "areas"}
+	rootFields     = []string{"unit", "plan", "officials", "departments", "areas"}
 	unitFields     = []string{"code", "name", "timezone", "parent"}
 	planFields     = []string{"code", "title", "year"}
 	officialFields = []string{"key", "name", "position", "roles", "email", "language"}
-	areaFields     = []string{"code", "name", "targets", "tasks"}
+	areaFields     = []string{"code", "name", "supervisor", "targets", "tasks"}
 	targetFields   = []string{"key", "text", "measure", "goal", "comparator", "owner", "every", "kind", "due"}
 	taskFields     = []string{"key", "title", "lead", "support", "due", "every", "due_day", "start", "until", "note"}
 )
@@ -224,11 +227,23 @@ func (d *decoder) file(data []byte) *File {
 		f.Plan = d.plan(n)
 	}
 	officials := seen{}
+	d.roles = map[string][]plan.Role{}
 	if n := d.require(root, "officials"); n != nil {
 		items := d.nonEmptyList(root, "officials", n, "official")
 		for i, item := range items {
 			if o, ok := d.official(item, index("officials", i), officials); ok {
 				f.Officials = append(f.Officials, o)
+				d.roles[o.Key] = o.Roles
+			}
+		}
+	}
+	d.departments = seen{}
+	d.leading = map[string]bool{}
+	if n, _ := root.field("departments"); n != nil {
+		memberOf := map[string]membership{}
+		for i, item := range d.list(root, "departments") {
+			if dep, ok := d.department(item, index("departments", i), officials, memberOf); ok {
+				f.Departments = append(f.Departments, dep)
 			}
 		}
 	}
@@ -238,6 +253,11 @@ func (d *decoder) file(data []byte) *File {
 			a, ok := d.area(item, index("areas", i), f.Plan.Year, officials, areas, targets, tasks)
 			if ok {
 				f.Areas = append(f.Areas, a)
+			}
+		}
+		for i, dep := range f.Departments {
+			if dep.Key != "" && !d.leading[dep.Key] {
+				d.errorf(dep.Pos, index("departments", i), "department %q leads no task: name it as a task's lead, or leave it out", dep.Key)
 			}
 		}
 	}
@@ -319,7 +339,7 @@ func (d *decoder) official(n ast.Node, path string, officials seen) (Official, b
 		items := d.list(m, "roles")
 		if items != nil && len(items) == 0 {
 			_, kpos := m.field("roles")
-			d.errorf(kpos, join(path, "roles"), "list at least one role (chairman, office, member) or leave the field out")
+			d.errorf(kpos, join(path, "roles"), "list at least one role (%s) or leave the field out", plan.RoleNames)
 		}
 		for i, item := range items {
 			field := index(join(path, "roles"), i)
@@ -330,7 +350,7 @@ func (d *decoder) official(n ast.Node, path string, officials seen) (Official, b
 			r := plan.Role(s)
 			switch {
 			case !r.Valid():
-				d.errorf(posOf(item), field, "unknown role %q: want chairman, office or member", s)
+				d.errorf(posOf(item), field, "unknown role %q: want %s", s, plan.RoleNames)
 			case containsRole(o.Roles, r):
 				d.errorf(posOf(item), field, "role %q listed twice", s)
 			default:
@@ -376,6 +396,7 @@ func (d *decoder) area(n ast.Node, path string, year int, officials, areas, targ
 	areas.check(d, code, pos, join(path, "code"), "area code")
 	a.Code = code
 	a.Name, _ = d.str(m, "name", true)
+	a.Supervisor = d.supervisor(m, officials)
 	for i, item := range d.list(m, "targets") {
 		if t, ok := d.target(item, index(join(path, "targets"), i), year, officials, targets); ok {
 			a.Targets = append(a.Targets, t)
@@ -531,8 +552,11 @@ func (d *decoder) task(n ast.Node, path string, year int, officials, tasks seen)
 	tasks.check(d, key, pos, join(path, "key"), "task key")
 	t.Key = key
 	t.Title, _ = d.str(m, "title", true)
-	t.Lead = d.officialRef(m, "lead", true, officials)
-	t.Support = d.support(m, t.Lead, officials)
+	t.Leads = d.leads(m, officials)
+	if len(t.Leads) > 0 {
+		t.Lead = t.Leads[0]
+	}
+	t.Support = d.support(m, t.Leads, officials)
 	t.Note, _ = d.str(m, "note", false)
 
 	hasDue, hasEvery := m.has("due"), m.has("every")
@@ -561,38 +585,6 @@ func (d *decoder) task(n ast.Node, path string, year int, officials, tasks seen)
 		d.errorf(m.pos, path, "missing due (a one-off task) or every and due_day (a recurring task)")
 	}
 	return t, true
-}
-
-// support decodes a task's supporting officials.
-func (d *decoder) support(m *mapping, lead string, officials seen) []string {
-	var out []string
-	listed := seen{}
-	for i, item := range d.list(m, "support") {
-		field := index(join(m.path, "support"), i)
-		key, ok := d.text(item, field)
-		if !ok || key == "" {
-			if ok {
-				d.errorf(posOf(item), field, "must not be empty")
-			}
-			continue
-		}
-		pos := posOf(item)
-		if _, known := officials[key]; !known {
-			d.errorf(pos, field, "unknown official %q", key)
-			continue
-		}
-		if key == lead {
-			d.errorf(pos, field, "official %q is the lead; list only other officials as support", key)
-			continue
-		}
-		if first, dup := listed[key]; dup {
-			d.errorf(pos, field, "official %q listed twice (first at line %d)", key, first.Line)
-			continue
-		}
-		listed[key] = pos
-		out = append(out, key)
-	}
-	return out
 }
 
 // recurrence decodes every, due_day, start and until of a recurring task.

@@ -74,11 +74,11 @@ func TestParseValid(t *testing.T) {
 			}},
 			Tasks: []Task{
 				{
-					Key: "ra-soat-tthc", Title: "Rà soát, đơn giản hóa các TTHC", Lead: "tu-phap",
+					Key: "ra-soat-tthc", Title: "Rà soát, đơn giản hóa các TTHC", Lead: "tu-phap", Leads: []string{"tu-phap"},
 					Support: []string{"van-phong"}, Due: plan.MustParseDate("2025-06-30"), Pos: Pos{13, 9},
 				},
 				{
-					Key: "bao-cao-tuan", Title: "Tổng hợp báo cáo tuần", Lead: "van-phong",
+					Key: "bao-cao-tuan", Title: "Tổng hợp báo cáo tuần", Lead: "van-phong", Leads: []string{"van-phong"},
 					Every: plan.Weekly, DueDay: 5, Start: plan.MustParseDate("2025-01-01"), Until: plan.MustParseDate("2025-12-31"), Pos: Pos{14, 9},
 				},
 			},
@@ -150,7 +150,7 @@ areas:
 	}
 	task := f.Areas[0].Tasks[0]
 	want := Task{
-		Key: "bao-cao-thang", Title: "Tổng hợp báo cáo tháng", Lead: "van-phong",
+		Key: "bao-cao-thang", Title: "Tổng hợp báo cáo tháng", Lead: "van-phong", Leads: []string{"van-phong"},
 		Every: plan.Monthly, DueDay: -1, Start: plan.MustParseDate("2025-02-01"),
 		Until: plan.MustParseDate("2025-11-30"), Note: "Nghị định 09/2019/NĐ-CP", Pos: Pos{19, 9},
 	}

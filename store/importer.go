@@ -59,6 +59,10 @@ func (c ImportCounts) String() string {
 // or archive state the import had to change.
 type ImportSummary struct {
 	Officials   ImportCounts
+	Departments ImportCounts
+	// Memberships counts department memberships opened (Created) and
+	// closed (Archived): a move between departments is one of each.
+	Memberships ImportCounts
 	Areas       ImportCounts
 	Targets     ImportCounts
 	Tasks       ImportCounts
@@ -68,13 +72,19 @@ type ImportSummary struct {
 // String formats the summary on one line, e.g. "officials: 10 created, 0
 // updated, 0 archived; areas: 6 created, 0 updated, 0 archived; ...".
 func (s ImportSummary) String() string {
-	parts := []string{
-		"officials: " + s.Officials.String(),
-		"areas: " + s.Areas.String(),
-		"targets: " + s.Targets.String(),
-		"tasks: " + s.Tasks.String(),
-		"occurrences: " + s.Occurrences.String(),
+	parts := []string{"officials: " + s.Officials.String()}
+	if s.Departments != (ImportCounts{}) || s.Memberships != (ImportCounts{}) {
+		// A plan without departments says what it always said.
+		parts = append(parts,
+			"departments: "+s.Departments.String(),
+			fmt.Sprintf("memberships: %d opened, %d closed", s.Memberships.Created, s.Memberships.Archived))
 	}
+	parts = append(parts,
+		"areas: "+s.Areas.String(),
+		"targets: "+s.Targets.String(),
+		"tasks: "+s.Tasks.String(),
+		"occurrences: "+s.Occurrences.String(),
+	)
 	return strings.Join(parts, "; ")
 }
 
@@ -160,10 +170,14 @@ type importer struct {
 	opts ImportOptions
 	sum  ImportSummary
 
-	unitID    int64
-	planID    int64
-	officials map[string]int64 // key → id
-	areas     map[string]int64 // code → id
+	unitID      int64
+	planID      int64
+	officials   map[string]int64 // key → id
+	departments map[string]int64 // key → id
+	heads       map[string]int64 // department key → head's id
+	areas       map[string]int64 // code → id
+
+	existingDepartments []importedDepartment
 }
 
 func (im *importer) run(ctx context.Context) error {
@@ -173,7 +187,13 @@ func (im *importer) run(ctx context.Context) error {
 		`SELECT pg_advisory_xact_lock(hashtextextended('nhacviec import ' || $1, 0))`, im.f.Unit.Code); err != nil {
 		return fmt.Errorf("lock unit: %w", err)
 	}
-	steps := []func(context.Context) error{im.unit, im.plan, im.importOfficials, im.importAreas, im.importTargets, im.importTasks}
+	// Departments no longer in the file are archived before the officials
+	// are imported, so that an official may take over a retired
+	// department's key; the others after, since they name officials.
+	steps := []func(context.Context) error{
+		im.unit, im.plan, im.archiveDepartments, im.importOfficials, im.importDepartments,
+		im.importMemberships, im.importAreas, im.importTargets, im.importTasks, im.clearAssignments,
+	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return err
@@ -334,15 +354,16 @@ func (im *importer) importOfficials(ctx context.Context) error {
 // importAreas creates, updates, restores and archives the plan's areas.
 func (im *importer) importAreas(ctx context.Context) error {
 	type row struct {
-		ID         int64      `db:"id"`
-		Code       string     `db:"code"`
-		Name       string     `db:"name"`
-		Position   int        `db:"position"`
-		ArchivedAt *time.Time `db:"archived_at"`
+		ID           int64      `db:"id"`
+		Code         string     `db:"code"`
+		Name         string     `db:"name"`
+		Position     int        `db:"position"`
+		SupervisorID *int64     `db:"supervisor_id"`
+		ArchivedAt   *time.Time `db:"archived_at"`
 	}
 	var rows []row
 	if err := im.tx.SelectContext(ctx, &rows, `
-		SELECT id, code, name, position, archived_at
+		SELECT id, code, name, position, supervisor_id, archived_at
 		FROM areas WHERE plan_id = $1 ORDER BY id FOR UPDATE`, im.planID); err != nil {
 		return fmt.Errorf("load areas: %w", err)
 	}
@@ -353,13 +374,21 @@ func (im *importer) importAreas(ctx context.Context) error {
 	im.areas = make(map[string]int64, len(im.f.Areas))
 	for i, a := range im.f.Areas {
 		position := i + 1
+		var supervisorID *int64
+		if a.Supervisor != "" {
+			id, err := im.officialID(a.Supervisor)
+			if err != nil {
+				return fmt.Errorf("area %s: supervisor: %w", a.Code, err)
+			}
+			supervisorID = &id
+		}
 		cur, ok := existing[a.Code]
 		if !ok {
 			var id int64
 			if err := im.tx.GetContext(ctx, &id, `
-				INSERT INTO areas (plan_id, code, name, position)
-				VALUES ($1, $2, $3, $4)
-				RETURNING id`, im.planID, a.Code, a.Name, position); err != nil {
+				INSERT INTO areas (plan_id, code, name, position, supervisor_id)
+				VALUES ($1, $2, $3, $4, $5)
+				RETURNING id`, im.planID, a.Code, a.Name, position, supervisorID); err != nil {
 				return fmt.Errorf("create area %s: %w", a.Code, err)
 			}
 			im.areas[a.Code] = id
@@ -367,14 +396,14 @@ func (im *importer) importAreas(ctx context.Context) error {
 			continue
 		}
 		im.areas[a.Code] = cur.ID
-		changed := cur.Name != a.Name || cur.ArchivedAt != nil
+		changed := cur.Name != a.Name || cur.ArchivedAt != nil || !samePtr(cur.SupervisorID, supervisorID)
 		if !changed && cur.Position == position {
 			im.sum.Areas.Unchanged++
 			continue
 		}
 		if _, err := im.tx.ExecContext(ctx, `
-			UPDATE areas SET name = $2, position = $3, archived_at = NULL
-			WHERE id = $1`, cur.ID, a.Name, position); err != nil {
+			UPDATE areas SET name = $2, position = $3, supervisor_id = $4, archived_at = NULL
+			WHERE id = $1`, cur.ID, a.Name, position, supervisorID); err != nil {
 			return fmt.Errorf("update area %s: %w", a.Code, err)
 		}
 		im.sum.Areas.count(changed)
@@ -531,6 +560,10 @@ func (im *importer) importTasks(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	leads, supportDepartments, err := im.loadTaskRefs(ctx)
+	if err != nil {
+		return err
+	}
 	kept := make(map[string]bool)
 	position := 0
 	for _, a := range im.f.Areas {
@@ -538,6 +571,10 @@ func (im *importer) importTasks(ctx context.Context) error {
 			position++
 			kept[t.Key] = true
 			want, support, err := im.taskValues(t, im.areas[a.Code], position)
+			if err != nil {
+				return fmt.Errorf("task %s: %w", t.Key, err)
+			}
+			wantLeads, wantDepartments, err := im.taskRefs(t)
 			if err != nil {
 				return fmt.Errorf("task %s: %w", t.Key, err)
 			}
@@ -557,11 +594,15 @@ func (im *importer) importTasks(ctx context.Context) error {
 				if err := im.setSupporters(ctx, want.ID, nil, support); err != nil {
 					return fmt.Errorf("task %s: %w", t.Key, err)
 				}
+				if err := im.setTaskRefs(ctx, want.ID, nil, wantLeads, nil, wantDepartments); err != nil {
+					return fmt.Errorf("task %s: %w", t.Key, err)
+				}
 				im.sum.Tasks.Created++
 			} else {
 				want.ID = cur.ID
 				same := sameImportedTask(cur, want)
-				changed := !same || !slices.Equal(supporters[cur.ID], support)
+				changed := !same || !slices.Equal(supporters[cur.ID], support) ||
+					!slices.EqualFunc(leads[cur.ID], wantLeads, taskRef.equal) || !slices.Equal(supportDepartments[cur.ID], wantDepartments)
 				if !same || cur.Position != want.Position {
 					if _, err := im.tx.ExecContext(ctx, `
 						UPDATE tasks
@@ -576,6 +617,9 @@ func (im *importer) importTasks(ctx context.Context) error {
 					}
 				}
 				if err := im.setSupporters(ctx, cur.ID, supporters[cur.ID], support); err != nil {
+					return fmt.Errorf("task %s: %w", t.Key, err)
+				}
+				if err := im.setTaskRefs(ctx, cur.ID, leads[cur.ID], wantLeads, supportDepartments[cur.ID], wantDepartments); err != nil {
 					return fmt.Errorf("task %s: %w", t.Key, err)
 				}
 				im.sum.Tasks.count(changed)
@@ -612,7 +656,7 @@ func (im *importer) importTasks(ctx context.Context) error {
 // taskValues returns the row the file's task t should have and its
 // supporters' ids, sorted.
 func (im *importer) taskValues(t planfile.Task, areaID int64, position int) (importedTask, []int64, error) {
-	leadID, err := im.officialID(t.Lead)
+	leadID, err := im.accountable(t.Lead)
 	if err != nil {
 		return importedTask{}, nil, err
 	}
@@ -630,6 +674,9 @@ func (im *importer) taskValues(t planfile.Task, areaID int64, position int) (imp
 	}
 	support := make([]int64, 0, len(t.Support))
 	for _, key := range t.Support {
+		if _, dep := im.departments[key]; dep {
+			continue // in task_support_departments (taskRefs)
+		}
 		id, err := im.officialID(key)
 		if err != nil {
 			return importedTask{}, nil, err

@@ -15,12 +15,16 @@
 //	           unit.code, unit.name, unit.timezone, unit.parent, plan.code,
 //	           plan.title, plan.year; column B "Giá trị (value)" holds it.
 //	Cán bộ     key, name, position, roles, email, language
-//	Lĩnh vực   code, name
+//	Phòng ban  key, name, head, members (optional sheet: departments)
+//	Lĩnh vực   code, name, supervisor
 //	Chỉ tiêu   area, key, text, measure, goal, comparator, owner, every
 //	Nhiệm vụ   area, key, title, lead, support, due, every, due_day, start,
 //	           until, note
 //
-// roles and support are comma-separated lists; dates are written
+// roles, members, lead and support are comma-separated lists; a lead or
+// support cell names officials (key or position) or departments (key or
+// name, commas inside a name kept); head, members and supervisor name
+// officials; dates are written
 // YYYY-MM-DD (a cell formatted as a date is accepted too); area names the
 // code of a row of "Lĩnh vực". Every other rule is the plan file's: the
 // workbook is turned into the equivalent plan file and validated by

@@ -1,8 +1,10 @@
 package xlsx
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -225,8 +227,76 @@ type official struct {
 
 // roleWords maps the words of a position to the role they name.
 var roleWords = map[string]plan.Role{
-	"chủ tịch":  plan.RoleChairman,
-	"văn phòng": plan.RoleOffice,
+	"chủ tịch":     plan.RoleChairman,
+	"phó chủ tịch": plan.RoleViceChairman,
+	"văn phòng":    plan.RoleOffice,
+}
+
+// department is what a lead or support cell may name of a department: its
+// key or its name.
+type department struct {
+	key  string
+	name string
+}
+
+// splitNames splits a cell naming several officials or departments at
+// commas, semicolons and line breaks, keeping whole a department's name that
+// holds a comma ("Phòng Kinh tế, Hạ tầng và Đô thị").
+func (p people) splitNames(v string) []string {
+	parts := splitList(v)
+	var out []string
+	for i := 0; i < len(parts); {
+		j := len(parts)
+		for ; j > i+1; j-- {
+			if p.departmentNamed(strings.Join(parts[i:j], ", ")) {
+				break
+			}
+		}
+		out = append(out, strings.Join(parts[i:j], ", "))
+		i = j
+	}
+	return out
+}
+
+// nameWords normalises a name for comparison: lower case, single spaces,
+// no space before a comma.
+func nameWords(s string) string {
+	return strings.ReplaceAll(strings.ToLower(strings.Join(strings.Fields(s), " ")), " ,", ",")
+}
+
+// departmentNamed reports whether v is the name of one of the departments.
+func (p people) departmentNamed(v string) bool {
+	words := nameWords(v)
+	for _, d := range p.departments {
+		if d.name != "" && nameWords(d.name) == words {
+			return true
+		}
+	}
+	return false
+}
+
+// resolve returns the key a cell's name stands for: a department's key or
+// name (letter case and spacing aside), else what resolveOfficial finds.
+func (p people) resolve(v string) (string, error) {
+	words := nameWords(v)
+	for _, d := range p.departments {
+		if d.key == v || (d.name != "" && nameWords(d.name) == words) {
+			return d.key, nil
+		}
+	}
+	key, err := resolveOfficial(v, p.officials)
+	var none noMatchError
+	if errors.As(err, &none) && len(p.departments) > 0 {
+		return "", fmt.Errorf("%q is neither an official's key or position (sheet %s, column Chức vụ) nor a department's key or name (sheet %s): write the key", v, SheetOfficials, SheetDepartments)
+	}
+	return key, err
+}
+
+// noMatchError says that a cell's words name no official.
+type noMatchError struct{ v string }
+
+func (e noMatchError) Error() string {
+	return fmt.Sprintf("%q is neither an official's key nor the position of one (sheet %s, column Chức vụ): write the key", e.v, SheetOfficials)
 }
 
 // resolveOfficial returns the key of the official a lead or support cell
@@ -252,7 +322,7 @@ func resolveOfficial(v string, officials []official) (string, error) {
 	if len(match) == 0 {
 		if role, ok := roleWords[words]; ok {
 			for _, o := range officials {
-				if strings.Contains(o.roles, string(role)) {
+				if slices.Contains(splitList(o.roles), string(role)) {
 					match = append(match, o.key)
 				}
 			}
@@ -265,7 +335,7 @@ func resolveOfficial(v string, officials []official) (string, error) {
 		if planfileKey.MatchString(v) {
 			return v, nil // an unknown key: the plan file's check names it
 		}
-		return "", fmt.Errorf("%q is neither an official's key nor the position of one (sheet %s, column Chức vụ): write the key", v, SheetOfficials)
+		return "", noMatchError{v}
 	}
 	return "", fmt.Errorf("%q is the position of several officials (%s): write the key of one", v, strings.Join(match, ", "))
 }

@@ -204,7 +204,7 @@ func TestParsePlanBadPhrases(t *testing.T) {
 		{"a day without a cadence", "trước ngày 15", "", "", "F", "due", "needs a cadence"},
 		{"two deadlines", "Quý I/2025, Quý II/2025", "", "", "F", "due", "two deadlines"},
 		{"ambiguous position", "2025-06-30", "", "Công chức Văn hóa - xã hội", "D", "lead", "several officials"},
-		{"several leads", "2025-06-30", "", "tu-phap, van-phong", "D", "lead", "one lead"},
+		{"a lead named twice", "2025-06-30", "", "tu-phap, tu-phap", "D", "lead", "listed twice as lead"},
 		{"unknown position", "2025-06-30", "", "Trưởng thôn", "D", "lead", "write the key"},
 	}
 	for _, tt := range tests {

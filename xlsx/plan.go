@@ -60,7 +60,7 @@ func (es Errors) Error() string {
 }
 
 // sheetOrder orders the mistakes by sheet.
-var sheetOrder = []string{"", SheetUnit, SheetOfficials, SheetAreas, SheetTargets, SheetTasks}
+var sheetOrder = []string{"", SheetUnit, SheetOfficials, SheetDepartments, SheetAreas, SheetTargets, SheetTasks}
 
 // ParsePlan reads the plan workbook data (see the package documentation)
 // and validates it as planfile.Parse validates a plan file; name is used in
@@ -180,6 +180,9 @@ type row struct {
 // dates names the columns holding dates.
 func (c *converter) readSheet(def sheetDef) []row {
 	if idx, _ := c.wb.GetSheetIndex(def.name); idx < 0 {
+		if def.optional {
+			return nil
+		}
 		c.errorf("", "", "", "missing sheet %q (the template has %s, %s, %s, %s and %s)",
 			def.name, SheetUnit, SheetOfficials, SheetAreas, SheetTargets, SheetTasks)
 		return nil
@@ -239,6 +242,7 @@ func (c *converter) readSheet(def sheetDef) []row {
 func (c *converter) convert() []byte {
 	c.unit()
 	officials := c.readSheet(officialsSheet)
+	departments := c.readSheet(departmentsSheet)
 	areas := c.readSheet(areasSheet)
 	targets := c.readSheet(targetsSheet)
 	tasks := c.readSheet(tasksSheet)
@@ -254,6 +258,17 @@ func (c *converter) convert() []byte {
 			{name: "key"}, {name: "name"}, {name: "position"}, {name: "roles", kind: listField},
 			{name: "email"}, {name: "language"},
 		})
+	}
+
+	refs := c.people(officials, departments)
+	if len(departments) > 0 {
+		c.line(headOf(SheetDepartments), "departments:")
+	}
+	for _, r := range departments {
+		c.mapping(r, "  ", []field{{name: "key"}, {name: "name"}, {name: "head"}, {name: "members", kind: listField}})
+	}
+	for _, r := range areas {
+		c.resolveCell(r, "supervisor", refs, false)
 	}
 
 	// Targets and tasks go under their area, in the order of their sheets.
@@ -277,7 +292,7 @@ func (c *converter) convert() []byte {
 		return m
 	}
 	c.targetNumbers(targets)
-	c.taskWords(tasks, officials)
+	c.taskWords(tasks, refs)
 	targetsOf, tasksOf := byArea(targets), byArea(tasks)
 	if len(areas) == 0 {
 		c.line(headOf(SheetAreas), "areas: []")
@@ -285,7 +300,7 @@ func (c *converter) convert() []byte {
 		c.line(headOf(SheetAreas), "areas:")
 	}
 	for _, a := range areas {
-		c.mapping(a, "  ", []field{{name: "code"}, {name: "name"}})
+		c.mapping(a, "  ", []field{{name: "code"}, {name: "name"}, {name: "supervisor"}})
 		if ts := targetsOf[a.values["code"]]; len(ts) > 0 {
 			c.line(a.rec, "    targets:")
 			for _, t := range ts {
@@ -301,7 +316,7 @@ func (c *converter) convert() []byte {
 			c.line(a.rec, "    tasks:")
 			for _, t := range ts {
 				c.mapping(t, "      ", []field{
-					{name: "key"}, {name: "title"}, {name: "lead"}, {name: "support", kind: listField},
+					{name: "key"}, {name: "title"}, {name: "lead", kind: listField}, {name: "support", kind: listField},
 					{name: "due"}, {name: "every"}, {name: "due_day", kind: numberField},
 					{name: "start", kind: dateField}, {name: "until", kind: dateField}, {name: "note"},
 				})
@@ -444,15 +459,20 @@ func (c *converter) unit() {
 
 // firstAt finds the line of a first definition in a message about a
 // duplicate: "(first at line 12)".
-var firstAt = regexp.MustCompile(`\(first at line (\d+)\)`)
+// "(first at line 12)", or to another definition: "(line 12)".
+var firstAt = regexp.MustCompile(`\((first at )?line (\d+)\)`)
 
 // locate turns a mistake in the equivalent plan file into one in the
 // workbook.
 func (c *converter) locate(pe planfile.Error) Error {
 	e := Error{File: c.name, Msg: firstAt.ReplaceAllStringFunc(pe.Msg, func(s string) string {
-		n, err := strconv.Atoi(firstAt.FindStringSubmatch(s)[1])
+		m := firstAt.FindStringSubmatch(s)
+		n, err := strconv.Atoi(m[2])
 		if err != nil || n < 1 || n > len(c.lines) {
 			return s
+		}
+		if m[1] == "" {
+			return fmt.Sprintf("(sheet %s, row %d)", c.lines[n-1].sheet, c.lines[n-1].row)
 		}
 		return fmt.Sprintf("(first in row %d)", c.lines[n-1].row)
 	})}
@@ -508,34 +528,63 @@ func (c *converter) targetNumbers(targets []row) {
 // xuyên", "Hàng tháng, trước ngày 15"), positions in Chủ trì and Phối hợp
 // ("Chủ tịch"), several officials in one Phối hợp cell. What it cannot read
 // is a mistake located by its cell.
-func (c *converter) taskWords(tasks, officialRows []row) {
-	officials := make([]official, 0, len(officialRows))
-	for _, o := range officialRows {
-		officials = append(officials, official{key: o.values["key"], position: o.values["position"], roles: o.values["roles"]})
-	}
+func (c *converter) taskWords(tasks []row, refs people) {
 	for _, r := range tasks {
 		c.taskDeadline(r)
-		if v, ok := r.values["lead"]; ok {
-			if names := splitList(v); len(names) > 1 {
-				c.errorf(r.rec.sheet, r.rec.cell("lead"), "lead", "%q names %d officials: a task has one lead (chủ trì); put the others in support (Phối hợp)", v, len(names))
-			} else if key, err := resolveOfficial(v, officials); err != nil {
-				c.errorf(r.rec.sheet, r.rec.cell("lead"), "lead", "%v", err)
-			} else {
-				r.values["lead"] = key
-			}
+		c.resolveCell(r, "lead", refs, true)
+		c.resolveCell(r, "support", refs, true)
+	}
+}
+
+// people is what a cell naming officials or departments may name: the
+// officials of the officials sheet and the departments of the departments
+// sheet.
+type people struct {
+	officials   []official
+	departments []department
+}
+
+// people reads the officials and departments sheets' rows for resolving
+// cells, and resolves the head and members cells of the departments.
+func (c *converter) people(officialRows, departmentRows []row) people {
+	var p people
+	for _, o := range officialRows {
+		p.officials = append(p.officials, official{key: o.values["key"], position: o.values["position"], roles: o.values["roles"]})
+	}
+	for _, d := range departmentRows {
+		p.departments = append(p.departments, department{key: d.values["key"], name: d.values["name"]})
+	}
+	officialsOnly := people{officials: p.officials}
+	for _, d := range departmentRows {
+		c.resolveCell(d, "head", officialsOnly, false)
+		c.resolveCell(d, "members", officialsOnly, true)
+	}
+	return p
+}
+
+// resolveCell turns the names in the cell field of r (official keys or
+// positions, department keys or names; several when list) into keys.
+func (c *converter) resolveCell(r row, field string, refs people, list bool) {
+	v, ok := r.values[field]
+	if !ok {
+		return
+	}
+	names := []string{v}
+	if list {
+		names = refs.splitNames(v)
+	}
+	var keys []string
+	for _, name := range names {
+		key, err := refs.resolve(name)
+		if err != nil {
+			c.errorf(r.rec.sheet, r.rec.cell(field), field, "%v", err)
+			continue
 		}
-		if v, ok := r.values["support"]; ok {
-			var keys []string
-			for _, name := range splitList(v) {
-				key, err := resolveOfficial(name, officials)
-				if err != nil {
-					c.errorf(r.rec.sheet, r.rec.cell("support"), "support", "%v", err)
-					continue
-				}
-				keys = append(keys, key)
-			}
-			r.values["support"] = strings.Join(keys, ", ")
-		}
+		keys = append(keys, key)
+	}
+	r.values[field] = strings.Join(keys, ", ")
+	if len(keys) == 0 {
+		delete(r.values, field)
 	}
 }
 

@@ -41,6 +41,10 @@ func withoutPositions(f *planfile.File) planfile.File {
 	for i := range c.Officials {
 		c.Officials[i].Pos = planfile.Pos{}
 	}
+	c.Departments = append([]planfile.Department(nil), f.Departments...)
+	for i := range c.Departments {
+		c.Departments[i].Pos = planfile.Pos{}
+	}
 	c.Areas = append([]planfile.Area(nil), f.Areas...)
 	for i := range c.Areas {
 		a := &c.Areas[i]
@@ -194,7 +198,7 @@ func TestParsePlanErrors(t *testing.T) {
 			},
 			want: []string{
 				`plan.xlsx: Đơn vị!B8: plan.year: want a whole number, found a string`,
-				`plan.xlsx: Cán bộ!D3: roles: unknown role "thu-ky": want chairman, office or member`,
+				`plan.xlsx: Cán bộ!D3: roles: unknown role "thu-ky": want chairman, vice_chairman, office, member or partner`,
 				`plan.xlsx: Chỉ tiêu!E2: goal: a percent goal lies in 0..100, found 120`,
 				`plan.xlsx: Nhiệm vụ!F9: due: impossible date "2025-02-30": want YYYY-MM-DD, a real calendar date`,
 				`plan.xlsx: Nhiệm vụ!E5: support: unknown official "khong-co"`,

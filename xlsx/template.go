@@ -15,9 +15,12 @@ const (
 	SheetGuide     = "Hướng dẫn"
 	SheetUnit      = "Đơn vị"
 	SheetOfficials = "Cán bộ"
-	SheetAreas     = "Lĩnh vực"
-	SheetTargets   = "Chỉ tiêu"
-	SheetTasks     = "Nhiệm vụ"
+	// SheetDepartments is optional: a workbook without it has no
+	// departments.
+	SheetDepartments = "Phòng ban"
+	SheetAreas       = "Lĩnh vực"
+	SheetTargets     = "Chỉ tiêu"
+	SheetTasks       = "Nhiệm vụ"
 )
 
 // column is one column of a template sheet: its field and its header label.
@@ -32,8 +35,9 @@ func (c column) header() string { return c.label + " (" + c.field + ")" }
 
 // sheetDef describes one list sheet of the template.
 type sheetDef struct {
-	name    string
-	columns []column
+	name     string
+	columns  []column
+	optional bool // a workbook may leave the sheet out
 }
 
 // The list sheets, in the order they are read and written.
@@ -45,11 +49,18 @@ var (
 		{"roles", "Vai trò", 16},
 		{"email", "Thư điện tử", 28},
 		{"language", "Ngôn ngữ", 12},
-	}}
+	}, false}
+	departmentsSheet = sheetDef{SheetDepartments, []column{
+		{"key", "Mã", 16},
+		{"name", "Tên phòng, ban", 44},
+		{"head", "Trưởng phòng, ban", 20},
+		{"members", "Thành viên", 40},
+	}, true}
 	areasSheet = sheetDef{SheetAreas, []column{
 		{"code", "Mã", 10},
 		{"name", "Tên lĩnh vực", 60},
-	}}
+		{"supervisor", "Lãnh đạo phụ trách", 20},
+	}, false}
 	targetsSheet = sheetDef{SheetTargets, []column{
 		{"area", "Lĩnh vực", 10},
 		{"key", "Mã", 22},
@@ -61,7 +72,7 @@ var (
 		{"every", "Kỳ báo cáo", 14},
 		{"kind", "Loại chỉ tiêu", 16},
 		{"due", "Hạn đạt", 12},
-	}}
+	}, false}
 	tasksSheet = sheetDef{SheetTasks, []column{
 		{"area", "Lĩnh vực", 10},
 		{"key", "Mã", 22},
@@ -74,7 +85,7 @@ var (
 		{"start", "Bắt đầu", 12},
 		{"until", "Kết thúc", 12},
 		{"note", "Ghi chú", 40},
-	}}
+	}, false}
 )
 
 // unitRow is one key/value row of the "Đơn vị" sheet.
@@ -108,12 +119,14 @@ var guideLines = []string{
 	"",
 	"Mỗi trang tính là một phần của kế hoạch; dòng 1 là tiêu đề cột, tên trường trong ngoặc đơn (ví dụ \"Mã (key)\") là phần được đọc.",
 	"Đơn vị: thông tin đơn vị và kế hoạch, mỗi dòng một trường.",
-	"Cán bộ: mã (key), họ tên, chức vụ, vai trò (chairman = chủ tịch, office = văn phòng, member = thành viên; nhiều vai trò cách nhau bằng dấu phẩy), thư điện tử, ngôn ngữ (vi hoặc en).",
-	"Lĩnh vực: mã và tên các lĩnh vực cải cách hành chính.",
+	"Cán bộ: mã (key), họ tên, chức vụ, vai trò (chairman = chủ tịch, vice_chairman = phó chủ tịch, office = văn phòng, member = thành viên, partner = cơ quan phối hợp ngoài UBND như Công an phường, Ủy ban MTTQ; nhiều vai trò cách nhau bằng dấu phẩy), thư điện tử, ngôn ngữ (vi hoặc en).",
+	"Phòng ban (tuỳ chọn): mã (key, khác mọi mã cán bộ), tên phòng, ban, trưởng phòng, ban (mã cán bộ hoặc chức vụ), thành viên (nhiều mã cán bộ hoặc chức vụ); mỗi cán bộ thuộc một phòng, ban; mỗi phòng, ban phải chủ trì ít nhất một nhiệm vụ.",
+	"    Nhiệm vụ của phòng, ban được nhắc trưởng phòng, ban cho đến khi trưởng phòng giao cho một thành viên.",
+	"Lĩnh vực: mã và tên các lĩnh vực cải cách hành chính; lãnh đạo phụ trách (tuỳ chọn): chủ tịch hoặc một phó chủ tịch, nhận báo cáo quá hạn của lĩnh vực thay chủ tịch.",
 	"Chỉ tiêu: lĩnh vực (mã), mã chỉ tiêu, nội dung, đơn vị đo (percent, count, yesno), mục tiêu, so sánh (>=, <=, =, >, <), người báo cáo (mã cán bộ), kỳ báo cáo (weekly, monthly, quarterly, half-yearly, yearly).",
 	"    loại chỉ tiêu (tuỳ chọn): theo kỳ (level, mặc định), lũy kế (cumulative: số cộng dồn từ đầu năm, đánh giá theo tiến độ), cuối năm (year_end: chỉ đánh giá khi hết năm), cấp trên đánh giá (external: do cấp trên đo, như PAR INDEX, SIPAS; không nhắc người báo cáo); hạn đạt (tuỳ chọn): một ngày (YYYY-MM-DD) hoặc một kỳ (2026-Q2, 2026-H1, 2026-06, 2026).",
 	"    Mục tiêu phần trăm: gõ 95, \"95%\" hoặc 95% trong ô định dạng phần trăm — đều là 95.",
-	"Nhiệm vụ: lĩnh vực (mã), mã nhiệm vụ, tên, chủ trì (mã cán bộ hoặc chức vụ, ví dụ \"Chủ tịch\"), phối hợp (nhiều mã cán bộ hoặc chức vụ, cách nhau bằng dấu phẩy, chấm phẩy hoặc xuống dòng).",
+	"Nhiệm vụ: lĩnh vực (mã), mã nhiệm vụ, tên, chủ trì (mã cán bộ, chức vụ như \"Chủ tịch\", mã hoặc tên phòng, ban; nhiều đơn vị cùng chủ trì thì cách nhau bằng dấu phẩy), phối hợp (nhiều cán bộ hoặc phòng, ban, cách nhau bằng dấu phẩy, chấm phẩy hoặc xuống dòng). Cơ quan phối hợp (partner) không chủ trì.",
 	"    Chức vụ phải chỉ đúng một cán bộ (cột Chức vụ của trang Cán bộ); nếu nhiều người cùng chức vụ, ghi mã cán bộ.",
 	"    Nhiệm vụ một lần — hạn: một ngày (2026-06-30 hoặc 30/6/2026), \"Quý I/2026\" (I–IV hoặc 1–4), \"6 tháng đầu năm 2026\", \"6 tháng cuối năm 2026\",",
 	"    \"Tháng 3/2026\", \"Năm 2026\", \"Trong năm 2026\" (hạn là ngày cuối của kỳ, lùi sang ngày làm việc kế tiếp), hoặc \"Thường xuyên\" (không có hạn; chủ trì báo cáo hằng tháng).",
@@ -134,7 +147,7 @@ func Template(f *planfile.File) ([]byte, error) {
 	w := &sheetWriter{wb: wb}
 	w.guide()
 	w.unit(f)
-	var officials, areas, targets, tasks [][]any
+	var officials, departments, areas, targets, tasks [][]any
 	if f != nil {
 		for _, o := range f.Officials {
 			roles := make([]string, len(o.Roles))
@@ -143,14 +156,21 @@ func Template(f *planfile.File) ([]byte, error) {
 			}
 			officials = append(officials, []any{o.Key, o.Name, o.Position, strings.Join(roles, ", "), o.Email, o.Language})
 		}
+		for _, d := range f.Departments {
+			departments = append(departments, []any{d.Key, d.Name, d.Head, strings.Join(d.Members[min(1, len(d.Members)):], ", ")})
+		}
 		for _, a := range f.Areas {
-			areas = append(areas, []any{a.Code, a.Name})
+			areas = append(areas, []any{a.Code, a.Name, a.Supervisor})
 			for _, t := range a.Targets {
 				targets = append(targets, []any{a.Code, t.Key, t.Text, string(t.Measure), t.Goal, string(t.Comparator), t.Owner, string(t.Every),
 					string(t.Kind), dateText(t.Due.String(), t.Due.IsZero())})
 			}
 			for _, t := range a.Tasks {
-				row := []any{a.Code, t.Key, t.Title, t.Lead, strings.Join(t.Support, ", ")}
+				leads := t.Leads
+				if len(leads) == 0 {
+					leads = []string{t.Lead}
+				}
+				row := []any{a.Code, t.Key, t.Title, strings.Join(leads, ", "), strings.Join(t.Support, ", ")}
 				if t.Recurring() {
 					row = append(row, "", string(t.Every), t.DueDay, dateText(t.Start.String(), t.Start.IsZero()), dateText(t.Until.String(), t.Until.IsZero()))
 				} else {
@@ -168,6 +188,7 @@ func Template(f *planfile.File) ([]byte, error) {
 		}
 	}
 	w.list(officialsSheet, officials)
+	w.list(departmentsSheet, departments)
 	w.list(areasSheet, areas)
 	w.list(targetsSheet, targets)
 	w.list(tasksSheet, tasks)
