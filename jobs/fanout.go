@@ -231,18 +231,9 @@ func occurrenceOrder(a, b store.UnitReminderItem) int {
 		cmp.Compare(a.TaskKey, b.TaskKey), cmp.Compare(a.Key, b.Key))
 }
 
-// openByUnit reads the open occurrences of every unit due on or before
-// through, with their tasks, grouped by unit, each unit's in
-// occurrenceOrder.
-func openByUnit(ctx context.Context, r *runState, through plan.Date) (map[int64][]store.ReminderItem, error) {
-	due, err := store.OpenDueThrough(ctx, r.tx, through)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]int64, len(due))
-	for i, d := range due {
-		ids[i] = d.ID
-	}
+// openByUnit reads the occurrences ids that are still open, with their
+// tasks, grouped by unit, each unit's in occurrenceOrder.
+func openByUnit(ctx context.Context, r *runState, ids []int64) (map[int64][]store.ReminderItem, error) {
 	occs, err := store.OpenOccurrencesByID(ctx, r.tx, ids)
 	if err != nil {
 		return nil, err

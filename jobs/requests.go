@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
@@ -15,6 +16,13 @@ import (
 // missed over a long holiday such as Tết). Earlier periods are not asked
 // for, so a plan imported mid-year is not met with a flood of requests.
 const readingGraceDays = 10
+
+// unitWeek is a unit asked for progress, with its local date and ISO week.
+type unitWeek struct {
+	unitZone
+	day  plan.Date
+	week plan.Period
+}
 
 // progressRequest asks every linked official with open occurrences — as
 // lead or supporter — due by the end of the run's ISO week, or overdue, for
@@ -28,13 +36,9 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 		return err
 	}
 	// The units asked today, each for its own local ISO week; the open
-	// occurrences of all of them are read in one query, through the latest
-	// week's end, and each unit keeps those of its own.
-	type unitWeek struct {
-		unitZone
-		day  plan.Date
-		week plan.Period
-	}
+	// occurrences of all of them due through the latest week's end are
+	// found with one index-only query, and each unit keeps those of its
+	// own week.
 	var weeks []unitWeek
 	var through plan.Date
 	for _, u := range units {
@@ -51,9 +55,43 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 	if len(weeks) == 0 {
 		return nil
 	}
-	byUnit, err := openByUnit(ctx, r, through)
+	// The ids of every unit's open occurrences are small; their tasks,
+	// leads and officials are read a chunk of units at a time, so that a
+	// run over many units (a catch-up after a year of overdue work holds
+	// some 150,000 at 3,300 units) holds one chunk's at a time.
+	due, err := store.OpenDueThrough(ctx, r.tx, through)
 	if err != nil {
 		return err
+	}
+	dueOf := make(map[int64][]int64)
+	for _, d := range due {
+		dueOf[d.UnitID] = append(dueOf[d.UnitID], d.ID)
+	}
+	var msgs []store.OutMessage
+	for chunk := range slices.Chunk(weeks, requestUnits) {
+		var ids []int64
+		for _, u := range chunk {
+			ids = append(ids, dueOf[u.ID]...)
+		}
+		if msgs, err = s.requestChunk(ctx, r, chunk, ids, msgs); err != nil {
+			return err
+		}
+	}
+	return r.sendAll(ctx, msgs)
+}
+
+// requestUnits is how many units' progress requests are built from one
+// read of their occurrences and officials.
+const requestUnits = 100
+
+// requestChunk appends to msgs the progress requests of the units weeks,
+// whose open occurrences with a deadline through the latest week's end
+// are ids, enqueueing every sendBatch messages, and returns what is left
+// to enqueue.
+func (s *Scheduler) requestChunk(ctx context.Context, r *runState, weeks []unitWeek, ids []int64, msgs []store.OutMessage) ([]store.OutMessage, error) {
+	byUnit, err := openByUnit(ctx, r, ids)
+	if err != nil {
+		return msgs, err
 	}
 	// Ongoing tasks have no deadline: their lead is asked once a month,
 	// in the request of the week holding the month's last day, while that
@@ -68,7 +106,7 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 	for end, ids := range monthEnds {
 		got, err := store.OpenOngoingOf(ctx, r.tx, ids, end)
 		if err != nil {
-			return err
+			return msgs, err
 		}
 		maps.Copy(ongoing, got)
 	}
@@ -80,13 +118,12 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 	}
 	all, err := store.ActiveOfficialsIn(ctx, r.tx, unitIDs)
 	if err != nil {
-		return err
+		return msgs, err
 	}
 	officialsOf := make(map[int64][]plan.Official, len(unitIDs))
 	for _, o := range all {
 		officialsOf[o.UnitID] = append(officialsOf[o.UnitID], o)
 	}
-	var msgs []store.OutMessage
 	for _, u := range weeks {
 		day, week := u.day, u.week
 		mine := make(map[int64][]store.ReminderItem)
@@ -136,13 +173,13 @@ func (s *Scheduler) progressRequest(ctx context.Context, r *runState) error {
 			})
 			if len(msgs) >= sendBatch {
 				if err := r.sendAll(ctx, msgs); err != nil {
-					return err
+					return msgs, err
 				}
 				msgs = msgs[:0]
 			}
 		}
 	}
-	return r.sendAll(ctx, msgs)
+	return msgs, nil
 }
 
 // targetReadings asks the owner of each target for the reading of the

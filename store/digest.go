@@ -132,7 +132,6 @@ func DigestOccurrencesOf(ctx context.Context, rd Reader, scopes []DigestScope, p
 		return out, nil
 	}
 	ids, starts, _ := scopeArrays(scopes)
-	var occs []DigestOccurrence
 	// Plans by unit (plans_unit_id_id_key: "p.unit_id = ANY" makes the
 	// scan seek each unit rather than merge the whole index with the
 	// list), tasks by plan (tasks_plan_id_key_key), occurrences by task
@@ -141,7 +140,7 @@ func DigestOccurrencesOf(ctx context.Context, rd Reader, scopes []DigestScope, p
 	// for an occurrence reported on after asOf: the condition sits inside
 	// the lateral, where it gates the probe (as the join condition it was
 	// checked after probing every occurrence).
-	err := sqlx.SelectContext(ctx, q, &occs, `
+	rows, err := q.QueryxContext(ctx, `
 		SELECT p.unit_id, o.id, o.key, o.nominal_due, o.due, COALESCE(o.period, '') AS period,
 		       o.ongoing, o.done_at,
 		       t.id AS task_id, t.key AS task_key, t.title AS task_title,
@@ -184,8 +183,20 @@ func DigestOccurrencesOf(ctx context.Context, rd Reader, scopes []DigestScope, p
 	if err != nil {
 		return nil, fmt.Errorf("store: digest occurrences of %s for %s..%s: %w", unitsLabel(ids), from, to, err)
 	}
-	for _, o := range occs {
+	defer rows.Close()
+	// Each row goes straight to its unit's list: scanning into one slice
+	// of every unit's rows first (some 16,000 at a town of 100 wards) and
+	// then copying them out cost a fifth of a town digest's Go time in
+	// growing that slice.
+	for rows.Next() {
+		var o DigestOccurrence
+		if err := rows.StructScan(&o); err != nil {
+			return nil, fmt.Errorf("store: digest occurrences of %s for %s..%s: %w", unitsLabel(ids), from, to, err)
+		}
 		out[o.UnitID] = append(out[o.UnitID], o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: digest occurrences of %s for %s..%s: %w", unitsLabel(ids), from, to, err)
 	}
 	return out, nil
 }
