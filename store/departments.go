@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/nhacviec/nhacviec/plan"
 )
@@ -24,6 +25,23 @@ func DepartmentsOf(ctx context.Context, rd Reader, unitID int64) ([]plan.Departm
 		WHERE d.unit_id = $1 AND d.archived_at IS NULL
 		ORDER BY d.position, d.id`, unitID); err != nil {
 		return nil, fmt.Errorf("store: departments of unit %d: %w", unitID, err)
+	}
+	return out, nil
+}
+
+// DepartmentsIn returns the departments that are not archived of each of
+// the units unitIDs, by unit id, each unit's in the order of its plan file.
+func DepartmentsIn(ctx context.Context, rd Reader, unitIDs []int64) (map[int64][]plan.Department, error) {
+	var rows []plan.Department
+	if err := sqlx.SelectContext(ctx, rd.queryer(), &rows, `
+		SELECT `+departmentColumns+` FROM departments d
+		WHERE d.unit_id = ANY($1) AND d.archived_at IS NULL
+		ORDER BY d.unit_id, d.position, d.id`, pq.Int64Array(unitIDs)); err != nil {
+		return nil, fmt.Errorf("store: departments of %s: %w", unitsLabel(unitIDs), err)
+	}
+	out := make(map[int64][]plan.Department)
+	for _, d := range rows {
+		out[d.UnitID] = append(out[d.UnitID], d)
 	}
 	return out, nil
 }
