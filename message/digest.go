@@ -1,6 +1,7 @@
 package message
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/nhacviec/nhacviec/i18n"
@@ -149,7 +150,8 @@ func render(w *writer, d *report.Digest, pr *i18n.Printer) {
 		} else {
 			w.head(pr.T("digest.missing_head", len(d.MissingReports)))
 			for _, o := range d.ByOfficial {
-				if !o.Reported {
+				// Partners do not report: they are not in MissingReports.
+				if !o.Reported && slices.Contains(d.MissingReports, o.Key) {
 					w.line("- " + o.Name)
 				}
 			}
