@@ -211,8 +211,11 @@ type digestInput struct {
 	targets   []store.DigestTarget
 	occs      []store.DigestOccurrence
 	officials []plan.Official // archived ones included
-	// departments are the unit's departments that are not archived.
-	departments []plan.Department
+	// departments are the unit's departments that are not archived;
+	// departmentLeads the departments leading each task, by task id (shared
+	// by the inputs of several units).
+	departments     []plan.Department
+	departmentLeads map[int64][]store.DepartmentLead
 	// reported holds the officials who reported within their own unit's
 	// period up to asOf; it may be shared by the inputs of several units.
 	reported map[int64]bool
@@ -278,6 +281,10 @@ func loadDigests(ctx context.Context, q store.Reader, units []plan.Unit, p plan.
 	if err != nil {
 		return nil, err
 	}
+	departmentLeads, err := store.DepartmentLeadsOf(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
 	for _, in := range inputs {
 		if pl, ok := plans[in.unit.ID]; ok {
 			in.areas = areas[pl.ID]
@@ -286,6 +293,7 @@ func loadDigests(ctx context.Context, q store.Reader, units []plan.Unit, p plan.
 		in.occs = occs[in.unit.ID]
 		in.officials = officials[in.unit.ID]
 		in.departments = departments[in.unit.ID]
+		in.departmentLeads = departmentLeads
 		in.reported = reported
 	}
 	return inputs, nil
@@ -312,10 +320,10 @@ func buildDigest(in *digestInput, p plan.Period) *Digest {
 		asOf:           asOf,
 	}
 	byDepartment := make(map[int64]*plan.Totals, len(in.departments))
-	departmentNames := make(map[string]string, len(in.departments))
+	departmentOf := make(map[int64]plan.Department, len(in.departments))
 	for _, dep := range in.departments {
 		byDepartment[dep.ID] = &plan.Totals{}
-		departmentNames[dep.Key] = dep.Name
+		departmentOf[dep.ID] = dep
 	}
 	assignees := make(map[int64]bool)
 
@@ -343,17 +351,21 @@ func buildDigest(in *digestInput, p plan.Period) *Digest {
 			byLead[o.LeadID] = lt
 		}
 		lt.Add(status)
-		for _, id := range o.LeadDepartments {
-			if dt, ok := byDepartment[id]; ok {
-				dt.Add(status)
+		line := taskLine(o, status, p.From, asOf, loc)
+		for _, l := range in.departmentLeads[o.TaskID] {
+			dep, ok := departmentOf[l.DepartmentID]
+			if !ok {
+				continue
+			}
+			byDepartment[dep.ID].Add(status)
+			if l.Position == 1 {
+				// The first lead is a department: the line names it, not
+				// its head.
+				line.Lead, line.LeadName = dep.Key, dep.Name
 			}
 		}
 		if o.AssigneeID != nil {
 			assignees[*o.AssigneeID] = true
-		}
-		line := taskLine(o, status, p.From, asOf, loc)
-		if name, ok := departmentNames[line.Lead]; ok {
-			line.LeadName = name
 		}
 		d.Tasks = append(d.Tasks, line)
 	}
@@ -432,7 +444,7 @@ func taskLine(o store.DigestOccurrence, status plan.Status, from plan.Date, asOf
 		Occurrence:   o.Key,
 		Title:        o.TaskTitle,
 		Area:         o.AreaCode,
-		Lead:         o.FirstLead,
+		Lead:         o.LeadKey,
 		Due:          o.Due,
 		Status:       string(status),
 		Progress:     o.Progress,
@@ -444,9 +456,6 @@ func taskLine(o store.DigestOccurrence, status plan.Status, from plan.Date, asOf
 	}
 	if o.AssigneeName != nil {
 		line.AssigneeName = *o.AssigneeName
-	}
-	if line.Lead == "" {
-		line.Lead = o.LeadKey
 	}
 	switch status {
 	case plan.DoneOnTime, plan.DoneLate:

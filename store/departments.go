@@ -46,6 +46,33 @@ func DepartmentsIn(ctx context.Context, rd Reader, unitIDs []int64) (map[int64][
 	return out, nil
 }
 
+// DepartmentLead is one department leading a task, for a digest.
+type DepartmentLead struct {
+	TaskID       int64 `db:"task_id"`
+	Position     int   `db:"position"` // 1: the task's first lead
+	DepartmentID int64 `db:"department_id"`
+}
+
+// DepartmentLeadsOf returns, by task id, the departments (not archived) of
+// the units unitIDs leading each task, in lead order. It starts from the
+// units' departments, so it costs nothing for units without any.
+func DepartmentLeadsOf(ctx context.Context, rd Reader, unitIDs []int64) (map[int64][]DepartmentLead, error) {
+	var rows []DepartmentLead
+	if err := sqlx.SelectContext(ctx, rd.queryer(), &rows, `
+		SELECT tl.task_id, tl.position, tl.department_id
+		FROM departments d
+		JOIN task_leads tl ON tl.department_id = d.id
+		WHERE d.unit_id = ANY($1) AND d.archived_at IS NULL
+		ORDER BY tl.task_id, tl.position`, pq.Int64Array(unitIDs)); err != nil {
+		return nil, fmt.Errorf("store: department leads of %s: %w", unitsLabel(unitIDs), err)
+	}
+	out := make(map[int64][]DepartmentLead)
+	for _, r := range rows {
+		out[r.TaskID] = append(out[r.TaskID], r)
+	}
+	return out, nil
+}
+
 // DepartmentByID returns the department id, archived or not, or ErrNotFound.
 func DepartmentByID(ctx context.Context, rd Reader, id int64) (plan.Department, error) {
 	var d plan.Department

@@ -100,12 +100,6 @@ type DigestOccurrence struct {
 	LeadID    int64      `db:"lead_id"`
 	LeadKey   string     `db:"lead_key"`
 	LeadName  string     `db:"lead_name"`
-	// FirstLead is the key of the task's first lead: an official's, or a
-	// department's (whose head is LeadID).
-	FirstLead string `db:"first_lead"`
-	// LeadDepartments are the ids of the departments leading the task, in
-	// lead order; empty when only officials lead it.
-	LeadDepartments pq.Int64Array `db:"lead_departments"`
 	// AssigneeKey and AssigneeName name the member a lead department's head
 	// assigned the task to, nil when unassigned.
 	AssigneeID   *int64  `db:"assignee_id"`
@@ -158,10 +152,6 @@ func DigestOccurrencesOf(ctx context.Context, rd Reader, scopes []DigestScope, p
 		       t.id AS task_id, t.key AS task_key, t.title AS task_title,
 		       a.code AS area_code, a.name AS area_name,
 		       l.id AS lead_id, l.key AS lead_key, l.name AS lead_name,
-		       COALESCE(fl.key, l.key) AS first_lead,
-		       ARRAY(SELECT tl.department_id FROM task_leads tl
-		             WHERE tl.task_id = t.id AND tl.department_id IS NOT NULL
-		             ORDER BY tl.position) AS lead_departments,
 		       t.assignee_id, asg.key AS assignee_key, asg.name AS assignee_name,
 		       CASE WHEN o.last_report_at IS NULL OR o.last_report_at <= $5 THEN o.percent
 		            ELSE COALESCE(lp.percent, 0) END AS progress,
@@ -174,15 +164,6 @@ func DigestOccurrencesOf(ctx context.Context, rd Reader, scopes []DigestScope, p
 		JOIN areas a ON a.id = t.area_id
 		JOIN officials l ON l.id = t.lead_id
 		LEFT JOIN officials asg ON asg.id = t.assignee_id
-		LEFT JOIN LATERAL (
-			SELECT COALESCE(ld.key, lo.key) AS key
-			FROM task_leads tl
-			LEFT JOIN departments ld ON ld.id = tl.department_id
-			LEFT JOIN officials lo ON lo.id = tl.official_id
-			WHERE tl.task_id = t.id
-			ORDER BY tl.position
-			LIMIT 1
-		) fl ON true
 		LEFT JOIN LATERAL (
 			SELECT r.note, r.percent, r.done, r.reported_at
 			FROM progress_reports r
