@@ -528,7 +528,7 @@ func TestManagerCommands(t *testing.T) {
 	for i, cmd := range []string{"tonghop", "digest", "chuabaocao", "missing"} {
 		h.srv.SendCommand(memberUser, memberUser, cmd, "")
 		got := h.nextTo(memberUser, i+1).Plain()
-		if !strings.Contains(got, "chỉ dành cho Chủ tịch và Văn phòng") || strings.Contains(got, taskTitle) {
+		if !strings.Contains(got, "chỉ dành cho Chủ tịch, Phó Chủ tịch và Văn phòng") || strings.Contains(got, taskTitle) {
 			t.Fatalf("member /%s: %q", cmd, got)
 		}
 	}
@@ -539,6 +539,18 @@ func TestManagerCommands(t *testing.T) {
 	h.srv.SendCommand(officeUser, officeUser, "chuabaocao", "")
 	if got := h.nextTo(officeUser, 1).Plain(); !strings.Contains(got, "báo cáo") {
 		t.Fatalf("office /chuabaocao: %q", got)
+	}
+	// A vice-chairman may use what the chairman uses.
+	if _, err := h.st.DB().Exec(`UPDATE officials SET roles = '{vice_chairman}' WHERE id = $1`, h.outsider); err != nil {
+		t.Fatal(err)
+	}
+	h.srv.SendCommand(outsideUser, outsideUser, "tonghop", "")
+	if got := h.nextTo(outsideUser, 1).Plain(); strings.Contains(got, "chỉ dành cho") || !strings.Contains(got, "TỔNG HỢP BÁO CÁO") {
+		t.Fatalf("vice-chairman /tonghop: %q", got)
+	}
+	h.srv.SendCommand(outsideUser, outsideUser, "chuabaocao", "")
+	if got := h.nextTo(outsideUser, 2).Plain(); strings.Contains(got, "chỉ dành cho") || !strings.Contains(got, "báo cáo") {
+		t.Fatalf("vice-chairman /chuabaocao: %q", got)
 	}
 	h.srv.SendCommand(memberUser, memberUser, "trogiup", "")
 	if got := h.nextTo(memberUser, 5).Plain(); !strings.Contains(got, "/viec") || strings.Contains(got, "/tonghop") {

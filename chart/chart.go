@@ -44,6 +44,8 @@ const (
 	barsTitle = "chart.bars_title"
 	barsY     = "chart.bars_y"
 	barsX     = "chart.bars_x"
+	depTitle  = "chart.departments_title"
+	depX      = "chart.departments_x"
 	rateTitle = "chart.rate_title"
 	rateY     = "chart.rate_y"
 	rateX     = "chart.rate_x"
@@ -62,7 +64,8 @@ var statuses = []struct {
 }
 
 // Digest draws the chart of the digest d in the language of pr: the
-// statuses per area of d, and the on-time rate of the periods of history
+// statuses per area of d, per department when the unit has departments
+// (a panel between the two others), and the on-time rate of the periods of history
 // (oldest first, usually report.Result.History ending with d's period). It
 // returns the PNG's bytes.
 func Digest(d *report.Digest, history []report.HistoryPoint, pr *i18n.Printer) ([]byte, error) {
@@ -73,6 +76,14 @@ func Digest(d *report.Digest, history []report.HistoryPoint, pr *i18n.Printer) (
 	bars, err := areaBars(d, pr, fonts)
 	if err != nil {
 		return nil, fmt.Errorf("chart: digest %s %s: %w", d.Unit, d.Period.Key, err)
+	}
+	panels := [][]*plot.Plot{{bars}}
+	if len(d.ByDepartment) > 0 {
+		deps, err := departmentBars(d, pr, fonts)
+		if err != nil {
+			return nil, fmt.Errorf("chart: digest %s %s: %w", d.Unit, d.Period.Key, err)
+		}
+		panels = append(panels, []*plot.Plot{deps})
 	}
 	rates, err := rateLine(history, pr, fonts)
 	if err != nil {
@@ -98,10 +109,12 @@ func Digest(d *report.Digest, history []report.HistoryPoint, pr *i18n.Printer) (
 		dc.Max.Y -= sub.Height(line) + vg.Points(4)
 	}
 
-	tiles := draw.Tiles{Rows: 2, Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(10), PadRight: vg.Points(14), PadY: vg.Points(24)}
-	canvases := plot.Align([][]*plot.Plot{{bars}, {rates}}, tiles, dc)
-	bars.Draw(canvases[0][0])
-	rates.Draw(canvases[1][0])
+	panels = append(panels, []*plot.Plot{rates})
+	tiles := draw.Tiles{Rows: len(panels), Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(10), PadRight: vg.Points(14), PadY: vg.Points(24)}
+	canvases := plot.Align(panels, tiles, dc)
+	for i, row := range panels {
+		row[0].Draw(canvases[i][0])
+	}
 
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
@@ -160,11 +173,28 @@ func (f fonts) newPlot(title, xLabel, yLabel string) *plot.Plot {
 
 // areaBars draws the statuses per area as stacked bars.
 func areaBars(d *report.Digest, pr *i18n.Printer, fonts fonts) (*plot.Plot, error) {
-	p := fonts.newPlot(pr.T(barsTitle), pr.T(barsX), pr.T(barsY))
 	names := make([]string, len(d.ByArea))
+	totals := make([]report.Totals, len(d.ByArea))
 	for i, a := range d.ByArea {
-		names[i] = a.Code
+		names[i], totals[i] = a.Code, a.Totals
 	}
+	return statusBars(fonts.newPlot(pr.T(barsTitle), pr.T(barsX), pr.T(barsY)), names, totals, pr)
+}
+
+// departmentBars draws the statuses per department (by key) as stacked
+// bars.
+func departmentBars(d *report.Digest, pr *i18n.Printer, fonts fonts) (*plot.Plot, error) {
+	names := make([]string, len(d.ByDepartment))
+	totals := make([]report.Totals, len(d.ByDepartment))
+	for i, dep := range d.ByDepartment {
+		names[i], totals[i] = dep.Key, dep.Totals
+	}
+	return statusBars(fonts.newPlot(pr.T(depTitle), pr.T(depX), pr.T(barsY)), names, totals, pr)
+}
+
+// statusBars draws on p the four statuses of totals, one stacked bar per
+// name.
+func statusBars(p *plot.Plot, names []string, totals []report.Totals, pr *i18n.Printer) (*plot.Plot, error) {
 	if len(names) == 0 {
 		names = []string{"—"}
 	}
@@ -173,9 +203,9 @@ func areaBars(d *report.Digest, pr *i18n.Printer, fonts fonts) (*plot.Plot, erro
 	maxTotal := 0
 	for _, s := range statuses {
 		values := make(plotter.Values, len(names))
-		for i, a := range d.ByArea {
-			values[i] = float64(count(a.Totals, s.status))
-			maxTotal = max(maxTotal, a.Totals.Total)
+		for i, t := range totals {
+			values[i] = float64(count(t, s.status))
+			maxTotal = max(maxTotal, t.Total)
 		}
 		bars, err := plotter.NewBarChart(values, width)
 		if err != nil {

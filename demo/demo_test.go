@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -186,5 +187,24 @@ func TestQuarter2026(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "TỔNG HỢP BÁO CÁO quý I/2026") {
 		t.Error("transcript lacks the Q1/2026 digest")
+	}
+	// The plan's four departments, in its order; the task both lead counts
+	// for each.
+	var deps []string
+	for _, dep := range d.ByDepartment {
+		deps = append(deps, dep.Key)
+	}
+	if want := []string{"vp", "phong-kt", "phong-vhxh", "trung-tam-hcc"}; !slices.Equal(deps, want) {
+		t.Errorf("by_department %v, want %v", deps, want)
+	}
+	lead := map[string]string{}
+	for _, l := range d.Tasks {
+		lead[l.Key] = l.Lead
+	}
+	if lead["bo-may-kien-toan-phong"] != "vp" || lead["tthc-cong-khai"] != "trung-tam-hcc" || lead["the-che-ra-soat-van-ban"] != "tu-phap" {
+		t.Errorf("digest leads %v: want the first lead's key, a department's or an official's", lead)
+	}
+	if !strings.Contains(out.String(), "Theo phòng, ban") {
+		t.Error("transcript lacks the digest's section by department")
 	}
 }

@@ -25,6 +25,13 @@ func TestDigestEmail(t *testing.T) {
 	if _, err := e.st.DB().Exec(`UPDATE officials SET email = 'chutich@pdp.example.vn' WHERE key = 'chu-tich'`); err != nil {
 		t.Fatal(err)
 	}
+	// A vice-chairman receives what the chairman receives; a member does not.
+	if _, err := e.st.DB().Exec(`UPDATE officials SET email = 'pct@pdp.example.vn', roles = '{vice_chairman}' WHERE key = 'tai-chinh'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.DB().Exec(`UPDATE officials SET email = 'tuphap@pdp.example.vn' WHERE key = 'tu-phap'`); err != nil {
+		t.Fatal(err)
+	}
 	// The monthly digest of 2025-01 (decree09: 15/12/2024–14/1/2025) runs on 15/1 at 08:00.
 	for i := 0; i < 2; i++ {
 		if _, err := e.s.RunAt(context.Background(), at("2025-01-15 08:00")); err != nil {
@@ -39,7 +46,8 @@ func TestDigestEmail(t *testing.T) {
 		t.Fatalf("%d e-mails, want one for the unit's monthly digest", len(rows))
 	}
 	m := rows[0]
-	if !slices.Contains(m.To, "chutich@pdp.example.vn") || !slices.Contains(m.To, "noivu@myhoa.example.vn") {
+	if !slices.Contains(m.To, "chutich@pdp.example.vn") || !slices.Contains(m.To, "noivu@myhoa.example.vn") ||
+		!slices.Contains(m.To, "pct@pdp.example.vn") || slices.Contains(m.To, "tuphap@pdp.example.vn") {
 		t.Errorf("recipients %v", m.To)
 	}
 	if !strings.Contains(m.Subject, "2025") || !strings.Contains(m.Text, "TỔNG HỢP BÁO CÁO") {

@@ -1,6 +1,7 @@
 package message
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/nhacviec/nhacviec/i18n"
@@ -129,7 +130,11 @@ func render(w *writer, d *report.Digest, pr *i18n.Printer) {
 				w.line(pr.T("digest.more", len(overdue)-maxListed))
 				break
 			}
-			w.line(pr.T("digest.overdue_item", i+1, Shorten(o.Title, MaxText), o.LeadName, o.DaysOverdue, o.Progress))
+			lead := o.LeadName
+			if o.AssigneeName != "" {
+				lead += pr.T("digest.overdue_assignee", o.AssigneeName)
+			}
+			w.line(pr.T("digest.overdue_item", i+1, Shorten(o.Title, MaxText), lead, o.DaysOverdue, o.Progress))
 		}
 	}
 
@@ -145,7 +150,8 @@ func render(w *writer, d *report.Digest, pr *i18n.Printer) {
 		} else {
 			w.head(pr.T("digest.missing_head", len(d.MissingReports)))
 			for _, o := range d.ByOfficial {
-				if !o.Reported {
+				// Partners do not report: they are not in MissingReports.
+				if !o.Reported && slices.Contains(d.MissingReports, o.Key) {
 					w.line("- " + o.Name)
 				}
 			}
@@ -158,6 +164,15 @@ func render(w *writer, d *report.Digest, pr *i18n.Printer) {
 		for _, a := range d.ByArea {
 			at := a.Totals
 			w.line(pr.T("digest.area_item", a.Code, a.Name, at.DoneOnTime, at.DoneLate+at.OpenOverdue, at.OpenOnTime))
+		}
+	}
+
+	if t.Total > 0 && len(d.ByDepartment) > 0 {
+		w.blank()
+		w.head(pr.T("digest.departments_head"))
+		for _, dep := range d.ByDepartment {
+			dt := dep.Totals
+			w.line(pr.T("digest.department_item", dep.Name, dt.DoneOnTime, dt.DoneLate+dt.OpenOverdue, dt.OpenOnTime))
 		}
 	}
 }

@@ -2,6 +2,7 @@ package planfile
 
 import (
 	"errors"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -178,5 +179,51 @@ func TestParseDepartmentErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestExample2026Departments: the illustrative 2026 plan uses the four
+// departments of a post-reform ward, a vice-chairman supervising areas,
+// partners supporting tasks and a task with two leads.
+func TestExample2026Departments(t *testing.T) {
+	data, err := os.ReadFile("../examples/hoa-an-2026.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse("hoa-an-2026.yaml", data)
+	if err != nil {
+		t.Fatalf("the 2026 example does not parse:\n%v", err)
+	}
+	var names []string
+	for _, d := range f.Departments {
+		names = append(names, d.Name)
+	}
+	want := []string{"Văn phòng HĐND và UBND", "Phòng Kinh tế, Hạ tầng và Đô thị", "Phòng Văn hóa – Xã hội", "Trung tâm Phục vụ hành chính công"}
+	if !slices.Equal(names, want) {
+		t.Errorf("departments = %q, want %q", names, want)
+	}
+	supervised, twoLeads, departmentLeads := 0, 0, 0
+	partners := map[string]bool{}
+	for _, a := range f.Areas {
+		if a.Supervisor == "pct-vhxh" {
+			supervised++
+		}
+		for _, task := range a.Tasks {
+			if len(task.Leads) == 2 {
+				twoLeads++
+			}
+			if f.IsDepartment(task.Lead) {
+				departmentLeads++
+			}
+			for _, s := range task.Support {
+				if o, ok := f.Official(s); ok && slices.Contains(o.Roles, plan.RolePartner) {
+					partners[s] = true
+				}
+			}
+		}
+	}
+	if supervised == 0 || twoLeads != 1 || departmentLeads < 4 || !partners["cong-an"] || !partners["mttq"] {
+		t.Errorf("supervised areas %d, tasks with two leads %d, department-led tasks %d, partners supporting %v",
+			supervised, twoLeads, departmentLeads, partners)
 	}
 }

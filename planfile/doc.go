@@ -3,12 +3,14 @@
 // mistake it finds at once, each as "file:line:column: field: message", and
 // returns a File only when there is none.
 //
-// The file has four top-level fields: unit, plan, officials and areas.
+// The file has four top-level fields, unit, plan, officials and areas, and
+// an optional fifth, departments.
 //
-//	unit:      {code, name, timezone, parent}
-//	plan:      {code, title, year}
-//	officials: [{key, name, position, roles, email, language}]
-//	areas:     [{code, name, targets, tasks}]
+//	unit:        {code, name, timezone, parent}
+//	plan:        {code, title, year}
+//	officials:   [{key, name, position, roles, email, language}]
+//	departments: [{key, name, head, members}]
+//	areas:       [{code, name, supervisor, targets, tasks}]
 //	targets:   [{key, text, measure, goal, comparator, owner, every}]
 //	tasks:     [{key, title, lead, support, due | every + due_day [+ start, until], note}]
 //
@@ -34,6 +36,18 @@
 //	targets[].due       optional date or period key (2026-Q2: its calendar
 //	                    last day) by which the target must be met, not
 //	                    before the plan year
+//
+// Departments, deputies and partners (the contract's section of that
+// name): roles are chairman, vice_chairman, office, member and partner; a
+// task's lead is one official or department key or a list of them (several
+// leads share the task; Task.Lead is the first), its support official or
+// department keys, one or a list; a department has a head and members
+// (officials; the head listed again is counted once); an area's supervisor
+// is the chairman or a vice-chairman. Each of these is a located mistake:
+// a head or member unknown, an official in two departments (as head or
+// member), a partner heading, joining or leading, a department key that is
+// an official's, a department leading no task, a supervisor who is neither
+// the chairman nor a vice-chairman.
 //
 // Other rules: keys (unit code, official, area, target and task keys) match
 // [a-z0-9-]+; target and task keys are unique across the whole plan; goals

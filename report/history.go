@@ -76,6 +76,7 @@ func NewDigest(code, name string, p plan.Period, asOf time.Time) *Digest {
 		Period:         Period{Key: p.Key, From: p.From, To: p.To},
 		AsOf:           asOf.Format(time.RFC3339),
 		ByArea:         []AreaLine{},
+		ByDepartment:   []DepartmentLine{},
 		ByOfficial:     []OfficialLine{},
 		Tasks:          []TaskLine{},
 		Targets:        []TargetLine{},

@@ -21,7 +21,18 @@
 //     target judged before its deadline, "expected" (the goal pro-rated to
 //     the elapsed part of the year).
 //   - by_official[] entries carry "name" as the contract says; officials appear
-//     chairman first, then office, then members, by key.
+//     chairman first, then vice-chairmen, office, members, by key. They
+//     count the occurrences of the tasks whose accountable official
+//     (tasks.lead_id: the first lead, or the head of the first lead
+//     department) they are.
+//   - by_department[]: {key, name, totals} for every department of the
+//     unit, in the plan file's order; an occurrence counts for each
+//     department leading its task.
+//   - tasks[].lead is the key of the task's first lead, an official's or a
+//     department's; "lead_name" its name; tasks[].assignee the key of the
+//     member the department's head assigned the task to, or null.
+//   - missing_reports: the officials who lead, own a target or are assigned
+//     a task and did not report; partners are never in it.
 //   - "previous": {"key", "from", "to", "totals"}, the totals of the previous
 //     period of the same kind judged as of its end (or the digest's "as of"
 //     when earlier), and "change": the difference of each count and of the
@@ -42,18 +53,19 @@ import (
 
 // Digest is the compiled summary of one unit for one period.
 type Digest struct {
-	Unit           string         `json:"unit"`
-	UnitName       string         `json:"unit_name"`
-	Period         Period         `json:"period"`
-	AsOf           string         `json:"as_of"`
-	Totals         Totals         `json:"totals"`
-	ByArea         []AreaLine     `json:"by_area"`
-	ByOfficial     []OfficialLine `json:"by_official"`
-	Tasks          []TaskLine     `json:"tasks"`
-	Targets        []TargetLine   `json:"targets"`
-	MissingReports []string       `json:"missing_reports"`
-	Previous       *Previous      `json:"previous,omitempty"`
-	Change         *Change        `json:"change,omitempty"`
+	Unit           string           `json:"unit"`
+	UnitName       string           `json:"unit_name"`
+	Period         Period           `json:"period"`
+	AsOf           string           `json:"as_of"`
+	Totals         Totals           `json:"totals"`
+	ByArea         []AreaLine       `json:"by_area"`
+	ByDepartment   []DepartmentLine `json:"by_department"`
+	ByOfficial     []OfficialLine   `json:"by_official"`
+	Tasks          []TaskLine       `json:"tasks"`
+	Targets        []TargetLine     `json:"targets"`
+	MissingReports []string         `json:"missing_reports"`
+	Previous       *Previous        `json:"previous,omitempty"`
+	Change         *Change          `json:"change,omitempty"`
 
 	// period and asOf keep the typed values behind Period and AsOf
 	// (PeriodValue, AsOfTime).
@@ -87,6 +99,14 @@ type AreaLine struct {
 	Totals Totals `json:"totals"`
 }
 
+// DepartmentLine is the totals of the occurrences of the tasks one
+// department (phòng, ban) leads.
+type DepartmentLine struct {
+	Key    string `json:"key"`
+	Name   string `json:"name"`
+	Totals Totals `json:"totals"`
+}
+
 // OfficialLine is the totals of the occurrences an official leads, and
 // whether the official reported within the period.
 type OfficialLine struct {
@@ -98,19 +118,23 @@ type OfficialLine struct {
 
 // TaskLine is one occurrence of a task in a digest or an overdue list.
 type TaskLine struct {
-	Key         string     `json:"key"`
-	Occurrence  string     `json:"occurrence"`
-	Title       string     `json:"title"`
-	Area        string     `json:"area"`
-	Lead        string     `json:"lead"`
-	Due         plan.Date  `json:"due"`
-	Status      string     `json:"status"`
-	Progress    int        `json:"progress"`
-	LastReport  *string    `json:"last_report"`
-	LeadName    string     `json:"lead_name"`
-	DaysOverdue int        `json:"days_overdue"`
-	CarriedOver bool       `json:"carried_over"`
-	DoneAt      *time.Time `json:"done_at,omitempty"`
+	Key        string    `json:"key"`
+	Occurrence string    `json:"occurrence"`
+	Title      string    `json:"title"`
+	Area       string    `json:"area"`
+	Lead       string    `json:"lead"`
+	Due        plan.Date `json:"due"`
+	Status     string    `json:"status"`
+	Progress   int       `json:"progress"`
+	LastReport *string   `json:"last_report"`
+	LeadName   string    `json:"lead_name"`
+	// Assignee is the key of the member a lead department's head assigned
+	// the task to, nil when unassigned; AssigneeName is their name.
+	Assignee     *string    `json:"assignee"`
+	AssigneeName string     `json:"-"`
+	DaysOverdue  int        `json:"days_overdue"`
+	CarriedOver  bool       `json:"carried_over"`
+	DoneAt       *time.Time `json:"done_at,omitempty"`
 	// Support lists the keys of the supporting officials; only Overdue
 	// fills it.
 	Support []string `json:"support,omitempty"`
@@ -187,6 +211,11 @@ type digestInput struct {
 	targets   []store.DigestTarget
 	occs      []store.DigestOccurrence
 	officials []plan.Official // archived ones included
+	// departments are the unit's departments that are not archived;
+	// departmentLeads the departments leading each task, by task id (shared
+	// by the inputs of several units).
+	departments     []plan.Department
+	departmentLeads map[int64][]store.DepartmentLead
 	// reported holds the officials who reported within their own unit's
 	// period up to asOf; it may be shared by the inputs of several units.
 	reported map[int64]bool
@@ -248,6 +277,14 @@ func loadDigests(ctx context.Context, q store.Reader, units []plan.Unit, p plan.
 	if err != nil {
 		return nil, err
 	}
+	departments, err := store.DepartmentsIn(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	departmentLeads, err := store.DepartmentLeadsOf(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
 	for _, in := range inputs {
 		if pl, ok := plans[in.unit.ID]; ok {
 			in.areas = areas[pl.ID]
@@ -255,6 +292,8 @@ func loadDigests(ctx context.Context, q store.Reader, units []plan.Unit, p plan.
 		}
 		in.occs = occs[in.unit.ID]
 		in.officials = officials[in.unit.ID]
+		in.departments = departments[in.unit.ID]
+		in.departmentLeads = departmentLeads
 		in.reported = reported
 	}
 	return inputs, nil
@@ -272,6 +311,7 @@ func buildDigest(in *digestInput, p plan.Period) *Digest {
 		Period:         Period{Key: p.Key, From: p.From, To: p.To},
 		AsOf:           asOf.Format(time.RFC3339),
 		ByArea:         []AreaLine{},
+		ByDepartment:   []DepartmentLine{},
 		ByOfficial:     []OfficialLine{},
 		Tasks:          []TaskLine{},
 		Targets:        []TargetLine{},
@@ -279,6 +319,13 @@ func buildDigest(in *digestInput, p plan.Period) *Digest {
 		period:         p,
 		asOf:           asOf,
 	}
+	byDepartment := make(map[int64]*plan.Totals, len(in.departments))
+	departmentOf := make(map[int64]plan.Department, len(in.departments))
+	for _, dep := range in.departments {
+		byDepartment[dep.ID] = &plan.Totals{}
+		departmentOf[dep.ID] = dep
+	}
+	assignees := make(map[int64]bool)
 
 	var total plan.Totals
 	byArea := make(map[string]*plan.Totals)
@@ -304,12 +351,31 @@ func buildDigest(in *digestInput, p plan.Period) *Digest {
 			byLead[o.LeadID] = lt
 		}
 		lt.Add(status)
-		d.Tasks = append(d.Tasks, taskLine(o, status, p.From, asOf, loc))
+		line := taskLine(o, status, p.From, asOf, loc)
+		for _, l := range in.departmentLeads[o.TaskID] {
+			dep, ok := departmentOf[l.DepartmentID]
+			if !ok {
+				continue
+			}
+			byDepartment[dep.ID].Add(status)
+			if l.Position == 1 {
+				// The first lead is a department: the line names it, not
+				// its head.
+				line.Lead, line.LeadName = dep.Key, dep.Name
+			}
+		}
+		if o.AssigneeID != nil {
+			assignees[*o.AssigneeID] = true
+		}
+		d.Tasks = append(d.Tasks, line)
 	}
 	d.Totals = newTotals(total)
 	for _, a := range areaOrder {
 		a.Totals = newTotals(*byArea[a.Code])
 		d.ByArea = append(d.ByArea, a)
+	}
+	for _, dep := range in.departments {
+		d.ByDepartment = append(d.ByDepartment, DepartmentLine{Key: dep.Key, Name: dep.Name, Totals: newTotals(*byDepartment[dep.ID])})
 	}
 
 	owners := make(map[int64]bool)
@@ -338,7 +404,7 @@ func buildDigest(in *digestInput, p plan.Period) *Digest {
 
 	for _, o := range in.officials {
 		lt, leads := byLead[o.ID]
-		if !leads && !owners[o.ID] {
+		if !leads && !owners[o.ID] && !assignees[o.ID] {
 			continue
 		}
 		line := OfficialLine{Key: o.Key, Name: o.Name, Reported: in.reported[o.ID]}
@@ -348,7 +414,7 @@ func buildDigest(in *digestInput, p plan.Period) *Digest {
 			line.Totals = newTotals(plan.Totals{})
 		}
 		d.ByOfficial = append(d.ByOfficial, line)
-		if !line.Reported {
+		if !line.Reported && !o.Partner() {
 			d.MissingReports = append(d.MissingReports, o.Key)
 		}
 	}
@@ -386,6 +452,10 @@ func taskLine(o store.DigestOccurrence, status plan.Status, from plan.Date, asOf
 		CarriedOver:  o.Due.Before(from),
 		OccurrenceID: o.ID,
 		LastReport:   lastReportText(o.LastNote, o.LastPercent, o.LastDone),
+		Assignee:     o.AssigneeKey,
+	}
+	if o.AssigneeName != nil {
+		line.AssigneeName = *o.AssigneeName
 	}
 	switch status {
 	case plan.DoneOnTime, plan.DoneLate:

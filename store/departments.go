@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/nhacviec/nhacviec/plan"
 )
@@ -24,6 +25,50 @@ func DepartmentsOf(ctx context.Context, rd Reader, unitID int64) ([]plan.Departm
 		WHERE d.unit_id = $1 AND d.archived_at IS NULL
 		ORDER BY d.position, d.id`, unitID); err != nil {
 		return nil, fmt.Errorf("store: departments of unit %d: %w", unitID, err)
+	}
+	return out, nil
+}
+
+// DepartmentsIn returns the departments that are not archived of each of
+// the units unitIDs, by unit id, each unit's in the order of its plan file.
+func DepartmentsIn(ctx context.Context, rd Reader, unitIDs []int64) (map[int64][]plan.Department, error) {
+	var rows []plan.Department
+	if err := sqlx.SelectContext(ctx, rd.queryer(), &rows, `
+		SELECT `+departmentColumns+` FROM departments d
+		WHERE d.unit_id = ANY($1) AND d.archived_at IS NULL
+		ORDER BY d.unit_id, d.position, d.id`, pq.Int64Array(unitIDs)); err != nil {
+		return nil, fmt.Errorf("store: departments of %s: %w", unitsLabel(unitIDs), err)
+	}
+	out := make(map[int64][]plan.Department)
+	for _, d := range rows {
+		out[d.UnitID] = append(out[d.UnitID], d)
+	}
+	return out, nil
+}
+
+// DepartmentLead is one department leading a task, for a digest.
+type DepartmentLead struct {
+	TaskID       int64 `db:"task_id"`
+	Position     int   `db:"position"` // 1: the task's first lead
+	DepartmentID int64 `db:"department_id"`
+}
+
+// DepartmentLeadsOf returns, by task id, the departments (not archived) of
+// the units unitIDs leading each task, in lead order. It starts from the
+// units' departments, so it costs nothing for units without any.
+func DepartmentLeadsOf(ctx context.Context, rd Reader, unitIDs []int64) (map[int64][]DepartmentLead, error) {
+	var rows []DepartmentLead
+	if err := sqlx.SelectContext(ctx, rd.queryer(), &rows, `
+		SELECT tl.task_id, tl.position, tl.department_id
+		FROM departments d
+		JOIN task_leads tl ON tl.department_id = d.id
+		WHERE d.unit_id = ANY($1) AND d.archived_at IS NULL
+		ORDER BY tl.task_id, tl.position`, pq.Int64Array(unitIDs)); err != nil {
+		return nil, fmt.Errorf("store: department leads of %s: %w", unitsLabel(unitIDs), err)
+	}
+	out := make(map[int64][]DepartmentLead)
+	for _, r := range rows {
+		out[r.TaskID] = append(out[r.TaskID], r)
 	}
 	return out, nil
 }

@@ -100,6 +100,11 @@ type DigestOccurrence struct {
 	LeadID    int64      `db:"lead_id"`
 	LeadKey   string     `db:"lead_key"`
 	LeadName  string     `db:"lead_name"`
+	// AssigneeKey and AssigneeName name the member a lead department's head
+	// assigned the task to, nil when unassigned.
+	AssigneeID   *int64  `db:"assignee_id"`
+	AssigneeKey  *string `db:"assignee_key"`
+	AssigneeName *string `db:"assignee_name"`
 	// Progress is the percent as of the "as of" instant: the occurrence's
 	// percent when nothing was reported after that instant, else the latest
 	// percent reported up to it (0 when none).
@@ -146,6 +151,7 @@ func DigestOccurrencesOf(ctx context.Context, rd Reader, scopes []DigestScope, p
 		       t.id AS task_id, t.key AS task_key, t.title AS task_title,
 		       a.code AS area_code, a.name AS area_name,
 		       l.id AS lead_id, l.key AS lead_key, l.name AS lead_name,
+		       t.assignee_id, asg.key AS assignee_key, asg.name AS assignee_name,
 		       CASE WHEN o.last_report_at IS NULL OR o.last_report_at <= $5 THEN o.percent
 		            ELSE COALESCE(lp.percent, 0) END AS progress,
 		       lr.note AS last_note, lr.percent AS last_percent, lr.done AS last_done,
@@ -156,6 +162,7 @@ func DigestOccurrencesOf(ctx context.Context, rd Reader, scopes []DigestScope, p
 		JOIN occurrences o ON o.task_id = t.id
 		JOIN areas a ON a.id = t.area_id
 		JOIN officials l ON l.id = t.lead_id
+		LEFT JOIN officials asg ON asg.id = t.assignee_id
 		LEFT JOIN LATERAL (
 			SELECT r.note, r.percent, r.done, r.reported_at
 			FROM progress_reports r

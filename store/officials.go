@@ -9,9 +9,12 @@ import (
 	"github.com/nhacviec/nhacviec/plan"
 )
 
-// roleRank orders officials chairman first, then office, then members.
+// roleRank orders officials chairman first, then vice-chairmen, office,
+// members and partners.
 const roleRank = `CASE WHEN 'chairman' = ANY(o.roles) THEN 0
-	WHEN 'office' = ANY(o.roles) THEN 1 ELSE 2 END`
+	WHEN 'vice_chairman' = ANY(o.roles) THEN 1
+	WHEN 'office' = ANY(o.roles) THEN 2
+	WHEN 'partner' = ANY(o.roles) THEN 4 ELSE 3 END`
 
 // officialColumnsO is OfficialColumns qualified with the alias "o".
 const officialColumnsO = `o.id, o.unit_id, o.key, o.name, o.position, o.roles, o.email, o.language,

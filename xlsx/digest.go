@@ -18,7 +18,13 @@ const (
 	sheetTasks   = "workbook.sheet.tasks"
 	sheetTargets = "workbook.sheet.targets"
 	sheetMissing = "workbook.sheet.missing"
+	// sheetDepartments is written only for a unit with departments.
+	sheetDepartments = "workbook.sheet.departments"
 )
+
+// DepartmentSheet returns the name of the digest workbook's sheet by
+// department in the language of pr.
+func DepartmentSheet(pr *i18n.Printer) string { return pr.T(sheetDepartments) }
 
 // DigestSheets returns the names of the digest workbook's sheets in the
 // language of pr: summary, tasks, targets and missing reports.
@@ -30,6 +36,9 @@ func DigestSheets(pr *i18n.Printer) (summary, tasks, targets, missing string) {
 const (
 	hArea       = "workbook.col.area"
 	hAreaName   = "workbook.col.area_name"
+	hDepartment = "workbook.col.department"
+	hDepName    = "workbook.col.department_name"
+	hAssignee   = "workbook.col.assignee"
 	hTotal      = "workbook.col.total"
 	hRate       = "workbook.col.rate"
 	hTotalRow   = "workbook.col.total_row"
@@ -74,6 +83,7 @@ func Digest(d *report.Digest, pr *i18n.Printer) ([]byte, error) {
 	w := &digestWriter{wb: wb, pr: pr}
 	w.setup()
 	w.summary(d)
+	w.departments(d)
 	w.tasks(d)
 	w.targets(d)
 	w.missing(d)
@@ -184,13 +194,40 @@ func (w *digestWriter) summary(d *report.Digest) {
 	w.check(w.wb.SetCellStyle(sheet, cell(8, r-1), cell(8, r-1), w.boldPercent))
 }
 
+// departments writes, for a unit with departments, one row per department
+// with the four statuses of the tasks it leads, the total and the on-time
+// rate.
+func (w *digestWriter) departments(d *report.Digest) {
+	if len(d.ByDepartment) == 0 {
+		return
+	}
+	sheet := w.pr.T(sheetDepartments)
+	_, err := w.wb.NewSheet(sheet)
+	w.check(err)
+	cols := []i18n.Key{hDepartment, hDepName}
+	for _, s := range statuses {
+		cols = append(cols, i18n.Key("status."+string(s)))
+	}
+	cols = append(cols, hTotal, hRate)
+	w.headerRow(sheet, 1, cols, []float64{14, 50, 14, 14, 14, 14, 10, 22})
+	for i, dep := range d.ByDepartment {
+		r, t := i+2, dep.Totals
+		var rate any = w.pr.T(hRateNone)
+		if report.Judged(t) {
+			rate = t.OnTimeRate
+		}
+		w.row(sheet, r, dep.Key, dep.Name, t.DoneOnTime, t.DoneLate, t.OpenOnTime, t.OpenOverdue, t.Total, rate)
+		w.check(w.wb.SetCellStyle(sheet, cell(8, r), cell(8, r), w.percent))
+	}
+}
+
 // tasks writes one row per occurrence of the digest.
 func (w *digestWriter) tasks(d *report.Digest) {
 	sheet := w.pr.T(sheetTasks)
 	_, err := w.wb.NewSheet(sheet)
 	w.check(err)
-	w.headerRow(sheet, 1, []i18n.Key{hTask, hOccurrence, hTitle, hArea, hLead, hDue, hStatus, hProgress, hOverdue, hCarried, hLastReport},
-		[]float64{22, 12, 60, 10, 30, 12, 24, 10, 10, 10, 40})
+	w.headerRow(sheet, 1, []i18n.Key{hTask, hOccurrence, hTitle, hArea, hLead, hDue, hStatus, hProgress, hOverdue, hCarried, hLastReport, hAssignee},
+		[]float64{22, 12, 60, 10, 30, 12, 24, 10, 10, 10, 40, 30})
 	for i, t := range d.Tasks {
 		r := i + 2
 		last := ""
@@ -203,12 +240,12 @@ func (w *digestWriter) tasks(d *report.Digest) {
 		}
 		due := time.Date(t.Due.Year, t.Due.Month, t.Due.Day, 0, 0, 0, 0, time.UTC)
 		w.row(sheet, r, t.Key, t.Occurrence, t.Title, t.Area, t.LeadName, due,
-			message.StatusName(w.pr, plan.Status(t.Status)), t.Progress, t.DaysOverdue, carried, last)
+			message.StatusName(w.pr, plan.Status(t.Status)), t.Progress, t.DaysOverdue, carried, last, t.AssigneeName)
 		w.check(w.wb.SetCellStyle(sheet, cell(6, r), cell(6, r), w.date))
 		w.check(w.wb.SetCellStyle(sheet, cell(3, r), cell(3, r), w.wrap))
 	}
 	if len(d.Tasks) > 0 {
-		w.check(w.wb.AutoFilter(sheet, "A1:"+cell(11, len(d.Tasks)+1), nil))
+		w.check(w.wb.AutoFilter(sheet, "A1:"+cell(12, len(d.Tasks)+1), nil))
 	}
 }
 

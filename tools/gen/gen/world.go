@@ -159,6 +159,7 @@ var columns = []struct {
 	{"tasks", []string{"id", "plan_id", "area_id", "key", "title", "lead_id", "due", "every", "due_day",
 		"start_date", "end_date", "position", "created_at", "updated_at"}},
 	{"task_supporters", []string{"task_id", "official_id"}},
+	{"task_leads", []string{"task_id", "position", "official_id"}},
 	{"occurrences", []string{"id", "task_id", "unit_id", "key", "nominal_due", "due", "percent", "done_at", "done_by",
 		"last_report_at", "escalated_at", "created_at", "updated_at"}},
 	{"progress_reports", []string{"id", "occurrence_id", "official_id", "percent", "done", "note", "source",
@@ -222,7 +223,7 @@ func (b *builder) unit(c *chunk, i int, townID int64) {
 			chat, linked = id, created.Add(time.Duration(j+1)*time.Hour)
 		}
 		for _, r := range ot.roles {
-			if r == "chairman" || r == "office" {
+			if plan.Role(r).Manager() {
 				o.manager = true
 			}
 		}
@@ -335,6 +336,7 @@ func (b *builder) planYear(c *chunk, rng *rand.Rand, unitID int64, unitCode, uni
 			specs = rec.Occurrences(jan1, minDate(dec31, until))
 		}
 		c.counts.Tasks++
+		c.add("task_leads", taskID, 1, lead.id) // as the import writes an official's task
 		for _, s := range team[1:] {
 			c.add("task_supporters", taskID, s.id)
 			c.counts.Supporters++
