@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"context"
 	"slices"
 
 	"github.com/nhacviec/nhacviec/callback"
@@ -134,4 +135,46 @@ func rosterDepartments(routes map[int64]store.TaskRoute) []int64 {
 	}
 	slices.Sort(ids)
 	return ids
+}
+
+// leadRecipients returns who answers for the leads of a task routed by
+// route, as the progress request asks them: each official lead, and for
+// each lead department its assignee when assigned within it, else its
+// head; lead (tasks.lead_id) when the route names no lead.
+func leadRecipients(route store.TaskRoute, lead int64) []int64 {
+	var out []int64
+	for _, l := range route.Leads {
+		id := l.HeadID
+		switch {
+		case !l.Department():
+			id = *l.OfficialID
+		case route.AssignedIn(*l.DepartmentID):
+			id = *route.AssigneeID
+		}
+		if id != 0 && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, lead)
+	}
+	return out
+}
+
+// requestRoutes reads the routes of the tasks of the occurrences a
+// progress request lists.
+func requestRoutes(ctx context.Context, tx *store.Tx, lists ...map[int64][]store.ReminderItem) (map[int64]store.TaskRoute, error) {
+	seen := make(map[int64]bool)
+	var ids []int64
+	for _, byUnit := range lists {
+		for _, occs := range byUnit {
+			for _, o := range occs {
+				if !seen[o.TaskID] {
+					seen[o.TaskID] = true
+					ids = append(ids, o.TaskID)
+				}
+			}
+		}
+	}
+	return store.TaskRoutes(ctx, tx, ids)
 }
