@@ -528,7 +528,7 @@ func TestManagerCommands(t *testing.T) {
 	for i, cmd := range []string{"tonghop", "digest", "chuabaocao", "missing"} {
 		h.srv.SendCommand(memberUser, memberUser, cmd, "")
 		got := h.nextTo(memberUser, i+1).Plain()
-		if !strings.Contains(got, "chỉ dành cho Chủ tịch và Văn phòng") || strings.Contains(got, taskTitle) {
+		if !strings.Contains(got, "chỉ dành cho Chủ tịch, Phó Chủ tịch và Văn phòng") || strings.Contains(got, taskTitle) {
 			t.Fatalf("member /%s: %q", cmd, got)
 		}
 	}

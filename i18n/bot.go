@@ -131,8 +131,8 @@ func botMessages() map[Key]Entry {
 			EN: "⚠️ Sorry, something went wrong while handling your message; nothing was recorded. Please try again later or tell the ward office.",
 		},
 		"bot.refused": {
-			VI: "Lệnh này chỉ dành cho Chủ tịch và Văn phòng UBND phường.",
-			EN: "This command is for the Chairman and the ward office only.",
+			VI: "Lệnh này chỉ dành cho Chủ tịch, Phó Chủ tịch và Văn phòng UBND phường.",
+			EN: "This command is for the Chairman, the Vice-Chairmen and the ward office only.",
 		},
 
 		// Progress replies.
