@@ -249,6 +249,11 @@ func TestAssignDepartmentTask(t *testing.T) {
 	if got := h.nextTo(staffBUser, 2).Plain(); !strings.Contains(got, "được giao thực hiện") {
 		t.Fatalf("reminder to the assignee: %q", got)
 	}
+	// The assignee's /viec lists it.
+	h.srv.SendCommand(staffBUser, staffBUser, "viec", "")
+	if got := h.nextTo(staffBUser, 3).Plain(); !strings.Contains(got, deptTitle) {
+		t.Fatalf("/viec of the assignee: %q", got)
+	}
 	h.settled()
 	if got := len(h.srv.SentTo(headUser)); got != n {
 		t.Fatalf("the head got %d messages after the assignment's, want %d", got, n)

@@ -169,9 +169,21 @@ func (t *turn) onOverdue() error {
 		return err
 	}
 	manager := t.official.Manager()
+	// Besides the tasks the official leads or supports by tasks.lead_id and
+	// task_supporters, those assigned to them or led by them among several.
+	mine := make(map[int64]bool)
+	if !manager {
+		own, err := store.OfficialOccurrences(t.ctx, t.tx, t.official.ID, today, math.MaxInt32)
+		if err != nil {
+			return err
+		}
+		for _, o := range own {
+			mine[o.ID] = true
+		}
+	}
 	var list []store.ReminderItem
 	for _, o := range occs {
-		if manager || involves(o, t.official.ID) {
+		if manager || mine[o.ID] || involves(o, t.official.ID) {
 			list = append(list, o)
 		}
 	}

@@ -49,7 +49,9 @@ func (r TaskRoute) AssignedIn(depID int64) bool {
 }
 
 // TaskRoutes returns the routes of the tasks taskIDs, by task id, in three
-// reads over primary keys and the task_* link tables. A task without rows
+// reads over primary keys and the task_* link tables; areas and
+// departments are looked up by key (subqueries, LATERAL), so that the
+// planner does not hash every area or department of the installation. A task without rows
 // in task_leads (a plan imported before departments) routes to its
 // tasks.lead_id as one official lead.
 func TaskRoutes(ctx context.Context, rd Reader, taskIDs []int64) (map[int64]TaskRoute, error) {
@@ -67,10 +69,11 @@ func TaskRoutes(ctx context.Context, rd Reader, taskIDs []int64) (map[int64]Task
 		SupervisorID       *int64 `db:"supervisor_id"`
 	}
 	if err := sqlx.SelectContext(ctx, q, &base, `
-		SELECT t.id AS task_id, t.lead_id, t.assignee_id, a.supervisor_id,
+		SELECT t.id AS task_id, t.lead_id, t.assignee_id,
+		       (SELECT a.supervisor_id FROM areas a WHERE a.id = t.area_id) AS supervisor_id,
 		       (SELECT m.department_id FROM department_members m
 		        WHERE m.official_id = t.assignee_id AND m.left_at IS NULL) AS assignee_department
-		FROM tasks t JOIN areas a ON a.id = t.area_id
+		FROM tasks t
 		WHERE t.id = ANY($1)`, ids); err != nil {
 		return nil, fmt.Errorf("store: routes of %d tasks: %w", len(taskIDs), err)
 	}
@@ -82,8 +85,11 @@ func TaskRoutes(ctx context.Context, rd Reader, taskIDs []int64) (map[int64]Task
 		SELECT l.task_id, l.position, l.official_id, l.department_id,
 		       COALESCE(d.key, '') AS department_key, COALESCE(d.name, '') AS department_name,
 		       COALESCE(d.head_id, 0) AS head_id
-		FROM task_leads l LEFT JOIN departments d ON d.id = l.department_id
-		WHERE l.task_id = ANY($1) AND (d.id IS NULL OR d.archived_at IS NULL)
+		FROM unnest($1::bigint[]) AS x(id)
+		JOIN LATERAL (SELECT l.* FROM task_leads l WHERE l.task_id = x.id OFFSET 0) l ON true
+		LEFT JOIN LATERAL (SELECT d.key, d.name, d.head_id FROM departments d
+		                   WHERE d.id = l.department_id AND d.archived_at IS NULL OFFSET 0) d ON true
+		WHERE l.department_id IS NULL OR d.head_id IS NOT NULL
 		ORDER BY l.task_id, l.position`, ids); err != nil {
 		return nil, fmt.Errorf("store: lead routes of %d tasks: %w", len(taskIDs), err)
 	}
@@ -93,9 +99,11 @@ func TaskRoutes(ctx context.Context, rd Reader, taskIDs []int64) (map[int64]Task
 	}
 	if err := sqlx.SelectContext(ctx, q, &support, `
 		SELECT s.task_id, d.head_id
-		FROM task_support_departments s JOIN departments d ON d.id = s.department_id
-		WHERE s.task_id = ANY($1) AND d.archived_at IS NULL
-		ORDER BY s.task_id, d.position, d.id`, ids); err != nil {
+		FROM unnest($1::bigint[]) AS x(id)
+		JOIN LATERAL (SELECT s.* FROM task_support_departments s WHERE s.task_id = x.id OFFSET 0) s ON true
+		JOIN LATERAL (SELECT d.head_id, d.position FROM departments d
+		              WHERE d.id = s.department_id AND d.archived_at IS NULL OFFSET 0) d ON true
+		ORDER BY s.task_id, d.position, s.department_id`, ids); err != nil {
 		return nil, fmt.Errorf("store: supporting departments of %d tasks: %w", len(taskIDs), err)
 	}
 	for _, b := range base {
@@ -115,12 +123,19 @@ func TaskRoutes(ctx context.Context, rd Reader, taskIDs []int64) (map[int64]Task
 		r.SupportHeadIDs = append(r.SupportHeadIDs, s.HeadID)
 		out[s.TaskID] = r
 	}
+	// tasks.lead_id is the accountable official of the first lead, as every
+	// other reader (the bot's permission, digests) knows it: a first lead
+	// that is an official routes to it.
 	for _, b := range base {
-		if r := out[b.TaskID]; len(r.Leads) == 0 {
-			lead := b.LeadID
+		r := out[b.TaskID]
+		lead := b.LeadID
+		switch {
+		case len(r.Leads) == 0:
 			r.Leads = []LeadRoute{{Position: 1, OfficialID: &lead}}
-			out[b.TaskID] = r
+		case !r.Leads[0].Department():
+			r.Leads[0].OfficialID = &lead
 		}
+		out[b.TaskID] = r
 	}
 	return out, nil
 }
@@ -139,11 +154,12 @@ func DepartmentRosters(ctx context.Context, rd Reader, depIDs []int64) (map[int6
 	}
 	if err := sqlx.SelectContext(ctx, rd.queryer(), &rows, `
 		SELECT m.department_id, `+officialColumnsO+`
-		FROM department_members m
-		JOIN departments d ON d.id = m.department_id
-		JOIN officials o ON o.id = m.official_id
-		WHERE m.department_id = ANY($1) AND m.left_at IS NULL AND o.archived_at IS NULL
-		  AND o.id <> d.head_id
+		FROM unnest($1::bigint[]) AS x(id)
+		JOIN LATERAL (SELECT d.id, d.head_id FROM departments d WHERE d.id = x.id OFFSET 0) d ON true
+		JOIN LATERAL (SELECT m.department_id, m.official_id FROM department_members m
+		              WHERE m.department_id = d.id AND m.left_at IS NULL AND m.official_id <> d.head_id OFFSET 0) m ON true
+		JOIN LATERAL (SELECT o.* FROM officials o
+		              WHERE o.id = m.official_id AND o.archived_at IS NULL OFFSET 0) o ON true
 		ORDER BY m.department_id, o.key`, pq.Int64Array(depIDs)); err != nil {
 		return nil, fmt.Errorf("store: rosters of %d departments: %w", len(depIDs), err)
 	}
@@ -179,9 +195,9 @@ func UnassignedOfHead(ctx context.Context, rd Reader, headID int64, limit int) (
 	err := sqlx.SelectContext(ctx, rd.queryer(), &occs, occurrenceInfoQuery+`
 		WHERE o.done_at IS NULL AND o.archived_at IS NULL AND t.archived_at IS NULL
 		  AND t.assignee_id IS NULL
-		  AND EXISTS (SELECT 1 FROM task_leads tl
-		              JOIN departments d ON d.id = tl.department_id AND d.archived_at IS NULL
-		              WHERE tl.task_id = t.id AND d.head_id = $1)
+		  AND t.id IN (SELECT tl.task_id FROM departments d
+		               JOIN task_leads tl ON tl.department_id = d.id
+		               WHERE d.head_id = $1 AND d.archived_at IS NULL)
 		ORDER BY o.due, t.position, t.key, o.key
 		LIMIT $2`, headID, limit)
 	if err != nil {
