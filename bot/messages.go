@@ -2,10 +2,12 @@ package bot
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
@@ -113,18 +115,44 @@ func (t *turn) status(due plan.Date, doneAt *time.Time) plan.Status {
 func (t *turn) onTasks() error {
 	// Every open occurrence, however many, so that the header and the note
 	// count them all; only the listed ones are rendered.
-	occs, err := store.OfficialOccurrences(t.ctx, t.tx, t.official.ID, plan.NewDate(9999, 12, 31), math.MaxInt32)
+	all, err := store.OfficialOccurrences(t.ctx, t.tx, t.official.ID, plan.NewDate(9999, 12, 31), math.MaxInt32)
 	if err != nil {
 		return err
 	}
-	if len(occs) == 0 {
+	// A head's department tasks assigned to nobody are a section of their
+	// own (a second message), so that a reply "N giao KEY" assigns one.
+	unassigned, err := store.UnassignedOfHead(t.ctx, t.tx, t.official.ID, math.MaxInt32)
+	if err != nil {
+		return err
+	}
+	var occs []store.ReportableOccurrence
+	for _, o := range all {
+		if !slices.ContainsFunc(unassigned, func(u store.ReportableOccurrence) bool { return u.ID == o.ID }) {
+			occs = append(occs, o)
+		}
+	}
+	if len(occs) == 0 && len(unassigned) == 0 {
 		return t.say("bot.tasks_none")
 	}
+	if len(occs) > 0 {
+		if err := t.sendTaskList(occs, message.Tasks); err != nil {
+			return err
+		}
+	}
+	if len(unassigned) > 0 {
+		return t.sendTaskList(unassigned, message.UnassignedTasks)
+	}
+	return nil
+}
+
+// sendTaskList sends occs as one list written by render, whose Refs let a
+// reply "2: 60%" reach the second.
+func (t *turn) sendTaskList(occs []store.ReportableOccurrence, render func(*i18n.Printer, []message.ListedTask) (string, int)) error {
 	tasks := make([]message.ListedTask, len(occs))
 	for i, o := range occs {
 		tasks[i] = message.ListedTask{Title: o.TaskTitle, Due: o.Due, Percent: o.Percent, Status: t.status(o.Due, o.DoneAt)}
 	}
-	text, n := message.Tasks(t.p, tasks)
+	text, n := render(t.p, tasks)
 	refs := make([]int64, 0, n)
 	for _, o := range occs[:n] {
 		refs = append(refs, o.ID)
@@ -141,9 +169,21 @@ func (t *turn) onOverdue() error {
 		return err
 	}
 	manager := t.official.Manager()
+	// Besides the tasks the official leads or supports by tasks.lead_id and
+	// task_supporters, those assigned to them or led by them among several.
+	mine := make(map[int64]bool)
+	if !manager {
+		own, err := store.OfficialOccurrences(t.ctx, t.tx, t.official.ID, today, math.MaxInt32)
+		if err != nil {
+			return err
+		}
+		for _, o := range own {
+			mine[o.ID] = true
+		}
+	}
 	var list []store.ReminderItem
 	for _, o := range occs {
-		if manager || involves(o, t.official.ID) {
+		if manager || mine[o.ID] || involves(o, t.official.ID) {
 			list = append(list, o)
 		}
 	}

@@ -52,6 +52,8 @@ func (t *turn) onReply() error {
 			if n, rest, ok := splitRef(text); ok && n == 1 {
 				if prog, err := ParseProgress(rest); err == nil && (prog.HasPercent || prog.Done) {
 					text = rest
+				} else if _, assign := parseAssign(rest); assign {
+					text = rest
 				}
 			}
 		default:
@@ -61,6 +63,9 @@ func (t *turn) onReply() error {
 			}
 			occurrenceID, text = p.Refs[n-1], rest
 		}
+	}
+	if key, ok := parseAssign(text); ok {
+		return t.assignByKey(occurrenceID, key)
 	}
 	kind, file := evidence(m)
 	return t.recordProgress(occurrenceID, text, kind, file)
@@ -211,6 +216,9 @@ func (t *turn) onButton() error {
 		return nil
 	case err != nil:
 		return err
+	}
+	if a.Kind == callback.KindAssign {
+		return t.assignByButton(a)
 	}
 	info, err := store.ReportableOccurrenceByID(t.ctx, t.tx, a.OccurrenceID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (info.ArchivedAt != nil || info.TaskArchived)) {

@@ -43,6 +43,9 @@ const (
 	KindProgress = "progress"
 	// KindDone marks an occurrence done; Value is 0.
 	KindDone = "done"
+	// KindAssign assigns the task of an occurrence (led by a department)
+	// to the official whose id is Value.
+	KindAssign = "assign"
 )
 
 // MaxData is the largest callback_data Telegram accepts, in bytes.
@@ -70,7 +73,7 @@ const legacyKeyID = 0
 type Action struct {
 	Kind         string // KindProgress or KindDone
 	OccurrenceID int64  // the occurrence the button is about
-	Value        int    // percent for KindProgress, 0 for KindDone
+	Value        int    // percent for KindProgress, 0 for KindDone, the assignee's id for KindAssign
 }
 
 // kindLetter maps a kind to its one-letter wire code.
@@ -80,6 +83,8 @@ func kindLetter(kind string) (byte, bool) {
 		return 'p', true
 	case KindDone:
 		return 'd', true
+	case KindAssign:
+		return 'a', true
 	}
 	return 0, false
 }
@@ -91,6 +96,8 @@ func kindOf(letter byte) (string, bool) {
 		return KindProgress, true
 	case 'd':
 		return KindDone, true
+	case 'a':
+		return KindAssign, true
 	}
 	return "", false
 }
@@ -111,6 +118,10 @@ func validate(a Action) error {
 	case KindDone:
 		if a.Value != 0 {
 			return fmt.Errorf("callback: done action with value %d", a.Value)
+		}
+	case KindAssign:
+		if a.Value <= 0 {
+			return fmt.Errorf("callback: assign action to official %d", a.Value)
 		}
 	}
 	return nil
@@ -327,4 +338,29 @@ func Keyboard(s *Signer, p *i18n.Printer, occurrenceID, chatID int64) [][]store.
 		Data: s.Encode(Action{Kind: KindDone, OccurrenceID: occurrenceID}, chatID),
 	}}
 	return [][]store.Button{steps, done}
+}
+
+// Assignee is an official an assignment button names.
+type Assignee struct {
+	ID   int64
+	Name string
+}
+
+// assignPerRow is how many assignment buttons one keyboard row holds.
+const assignPerRow = 2
+
+// AssignKeyboard returns the rows of buttons, two a row, that assign the
+// task of occurrence occurrenceID to one of members, sent to chat chatID.
+func AssignKeyboard(s *Signer, occurrenceID, chatID int64, members []Assignee) [][]store.Button {
+	var rows [][]store.Button
+	for i, m := range members {
+		if i%assignPerRow == 0 {
+			rows = append(rows, nil)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], store.Button{
+			Text: "👤 " + m.Name,
+			Data: s.Encode(Action{Kind: KindAssign, OccurrenceID: occurrenceID, Value: int(m.ID)}, chatID),
+		})
+	}
+	return rows
 }

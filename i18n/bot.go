@@ -102,6 +102,7 @@ func botMessages() map[Key]Entry {
 			VI: "<b>Hướng dẫn sử dụng bot nhắc việc</b>\n" +
 				"• Trả lời (reply) tin nhắn nhắc việc để báo cáo tiến độ: <code>60%</code>, <code>80% đã trình ký</code>, <code>xong</code> hoặc <code>hoàn thành</code>; nội dung khác được ghi là ý kiến; gửi ảnh hoặc tệp để lưu minh chứng.\n" +
 				"• Bấm các nút 25% / 50% / 75% / ✅ Hoàn thành dưới tin nhắn nhắc việc.\n" +
+				"• Trưởng phòng giao nhiệm vụ của phòng: trả lời tin nhắc việc <code>giao MÃ_CÁN_BỘ</code> hoặc bấm tên người được giao.\n" +
 				"/viec — nhiệm vụ đang thực hiện của tôi\n" +
 				"/baocao — báo cáo kết quả chỉ tiêu\n" +
 				"/quahan — nhiệm vụ quá hạn\n" +
@@ -109,6 +110,7 @@ func botMessages() map[Key]Entry {
 			EN: "<b>How to use the reminder bot</b>\n" +
 				"• Reply to a reminder to report progress: <code>60%</code>, <code>80% sent for signature</code>, <code>done</code>; any other text is kept as a note; send a photo or a file to keep it as evidence.\n" +
 				"• Press the 25% / 50% / 75% / ✅ Done buttons under a reminder.\n" +
+				"• A department's head assigns its task: reply to the reminder <code>giao OFFICIAL_KEY</code> or press the member's name.\n" +
 				"/tasks — my open tasks\n" +
 				"/report — report target readings\n" +
 				"/overdue — overdue tasks\n" +

@@ -137,6 +137,10 @@ func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int6
 	if err != nil {
 		return rep, err
 	}
+	routes, rosters, err := taskRoutes(ctx, tx, occs)
+	if err != nil {
+		return rep, err
+	}
 	staffOf := make(map[int64]*staff, len(unitIDs))
 	for _, o := range officials {
 		st := staffOf[o.UnitID]
@@ -182,7 +186,7 @@ func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int6
 				occ.SetLast(lr)
 			}
 			m := reminder{s: s, at: b.RunAt, unlinked: &unlinked[bi], unit: u, occ: occ,
-				byID: st.byID, signer: signer, day: b.Day}
+				byID: st.byID, signer: signer, day: b.Day, route: routes[occ.TaskID], rosters: rosters}
 			n := len(msgs)
 			if d.Kind != "" {
 				msgs = m.toTeam(msgs, d.Kind, d.Prefix)
@@ -273,4 +277,26 @@ func (s *Scheduler) fanOutAfterRun(ctx context.Context, run *Run, jobRunID int64
 		s.log.Error("fan-out of reminder decisions failed; the next run or start retries it",
 			"job", run.Job, "at", run.At.Format(time.RFC3339), "err", err)
 	}
+}
+
+// taskRoutes reads the routes of the tasks of occs (store.TaskRoutes) and
+// the members of their lead departments that have unassigned tasks.
+func taskRoutes(ctx context.Context, tx *store.Tx, occs map[int64]store.UnitReminderItem) (map[int64]store.TaskRoute, map[int64][]plan.Official, error) {
+	seen := make(map[int64]bool, len(occs))
+	taskIDs := make([]int64, 0, len(occs))
+	for _, o := range occs {
+		if !seen[o.TaskID] {
+			seen[o.TaskID] = true
+			taskIDs = append(taskIDs, o.TaskID)
+		}
+	}
+	routes, err := store.TaskRoutes(ctx, tx, taskIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	rosters, err := store.DepartmentRosters(ctx, tx, rosterDepartments(routes))
+	if err != nil {
+		return nil, nil, err
+	}
+	return routes, rosters, nil
 }

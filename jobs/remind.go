@@ -104,67 +104,75 @@ type reminder struct {
 	byID     map[int64]plan.Official
 	signer   *callback.Signer
 	day      plan.Date
+	route    store.TaskRoute           // who the task's messages go to (routing.go)
+	rosters  map[int64][]plan.Official // lead departments' members, by department
 }
 
-// team returns the lead and, with reminders.notify_support, the supporting
-// officials, as ids.
-func (m reminder) team() []int64 {
-	ids := []int64{m.occ.LeadID}
-	if m.s.cfg.Reminders.NotifySupport {
-		for _, id := range m.occ.SupporterIDs {
-			if !slices.Contains(ids, id) {
-				ids = append(ids, id)
-			}
-		}
-	}
-	return ids
-}
-
-// toTeam appends to out a reminder or a nag to the lead and the
-// supporters, each with the inline keyboard of the occurrence; keyPrefix +
-// ":<official>" is the dedupe key.
+// toTeam appends to out a reminder or a nag to each recipient of the
+// occurrence (recipients, routing.go), each with the inline keyboard of
+// the occurrence; keyPrefix + ":<official>" is the dedupe key. A partner
+// gets a reminder once per occurrence (the key "partner:<occurrence>:<official>")
+// and never a nag; the head of a department whose task is unassigned also
+// gets a button per linked member to assign it.
 func (m reminder) toTeam(out []store.OutMessage, kind, keyPrefix string) []store.OutMessage {
-	for _, id := range m.team() {
-		o, ok := m.byID[id]
+	for _, r := range m.recipients() {
+		o, ok := m.byID[r.id]
 		if !ok {
 			continue // archived
+		}
+		as, key := r.as, fmt.Sprintf("%s:%d", keyPrefix, o.ID)
+		if o.Partner() {
+			if kind == "nag" {
+				continue
+			}
+			as, key = message.AsPartner, fmt.Sprintf("partner:%d:%d", m.occ.ID, o.ID)
 		}
 		if !o.Linked() {
 			*m.unlinked++
 			continue
 		}
 		pr := m.s.printer(o)
+		task := m.task()
+		if r.lead != nil {
+			task.Department = r.lead.DepartmentName
+		}
 		var text string
 		if kind == "nag" {
-			text = message.Nag(pr, m.task(), plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), id == m.occ.LeadID)
+			text = message.NagTo(pr, task, plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), as)
 		} else {
-			text = message.Reminder(pr, m.task(), m.day.DaysUntil(m.occ.Due), id == m.occ.LeadID)
+			text = message.ReminderTo(pr, task, m.day.DaysUntil(m.occ.Due), as)
+		}
+		buttons := callback.Keyboard(m.signer, pr, m.occ.ID, *o.TelegramChatID)
+		if as == message.AsUnassignedHead {
+			buttons = append(m.assignButtons(r.lead, *o.TelegramChatID), buttons...)
 		}
 		out = append(out, store.OutMessage{
 			UnitID:       int64p(m.unit.ID),
 			OfficialID:   int64p(o.ID),
 			ChatID:       *o.TelegramChatID,
-			DedupeKey:    fmt.Sprintf("%s:%d", keyPrefix, o.ID),
+			DedupeKey:    key,
 			Kind:         kind,
 			OccurrenceID: int64p(m.occ.ID),
-			Payload: store.Payload{
-				Text:    text,
-				Buttons: callback.Keyboard(m.signer, pr, m.occ.ID, *o.TelegramChatID),
-			},
+			Payload:      store.Payload{Text: text, Buttons: buttons},
 		})
 	}
 	return out
 }
 
-// task is what the messages say about the occurrence.
+// task is what the messages say about the occurrence: the lead is named
+// by its department when the first lead is one.
 func (m reminder) task() message.Task {
-	return message.Task{
+	t := message.Task{
 		Title:    m.occ.TaskTitle,
 		Due:      m.occ.Due,
 		Status:   plan.StatusAt(m.occ.Due, nil, m.at, m.unit.loc),
 		Percent:  m.occ.Percent,
 		LeadName: m.occ.LeadName,
 	}
+	if len(m.route.Leads) > 0 && m.route.Leads[0].Department() {
+		t.LeadName = m.route.Leads[0].DepartmentName
+	}
+	return t
 }
 
 // lastReport is the occurrence's latest progress report, nil when none.
@@ -179,18 +187,24 @@ func (m reminder) lastReport() *message.LastReport {
 	}
 }
 
-// escalate appends to out the messages that tell every chairman and
-// office official of the unit, once per occurrence (by dedupe key), that
-// the occurrence is overdue: the task, the lead, the days overdue and the
-// last progress report.
+// escalate appends to out the messages that tell, once per occurrence (by
+// dedupe key), that the occurrence is overdue: the task, the lead (each
+// lead department with its head and assignee), the days overdue and the
+// last progress report. They go to the area's supervisor and the office
+// officials when the area has a supervisor, else to every manager of the
+// unit (chairman, vice-chairmen, office); see escalationRecipients.
 func (m reminder) escalate(out []store.OutMessage, managers []plan.Official) []store.OutMessage {
-	for _, o := range managers {
+	recipients, supervisor := m.escalationRecipients(managers)
+	task := m.task()
+	task.Departments = m.departmentLines()
+	for _, o := range recipients {
 		if !o.Linked() {
 			*m.unlinked++
 			continue
 		}
 		pr := m.s.printer(o)
-		text := message.Escalation(pr, m.task(), plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), m.lastReport())
+		text := message.EscalationTo(pr, task, plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), m.lastReport(),
+			supervisor && m.route.SupervisorID != nil && o.ID == *m.route.SupervisorID)
 		out = append(out, store.OutMessage{
 			UnitID:       int64p(m.unit.ID),
 			OfficialID:   int64p(o.ID),

@@ -116,6 +116,10 @@ func (s *Scheduler) requestChunk(ctx context.Context, r *runState, weeks []unitW
 			unitIDs = append(unitIDs, u.ID)
 		}
 	}
+	routes, err := requestRoutes(ctx, r.tx, byUnit, ongoing)
+	if err != nil {
+		return err
+	}
 	all, err := store.ActiveOfficialsIn(ctx, r.tx, unitIDs)
 	if err != nil {
 		return msgs, err
@@ -131,22 +135,27 @@ func (s *Scheduler) requestChunk(ctx context.Context, r *runState, weeks []unitW
 			if occ.Due.After(week.To) {
 				break // ordered by due date
 			}
-			mine[occ.LeadID] = append(mine[occ.LeadID], occ)
+			leads := leadRecipients(routes[occ.TaskID], occ.LeadID)
+			for _, id := range leads {
+				mine[id] = append(mine[id], occ)
+			}
 			for _, id := range occ.SupporterIDs {
-				if id != occ.LeadID {
+				if !slices.Contains(leads, id) {
 					mine[id] = append(mine[id], occ)
 				}
 			}
 		}
 		isOngoing := make(map[int64]bool)
 		for _, occ := range ongoing[u.ID] {
-			mine[occ.LeadID] = append(mine[occ.LeadID], occ)
+			for _, id := range leadRecipients(routes[occ.TaskID], occ.LeadID) {
+				mine[id] = append(mine[id], occ)
+			}
 			isOngoing[occ.ID] = true
 		}
 		for _, o := range officialsOf[u.ID] {
 			list := mine[o.ID]
-			if len(list) == 0 {
-				continue
+			if len(list) == 0 || o.Partner() {
+				continue // partners are reminded once, never asked
 			}
 			if !o.Linked() {
 				r.unlinked++

@@ -34,6 +34,17 @@ func Tasks(pr *i18n.Printer, tasks []ListedTask) (text string, shown int) {
 	}, pr.T("bot.tasks_footer"))
 }
 
+// UnassignedTasks is the Telegram HTML list, for a department's head, of
+// the open occurrences of the department's tasks assigned to nobody (at
+// least one), with how to assign one. shown is how many it lists.
+func UnassignedTasks(pr *i18n.Printer, tasks []ListedTask) (text string, shown int) {
+	return list(pr, pr.T("bot.tasks_unassigned", len(tasks)), len(tasks), func(i int) string {
+		o := tasks[i]
+		return pr.T("bot.tasks_line", i+1, tghtml.Escape(Shorten(o.Title, MaxText)),
+			FormatDate(o.Due), o.Percent, StatusName(pr, o.Status))
+	}, pr.T("bot.tasks_unassigned_hint"))
+}
+
 // OverdueTask is one occurrence in the bot's list of overdue tasks.
 type OverdueTask struct {
 	Title       string

@@ -17,7 +17,33 @@ type Task struct {
 	Status   plan.Status // at the time of sending
 	Percent  int
 	LeadName string
+	// Department is the name of the lead department the recipient
+	// answers for (AsAssignee, AsUnassignedHead); empty otherwise.
+	Department string
+	// Departments are the lead departments, with their heads and
+	// assignees, an escalation names.
+	Departments []DepartmentLine
 }
+
+// DepartmentLine is a lead department as an escalation names it: its head
+// and the assignee ("" when the task is unassigned).
+type DepartmentLine struct {
+	Name     string
+	Head     string
+	Assignee string
+}
+
+// Recipient is the capacity in which a reminder or nag reaches a person.
+type Recipient int
+
+// The capacities of a reminder's recipient.
+const (
+	AsLead           Recipient = iota // an official lead
+	AsSupport                         // a supporting official or department head
+	AsAssignee                        // the assignee of a department's task
+	AsUnassignedHead                  // the head of a department whose task is unassigned
+	AsPartner                         // a partner body, reminded once
+)
 
 // LastReport is the latest progress report on an occurrence: the day it
 // was given and, when given, its percent and note.
@@ -30,25 +56,51 @@ type LastReport struct {
 // Reminder is the Telegram HTML reminder of t sent days before its due
 // date (0: due today), to its lead when lead is true, else to a supporter.
 func Reminder(pr *i18n.Printer, t Task, days int, lead bool) string {
-	return teamMessage(pr, dueHead(pr, days), t, lead)
+	return teamMessage(pr, dueHead(pr, days), t, asOf(lead))
+}
+
+// ReminderTo is Reminder to a recipient in the capacity as.
+func ReminderTo(pr *i18n.Printer, t Task, days int, as Recipient) string {
+	return teamMessage(pr, dueHead(pr, days), t, as)
+}
+
+// NagTo is Nag to a recipient in the capacity as.
+func NagTo(pr *i18n.Printer, t Task, daysOverdue int, as Recipient) string {
+	return teamMessage(pr, pr.T("jobs.nag.head", daysOverdue), t, as)
+}
+
+// asOf is the capacity of a lead (true) or a supporter.
+func asOf(lead bool) Recipient {
+	if lead {
+		return AsLead
+	}
+	return AsSupport
 }
 
 // Nag is the Telegram HTML reminder of t sent while it is daysOverdue days
 // overdue, to its lead when lead is true, else to a supporter.
 func Nag(pr *i18n.Printer, t Task, daysOverdue int, lead bool) string {
-	return teamMessage(pr, pr.T("jobs.nag.head", daysOverdue), t, lead)
+	return teamMessage(pr, pr.T("jobs.nag.head", daysOverdue), t, asOf(lead))
 }
 
 // teamMessage is a reminder or a nag under head.
-func teamMessage(pr *i18n.Printer, head string, t Task, lead bool) string {
+func teamMessage(pr *i18n.Printer, head string, t Task, as Recipient) string {
 	var b strings.Builder
 	b.WriteString("<b>" + tghtml.Escape(head) + "</b>\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.task.title", reminderTitle(t.Title))) + "\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.task.due", FormatDate(t.Due))) + "\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.task.status", StatusName(pr, t.Status), t.Percent)) + "\n")
-	if lead {
+	switch as {
+	case AsLead:
 		b.WriteString(tghtml.Escape(pr.T("jobs.task.as_lead")) + "\n")
-	} else {
+	case AsAssignee:
+		b.WriteString(tghtml.Escape(pr.T("jobs.task.as_assignee", t.Department)) + "\n")
+	case AsUnassignedHead:
+		b.WriteString(tghtml.Escape(pr.T("jobs.task.as_lead")) + "\n")
+		b.WriteString(tghtml.Escape(pr.T("jobs.task.unassigned", t.Department)) + "\n")
+	case AsPartner:
+		b.WriteString(tghtml.Escape(pr.T("jobs.task.as_partner", t.LeadName)) + "\n")
+	default:
 		b.WriteString(tghtml.Escape(pr.T("jobs.task.as_support", t.LeadName)) + "\n")
 	}
 	b.WriteString("<i>" + tghtml.Escape(pr.T("jobs.remind.hint")) + "</i>")
@@ -59,10 +111,28 @@ func teamMessage(pr *i18n.Printer, head string, t Task, lead bool) string {
 // official that t is daysOverdue days overdue: the task, the lead, the
 // days overdue and last, the latest progress report (nil when none).
 func Escalation(pr *i18n.Printer, t Task, daysOverdue int, last *LastReport) string {
+	return EscalationTo(pr, t, daysOverdue, last, false)
+}
+
+// EscalationTo is Escalation, headed for the area's supervisor when
+// supervisor is true; each of t.Departments is named with its head and
+// assignee.
+func EscalationTo(pr *i18n.Printer, t Task, daysOverdue int, last *LastReport, supervisor bool) string {
 	var b strings.Builder
-	b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.escalate.head")) + "</b>\n")
+	head := pr.T("jobs.escalate.head")
+	if supervisor {
+		head = pr.T("jobs.escalate.head_supervisor")
+	}
+	b.WriteString("<b>" + tghtml.Escape(head) + "</b>\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.task.title", reminderTitle(t.Title))) + "\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.escalate.lead", t.LeadName)) + "\n")
+	for _, d := range t.Departments {
+		assignee := d.Assignee
+		if assignee == "" {
+			assignee = pr.T("jobs.escalate.nobody")
+		}
+		b.WriteString(tghtml.Escape(pr.T("jobs.escalate.department", d.Name, d.Head, assignee)) + "\n")
+	}
 	b.WriteString(tghtml.Escape(pr.T("jobs.escalate.overdue", FormatDate(t.Due), daysOverdue)) + "\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.task.status", StatusName(pr, plan.OpenOverdue), t.Percent)) + "\n")
 	b.WriteString(tghtml.Escape(lastReportLine(pr, last)))

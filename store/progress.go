@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -21,12 +22,18 @@ type ReportableOccurrence struct {
 	UnitID       int64         `db:"unit_id"`
 	LeadID       int64         `db:"lead_id"`
 	SupporterIDs pq.Int64Array `db:"supporter_ids"`
+	// ReporterIDs are the others who may report: the official leads, the
+	// current members of the lead departments and the heads of the
+	// supporting departments (reporterIDsSelect).
+	ReporterIDs pq.Int64Array `db:"reporter_ids"`
+	AssigneeID  *int64        `db:"assignee_id"`
 }
 
 // CanUpdate reports whether the official officialID may report progress
-// on the occurrence, by the rule of plan.MayReport.
+// on the occurrence, by the rule of plan.MayReport, or as one of its
+// ReporterIDs (any current member of a lead department).
 func (o ReportableOccurrence) CanUpdate(officialID int64) bool {
-	return plan.MayReport(officialID, o.LeadID, o.SupporterIDs)
+	return plan.MayReport(officialID, o.LeadID, o.SupporterIDs) || slices.Contains(o.ReporterIDs, officialID)
 }
 
 // Done reports whether the occurrence is done.
@@ -39,7 +46,8 @@ const occurrenceInfoQuery = `
 	       t.key AS task_key, t.title AS task_title, t.archived_at IS NOT NULL AS task_archived,
 	       p.unit_id, t.lead_id,
 	       COALESCE((SELECT array_agg(ts.official_id ORDER BY ts.official_id)
-	                 FROM task_supporters ts WHERE ts.task_id = t.id), '{}') AS supporter_ids
+	                 FROM task_supporters ts WHERE ts.task_id = t.id), '{}') AS supporter_ids,
+	       t.assignee_id,` + reporterIDsSelect + `
 	FROM occurrences o
 	JOIN tasks t ON t.id = o.task_id
 	JOIN plans p ON p.id = t.plan_id`
@@ -64,8 +72,10 @@ func OfficialOccurrences(ctx context.Context, rd Reader, officialID int64, throu
 	err := sqlx.SelectContext(ctx, q, &occs, occurrenceInfoQuery+`
 		WHERE o.done_at IS NULL AND o.archived_at IS NULL AND t.archived_at IS NULL
 		  AND o.due <= $2
-		  AND (t.lead_id = $1 OR EXISTS (
-		        SELECT 1 FROM task_supporters ts WHERE ts.task_id = t.id AND ts.official_id = $1))
+		  AND (t.lead_id = $1 OR t.assignee_id = $1 OR EXISTS (
+		        SELECT 1 FROM task_supporters ts WHERE ts.task_id = t.id AND ts.official_id = $1)
+		       OR EXISTS (
+		        SELECT 1 FROM task_leads tl WHERE tl.task_id = t.id AND tl.official_id = $1))
 		ORDER BY o.due, t.position, t.key, o.key
 		LIMIT $3`, officialID, through, limit)
 	if err != nil {

@@ -119,6 +119,7 @@ func (o Options) withDefaults() Options {
 type Stats struct {
 	Units, Officials, Plans, Areas, Targets, Readings, Tasks, Supporters int64
 	Occurrences, Reports, Outbox, JobRuns                                int64
+	Departments, DepartmentTasks                                         int64 // departments, and tasks led by one (not in Rows)
 	Elapsed                                                              time.Duration
 }
 
@@ -141,6 +142,8 @@ func (s *Stats) add(o Stats) {
 	s.Reports += o.Reports
 	s.Outbox += o.Outbox
 	s.JobRuns += o.JobRuns
+	s.Departments += o.Departments
+	s.DepartmentTasks += o.DepartmentTasks
 }
 
 // String is a one-line summary.
@@ -279,7 +282,7 @@ produce:
 // sequences maps each table with generated ids to its counter.
 func (b *builder) sequences() map[string]*int64 {
 	return map[string]*int64{
-		"units": &b.next.unit, "officials": &b.next.official, "plans": &b.next.plan, "areas": &b.next.area,
+		"units": &b.next.unit, "officials": &b.next.official, "departments": &b.next.department, "plans": &b.next.plan, "areas": &b.next.area,
 		"targets": &b.next.target, "target_readings": &b.next.reading, "tasks": &b.next.task,
 		"occurrences": &b.next.occurrence, "progress_reports": &b.next.report, "outbox": &b.next.outbox,
 	}

@@ -50,10 +50,23 @@ func TestGenerateCounts(t *testing.T) {
 				{"areas", stats.Areas}, {"targets", stats.Targets}, {"target_readings", stats.Readings},
 				{"tasks", stats.Tasks}, {"task_supporters", stats.Supporters}, {"occurrences", stats.Occurrences},
 				{"progress_reports", stats.Reports}, {"outbox", stats.Outbox}, {"job_runs", stats.JobRuns},
+				{"departments", stats.Departments}, {"task_leads WHERE department_id IS NOT NULL", stats.DepartmentTasks},
+				{"task_leads", stats.Tasks},
 			} {
 				if got := count(t, st, `SELECT count(*) FROM `+c.table); got != c.want {
 					t.Errorf("%s: %d rows, stats say %d", c.table, got, c.want)
 				}
+			}
+			// Each ward: four departments; half the tasks led by one, some
+			// of those assigned to a member.
+			if wards := tt.plans / int64(tt.history); stats.Departments != 4*wards {
+				t.Errorf("%d departments, want 4 a ward", stats.Departments)
+			}
+			if 2*stats.DepartmentTasks < stats.Tasks*9/10 || 2*stats.DepartmentTasks > stats.Tasks*11/10 {
+				t.Errorf("%d of %d tasks led by departments, want about half", stats.DepartmentTasks, stats.Tasks)
+			}
+			if n := count(t, st, `SELECT count(*) FROM tasks WHERE assignee_id IS NOT NULL`); n == 0 || n >= stats.DepartmentTasks {
+				t.Errorf("%d department tasks assigned of %d, want some", n, stats.DepartmentTasks)
 			}
 			if stats.Units != tt.units || stats.Plans != tt.plans {
 				t.Errorf("units %d plans %d, want %d and %d", stats.Units, stats.Plans, tt.units, tt.plans)

@@ -129,7 +129,33 @@ func loadTemplate() (*template, error) {
 
 // ids hands out primary keys, continuing after the largest existing one.
 type ids struct {
-	unit, official, plan, area, target, reading, task, occurrence, report, outbox int64
+	unit, official, department, plan, area, target, reading, task, occurrence, report, outbox int64
+}
+
+// departmentTmpl is one of the four departments of a generated ward: its
+// head and members by official key.
+type departmentTmpl struct {
+	key, name string
+	head      string
+	members   []string
+}
+
+// departments are the four departments of every generated ward (Nghị định
+// 150/2025/NĐ-CP); the chairman, the vice-chairmen, the police and the
+// military command belong to none.
+var departments = []departmentTmpl{
+	{key: "vp", name: "Văn phòng HĐND và UBND", head: "van-phong", members: []string{"tu-phap", "tu-phap-2"}},
+	{key: "kt", name: "Phòng Kinh tế, Hạ tầng và Đô thị", head: "tai-chinh",
+		members: []string{"tai-chinh-2", "dia-chinh-xd", "dia-chinh-nn", "dia-chinh-moi-truong"}},
+	{key: "vhxh", name: "Phòng Văn hóa - Xã hội", head: "vhxh-thong-tin",
+		members: []string{"vhxh-lao-dong", "dai-truyen-thanh", "nha-truong", "tram-y-te"}},
+	{key: "hcc", name: "Trung tâm Phục vụ hành chính công", head: "mot-cua", members: []string{"van-phong-2"}},
+}
+
+// department is a generated department of a unit.
+type department struct {
+	id   int64
+	head *official
 }
 
 // chunk is the rows of a few units, copied in one transaction.
@@ -151,13 +177,16 @@ var columns = []struct {
 	{"units", []string{"id", "code", "name", "parent_id", "timezone", "created_at", "updated_at"}},
 	{"officials", []string{"id", "unit_id", "key", "name", "position", "roles", "language", "telegram_user_id",
 		"telegram_chat_id", "linked_at", "created_at", "updated_at"}},
+	{"departments", []string{"id", "unit_id", "key", "name", "head_id", "position", "created_at", "updated_at"}},
+	{"department_members", []string{"unit_id", "department_id", "official_id", "joined_at"}},
 	{"plans", []string{"id", "unit_id", "code", "title", "year", "source", "created_at", "updated_at"}},
 	{"areas", []string{"id", "plan_id", "code", "name", "position"}},
 	{"targets", []string{"id", "plan_id", "area_id", "key", "text", "measure", "goal", "comparator", "owner_id",
 		"every", "position", "created_at", "updated_at"}},
 	{"target_readings", []string{"id", "target_id", "period_key", "value", "official_id", "note", "source", "reported_at"}},
 	{"tasks", []string{"id", "plan_id", "area_id", "key", "title", "lead_id", "due", "every", "due_day",
-		"start_date", "end_date", "position", "created_at", "updated_at"}},
+		"start_date", "end_date", "position", "created_at", "updated_at", "assignee_id", "assigned_by", "assigned_at"}},
+	{"task_leads", []string{"task_id", "position", "official_id", "department_id"}},
 	{"task_supporters", []string{"task_id", "official_id"}},
 	{"task_leads", []string{"task_id", "position", "official_id"}},
 	{"occurrences", []string{"id", "task_id", "unit_id", "key", "nominal_due", "due", "percent", "done_at", "done_by",
@@ -185,7 +214,8 @@ type official struct {
 	key     string
 	chat    *int64
 	manager bool
-	msgs    int64 // Telegram message ids sent to the chat
+	msgs    int64       // Telegram message ids sent to the chat
+	dep     *department // the official's department, nil for none
 }
 
 // unit generates unit number i (from 0) under the town townID.
@@ -234,6 +264,7 @@ func (b *builder) unit(c *chunk, i int, townID int64) {
 		all = append(all, o)
 	}
 	members := all[2:] // not the chairman nor the first office official
+	b.departments(c, unitID, created, byKey)
 
 	for y := b.opts.Year - b.opts.History + 1; y <= b.opts.Year; y++ {
 		b.planYear(c, rng, unitID, code, unitName, kind, y, byKey, members)
@@ -245,6 +276,26 @@ func (b *builder) unit(c *chunk, i int, townID int64) {
 		}
 	}
 	b.digests(c, unitID, code, managers)
+}
+
+// departments generates the unit's four departments and their members.
+func (b *builder) departments(c *chunk, unitID int64, created time.Time, byKey map[string]*official) {
+	for i, dt := range departments {
+		head := byKey[dt.head]
+		if head == nil {
+			continue
+		}
+		b.next.department++
+		d := &department{id: b.next.department, head: head}
+		c.add("departments", d.id, unitID, dt.key, dt.name, head.id, i, created, created)
+		for _, k := range append([]string{dt.head}, dt.members...) {
+			if o := byKey[k]; o != nil && o.dep == nil {
+				o.dep = d
+				c.add("department_members", unitID, d.id, o.id, created)
+			}
+		}
+		c.counts.Departments++
+	}
 }
 
 // firstDay is 1 January of the first generated year.
@@ -322,13 +373,30 @@ func (b *builder) planYear(c *chunk, rng *rand.Rand, unitID int64, unitCode, uni
 		taskID := b.next.task
 		pos++
 		title := strings.ReplaceAll(tt.title, "phường", kind)
+		// Half of the tasks are led by the lead's department (its head is
+		// accountable, tasks.lead_id); half of those are assigned to the
+		// official who does the work, when that is not the head. (A task
+		// whose supporters include the head stays with its official.)
+		accountable := lead
+		var assignee, assignedBy, assignedAt any
+		if dep := lead.dep; dep != nil && pos%2 == 0 && !contains(team[1:], dep.head) {
+			accountable = dep.head
+			c.add("task_leads", taskID, 1, nil, dep.id)
+			if pos%4 == 0 && lead != dep.head {
+				assignee, assignedBy, assignedAt = lead.id, dep.head.id, created
+			}
+			c.counts.DepartmentTasks++
+		} else {
+			c.add("task_leads", taskID, 1, lead.id, nil)
+		}
 		var specs []plan.OccurrenceSpec
 		if every == "" {
-			c.add("tasks", taskID, planID, areaIDs[tt.area], key(tt.key), title, lead.id, due, nil, nil, nil, nil, pos, created, created)
+			c.add("tasks", taskID, planID, areaIDs[tt.area], key(tt.key), title, accountable.id, due, nil, nil, nil, nil, pos,
+				created, created, assignee, assignedBy, assignedAt)
 			specs = []plan.OccurrenceSpec{{Key: due.String(), NominalDue: due}}
 		} else {
-			c.add("tasks", taskID, planID, areaIDs[tt.area], key(tt.key), title, lead.id, nil, string(every), dueDay,
-				jan1, dec31, pos, created, created)
+			c.add("tasks", taskID, planID, areaIDs[tt.area], key(tt.key), title, accountable.id, nil, string(every), dueDay,
+				jan1, dec31, pos, created, created, assignee, assignedBy, assignedAt)
 			rec := plan.Recurrence{Every: every, DueDay: dueDay, Start: jan1, End: dec31}
 			// Materialized as the materialize job does: through the next
 			// period of the cadence.
