@@ -21,70 +21,66 @@ import (
 //     written with, are kept as they are.
 func PlainText(html string) string {
 	var (
-		out  strings.Builder
-		bold []*strings.Builder // open bold runs, innermost last
-		link []linkRun
+		out   strings.Builder
+		stack []*run // open bold and link runs, innermost last
 	)
 	w := func() *strings.Builder {
-		switch {
-		case len(link) > 0:
-			return link[len(link)-1].text
-		case len(bold) > 0:
-			return bold[len(bold)-1]
+		if len(stack) > 0 {
+			return &stack[len(stack)-1].text
 		}
 		return &out
 	}
+	// closeRun closes the innermost open run of tag (and any opened
+	// inside it that was left open), writing it to the enclosing one.
+	closeRun := func(tag string) {
+		for k := len(stack) - 1; k >= 0; k-- {
+			if stack[k].tag != tag {
+				continue
+			}
+			for len(stack) > k {
+				r := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				w().WriteString(r.render())
+			}
+			return
+		}
+	}
 	for _, p := range tghtml.Pieces(html) {
+		tag := p.Tag
+		if tag == "strong" {
+			tag = "b"
+		}
 		switch {
-		case p.Tag == "":
+		case tag == "":
 			w().WriteString(p.Text)
-		case p.Tag == "b" || p.Tag == "strong":
-			if !p.Close {
-				bold = append(bold, &strings.Builder{})
-				continue
-			}
-			if len(bold) == 0 {
-				continue
-			}
-			inner := bold[len(bold)-1].String()
-			bold = bold[:len(bold)-1]
-			w().WriteString(emphasize(inner))
-		case p.Tag == "a":
-			if !p.Close {
-				link = append(link, linkRun{href: p.Href, text: &strings.Builder{}})
-				continue
-			}
-			if len(link) == 0 {
-				continue
-			}
-			l := link[len(link)-1]
-			link = link[:len(link)-1]
-			w().WriteString(l.render())
+		case (tag == "b" || tag == "a") && !p.Close:
+			stack = append(stack, &run{tag: tag, href: p.Href})
+		case tag == "b" || tag == "a":
+			closeRun(tag)
 		}
 	}
 	// Unclosed runs (not well-formed HTML) keep their text.
-	for len(link) > 0 {
-		l := link[len(link)-1]
-		link = link[:len(link)-1]
-		w().WriteString(l.render())
-	}
-	for len(bold) > 0 {
-		inner := bold[len(bold)-1].String()
-		bold = bold[:len(bold)-1]
-		w().WriteString(emphasize(inner))
+	for len(stack) > 0 {
+		r := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		w().WriteString(r.render())
 	}
 	return out.String()
 }
 
-// linkRun is an open <a>: its URL and its text so far.
-type linkRun struct {
+// run is an open <b> or <a>: its URL and its text so far.
+type run struct {
+	tag  string
 	href string
-	text *strings.Builder
+	text strings.Builder
 }
 
-// render is the link as plain text.
-func (l linkRun) render() string {
+// render is the run as plain text.
+func (l *run) render() string {
 	text := l.text.String()
+	if l.tag == "b" {
+		return emphasize(text)
+	}
 	href := strings.TrimSpace(l.href)
 	web := strings.HasPrefix(href, "https://") || strings.HasPrefix(href, "http://")
 	switch {
