@@ -45,5 +45,9 @@
 // transient rather than marking a person unreachable; a 429 carries no
 // retry-after, so a chat waits SenderConfig.RetryAfter; the platform's
 // HTTP status mirrors error_code (the client reads error_code, and the
-// status only when the body is not the envelope).
+// status only when the body is not the envelope); the platform posts an
+// event again after a webhook answer other than 200 (the notes say to
+// answer 200 only after committing; the retry policy is not documented);
+// a group chat's events and an image's URL are as the notes describe,
+// never seen here.
 package zalo
