@@ -234,5 +234,5 @@ func ToUpdate(ctx context.Context, e *Event, chats Chats) (channel.Update, error
 	return u, nil
 }
 
-// Sent time of a message, for callers that need it.
+// Time is when the message was sent.
 func (m *Message) Time() time.Time { return time.UnixMilli(m.Date) }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"sync"
@@ -168,6 +169,11 @@ func TestWebhookSecret(t *testing.T) {
 	}
 	if n := len(rec.updates()); n != 0 {
 		t.Fatalf("handler called %d times for refused requests", n)
+	}
+	if resp, err := http.Get(url); err != nil || resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("GET: %v, %v; want 405", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 	none := webhook(t, "", rec.handle)
 	if code, _, _ := srv.PostWebhook(ctx, none, "", ev); code != 401 {
