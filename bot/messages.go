@@ -81,6 +81,8 @@ func (t *turn) onCommand(name, args string) error {
 		return t.onOverdue()
 	case "chuabaocao", "missing":
 		return t.onMissing()
+	case "nghiphep", "leave":
+		return t.onLeave(args)
 	case "huy", "cancel":
 		return t.say("bot.report_cancelled")
 	case "trogiup", "help":
@@ -117,12 +119,18 @@ func (t *turn) onTasks() error {
 	if err != nil {
 		return err
 	}
+	// A stand-in also sees, marked, what they cover today.
+	occs, onBehalf, err := t.withCovered(occs)
+	if err != nil {
+		return err
+	}
 	if len(occs) == 0 {
 		return t.say("bot.tasks_none")
 	}
 	tasks := make([]message.ListedTask, len(occs))
 	for i, o := range occs {
-		tasks[i] = message.ListedTask{Title: o.TaskTitle, Due: o.Due, Percent: o.Percent, Status: t.status(o.Due, o.DoneAt)}
+		tasks[i] = message.ListedTask{Title: o.TaskTitle, Due: o.Due, Percent: o.Percent, Status: t.status(o.Due, o.DoneAt),
+			OnBehalf: onBehalf[o.ID]}
 	}
 	text, n := message.Tasks(t.p, tasks)
 	refs := make([]int64, 0, n)

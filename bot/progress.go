@@ -162,7 +162,14 @@ func (t *turn) updatable(occurrenceID int64) (store.ReportableOccurrence, bool, 
 		return info, false, t.say("bot.task_gone", info.TaskTitle)
 	}
 	if !info.CanUpdate(t.official.ID) {
-		return info, false, t.say("bot.not_allowed", info.TaskTitle)
+		// A stand-in reports for the official on leave.
+		ok, err := t.standsInFor(info)
+		if err != nil {
+			return info, false, err
+		}
+		if !ok {
+			return info, false, t.say("bot.not_allowed", info.TaskTitle)
+		}
 	}
 	return info, true, nil
 }

@@ -89,6 +89,18 @@ func (s *Scheduler) remind(ctx context.Context, r *runState) error {
 		}
 		cur.Decisions = append(cur.Decisions, d)
 	}
+	// The messages held for officials on leave that someone can receive
+	// today, on working days only.
+	workdays := make(map[int64]plan.Date, len(days))
+	for id, u := range days {
+		if u.workday {
+			workdays[id] = u.day
+		}
+	}
+	batches, err = releaseHeld(ctx, r, batches, workdays)
+	if err != nil {
+		return err
+	}
 	n, err := store.InsertRemindBatches(ctx, r.tx, r.jobRunID, batches)
 	r.batches += n
 	return err
@@ -104,6 +116,8 @@ type reminder struct {
 	byID     map[int64]plan.Official
 	signer   *callback.Signer
 	day      plan.Date
+	leaves   leaveBook             // who is on leave on day (leave.go)
+	held     *[]store.HeldReminder // messages held for officials on leave
 }
 
 // team returns the lead and, with reminders.notify_support, the supporting
@@ -122,38 +136,55 @@ func (m reminder) team() []int64 {
 
 // toTeam appends to out a reminder or a nag to the lead and the
 // supporters, each with the inline keyboard of the occurrence; keyPrefix +
-// ":<official>" is the dedupe key.
+// ":<official>" is the dedupe key. One on leave has it sent to their
+// stand-in or held (leave.go).
 func (m reminder) toTeam(out []store.OutMessage, kind, keyPrefix string) []store.OutMessage {
 	for _, id := range m.team() {
-		o, ok := m.byID[id]
-		if !ok {
+		if _, ok := m.byID[id]; !ok {
 			continue // archived
 		}
-		if !o.Linked() {
-			*m.unlinked++
+		r := m.leaves.teamRoute(m.unit.ID, m.day, id)
+		if r.held() {
+			m.hold(id, store.HeldTeam)
 			continue
 		}
-		pr := m.s.printer(o)
-		var text string
-		if kind == "nag" {
-			text = message.Nag(pr, m.task(), plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), id == m.occ.LeadID)
-		} else {
-			text = message.Reminder(pr, m.task(), m.day.DaysUntil(m.occ.Due), id == m.occ.LeadID)
-		}
-		out = append(out, store.OutMessage{
-			UnitID:       int64p(m.unit.ID),
-			OfficialID:   int64p(o.ID),
-			ChatID:       *o.TelegramChatID,
-			DedupeKey:    fmt.Sprintf("%s:%d", keyPrefix, o.ID),
-			Kind:         kind,
-			OccurrenceID: int64p(m.occ.ID),
-			Payload: store.Payload{
-				Text:    text,
-				Buttons: callback.Keyboard(m.signer, pr, m.occ.ID, *o.TelegramChatID),
-			},
-		})
+		out = m.teamMessage(out, kind, keyPrefix, id, r)
 	}
 	return out
+}
+
+// teamMessage appends to out the reminder or nag meant for official id,
+// sent where r routes it: to a stand-in, headed "on behalf of" and keyed
+// keyPrefix + ":<stand-in>:for:<official>".
+func (m reminder) teamMessage(out []store.OutMessage, kind, keyPrefix string, id int64, r route) []store.OutMessage {
+	o, ok := m.byID[r.to]
+	if !ok {
+		return out // archived
+	}
+	if !o.Linked() {
+		*m.unlinked++
+		return out
+	}
+	pr := m.s.printer(o)
+	suffix, head := r.onBehalf(pr)
+	var text string
+	if kind == "nag" {
+		text = message.Nag(pr, m.task(), plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), id == m.occ.LeadID)
+	} else {
+		text = message.Reminder(pr, m.task(), m.day.DaysUntil(m.occ.Due), id == m.occ.LeadID)
+	}
+	return append(out, store.OutMessage{
+		UnitID:       int64p(m.unit.ID),
+		OfficialID:   int64p(o.ID),
+		ChatID:       *o.TelegramChatID,
+		DedupeKey:    fmt.Sprintf("%s:%d%s", keyPrefix, o.ID, suffix),
+		Kind:         kind,
+		OccurrenceID: int64p(m.occ.ID),
+		Payload: store.Payload{
+			Text:    head + text,
+			Buttons: callback.Keyboard(m.signer, pr, m.occ.ID, *o.TelegramChatID),
+		},
+	})
 }
 
 // task is what the messages say about the occurrence.
@@ -182,24 +213,42 @@ func (m reminder) lastReport() *message.LastReport {
 // escalate appends to out the messages that tell every chairman and
 // office official of the unit, once per occurrence (by dedupe key), that
 // the occurrence is overdue: the task, the lead, the days overdue and the
-// last progress report.
+// last progress report. One on leave has it sent to their stand-in, to a
+// chairman or vice-chairman present for a chairman, or held (leave.go).
 func (m reminder) escalate(out []store.OutMessage, managers []plan.Official) []store.OutMessage {
 	for _, o := range managers {
-		if !o.Linked() {
-			*m.unlinked++
+		r := m.leaves.escalationRoute(m.unit.ID, m.day, o.ID)
+		if r.held() {
+			m.hold(o.ID, store.HeldEscalation)
 			continue
 		}
-		pr := m.s.printer(o)
-		text := message.Escalation(pr, m.task(), plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), m.lastReport())
-		out = append(out, store.OutMessage{
-			UnitID:       int64p(m.unit.ID),
-			OfficialID:   int64p(o.ID),
-			ChatID:       *o.TelegramChatID,
-			DedupeKey:    fmt.Sprintf("escalate:%d:%d", m.occ.ID, o.ID),
-			Kind:         "escalation",
-			OccurrenceID: int64p(m.occ.ID),
-			Payload:      store.Payload{Text: text},
-		})
+		out = m.escalation(out, r)
 	}
 	return out
+}
+
+// escalation appends to out the escalation sent where r routes it, keyed
+// "escalate:<occurrence>:<recipient>" (plus ":for:<official>" when on
+// behalf of an absent one).
+func (m reminder) escalation(out []store.OutMessage, r route) []store.OutMessage {
+	o, ok := m.byID[r.to]
+	if !ok {
+		return out // archived
+	}
+	if !o.Linked() {
+		*m.unlinked++
+		return out
+	}
+	pr := m.s.printer(o)
+	suffix, head := r.onBehalf(pr)
+	text := message.Escalation(pr, m.task(), plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), m.lastReport())
+	return append(out, store.OutMessage{
+		UnitID:       int64p(m.unit.ID),
+		OfficialID:   int64p(o.ID),
+		ChatID:       *o.TelegramChatID,
+		DedupeKey:    fmt.Sprintf("escalate:%d:%d%s", m.occ.ID, o.ID, suffix),
+		Kind:         "escalation",
+		OccurrenceID: int64p(m.occ.ID),
+		Payload:      store.Payload{Text: head + text},
+	})
 }
