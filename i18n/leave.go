@@ -68,10 +68,10 @@ func leaveMessages() map[Key]Entry {
 			VI: "Đồng chí %s không có đợt nghỉ phép hiện tại hay sắp tới.",
 			EN: "%s has no current or future leave.",
 		},
-		"bot.leave.list_none": {VI: "Không có ai đang hoặc sắp nghỉ phép.", EN: "Nobody is or will be on leave."},
+		"bot.leave.list_none":   {VI: "Không có ai đang hoặc sắp nghỉ phép.", EN: "Nobody is or will be on leave."},
 		"bot.leave.list_header": {VI: "<b>Nghỉ phép hiện tại và sắp tới</b>", EN: "<b>Current and future leaves</b>"},
 		"bot.leave.list_line":   {VI: "• %s: %s – %s, người thay: %s", EN: "• %s: %s – %s, stand-in: %s"},
 		"bot.leave.no_standin":  {VI: "không có", EN: "none"},
-		"bot.tasks_on_behalf": {VI: "   (thay đồng chí %s, nghỉ phép)", EN: "   (on behalf of %s, on leave)"},
+		"bot.tasks_on_behalf":   {VI: "   (thay đồng chí %s, nghỉ phép)", EN: "   (on behalf of %s, on leave)"},
 	}
 }
