@@ -228,8 +228,15 @@ func (t *turn) onButton() error {
 		return err
 	}
 	if !info.CanUpdate(t.official.ID) {
-		t.answerText(t.p.T("bot.button_not_allowed"))
-		return nil
+		// A stand-in presses for the official on leave.
+		ok, err := t.standsInFor(info)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			t.answerText(t.p.T("bot.button_not_allowed"))
+			return nil
+		}
 	}
 	if info.Done() {
 		t.answerText(t.p.T("bot.button_already_done"))
