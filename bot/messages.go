@@ -83,6 +83,8 @@ func (t *turn) onCommand(name, args string) error {
 		return t.onOverdue()
 	case "chuabaocao", "missing":
 		return t.onMissing()
+	case "nghiphep", "leave":
+		return t.onLeave(args)
 	case "huy", "cancel":
 		return t.say("bot.report_cancelled")
 	case "trogiup", "help":
@@ -131,26 +133,33 @@ func (t *turn) onTasks() error {
 			occs = append(occs, o)
 		}
 	}
+	// A stand-in also sees, marked, what they cover today.
+	occs, onBehalf, err := t.withCovered(occs)
+	if err != nil {
+		return err
+	}
 	if len(occs) == 0 && len(unassigned) == 0 {
 		return t.say("bot.tasks_none")
 	}
 	if len(occs) > 0 {
-		if err := t.sendTaskList(occs, message.Tasks); err != nil {
+		if err := t.sendTaskList(occs, onBehalf, message.Tasks); err != nil {
 			return err
 		}
 	}
 	if len(unassigned) > 0 {
-		return t.sendTaskList(unassigned, message.UnassignedTasks)
+		return t.sendTaskList(unassigned, nil, message.UnassignedTasks)
 	}
 	return nil
 }
 
 // sendTaskList sends occs as one list written by render, whose Refs let a
-// reply "2: 60%" reach the second.
-func (t *turn) sendTaskList(occs []store.ReportableOccurrence, render func(*i18n.Printer, []message.ListedTask) (string, int)) error {
+// reply "2: 60%" reach the second; onBehalf names, by occurrence, the
+// absent official a stand-in covers it for.
+func (t *turn) sendTaskList(occs []store.ReportableOccurrence, onBehalf map[int64]string, render func(*i18n.Printer, []message.ListedTask) (string, int)) error {
 	tasks := make([]message.ListedTask, len(occs))
 	for i, o := range occs {
-		tasks[i] = message.ListedTask{Title: o.TaskTitle, Due: o.Due, Percent: o.Percent, Status: t.status(o.Due, o.DoneAt)}
+		tasks[i] = message.ListedTask{Title: o.TaskTitle, Due: o.Due, Percent: o.Percent, Status: t.status(o.Due, o.DoneAt),
+			OnBehalf: onBehalf[o.ID]}
 	}
 	text, n := render(t.p, tasks)
 	refs := make([]int64, 0, n)

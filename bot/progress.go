@@ -167,7 +167,14 @@ func (t *turn) updatable(occurrenceID int64) (store.ReportableOccurrence, bool, 
 		return info, false, t.say("bot.task_gone", info.TaskTitle)
 	}
 	if !info.CanUpdate(t.official.ID) {
-		return info, false, t.say("bot.not_allowed", info.TaskTitle)
+		// A stand-in reports for the official on leave.
+		ok, err := t.standsInFor(info)
+		if err != nil {
+			return info, false, err
+		}
+		if !ok {
+			return info, false, t.say("bot.not_allowed", info.TaskTitle)
+		}
 	}
 	return info, true, nil
 }
@@ -229,8 +236,15 @@ func (t *turn) onButton() error {
 		return err
 	}
 	if !info.CanUpdate(t.official.ID) {
-		t.answerText(t.p.T("bot.button_not_allowed"))
-		return nil
+		// A stand-in presses for the official on leave.
+		ok, err := t.standsInFor(info)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			t.answerText(t.p.T("bot.button_not_allowed"))
+			return nil
+		}
 	}
 	if info.Done() {
 		t.answerText(t.p.T("bot.button_already_done"))

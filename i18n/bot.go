@@ -106,6 +106,7 @@ func botMessages() map[Key]Entry {
 				"/viec — nhiệm vụ đang thực hiện của tôi\n" +
 				"/baocao — báo cáo kết quả chỉ tiêu\n" +
 				"/quahan — nhiệm vụ quá hạn\n" +
+				"/nghiphep — nghỉ phép và người thay (<code>/nghiphep DD/MM/YYYY DD/MM/YYYY [NGƯỜI_THAY]</code>, <code>/nghiphep huy</code>)\n" +
 				"/trogiup — hướng dẫn này",
 			EN: "<b>How to use the reminder bot</b>\n" +
 				"• Reply to a reminder to report progress: <code>60%</code>, <code>80% sent for signature</code>, <code>done</code>; any other text is kept as a note; send a photo or a file to keep it as evidence.\n" +
@@ -114,6 +115,7 @@ func botMessages() map[Key]Entry {
 				"/tasks — my open tasks\n" +
 				"/report — report target readings\n" +
 				"/overdue — overdue tasks\n" +
+				"/leave — leave and stand-ins (<code>/leave DD/MM/YYYY DD/MM/YYYY [STAND_IN]</code>, <code>/leave cancel</code>)\n" +
 				"/help — this help",
 		},
 		"bot.help_manager": {

@@ -120,7 +120,7 @@ func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int6
 		unitIDs = append(unitIDs, b.UnitID)
 		for _, d := range b.Decisions {
 			occIDs = append(occIDs, d.OccurrenceID)
-			if d.Escalate {
+			if d.Escalate || d.HeldKind == store.HeldEscalation {
 				escalate = append(escalate, d.OccurrenceID)
 			}
 		}
@@ -138,6 +138,10 @@ func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int6
 		return rep, err
 	}
 	routes, rosters, err := taskRoutes(ctx, tx, occs)
+	if err != nil {
+		return rep, err
+	}
+	leaves, err := readLeaves(ctx, tx, batches)
 	if err != nil {
 		return rep, err
 	}
@@ -161,6 +165,8 @@ func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int6
 		batchOf   []int // index in batches of msgs[i]
 		escalated []int64
 		unlinked  = make([]int, len(batches))
+		held      []store.HeldReminder // for officials on leave (leave.go)
+		released  []int64              // held messages sent, or moot
 	)
 	for bi, b := range batches {
 		// The order of the messages: by due date, then the task's order
@@ -179,6 +185,9 @@ func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int6
 		for _, d := range b.Decisions {
 			uo, ok := occs[d.OccurrenceID]
 			if !ok {
+				if d.HeldID != 0 {
+					released = append(released, d.HeldID) // nothing left to say
+				}
 				continue // done or archived since the decision
 			}
 			occ := uo.ReminderItem
@@ -186,15 +195,23 @@ func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int6
 				occ.SetLast(lr)
 			}
 			m := reminder{s: s, at: b.RunAt, unlinked: &unlinked[bi], unit: u, occ: occ,
-				byID: st.byID, signer: signer, day: b.Day, route: routes[occ.TaskID], rosters: rosters}
+				byID: st.byID, signer: signer, day: b.Day, route: routes[occ.TaskID], rosters: rosters,
+				leaves: leaves, held: &held}
 			n := len(msgs)
-			if d.Kind != "" {
+			switch d.Kind {
+			case store.KindHeld:
+				var sent bool
+				if msgs, sent = m.release(msgs, d); sent {
+					released = append(released, d.HeldID)
+				}
+			case "":
+			default:
 				msgs = m.toTeam(msgs, d.Kind, d.Prefix)
 			}
 			if d.Escalate {
-				before := len(msgs)
+				before, heldBefore := len(msgs), len(held)
 				msgs = m.escalate(msgs, st.managers)
-				if len(msgs) > before {
+				if len(msgs) > before || len(held) > heldBefore {
 					escalated = append(escalated, occ.ID)
 				}
 			}
@@ -213,6 +230,12 @@ func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int6
 		counts[batchOf[i]]++
 	}
 	if err := store.MarkEscalated(ctx, tx, escalated, s.clk.Now()); err != nil {
+		return rep, err
+	}
+	if err := store.HoldReminders(ctx, tx, held, s.clk.Now()); err != nil {
+		return rep, err
+	}
+	if err := store.ReleaseHeld(ctx, tx, released, s.clk.Now()); err != nil {
 		return rep, err
 	}
 	for i, b := range batches {

@@ -89,6 +89,18 @@ func (s *Scheduler) remind(ctx context.Context, r *runState) error {
 		}
 		cur.Decisions = append(cur.Decisions, d)
 	}
+	// The messages held for officials on leave that someone can receive
+	// today, on working days only.
+	workdays := make(map[int64]plan.Date, len(days))
+	for id, u := range days {
+		if u.workday {
+			workdays[id] = u.day
+		}
+	}
+	batches, err = releaseHeld(ctx, r, batches, workdays)
+	if err != nil {
+		return err
+	}
 	n, err := store.InsertRemindBatches(ctx, r.tx, r.jobRunID, batches)
 	r.batches += n
 	return err
@@ -106,57 +118,90 @@ type reminder struct {
 	day      plan.Date
 	route    store.TaskRoute           // who the task's messages go to (routing.go)
 	rosters  map[int64][]plan.Official // lead departments' members, by department
+	leaves   leaveBook                 // who is on leave on day (leave.go)
+	held     *[]store.HeldReminder     // messages held for officials on leave
 }
 
 // toTeam appends to out a reminder or a nag to each recipient of the
 // occurrence (recipients, routing.go), each with the inline keyboard of
-// the occurrence; keyPrefix + ":<official>" is the dedupe key. A partner
-// gets a reminder once per occurrence (the key "partner:<occurrence>:<official>")
-// and never a nag; the head of a department whose task is unassigned also
-// gets a button per linked member to assign it.
+// the occurrence; keyPrefix + ":<official>" is the dedupe key. One on
+// leave has it sent to their stand-in or held (leave.go).
 func (m reminder) toTeam(out []store.OutMessage, kind, keyPrefix string) []store.OutMessage {
 	for _, r := range m.recipients() {
-		o, ok := m.byID[r.id]
-		if !ok {
+		if _, ok := m.byID[r.id]; !ok {
 			continue // archived
 		}
-		as, key := r.as, fmt.Sprintf("%s:%d", keyPrefix, o.ID)
-		if o.Partner() {
-			if kind == "nag" {
-				continue
+		lr := m.leaves.teamRoute(m.unit.ID, m.day, r.id)
+		if lr.held() {
+			if !m.byID[r.id].Partner() || kind != "nag" {
+				m.hold(r.id, store.HeldTeam)
 			}
-			as, key = message.AsPartner, fmt.Sprintf("partner:%d:%d", m.occ.ID, o.ID)
-		}
-		if !o.Linked() {
-			*m.unlinked++
 			continue
 		}
-		pr := m.s.printer(o)
-		task := m.task()
-		if r.lead != nil {
-			task.Department = r.lead.DepartmentName
-		}
-		var text string
-		if kind == "nag" {
-			text = message.NagTo(pr, task, plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), as)
-		} else {
-			text = message.ReminderTo(pr, task, m.day.DaysUntil(m.occ.Due), as)
-		}
-		buttons := callback.Keyboard(m.signer, pr, m.occ.ID, *o.TelegramChatID)
-		if as == message.AsUnassignedHead {
-			buttons = append(m.assignButtons(r.lead, *o.TelegramChatID), buttons...)
-		}
-		out = append(out, store.OutMessage{
-			UnitID:       int64p(m.unit.ID),
-			OfficialID:   int64p(o.ID),
-			ChatID:       *o.TelegramChatID,
-			DedupeKey:    key,
-			Kind:         kind,
-			OccurrenceID: int64p(m.occ.ID),
-			Payload:      store.Payload{Text: text, Buttons: buttons},
-		})
+		out = m.teamMessage(out, kind, keyPrefix, r, lr)
 	}
 	return out
+}
+
+// teamMessage appends to out the reminder or nag meant for recipient r,
+// sent where lr routes it: to r, or to a stand-in, headed "on behalf of"
+// and keyed keyPrefix + ":<stand-in>:for:<official>". A partner gets a
+// reminder once per occurrence (the key "partner:<occurrence>:<official>")
+// and never a nag; the head of a department whose task is unassigned also
+// gets a button per linked member to assign it.
+func (m reminder) teamMessage(out []store.OutMessage, kind, keyPrefix string, r recipient, lr route) []store.OutMessage {
+	o, ok := m.byID[lr.to]
+	if !ok {
+		return out // archived
+	}
+	pr := m.s.printer(o)
+	suffix, head := lr.onBehalf(pr)
+	as, key := r.as, fmt.Sprintf("%s:%d%s", keyPrefix, o.ID, suffix)
+	if m.byID[r.id].Partner() {
+		if kind == "nag" {
+			return out
+		}
+		as, key = message.AsPartner, fmt.Sprintf("partner:%d:%d%s", m.occ.ID, o.ID, suffix)
+	}
+	if !o.Linked() {
+		*m.unlinked++
+		return out
+	}
+	task := m.task()
+	if r.lead != nil {
+		task.Department = r.lead.DepartmentName
+	}
+	var text string
+	if kind == "nag" {
+		text = message.NagTo(pr, task, plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), as)
+	} else {
+		text = message.ReminderTo(pr, task, m.day.DaysUntil(m.occ.Due), as)
+	}
+	buttons := callback.Keyboard(m.signer, pr, m.occ.ID, *o.TelegramChatID)
+	if as == message.AsUnassignedHead {
+		buttons = append(m.assignButtons(r.lead, *o.TelegramChatID), buttons...)
+	}
+	return append(out, store.OutMessage{
+		UnitID:       int64p(m.unit.ID),
+		OfficialID:   int64p(o.ID),
+		ChatID:       *o.TelegramChatID,
+		DedupeKey:    key,
+		Kind:         kind,
+		OccurrenceID: int64p(m.occ.ID),
+		Payload:      store.Payload{Text: head + text, Buttons: buttons},
+	})
+}
+
+// recipientFor returns the capacity in which official id receives the
+// occurrence's reminders, for a held one released: as routed today, or as
+// a lead when routing no longer names them.
+func (m reminder) recipientFor(id int64) recipient {
+	for _, r := range m.recipients() {
+		if r.id == id {
+			return r
+		}
+	}
+	return recipient{id: id, as: message.AsLead}
 }
 
 // task is what the messages say about the occurrence: the lead is named
@@ -192,28 +237,48 @@ func (m reminder) lastReport() *message.LastReport {
 // lead department with its head and assignee), the days overdue and the
 // last progress report. They go to the area's supervisor and the office
 // officials when the area has a supervisor, else to every manager of the
-// unit (chairman, vice-chairmen, office); see escalationRecipients.
+// unit (chairman, vice-chairmen, office); see escalationRecipients. One on
+// leave has it sent to their stand-in, to a chairman or vice-chairman
+// present for an absent chairman or supervisor, or held (leave.go).
 func (m reminder) escalate(out []store.OutMessage, managers []plan.Official) []store.OutMessage {
-	recipients, supervisor := m.escalationRecipients(managers)
-	task := m.task()
-	task.Departments = m.departmentLines()
+	recipients, _ := m.escalationRecipients(managers)
 	for _, o := range recipients {
-		if !o.Linked() {
-			*m.unlinked++
+		r := m.leaves.escalationRoute(m.unit.ID, m.day, o.ID)
+		if r.held() {
+			m.hold(o.ID, store.HeldEscalation)
 			continue
 		}
-		pr := m.s.printer(o)
-		text := message.EscalationTo(pr, task, plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), m.lastReport(),
-			supervisor && m.route.SupervisorID != nil && o.ID == *m.route.SupervisorID)
-		out = append(out, store.OutMessage{
-			UnitID:       int64p(m.unit.ID),
-			OfficialID:   int64p(o.ID),
-			ChatID:       *o.TelegramChatID,
-			DedupeKey:    fmt.Sprintf("escalate:%d:%d", m.occ.ID, o.ID),
-			Kind:         "escalation",
-			OccurrenceID: int64p(m.occ.ID),
-			Payload:      store.Payload{Text: text},
-		})
+		out = m.escalation(out, o.ID, r)
 	}
 	return out
+}
+
+// escalation appends to out the escalation meant for official id, sent
+// where r routes it, keyed "escalate:<occurrence>:<recipient>" (plus
+// ":for:<official>" when on behalf of an absent one). It is worded for a
+// supervisor when id is the area's supervisor.
+func (m reminder) escalation(out []store.OutMessage, id int64, r route) []store.OutMessage {
+	o, ok := m.byID[r.to]
+	if !ok {
+		return out // archived
+	}
+	if !o.Linked() {
+		*m.unlinked++
+		return out
+	}
+	pr := m.s.printer(o)
+	suffix, head := r.onBehalf(pr)
+	task := m.task()
+	task.Departments = m.departmentLines()
+	supervisor := m.route.SupervisorID != nil && id == *m.route.SupervisorID
+	text := message.EscalationTo(pr, task, plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), m.lastReport(), supervisor)
+	return append(out, store.OutMessage{
+		UnitID:       int64p(m.unit.ID),
+		OfficialID:   int64p(o.ID),
+		ChatID:       *o.TelegramChatID,
+		DedupeKey:    fmt.Sprintf("escalate:%d:%d%s", m.occ.ID, o.ID, suffix),
+		Kind:         "escalation",
+		OccurrenceID: int64p(m.occ.ID),
+		Payload:      store.Payload{Text: head + text},
+	})
 }

@@ -118,7 +118,7 @@ func (s *Scheduler) requestChunk(ctx context.Context, r *runState, weeks []unitW
 	}
 	routes, err := requestRoutes(ctx, r.tx, byUnit, ongoing)
 	if err != nil {
-		return err
+		return msgs, err
 	}
 	all, err := store.ActiveOfficialsIn(ctx, r.tx, unitIDs)
 	if err != nil {

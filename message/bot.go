@@ -20,6 +20,9 @@ type ListedTask struct {
 	Due     plan.Date
 	Percent int
 	Status  plan.Status // now
+	// OnBehalf is the name of the official on leave a stand-in lists the
+	// task for; empty for one's own.
+	OnBehalf string
 }
 
 // Tasks is the Telegram HTML list of an official's open occurrences (at
@@ -29,8 +32,12 @@ type ListedTask struct {
 func Tasks(pr *i18n.Printer, tasks []ListedTask) (text string, shown int) {
 	return list(pr, pr.T("bot.tasks_header", len(tasks)), len(tasks), func(i int) string {
 		o := tasks[i]
-		return pr.T("bot.tasks_line", i+1, tghtml.Escape(Shorten(o.Title, MaxText)),
+		line := pr.T("bot.tasks_line", i+1, tghtml.Escape(Shorten(o.Title, MaxText)),
 			FormatDate(o.Due), o.Percent, StatusName(pr, o.Status))
+		if o.OnBehalf != "" {
+			line += "\n<i>" + tghtml.Escape(pr.T("bot.tasks_on_behalf", o.OnBehalf)) + "</i>"
+		}
+		return line
 	}, pr.T("bot.tasks_footer"))
 }
 

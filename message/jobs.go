@@ -240,3 +240,10 @@ func ReadingRequest(pr *i18n.Printer, text string, goal float64, comparator, mea
 func DigestCaption(pr *i18n.Printer, p plan.Period, unitName string) string {
 	return pr.T("digest.title", PeriodLabel(p, pr)) + " — " + unitName
 }
+
+// OnBehalf is the Telegram HTML line heading a message sent to a stand-in
+// for the official name, on leave until to: "Thay đồng chí … (nghỉ phép
+// đến dd/mm/yyyy)".
+func OnBehalf(pr *i18n.Printer, name string, to plan.Date) string {
+	return "<i>" + tghtml.Escape(pr.T("jobs.leave.on_behalf", name, FormatDate(to))) + "</i>"
+}

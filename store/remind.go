@@ -78,10 +78,19 @@ func ExplainOpenDueThrough(ctx context.Context, rd Reader, through plan.Date) ([
 // RemindDecision is what a reminder run decided about one occurrence.
 type RemindDecision struct {
 	OccurrenceID int64  `json:"o"`
-	Kind         string `json:"k,omitempty"` // "reminder", "nag", or "" for an escalation alone
+	Kind         string `json:"k,omitempty"` // "reminder", "nag", KindHeld, or "" for an escalation alone
 	Prefix       string `json:"p,omitempty"` // dedupe key prefix of the reminder or nag
 	Escalate     bool   `json:"e,omitempty"` // tell the chairman and the office officials
+	// A message held while its recipient was on leave (Kind "held"): the
+	// held_reminders row, its official and its kind (HeldTeam or
+	// HeldEscalation). The fan-out sends the occurrence as it stands.
+	HeldID   int64  `json:"h,omitempty"`
+	Official int64  `json:"to,omitempty"`
+	HeldKind string `json:"hk,omitempty"`
 }
+
+// KindHeld is the RemindDecision kind of a held message released.
+const KindHeld = "held"
 
 // RemindBatch is the decisions of one reminder run for one unit, to be
 // fanned out into outbox messages.

@@ -55,6 +55,7 @@ func commands() []command {
 		{"officials", "", "list officials and whether they are linked to Telegram", runOfficials},
 		{"units", "", "list the units imported, with their codes", runUnits},
 		{"reading", "TARGET_KEY VALUE", "record a target reading as the office (external targets, or on an official's behalf)", runReading},
+		{"leave", "KEY --from DATE --to DATE [--standin KEY] | KEY --cancel | --list", "record, end or list officials' leave and their stand-ins", runLeave},
 		{"tick", "--at RFC3339", "run once every scheduled job that fires at that minute", runTick},
 		{"digest", "--period P", "compile a digest (text, json)", runDigest},
 		{"serve", "", "run the scheduler, the Telegram bot and the delivery worker", runServe},
