@@ -203,10 +203,6 @@ func TestLeaveChairmanEscalation(t *testing.T) {
 	})
 	t.Run("vice-chairman", func(t *testing.T) {
 		e := newEnv(t, config.Default())
-		// The role vice_chairman comes with the departments; allow it here.
-		if _, err := e.st.DB().Exec(`ALTER TABLE officials DROP CONSTRAINT officials_roles_check`); err != nil {
-			t.Fatal(err)
-		}
 		if _, err := e.st.DB().Exec(`
 			INSERT INTO officials (unit_id, key, name, roles, telegram_chat_id, telegram_user_id, linked_at, created_at, updated_at)
 			SELECT unit_id, 'pct', 'Phó Chủ tịch', '{vice_chairman}', 990001, 990001, now(), now(), now()
@@ -223,6 +219,34 @@ func TestLeaveChairmanEscalation(t *testing.T) {
 		// The vice-chairman on leave too: the escalation waits.
 		if p, _ := e.held(); p != 0 {
 			t.Errorf("%d held with a vice-chairman present", p)
+		}
+	})
+	t.Run("supervisor on leave", func(t *testing.T) {
+		e := newEnv(t, config.Default())
+		// A vice-chairman supervises the task's area: its escalations go
+		// to them and the office instead of the chairman.
+		if _, err := e.st.DB().Exec(`
+			INSERT INTO officials (unit_id, key, name, roles, telegram_chat_id, telegram_user_id, linked_at, created_at, updated_at)
+			SELECT unit_id, 'pct', 'Phó Chủ tịch', '{vice_chairman}', 990001, 990001, now(), now(), now()
+			FROM officials WHERE key = 'chu-tich'`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.st.DB().Exec(`
+			UPDATE areas SET supervisor_id = (SELECT id FROM officials WHERE key = 'pct')
+			WHERE id = (SELECT area_id FROM tasks WHERE key = $1)`, leaveTask); err != nil {
+			t.Fatal(err)
+		}
+		// The supervisor on leave without a stand-in: the chairman present
+		// covers the escalation.
+		e.leave("pct", "2025-03-05", "2025-03-07", "")
+		e.runUntil(at("2025-03-04 23:59"), at("2025-03-05 23:59"), nil)
+		got := escalations(e)
+		want := []string{"2025-03-05 08:00 chu-tich escalation", "2025-03-05 08:00 van-phong escalation"}
+		if !slices.Equal(got, want) {
+			t.Fatalf("escalations = %v, want %v", got, want)
+		}
+		if p, _ := e.held(); p != 0 {
+			t.Errorf("%d held with the chairman present", p)
 		}
 	})
 	t.Run("held until back", func(t *testing.T) {

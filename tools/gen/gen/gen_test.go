@@ -136,8 +136,10 @@ func TestGenerateSanity(t *testing.T) {
 		{"supporter of another unit", `SELECT count(*) FROM task_supporters s JOIN tasks t ON t.id = s.task_id
 			JOIN plans p ON p.id = t.plan_id JOIN officials o ON o.id = s.official_id WHERE o.unit_id <> p.unit_id`},
 		{"supporter is the lead", `SELECT count(*) FROM task_supporters s JOIN tasks t ON t.id = s.task_id WHERE s.official_id = t.lead_id`},
-		{"task whose first lead is not its lead_id", `SELECT count(*) FROM tasks t LEFT JOIN task_leads l ON l.task_id = t.id AND l.position = 1
-			WHERE l.official_id IS DISTINCT FROM t.lead_id`},
+		{"task whose first lead does not answer as its lead_id", `SELECT count(*) FROM tasks t
+			LEFT JOIN task_leads l ON l.task_id = t.id AND l.position = 1
+			LEFT JOIN departments d ON d.id = l.department_id
+			WHERE COALESCE(l.official_id, d.head_id) IS DISTINCT FROM t.lead_id`},
 		{"occurrence without task", `SELECT count(*) FROM occurrences o LEFT JOIN tasks t ON t.id = o.task_id WHERE t.id IS NULL`},
 		{"report without occurrence", `SELECT count(*) FROM progress_reports r LEFT JOIN occurrences o ON o.id = r.occurrence_id WHERE o.id IS NULL`},
 		{"reading without target", `SELECT count(*) FROM target_readings r LEFT JOIN targets t ON t.id = r.target_id WHERE t.id IS NULL`},

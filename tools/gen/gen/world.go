@@ -188,7 +188,6 @@ var columns = []struct {
 		"start_date", "end_date", "position", "created_at", "updated_at", "assignee_id", "assigned_by", "assigned_at"}},
 	{"task_leads", []string{"task_id", "position", "official_id", "department_id"}},
 	{"task_supporters", []string{"task_id", "official_id"}},
-	{"task_leads", []string{"task_id", "position", "official_id"}},
 	{"occurrences", []string{"id", "task_id", "unit_id", "key", "nominal_due", "due", "percent", "done_at", "done_by",
 		"last_report_at", "escalated_at", "created_at", "updated_at"}},
 	{"progress_reports", []string{"id", "occurrence_id", "official_id", "percent", "done", "note", "source",
@@ -404,7 +403,6 @@ func (b *builder) planYear(c *chunk, rng *rand.Rand, unitID int64, unitCode, uni
 			specs = rec.Occurrences(jan1, minDate(dec31, until))
 		}
 		c.counts.Tasks++
-		c.add("task_leads", taskID, 1, lead.id) // as the import writes an official's task
 		for _, s := range team[1:] {
 			c.add("task_supporters", taskID, s.id)
 			c.counts.Supporters++
