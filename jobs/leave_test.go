@@ -181,6 +181,18 @@ func TestLeaveBackToBack(t *testing.T) {
 // TestLeaveChairmanEscalation: the escalation of 5/3 meant for an absent
 // chairman goes to their stand-in (marked), else to a vice-chairman
 // present, else waits for the chairman's return.
+// addViceChairman adds a linked vice-chairman, key pct, to the chairman's
+// unit.
+func addViceChairman(t *testing.T, e *env) {
+	t.Helper()
+	if _, err := e.st.DB().Exec(`
+		INSERT INTO officials (unit_id, key, name, roles, telegram_chat_id, telegram_user_id, linked_at, created_at, updated_at)
+		SELECT unit_id, 'pct', 'Phó Chủ tịch', '{vice_chairman}', 990001, 990001, now(), now(), now()
+		FROM officials WHERE key = 'chu-tich'`); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestLeaveChairmanEscalation(t *testing.T) {
 	escalations := func(e *env) []string {
 		return lines(filter(e.outbox(), func(m msg) bool { return m.Kind == "escalation" }), leaveTask)
@@ -203,12 +215,7 @@ func TestLeaveChairmanEscalation(t *testing.T) {
 	})
 	t.Run("vice-chairman", func(t *testing.T) {
 		e := newEnv(t, config.Default())
-		if _, err := e.st.DB().Exec(`
-			INSERT INTO officials (unit_id, key, name, roles, telegram_chat_id, telegram_user_id, linked_at, created_at, updated_at)
-			SELECT unit_id, 'pct', 'Phó Chủ tịch', '{vice_chairman}', 990001, 990001, now(), now(), now()
-			FROM officials WHERE key = 'chu-tich'`); err != nil {
-			t.Fatal(err)
-		}
+		addViceChairman(t, e)
 		e.leave("chu-tich", "2025-03-05", "2025-03-07", "")
 		e.runUntil(at("2025-03-04 23:59"), at("2025-03-05 23:59"), nil)
 		got := escalations(e)
@@ -225,12 +232,7 @@ func TestLeaveChairmanEscalation(t *testing.T) {
 		e := newEnv(t, config.Default())
 		// A vice-chairman supervises the task's area: its escalations go
 		// to them and the office instead of the chairman.
-		if _, err := e.st.DB().Exec(`
-			INSERT INTO officials (unit_id, key, name, roles, telegram_chat_id, telegram_user_id, linked_at, created_at, updated_at)
-			SELECT unit_id, 'pct', 'Phó Chủ tịch', '{vice_chairman}', 990001, 990001, now(), now(), now()
-			FROM officials WHERE key = 'chu-tich'`); err != nil {
-			t.Fatal(err)
-		}
+		addViceChairman(t, e)
 		if _, err := e.st.DB().Exec(`
 			UPDATE areas SET supervisor_id = (SELECT id FROM officials WHERE key = 'pct')
 			WHERE id = (SELECT area_id FROM tasks WHERE key = $1)`, leaveTask); err != nil {
