@@ -33,7 +33,7 @@ telegram:
   api_url: %q
   rate_per_second: 30
 log:
-  level: warn
+  level: info
 `, dbURL, tg.Token(), tg.URL())
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		return "", fmt.Errorf("chaos: write config: %w", err)
