@@ -232,6 +232,21 @@ func waitFor(ctx context.Context, timeout time.Duration, what string, cond func(
 	}
 }
 
+// waitBackendsIdle waits until no other session of st's database is running
+// a statement or holding a transaction open: a killed client's backend
+// finishes (and commits) what it was running before it notices the client
+// is gone.
+func waitBackendsIdle(ctx context.Context, st *store.Store) error {
+	return waitFor(ctx, 30*time.Second, "the killed process's sessions to end", func() (bool, error) {
+		var busy int
+		err := st.DB().GetContext(ctx, &busy, `
+			SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid()
+			  AND backend_type = 'client backend' AND state IS DISTINCT FROM 'idle'`)
+		return busy == 0, err
+	})
+}
+
 // expireLeases ends the leases of the rows a killed worker had claimed, as
 // if their lease (delivery.Options.Lease, 60 s by default) had run out: the
 // rows become due again at once instead of a minute later.

@@ -178,6 +178,13 @@ func KillServe(ctx context.Context, env Env, o KillOptions) (Result, error) {
 		p.kill()
 		res.Crashes++
 		env.logf("round %d: killed serve after %d of %d delivered (%s)", round, b.count(tg), o.Messages, time.Since(start).Round(time.Millisecond))
+		// A claim the killed process had sent may still be running in its
+		// backend, which commits it (a single statement) before it notices
+		// the client is gone: its rows would then be leased for a minute
+		// after the leases below were expired. Wait for such backends first.
+		if err := waitBackendsIdle(ctx, st); err != nil {
+			return res, err
+		}
 		if err := expireLeases(ctx, st, prefix, time.Now()); err != nil {
 			return res, err
 		}
