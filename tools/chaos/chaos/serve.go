@@ -195,6 +195,15 @@ func KillServe(ctx context.Context, env Env, o KillOptions) (Result, error) {
 		err = waitFor(ctx, 60*time.Second, "whole burst after restart", func() (bool, error) {
 			return b.count(tg) >= o.Messages, nil
 		})
+		if err != nil {
+			// Say whether the rows left were leased (claimed and not marked)
+			// or due and not taken.
+			var leased, due int
+			_ = st.DB().QueryRowContext(ctx, `
+				SELECT count(*) FILTER (WHERE next_attempt_at > now()), count(*) FILTER (WHERE next_attempt_at <= now())
+				FROM outbox WHERE starts_with(dedupe_key, $1) AND status = 'pending'`, prefix+"-").Scan(&leased, &due)
+			err = fmt.Errorf("%w (pending rows: %d leased, %d due)", err, leased, due)
+		}
 		// Let marks of the last sends commit before the count.
 		if err == nil {
 			err = waitFor(ctx, 10*time.Second, "outbox marked sent", func() (bool, error) {
