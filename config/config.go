@@ -257,7 +257,8 @@ type Retention struct {
 	// LinkAttemptsDays keeps failed /start attempts (rate limiting looks
 	// at the last hour).
 	LinkAttemptsDays int `yaml:"link_attempts_days"`
-	// RemindBatchesDays keeps the reminder runs' decisions once fanned out.
+	// RemindBatchesDays keeps the reminder runs' decisions once fanned out,
+	// and the reminders held for officials on leave once released.
 	RemindBatchesDays int `yaml:"remind_batches_days"`
 	// BatchSize is the number of rows one DELETE removes, in its own short
 	// transaction.

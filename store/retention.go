@@ -30,7 +30,9 @@ type RetentionPolicy struct {
 	// LinkAttempts is how long a failed /start is kept.
 	LinkAttempts time.Duration
 	// RemindBatches is how long a fanned-out reminder decision is kept,
-	// from when it was decided.
+	// from when it was decided; a reminder held for an official on leave
+	// is kept as long from when it was released (sent or moot). Held
+	// reminders not yet released are never deleted.
 	RemindBatches time.Duration
 	// BatchSize is the number of rows per DELETE (its own transaction);
 	// 0 means DefaultSweepBatch.
@@ -47,6 +49,7 @@ const (
 	SweptEmailDead        = "email_outbox_dead"
 	SweptLinkAttempts     = "link_attempts"
 	SweptRemindBatches    = "remind_batches"
+	SweptHeldReminders    = "held_reminders"
 )
 
 // SweepReport tells what a Sweep deleted.
@@ -100,6 +103,11 @@ func (s *Store) Sweep(ctx context.Context, p RetentionPolicy, now time.Time) (Sw
 		}},
 		{table: "remind_batches", age: "decided_at", parts: []sweepPart{
 			{name: SweptRemindBatches, cond: "fanned_out_at IS NOT NULL AND decided_at < $4::timestamptz", age: p.RemindBatches},
+		}},
+		// A reminder is released after it was held, so the walk by
+		// held_at stops at the first row held after the cut-off.
+		{table: "held_reminders", age: "held_at", parts: []sweepPart{
+			{name: SweptHeldReminders, cond: "released_at < $4::timestamptz", age: p.RemindBatches},
 		}},
 	} {
 		n, err := s.sweepByID(ctx, t, now, batch, &rep)

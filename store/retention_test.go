@@ -127,6 +127,40 @@ func seedRetention(t *testing.T, st *store.Store) map[string][]string {
 			keep["remind_batches"] = append(keep["remind_batches"], b.day)
 		}
 	}
+
+	// Reminders held for an official on leave (30 days from release):
+	// released long ago, just within the age, or still held.
+	at := daysAgo(400, 0)
+	exec(`INSERT INTO officials (unit_id, key, name, created_at, updated_at) SELECT id, 'tu-phap', 'Nguyễn Văn Tư', $1, $1 FROM units`, at)
+	exec(`INSERT INTO plans (unit_id, code, title, year, created_at, updated_at) SELECT id, 'cchc-2025', 'Kế hoạch CCHC năm 2025', 2025, $1, $1 FROM units`, at)
+	exec(`INSERT INTO areas (plan_id, code, name) SELECT id, '1', 'Cải cách thể chế' FROM plans`)
+	exec(`INSERT INTO tasks (plan_id, area_id, key, title, lead_id, every, due_day, start_date, created_at, updated_at)
+	      SELECT p.id, a.id, 'ra-soat', 'Rà soát văn bản', o.id, 'monthly', -1, $1::date, $1, $1 FROM plans p, areas a, officials o`, at)
+	for i, h := range []struct {
+		key            string
+		held, released time.Time
+		kept           bool
+	}{
+		{"old-1", daysAgo(60, 0), daysAgo(50, 0), false},
+		{"old-2", daysAgo(40, 0), daysAgo(30, -second), false},
+		{"keep-released", daysAgo(40, 0), daysAgo(30, second), true},
+		{"keep-held", daysAgo(90, 0), time.Time{}, true},
+		{"keep-young", daysAgo(2, 0), daysAgo(1, 0), true},
+	} {
+		var released any
+		if !h.released.IsZero() {
+			released = h.released
+		}
+		exec(`INSERT INTO occurrences (task_id, key, nominal_due, due, created_at, updated_at, unit_id)
+		      SELECT t.id, $1, $2::date, $2::date, $3, $3, p.unit_id FROM tasks t JOIN plans p ON p.id = t.plan_id`,
+			h.key, at.AddDate(0, 0, i).Format(time.DateOnly), at)
+		exec(`INSERT INTO held_reminders (unit_id, official_id, occurrence_id, kind, held_at, released_at)
+		      SELECT o.unit_id, o.id, c.id, 'team', $2, $3 FROM officials o, occurrences c WHERE c.key = $1`,
+			h.key, h.held, released)
+		if h.kept {
+			keep["held_reminders"] = append(keep["held_reminders"], h.key)
+		}
+	}
 	return keep
 }
 
@@ -140,6 +174,7 @@ func remaining(t *testing.T, st *store.Store) map[string][]string {
 		"processed_updates": `SELECT update_id::text FROM processed_updates`,
 		"link_attempts":     `SELECT telegram_user_id::text FROM link_attempts`,
 		"remind_batches":    `SELECT decisions->0->>'k' FROM remind_batches`,
+		"held_reminders":    `SELECT c.key FROM held_reminders h JOIN occurrences c ON c.id = h.occurrence_id`,
 	} {
 		var keys []string
 		if err := st.DB().Select(&keys, q); err != nil {
@@ -188,15 +223,16 @@ func TestSweepDeletesExactlyTheOldRows(t *testing.T) {
 		store.SweptProcessedUpdates: 8,
 		store.SweptLinkAttempts:     8,
 		store.SweptRemindBatches:    4,
+		store.SweptHeldReminders:    2,
 	}
 	if !maps.Equal(rep.Deleted, wantDeleted) {
 		t.Errorf("report: %v, want %v", rep.Deleted, wantDeleted)
 	}
 	// In batches of 3, the last one short: 8 old rows of each outbox,
 	// processed updates and link attempts take 3 batches each, the 4 old
-	// remind batches 2.
-	if rep.Batches != 4*3+2 {
-		t.Errorf("%d batches, want 14", rep.Batches)
+	// remind batches 2, the 2 old held reminders 1.
+	if rep.Batches != 4*3+2+1 {
+		t.Errorf("%d batches, want 15", rep.Batches)
 	}
 	kept, err := st.RetentionDeleted(ctx)
 	if err != nil {
