@@ -387,3 +387,89 @@ func deref(p *int64) int64 {
 	}
 	return *p
 }
+
+// detailWindow is how many occurrences /viec KEY shows: the first open
+// one with those around it; detailReports how many of the latest progress
+// reports and extension requests of each.
+const (
+	detailWindow  = 5
+	detailReports = 5
+)
+
+// onTaskDetail handles /viec KEY: the task of the speaker's unit with
+// its occurrences, each with its latest progress reports and its extension
+// requests and decisions.
+func (t *turn) onTaskDetail(key string) error {
+	key = strings.Fields(key)[0]
+	occs, err := store.TaskOccurrencesByKey(t.ctx, t.tx, t.official.UnitID, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return t.say("bot.detail.usage", key)
+	}
+	if err != nil {
+		return err
+	}
+	from := len(occs) - detailWindow
+	for i, o := range occs {
+		if !o.Done() {
+			from = i - 2
+			break
+		}
+	}
+	from = max(0, min(from, len(occs)-detailWindow))
+	occs = occs[from:min(len(occs), from+detailWindow)]
+	byID, err := t.unitOfficials(t.official.UnitID)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(occs))
+	for i, o := range occs {
+		ids[i] = o.ID
+	}
+	exts, err := store.ExtensionRequestsOf(t.ctx, t.tx, ids)
+	if err != nil {
+		return err
+	}
+	details := make([]message.DetailOccurrence, 0, len(occs))
+	for _, o := range occs {
+		d := message.DetailOccurrence{Key: o.Key, Due: o.Due, Status: t.status(o.Due, o.DoneAt), Percent: o.Percent}
+		if orig, ok, err := store.OriginalDue(t.ctx, t.tx, o.ID); err != nil {
+			return err
+		} else if ok {
+			d.OriginalDue = &orig
+		}
+		reports, err := store.ProgressReports(t.ctx, t.tx, o.ID)
+		if err != nil {
+			return err
+		}
+		if len(reports) > detailReports {
+			reports = reports[len(reports)-detailReports:]
+		}
+		for _, r := range reports {
+			what := r.Note
+			switch {
+			case r.Done:
+				what = strings.TrimSpace("✅ " + what)
+			case r.Percent != nil:
+				what = strings.TrimSpace(strconv.Itoa(*r.Percent) + "% " + what)
+			}
+			d.Progress = append(d.Progress, message.DetailProgress{At: r.ReportedAt, Who: nameOf(byID, deref(r.OfficialID)), What: what})
+		}
+		for _, e := range exts {
+			if e.OccurrenceID != o.ID {
+				continue
+			}
+			x := message.DetailExtension{At: e.RequestedAt, Requester: e.RequesterName, From: e.CurrentDue,
+				To: e.RequestedDue, Reason: e.Reason, Status: e.Status, DecidedAt: e.DecidedAt}
+			if e.DecidedByName != nil {
+				x.DecidedBy = *e.DecidedByName
+			}
+			d.Extensions = append(d.Extensions, x)
+		}
+		if len(d.Extensions) > detailReports {
+			d.Extensions = d.Extensions[len(d.Extensions)-detailReports:]
+		}
+		details = append(details, d)
+	}
+	first := occs[0]
+	return t.reply(message.TaskDetail(t.p, first.TaskTitle, first.TaskKey, nameOf(byID, first.LeadID), details, t.b.cfg.Location))
+}

@@ -253,3 +253,19 @@ func ExtensionApprover(ctx context.Context, rd Reader, occurrenceID int64, day p
 	}
 	return Approver{}, nil
 }
+
+// TaskOccurrencesByKey returns the occurrences (not archived) of the task
+// key of unit unitID's plans, by due date, with ErrNotFound when the unit
+// has no such task (or it is archived).
+func TaskOccurrencesByKey(ctx context.Context, rd Reader, unitID int64, key string) ([]ReportableOccurrence, error) {
+	var out []ReportableOccurrence
+	if err := sqlx.SelectContext(ctx, rd.queryer(), &out, occurrenceInfoQuery+`
+		WHERE p.unit_id = $1 AND lower(t.key) = lower($2) AND t.archived_at IS NULL AND o.archived_at IS NULL
+		ORDER BY o.due, o.id`, unitID, key); err != nil {
+		return nil, fmt.Errorf("store: occurrences of task %s: %w", key, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("store: task %s: %w", key, ErrNotFound)
+	}
+	return out, nil
+}
