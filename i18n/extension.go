@@ -100,7 +100,10 @@ func extensionMessages() map[Key]Entry {
 		"ext.status.rejected": {VI: "không đồng ý", EN: "rejected"},
 		"ext.status.replaced": {VI: "được thay bằng yêu cầu mới", EN: "replaced by a newer request"},
 
-		"ext.extended_to": {VI: "(gia hạn đến %s)", EN: "(extended to %s)"},
+		"ext.extended_to":      {VI: "(gia hạn đến %s)", EN: "(extended to %s)"},
+		"digest.extended":      {VI: "Được gia hạn", EN: "Extended"},
+		"digest.extended_head": {VI: "Nhiệm vụ được gia hạn (%d):", EN: "Extended tasks (%d):"},
+		"digest.extended_item": {VI: "%d. %s — %s, hạn ban đầu %s", EN: "%d. %s — %s, originally due %s"},
 
 		"bot.detail.usage": {
 			VI: "Không có nhiệm vụ mã %s trong kế hoạch của đơn vị. Gõ /viec để xem danh sách việc của mình.",
@@ -124,17 +127,18 @@ func extensionMessages() map[Key]Entry {
 		"bot.detail.decision": {VI: "bởi %s lúc %s", EN: "by %s at %s"},
 		"bot.detail.none":     {VI: "  (chưa có)", EN: "  (none)"},
 
-		"xlsx.ext.sheet":     {VI: "Gia hạn", EN: "Extensions"},
-		"xlsx.ext.task":      {VI: "Nhiệm vụ", EN: "Task"},
-		"xlsx.ext.period":    {VI: "Kỳ", EN: "Occurrence"},
-		"xlsx.ext.requester": {VI: "Người đề nghị", EN: "Requested by"},
-		"xlsx.ext.asked":     {VI: "Thời điểm đề nghị", EN: "Asked at"},
-		"xlsx.ext.from":      {VI: "Hạn khi đề nghị", EN: "Due when asked"},
-		"xlsx.ext.to":        {VI: "Xin gia hạn đến", EN: "Requested date"},
-		"xlsx.ext.reason":    {VI: "Lý do", EN: "Reason"},
-		"xlsx.ext.status":    {VI: "Kết quả", EN: "Decision"},
-		"xlsx.ext.decider":   {VI: "Người quyết định", EN: "Decided by"},
-		"xlsx.ext.decided":   {VI: "Thời điểm quyết định", EN: "Decided at"},
-		"xlsx.ext.new_due":   {VI: "Hạn mới", EN: "New due date"},
+		"xlsx.ext.sheet":        {VI: "Gia hạn", EN: "Extensions"},
+		"xlsx.ext.task":         {VI: "Nhiệm vụ", EN: "Task"},
+		"xlsx.ext.period":       {VI: "Kỳ", EN: "Occurrence"},
+		"xlsx.ext.requester":    {VI: "Người đề nghị", EN: "Requested by"},
+		"xlsx.ext.asked":        {VI: "Thời điểm đề nghị", EN: "Asked at"},
+		"xlsx.ext.from":         {VI: "Hạn khi đề nghị", EN: "Due when asked"},
+		"xlsx.ext.to":           {VI: "Xin gia hạn đến", EN: "Requested date"},
+		"xlsx.ext.reason":       {VI: "Lý do", EN: "Reason"},
+		"xlsx.ext.status":       {VI: "Kết quả", EN: "Decision"},
+		"xlsx.ext.decider":      {VI: "Người quyết định", EN: "Decided by"},
+		"xlsx.ext.decided":      {VI: "Thời điểm quyết định", EN: "Decided at"},
+		"xlsx.ext.new_due":      {VI: "Hạn mới", EN: "New due date"},
+		"xlsx.ext.original_due": {VI: "Hạn ban đầu (trước gia hạn)", EN: "Original due date (before extension)"},
 	}
 }
