@@ -154,9 +154,9 @@ type TaskLine struct {
 	// when not extended.
 	OriginalDue *plan.Date `json:"original_due,omitempty"`
 	Status      string     `json:"status"`
-	Progress   int       `json:"progress"`
-	LastReport *string   `json:"last_report"`
-	LeadName   string    `json:"lead_name"`
+	Progress    int        `json:"progress"`
+	LastReport  *string    `json:"last_report"`
+	LeadName    string     `json:"lead_name"`
 	// Assignee is the key of the member a lead department's head assigned
 	// the task to, nil when unassigned; AssigneeName is their name.
 	Assignee     *string    `json:"assignee"`
@@ -233,16 +233,16 @@ func (d *Digest) Overdue() []TaskLine {
 // digestInput is what the digest of one unit is built from: the unit's rows
 // for one period, as known at the "as of" instant.
 type digestInput struct {
-	unit      plan.Unit
-	loc       *time.Location // the unit's zone
-	asOf      time.Time      // in loc
-	areas     []plan.Area    // of the unit's plan for the period's year
-	targets   []store.DigestTarget
-	occs      []store.DigestOccurrence
+	unit    plan.Unit
+	loc     *time.Location // the unit's zone
+	asOf    time.Time      // in loc
+	areas   []plan.Area    // of the unit's plan for the period's year
+	targets []store.DigestTarget
+	occs    []store.DigestOccurrence
 	// extensions are the extension requests of occs, by occurrence id
 	// (shared by the inputs of several units).
 	extensions map[int64][]store.ExtensionRequest
-	officials []plan.Official // archived ones included
+	officials  []plan.Official // archived ones included
 	// departments are the unit's departments that are not archived;
 	// departmentLeads the departments leading each task, by task id (shared
 	// by the inputs of several units).
