@@ -259,3 +259,28 @@ func TestExtensionBadInput(t *testing.T) {
 		t.Fatalf("a request after the due date changed %s to %s", before, after)
 	}
 }
+
+// TestExtensionNumbered: "2 gia hạn …" to /viec listing two occurrences
+// asks for the second one.
+func TestExtensionNumbered(t *testing.T) {
+	h := newHarness(t)
+	var second int64
+	if err := storetest.SQLTx(context.Background(), h.st, func(tx *sqlx.Tx) error {
+		return tx.GetContext(context.Background(), &second, `INSERT INTO occurrences (task_id, key, nominal_due, due, created_at, updated_at)
+			VALUES ($1, '2025-07-31', '2025-07-31', '2025-07-31', $2, $2) RETURNING id`, h.task, t0)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h.srv.SendCommand(memberUser, memberUser, "viec", "")
+	list := h.nextTo(memberUser, 1)
+	h.marked(list)
+	if got := h.replyAndRead(memberUser, list.MessageID, "2 gia hạn 15/08/2025 chờ số liệu").Plain(); !strings.Contains(got, "đến 15/08/2025 (hạn hiện tại 31/07/2025)") {
+		t.Fatalf("numbered request: %q", got)
+	}
+	var occ int64
+	if err := storetest.SQLTx(context.Background(), h.st, func(tx *sqlx.Tx) error {
+		return tx.GetContext(context.Background(), &occ, `SELECT occurrence_id FROM extension_requests`)
+	}); err != nil || occ != second {
+		t.Fatalf("request about occurrence %d (%v), want the second, %d", occ, err, second)
+	}
+}
