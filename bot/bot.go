@@ -64,6 +64,9 @@ type BotConfig struct {
 	Signer *callback.Signer
 	// Limits bound inbound chatter (config section "limits").
 	Limits Limits
+	// Calendar is the working-day calendar an approved extension's due
+	// date is rolled forward by; nil keeps the requested date.
+	Calendar *plan.Calendar
 }
 
 // withDefaults fills zero fields.

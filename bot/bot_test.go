@@ -80,6 +80,7 @@ func newHarness(t *testing.T) *harness {
 		Location:    ict,
 		BotUsername: telegramtest.DefaultBotUsername,
 		Signer:      h.signer,
+		Calendar:    weekdays(t),
 	}, h.clk, log)
 	recv := telegram.NewReceiver(api, h.st, telegram.ReceiverConfig{
 		APIURL:      h.srv.URL(),

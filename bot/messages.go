@@ -74,6 +74,9 @@ func (t *turn) onCommand(name, args string) error {
 	}
 	switch name {
 	case "viec", "tasks":
+		if args != "" {
+			return t.onTaskDetail(args)
+		}
 		return t.onTasks()
 	case "baocao", "report":
 		return t.onReport()

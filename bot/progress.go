@@ -64,6 +64,9 @@ func (t *turn) onReply() error {
 			occurrenceID, text = p.Refs[n-1], rest
 		}
 	}
+	if ask, ok := parseExtensionReply(row.Kind, text); ok {
+		return t.requestExtension(occurrenceID, ask)
+	}
 	if key, ok := parseAssign(text); ok {
 		return t.assignByKey(occurrenceID, key)
 	}
@@ -226,6 +229,9 @@ func (t *turn) onButton() error {
 	}
 	if a.Kind == callback.KindAssign {
 		return t.assignByButton(a)
+	}
+	if a.Kind == callback.KindExtend || a.Kind == callback.KindApprove || a.Kind == callback.KindReject {
+		return t.onExtensionButton(a)
 	}
 	info, err := store.ReportableOccurrenceByID(t.ctx, t.tx, a.OccurrenceID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (info.ArchivedAt != nil || info.TaskArchived)) {

@@ -46,6 +46,13 @@ const (
 	// KindAssign assigns the task of an occurrence (led by a department)
 	// to the official whose id is Value.
 	KindAssign = "assign"
+	// KindExtend asks for an extension of an occurrence's due date (the
+	// bot answers with a prompt for the date); Value is 0.
+	KindExtend = "extend"
+	// KindApprove and KindReject decide the extension request whose id is
+	// Value, about the occurrence.
+	KindApprove = "approve"
+	KindReject  = "reject"
 )
 
 // MaxData is the largest callback_data Telegram accepts, in bytes.
@@ -85,6 +92,12 @@ func kindLetter(kind string) (byte, bool) {
 		return 'd', true
 	case KindAssign:
 		return 'a', true
+	case KindExtend:
+		return 'x', true
+	case KindApprove:
+		return 'y', true
+	case KindReject:
+		return 'n', true
 	}
 	return 0, false
 }
@@ -98,6 +111,12 @@ func kindOf(letter byte) (string, bool) {
 		return KindDone, true
 	case 'a':
 		return KindAssign, true
+	case 'x':
+		return KindExtend, true
+	case 'y':
+		return KindApprove, true
+	case 'n':
+		return KindReject, true
 	}
 	return "", false
 }
@@ -115,9 +134,13 @@ func validate(a Action) error {
 		if a.Value < 1 || a.Value > 99 {
 			return fmt.Errorf("callback: progress %d%% out of range 1..99", a.Value)
 		}
-	case KindDone:
+	case KindDone, KindExtend:
 		if a.Value != 0 {
-			return fmt.Errorf("callback: done action with value %d", a.Value)
+			return fmt.Errorf("callback: %s action with value %d", a.Kind, a.Value)
+		}
+	case KindApprove, KindReject:
+		if a.Value <= 0 {
+			return fmt.Errorf("callback: %s action on request %d", a.Kind, a.Value)
 		}
 	case KindAssign:
 		if a.Value <= 0 {
@@ -336,8 +359,21 @@ func Keyboard(s *Signer, p *i18n.Printer, occurrenceID, chatID int64) [][]store.
 	done := []store.Button{{
 		Text: p.T("button.done"),
 		Data: s.Encode(Action{Kind: KindDone, OccurrenceID: occurrenceID}, chatID),
+	}, {
+		Text: p.T("button.extend"),
+		Data: s.Encode(Action{Kind: KindExtend, OccurrenceID: occurrenceID}, chatID),
 	}}
 	return [][]store.Button{steps, done}
+}
+
+// DecisionKeyboard returns the two buttons, approve and reject, of the
+// extension request requestID about occurrence occurrenceID, sent to the
+// approver's chat chatID.
+func DecisionKeyboard(s *Signer, p *i18n.Printer, occurrenceID, requestID, chatID int64) [][]store.Button {
+	return [][]store.Button{{
+		{Text: p.T("button.approve"), Data: s.Encode(Action{Kind: KindApprove, OccurrenceID: occurrenceID, Value: int(requestID)}, chatID)},
+		{Text: p.T("button.reject"), Data: s.Encode(Action{Kind: KindReject, OccurrenceID: occurrenceID, Value: int(requestID)}, chatID)},
+	}}
 }
 
 // Assignee is an official an assignment button names.

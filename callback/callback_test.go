@@ -163,8 +163,9 @@ func TestKeyboard(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(string(tt.lang), func(t *testing.T) {
 			kb := Keyboard(s, i18n.New(tt.lang), occ, chat)
-			if len(kb) != 2 || len(kb[0]) != 3 || len(kb[1]) != 1 {
-				t.Fatalf("keyboard shape = %v, want rows of 3 and 1", kb)
+
+			if len(kb) != 2 || len(kb[0]) != 3 || len(kb[1]) != 2 {
+				t.Fatalf("keyboard shape = %v, want rows of 3 and 2", kb)
 			}
 			want := []Action{
 				{Kind: KindProgress, OccurrenceID: occ, Value: 25},
@@ -190,6 +191,15 @@ func TestKeyboard(t *testing.T) {
 			}
 			if _, err := s.Decode(kb[1][0].Data, chat+1); err == nil {
 				t.Errorf("done button accepted in another chat")
+			}
+			if a, err := s.Decode(kb[1][1].Data, chat); err != nil || a != (Action{Kind: KindExtend, OccurrenceID: occ}) || !strings.Contains(kb[1][1].Text, "⏳") {
+				t.Errorf("extend button %q decodes to %+v, %v", kb[1][1].Text, a, err)
+			}
+			dk := DecisionKeyboard(s, i18n.New(tt.lang), occ, 77, chat)
+			for i, kind := range []string{KindApprove, KindReject} {
+				if a, err := s.Decode(dk[0][i].Data, chat); err != nil || a != (Action{Kind: kind, OccurrenceID: occ, Value: 77}) {
+					t.Errorf("decision button %d decodes to %+v, %v", i, a, err)
+				}
 			}
 		})
 	}

@@ -74,6 +74,9 @@ type Result struct {
 	Files    []string       // files written
 	Linked   int            // officials linked through /start
 	Unlinked []string       // officials left unlinked on purpose
+	// Extensions are the extension requests asked during the replay, with
+	// their decisions: one approved, one rejected.
+	Extensions []store.ExtensionRequest
 }
 
 // persona is how a simulated official behaves.
@@ -224,6 +227,9 @@ type run struct {
 	full      io.Writer
 	res       *Result
 	day       plan.Date
+	// verdicts are the approver's decisions on the extension requests the
+	// late and the partial official ask once each, by occurrence id.
+	verdicts map[int64]bool
 }
 
 func (d *run) printf(format string, args ...any) {
@@ -380,6 +386,7 @@ type action struct {
 	reply int64  // message replied to or whose button is pressed
 	text  string // text of the reply or command
 	press string // callback data of a button pressed instead
+	label string // the pressed button's label; "" for ✅ Hoàn thành
 	about string // what the message answered is about, for the transcript
 }
 
@@ -404,6 +411,10 @@ func (d *run) answer(ctx context.Context, at time.Time, msgs []telegramtest.Sent
 			occ, err := store.ReportableOccurrenceByID(ctx, d.app.Store, *row.OccurrenceID)
 			if err != nil || occ.LeadID != o.ID || occ.Done() {
 				continue // supporters leave the answering to the lead
+			}
+			if a, ok := d.askExtension(p, row, occ, m); ok {
+				acts = append(acts, a)
+				continue
 			}
 			if a, ok := decide(p, row.Kind, row.DedupeKey, m); ok {
 				a.about = occ.TaskTitle
@@ -535,7 +546,11 @@ func (d *run) perform(ctx context.Context, at time.Time, acts []action) error {
 		switch {
 		case a.press != "":
 			d.fake.PressButton(a.chat, a.chat, a.reply, a.press)
-			d.printf("%s ← %s: [bấm ✅ Hoàn thành] %s\n", at.In(d.app.Loc).Format("15:04"), name, quote(a.about))
+			label := a.label
+			if label == "" {
+				label = "✅ Hoàn thành"
+			}
+			d.printf("%s ← %s: [bấm %s] %s\n", at.In(d.app.Loc).Format("15:04"), name, label, quote(a.about))
 		case strings.HasPrefix(a.text, "/"):
 			d.fake.SendCommand(a.chat, a.chat, strings.TrimPrefix(a.text, "/"), "")
 			d.printf("%s ← %s: %s\n", at.In(d.app.Loc).Format("15:04"), name, a.text)
@@ -548,8 +563,62 @@ func (d *run) perform(ctx context.Context, at time.Time, acts []action) error {
 	if err := d.settle(ctx); err != nil {
 		return err
 	}
-	d.show(d.newMessages())
-	return nil
+	msgs := d.newMessages()
+	d.show(msgs)
+	return d.decideExtensions(ctx, at, msgs)
+}
+
+// askExtension has the late and the partial official each ask once, at a
+// reminder a week or more before the due date, for two more weeks
+// (gia hạn); the approver approves the first and rejects the second.
+func (d *run) askExtension(p persona, row store.OutboxRow, occ store.ReportableOccurrence, m telegramtest.SentMessage) (action, bool) {
+	if (p != late && p != partial) || row.Kind != "reminder" {
+		return action{}, false
+	}
+	parts := strings.Split(row.DedupeKey, ":")
+	if days, err := strconv.Atoi(parts[min(2, len(parts)-1)]); err != nil || days < 7 {
+		return action{}, false
+	}
+	if d.verdicts == nil {
+		d.verdicts = make(map[int64]bool)
+	}
+	for id, approve := range d.verdicts {
+		if id == occ.ID || approve == (p == late) {
+			return action{}, false // one request each
+		}
+	}
+	d.verdicts[occ.ID] = p == late
+	reason := "chờ ý kiến thẩm định của phòng chuyên môn cấp trên"
+	if p == partial {
+		reason = "chưa bố trí được nhân lực"
+	}
+	return action{chat: m.ChatID, reply: m.MessageID, about: occ.TaskTitle,
+		text: "gia hạn " + message.FormatDate(occ.Due.AddDays(14)) + " " + reason}, true
+}
+
+// decideExtensions has the approver press ✅ Đồng ý or ❌ Không đồng ý on
+// the extension requests among msgs, five minutes later.
+func (d *run) decideExtensions(ctx context.Context, at time.Time, msgs []telegramtest.SentMessage) error {
+	var acts []action
+	for _, m := range msgs {
+		row, err := store.OutboxByMessage(ctx, d.app.Store, m.ChatID, m.MessageID)
+		if err != nil || row.Kind != "extension_request" || row.OccurrenceID == nil {
+			continue
+		}
+		approve, ok := d.verdicts[*row.OccurrenceID]
+		if !ok {
+			continue
+		}
+		if len(m.Buttons) != 1 || len(m.Buttons[0]) != 2 {
+			continue
+		}
+		b := m.Buttons[0][1] // ❌ Không đồng ý
+		if approve {
+			b = m.Buttons[0][0] // ✅ Đồng ý
+		}
+		acts = append(acts, action{chat: m.ChatID, reply: m.MessageID, press: b.CallbackData, label: b.Text, about: "đề nghị gia hạn"})
+	}
+	return d.perform(ctx, at.Add(5*time.Minute), acts)
 }
 
 // finish prints the chairman's quarterly digest and writes the files.
@@ -571,6 +640,13 @@ func (d *run) finish(ctx context.Context) error {
 	}
 	dg := res.Unit
 	d.res.Digest = dg
+	var asked []int64
+	for id := range d.verdicts {
+		asked = append(asked, id)
+	}
+	if d.res.Extensions, err = store.ExtensionRequestsOf(ctx, d.app.Store, asked); err != nil {
+		return fmt.Errorf("demo: extensions: %w", err)
+	}
 	pr := i18n.New(d.app.Printer.Lang())
 	text := message.DigestText(report.Result{Unit: dg}, pr)
 	d.printf("\n══ Tổng hợp báo cáo %s gửi Chủ tịch (as of %s) ══\n\n%s\n", p.Key, d.opts.To.In(loc).Format("02/01/2006 15:04"), text)

@@ -65,6 +65,27 @@ func TestQuarter(t *testing.T) {
 			t.Errorf("transcript lacks %q", want)
 		}
 	}
+	// One extension asked and approved, one asked and rejected.
+	var approved, rejected int
+	for _, e := range res.Extensions {
+		switch e.Status {
+		case store.ExtensionApproved:
+			approved++
+			if e.DecidedDue == nil || !e.DecidedDue.After(e.CurrentDue) {
+				t.Errorf("approved extension %+v without a later due date", e)
+			}
+		case store.ExtensionRejected:
+			rejected++
+		}
+	}
+	if approved != 1 || rejected != 1 || len(res.Extensions) != 2 {
+		t.Errorf("extensions %+v: want one approved and one rejected", res.Extensions)
+	}
+	for _, want := range []string{"): gia hạn ", "Đề nghị gia hạn", "[bấm ✅ Đồng ý]", "[bấm ❌ Không đồng ý]", "đã đồng ý gia hạn", "không đồng ý gia hạn"} {
+		if !strings.Contains(transcript, want) {
+			t.Errorf("transcript lacks %q", want)
+		}
+	}
 	if res.Replies == 0 || res.Sent < 50 {
 		t.Errorf("sent %d, replies %d", res.Sent, res.Replies)
 	}

@@ -106,6 +106,9 @@ func render(w *writer, d *report.Digest, pr *i18n.Printer) {
 		if t.Ongoing > 0 {
 			w.line("🔁 " + pr.T("digest.count", pr.T("status.ongoing"), t.Ongoing))
 		}
+		if t.Extended > 0 {
+			w.line("📅 " + pr.T("digest.count", pr.T("digest.extended"), t.Extended))
+		}
 	}
 	judged := t.DoneOnTime + t.DoneLate + t.OpenOverdue
 	if judged > 0 {
@@ -134,7 +137,23 @@ func render(w *writer, d *report.Digest, pr *i18n.Printer) {
 			if o.AssigneeName != "" {
 				lead += pr.T("digest.overdue_assignee", o.AssigneeName)
 			}
-			w.line(pr.T("digest.overdue_item", i+1, Shorten(o.Title, MaxText), lead, o.DaysOverdue, o.Progress))
+			item := pr.T("digest.overdue_item", i+1, Shorten(o.Title, MaxText), lead, o.DaysOverdue, o.Progress)
+			if o.OriginalDue != nil {
+				item += " " + ExtendedTo(pr, o.Due)
+			}
+			w.line(item)
+		}
+	}
+
+	if extended := d.Extended(); len(extended) > 0 {
+		w.blank()
+		w.head(pr.T("digest.extended_head", len(extended)))
+		for i, o := range extended {
+			if i == maxListed {
+				w.line(pr.T("digest.more", len(extended)-maxListed))
+				break
+			}
+			w.line(pr.T("digest.extended_item", i+1, Shorten(o.Title, MaxText), o.LeadName, FormatDate(*o.OriginalDue)) + " " + ExtendedTo(pr, o.Due))
 		}
 	}
 

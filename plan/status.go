@@ -65,6 +65,10 @@ type Totals struct {
 	// Ongoing counts the occurrences of ongoing tasks (thường xuyên),
 	// which have no deadline and are not in the on-time rate.
 	Ongoing int `json:"ongoing"`
+	// Extended counts, among them, the occurrences whose due date an
+	// approved extension request moved (gia hạn); they are judged against
+	// the approved date. It is not a status: Total does not add it.
+	Extended int `json:"extended"`
 }
 
 // Add counts one occurrence of status s. Unknown statuses are not counted.
@@ -90,6 +94,7 @@ func (t *Totals) Merge(o Totals) {
 	t.OpenOnTime += o.OpenOnTime
 	t.OpenOverdue += o.OpenOverdue
 	t.Ongoing += o.Ongoing
+	t.Extended += o.Extended
 }
 
 // Total returns the number of occurrences counted, whatever their status.

@@ -137,11 +137,18 @@ func TestTotals(t *testing.T) {
 		t.Errorf("after Merge: %+v, want %+v", tot, want)
 	}
 
+	// Extended is merged like a status but is not one: Total leaves it out.
+	ext := Totals{OpenOnTime: 2, Extended: 1}
+	ext.Merge(Totals{OpenOverdue: 1, Extended: 1})
+	if ext.Extended != 2 || ext.Total() != 3 {
+		t.Errorf("extended after Merge: %+v, total %d; want 2 extended of 3", ext, ext.Total())
+	}
+
 	b, err := json.Marshal(Totals{DoneOnTime: 1, DoneLate: 2, OpenOnTime: 3, OpenOverdue: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := string(b), `{"done_on_time":1,"done_late":2,"open_on_time":3,"open_overdue":4,"ongoing":0}`; got != want {
+	if got, want := string(b), `{"done_on_time":1,"done_late":2,"open_on_time":3,"open_overdue":4,"ongoing":0,"extended":0}`; got != want {
 		t.Errorf("JSON = %s, want %s", got, want)
 	}
 }

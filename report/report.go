@@ -66,11 +66,36 @@ type Digest struct {
 	MissingReports []string         `json:"missing_reports"`
 	Previous       *Previous        `json:"previous,omitempty"`
 	Change         *Change          `json:"change,omitempty"`
+	// Extensions are the extension requests (gia hạn) of the digest's
+	// occurrences, with their decisions, in task order: the workbook's
+	// "Gia hạn" sheet. Not in the JSON, which marks an extended task by
+	// its original_due.
+	Extensions []ExtensionLine `json:"-"`
 
 	// period and asOf keep the typed values behind Period and AsOf
 	// (PeriodValue, AsOfTime).
 	period plan.Period
 	asOf   time.Time
+}
+
+// ExtensionLine is one extension request of a digest's task.
+type ExtensionLine struct {
+	TaskKey    string
+	Title      string
+	Occurrence string
+	store.ExtensionRequest
+}
+
+// Extended returns the task lines extended by an approved request, in
+// task order.
+func (d *Digest) Extended() []TaskLine {
+	var out []TaskLine
+	for _, t := range d.Tasks {
+		if t.OriginalDue != nil {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // Period is a digest's period as written in JSON.
@@ -124,10 +149,14 @@ type TaskLine struct {
 	Area       string    `json:"area"`
 	Lead       string    `json:"lead"`
 	Due        plan.Date `json:"due"`
-	Status     string    `json:"status"`
-	Progress   int       `json:"progress"`
-	LastReport *string   `json:"last_report"`
-	LeadName   string    `json:"lead_name"`
+	// OriginalDue is the plan's due date of a task extended by an approved
+	// request (Due is the approved date it is judged against); absent
+	// when not extended.
+	OriginalDue *plan.Date `json:"original_due,omitempty"`
+	Status      string     `json:"status"`
+	Progress    int        `json:"progress"`
+	LastReport  *string    `json:"last_report"`
+	LeadName    string     `json:"lead_name"`
 	// Assignee is the key of the member a lead department's head assigned
 	// the task to, nil when unassigned; AssigneeName is their name.
 	Assignee     *string    `json:"assignee"`
@@ -204,13 +233,16 @@ func (d *Digest) Overdue() []TaskLine {
 // digestInput is what the digest of one unit is built from: the unit's rows
 // for one period, as known at the "as of" instant.
 type digestInput struct {
-	unit      plan.Unit
-	loc       *time.Location // the unit's zone
-	asOf      time.Time      // in loc
-	areas     []plan.Area    // of the unit's plan for the period's year
-	targets   []store.DigestTarget
-	occs      []store.DigestOccurrence
-	officials []plan.Official // archived ones included
+	unit    plan.Unit
+	loc     *time.Location // the unit's zone
+	asOf    time.Time      // in loc
+	areas   []plan.Area    // of the unit's plan for the period's year
+	targets []store.DigestTarget
+	occs    []store.DigestOccurrence
+	// extensions are the extension requests of occs, by occurrence id
+	// (shared by the inputs of several units).
+	extensions map[int64][]store.ExtensionRequest
+	officials  []plan.Official // archived ones included
 	// departments are the unit's departments that are not archived;
 	// departmentLeads the departments leading each task, by task id (shared
 	// by the inputs of several units).
@@ -269,6 +301,20 @@ func loadDigests(ctx context.Context, q store.Reader, units []plan.Unit, p plan.
 	if err != nil {
 		return nil, err
 	}
+	var occIDs []int64
+	for _, list := range occs {
+		for _, o := range list {
+			occIDs = append(occIDs, o.ID)
+		}
+	}
+	requests, err := store.ExtensionRequestsOf(ctx, q, occIDs)
+	if err != nil {
+		return nil, err
+	}
+	extensions := make(map[int64][]store.ExtensionRequest)
+	for _, r := range requests {
+		extensions[r.OccurrenceID] = append(extensions[r.OccurrenceID], r)
+	}
 	reported, err := store.ReportedOfficialsOf(ctx, q, scopes)
 	if err != nil {
 		return nil, err
@@ -291,6 +337,7 @@ func loadDigests(ctx context.Context, q store.Reader, units []plan.Unit, p plan.
 			in.targets = targets[pl.ID]
 		}
 		in.occs = occs[in.unit.ID]
+		in.extensions = extensions
 		in.officials = officials[in.unit.ID]
 		in.departments = departments[in.unit.ID]
 		in.departmentLeads = departmentLeads
@@ -337,7 +384,12 @@ func buildDigest(in *digestInput, p plan.Period) *Digest {
 	byLead := make(map[int64]*plan.Totals)
 	for _, o := range in.occs {
 		status := plan.OccurrenceStatus(o.Ongoing, o.Due, o.DoneAt, asOf, loc)
+		extended := 0
+		if o.OriginalDue != nil {
+			extended = 1
+		}
 		total.Add(status)
+		total.Extended += extended
 		at, ok := byArea[o.AreaCode]
 		if !ok {
 			at = &plan.Totals{}
@@ -345,12 +397,14 @@ func buildDigest(in *digestInput, p plan.Period) *Digest {
 			areaOrder = append(areaOrder, AreaLine{Code: o.AreaCode, Name: o.AreaName})
 		}
 		at.Add(status)
+		at.Extended += extended
 		lt, ok := byLead[o.LeadID]
 		if !ok {
 			lt = &plan.Totals{}
 			byLead[o.LeadID] = lt
 		}
 		lt.Add(status)
+		lt.Extended += extended
 		line := taskLine(o, status, p.From, asOf, loc)
 		for _, l := range in.departmentLeads[o.TaskID] {
 			dep, ok := departmentOf[l.DepartmentID]
@@ -358,6 +412,7 @@ func buildDigest(in *digestInput, p plan.Period) *Digest {
 				continue
 			}
 			byDepartment[dep.ID].Add(status)
+			byDepartment[dep.ID].Extended += extended
 			if l.Position == 1 {
 				// The first lead is a department: the line names it, not
 				// its head.
@@ -368,6 +423,12 @@ func buildDigest(in *digestInput, p plan.Period) *Digest {
 			assignees[*o.AssigneeID] = true
 		}
 		d.Tasks = append(d.Tasks, line)
+		for _, r := range in.extensions[o.ID] {
+			if r.RequestedAt.After(asOf) {
+				continue // asked after the digest's instant
+			}
+			d.Extensions = append(d.Extensions, ExtensionLine{TaskKey: o.TaskKey, Title: o.TaskTitle, Occurrence: o.Key, ExtensionRequest: r})
+		}
 	}
 	d.Totals = newTotals(total)
 	for _, a := range areaOrder {
@@ -446,6 +507,7 @@ func taskLine(o store.DigestOccurrence, status plan.Status, from plan.Date, asOf
 		Area:         o.AreaCode,
 		Lead:         o.LeadKey,
 		Due:          o.Due,
+		OriginalDue:  o.OriginalDue,
 		Status:       string(status),
 		Progress:     o.Progress,
 		LeadName:     o.LeadName,

@@ -86,6 +86,9 @@ type DigestOccurrence struct {
 	Key        string    `db:"key"`
 	NominalDue plan.Date `db:"nominal_due"`
 	Due        plan.Date `db:"due"`
+	// OriginalDue is the plan's due date of an occurrence extended by an
+	// approved request (Due is the approved one); nil when not extended.
+	OriginalDue *plan.Date `db:"original_due"`
 	// Period is the occurrence's plan period ("" for a task due on a
 	// date); Ongoing marks the occurrence of an ongoing task (thường
 	// xuyên), which has no deadline.
@@ -146,7 +149,7 @@ func DigestOccurrencesOf(ctx context.Context, rd Reader, scopes []DigestScope, p
 	// the lateral, where it gates the probe (as the join condition it was
 	// checked after probing every occurrence).
 	rows, err := q.QueryxContext(ctx, `
-		SELECT p.unit_id, o.id, o.key, o.nominal_due, o.due, COALESCE(o.period, '') AS period,
+		SELECT p.unit_id, o.id, o.key, o.nominal_due, o.due, o.original_due, COALESCE(o.period, '') AS period,
 		       o.ongoing, o.done_at,
 		       t.id AS task_id, t.key AS task_key, t.title AS task_title,
 		       a.code AS area_code, a.name AS area_name,

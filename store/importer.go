@@ -742,6 +742,9 @@ type importedOccurrence struct {
 	Ongoing    bool       `db:"ongoing"`
 	DoneAt     *time.Time `db:"done_at"`
 	ArchivedAt *time.Time `db:"archived_at"`
+	// OriginalDue is set on an occurrence extended by an approved
+	// request (gia hạn): its due date is the approved one.
+	OriginalDue *plan.Date `db:"original_due"`
 }
 
 // syncOccurrences brings the occurrences of task taskID in line with the
@@ -749,7 +752,7 @@ type importedOccurrence struct {
 func (im *importer) syncOccurrences(ctx context.Context, taskID int64, t planfile.Task) error {
 	var occs []importedOccurrence
 	if err := im.tx.SelectContext(ctx, &occs, `
-		SELECT id, key, nominal_due, due, period, ongoing, done_at, archived_at
+		SELECT id, key, nominal_due, due, period, ongoing, done_at, archived_at, original_due
 		FROM occurrences WHERE task_id = $1 ORDER BY id FOR UPDATE`, taskID); err != nil {
 		return fmt.Errorf("load occurrences: %w", err)
 	}
@@ -864,6 +867,11 @@ func scheduledOccurrence(r plan.Recurrence, key string) (plan.OccurrenceSpec, bo
 // and restores it from the archive, when any of that changes.
 func (im *importer) updateOccurrence(ctx context.Context, o *importedOccurrence, key string, nominal, due plan.Date, period string, ongoing bool) error {
 	p := nullString(period)
+	if o.OriginalDue != nil && o.DoneAt == nil && due.Before(o.Due) {
+		// An approved extension stands: the plan moves the due date only
+		// past the approved one.
+		due = o.Due
+	}
 	if o.Key == key && o.NominalDue == nominal && o.Due == due && samePtr(o.Period, p) && o.Ongoing == ongoing && o.ArchivedAt == nil {
 		return nil
 	}

@@ -49,7 +49,8 @@ func (s *Store) CalendarFingerprint(ctx context.Context) (string, error) {
 // calendar they were dated by (its fingerprint differs from the one
 // recorded): each one's due date becomes its nominal due date rolled to a
 // working day of cal. Done and archived occurrences keep their dates, so
-// their history (on time or late) stands. The fingerprint is recorded last,
+// their history (on time or late) stands, and so do extended ones (an
+// approved extension request set their due date). The fingerprint is recorded last,
 // so a run cut short is done again, from the start, by the next call.
 //
 // The distinct nominal due dates of the open occurrences are rolled here
@@ -91,7 +92,7 @@ func (s *Store) RedateOccurrences(ctx context.Context, cal *plan.Calendar, now t
 			UPDATE occurrences o SET due = m.due, updated_at = $3
 			FROM unnest($1::date[], $2::date[]) AS m (nominal, due)
 			WHERE o.nominal_due = m.nominal AND o.due <> m.due
-			  AND o.done_at IS NULL AND o.archived_at IS NULL
+			  AND o.original_due IS NULL AND o.done_at IS NULL AND o.archived_at IS NULL
 			  AND o.id >= $4 AND o.id < $5`,
 			pq.Array(from), pq.Array(to), now, lo, lo+RedateBatch)
 		if err != nil {

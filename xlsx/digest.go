@@ -39,36 +39,38 @@ const (
 	hDepartment = "workbook.col.department"
 	hDepName    = "workbook.col.department_name"
 	hAssignee   = "workbook.col.assignee"
-	hTotal      = "workbook.col.total"
-	hRate       = "workbook.col.rate"
-	hTotalRow   = "workbook.col.total_row"
-	hTask       = "workbook.col.task"
-	hOccurrence = "workbook.col.occurrence"
-	hTitle      = "workbook.col.title"
-	hLead       = "workbook.col.lead"
-	hDue        = "workbook.col.due"
-	hStatus     = "workbook.col.status"
-	hProgress   = "workbook.col.progress"
-	hOverdue    = "workbook.col.overdue"
-	hCarried    = "workbook.col.carried"
-	hLastReport = "workbook.col.last_report"
-	hTarget     = "workbook.col.target"
-	hText       = "workbook.col.text"
-	hOwner      = "workbook.col.owner"
-	hMeasure    = "workbook.col.measure"
-	hComparator = "workbook.col.comparator"
-	hGoal       = "workbook.col.goal"
-	hActual     = "workbook.col.actual"
-	hPeriod     = "workbook.col.period"
-	hMet        = "workbook.col.met"
-	hKind       = "workbook.col.kind"
-	hJudgement  = "workbook.col.judgement"
-	hRateNone   = "workbook.rate_none"
-	hOfficial   = "workbook.col.official"
-	hName       = "workbook.col.name"
-	hNoneMissed = "workbook.col.none_missed"
-	yes         = "workbook.yes"
-	no          = "workbook.no"
+	// hOriginalDue heads the plan's due date of an extended task.
+	hOriginalDue = "xlsx.ext.original_due"
+	hTotal       = "workbook.col.total"
+	hRate        = "workbook.col.rate"
+	hTotalRow    = "workbook.col.total_row"
+	hTask        = "workbook.col.task"
+	hOccurrence  = "workbook.col.occurrence"
+	hTitle       = "workbook.col.title"
+	hLead        = "workbook.col.lead"
+	hDue         = "workbook.col.due"
+	hStatus      = "workbook.col.status"
+	hProgress    = "workbook.col.progress"
+	hOverdue     = "workbook.col.overdue"
+	hCarried     = "workbook.col.carried"
+	hLastReport  = "workbook.col.last_report"
+	hTarget      = "workbook.col.target"
+	hText        = "workbook.col.text"
+	hOwner       = "workbook.col.owner"
+	hMeasure     = "workbook.col.measure"
+	hComparator  = "workbook.col.comparator"
+	hGoal        = "workbook.col.goal"
+	hActual      = "workbook.col.actual"
+	hPeriod      = "workbook.col.period"
+	hMet         = "workbook.col.met"
+	hKind        = "workbook.col.kind"
+	hJudgement   = "workbook.col.judgement"
+	hRateNone    = "workbook.rate_none"
+	hOfficial    = "workbook.col.official"
+	hName        = "workbook.col.name"
+	hNoneMissed  = "workbook.col.none_missed"
+	yes          = "workbook.yes"
+	no           = "workbook.no"
 )
 
 // statuses are the four statuses in the order of the columns.
@@ -85,6 +87,7 @@ func Digest(d *report.Digest, pr *i18n.Printer) ([]byte, error) {
 	w.summary(d)
 	w.departments(d)
 	w.tasks(d)
+	w.extensions(d)
 	w.targets(d)
 	w.missing(d)
 	if w.err != nil {
@@ -226,8 +229,8 @@ func (w *digestWriter) tasks(d *report.Digest) {
 	sheet := w.pr.T(sheetTasks)
 	_, err := w.wb.NewSheet(sheet)
 	w.check(err)
-	w.headerRow(sheet, 1, []i18n.Key{hTask, hOccurrence, hTitle, hArea, hLead, hDue, hStatus, hProgress, hOverdue, hCarried, hLastReport, hAssignee},
-		[]float64{22, 12, 60, 10, 30, 12, 24, 10, 10, 10, 40, 30})
+	w.headerRow(sheet, 1, []i18n.Key{hTask, hOccurrence, hTitle, hArea, hLead, hDue, hStatus, hProgress, hOverdue, hCarried, hLastReport, hAssignee, hOriginalDue},
+		[]float64{22, 12, 60, 10, 30, 12, 24, 10, 10, 10, 40, 30, 14})
 	for i, t := range d.Tasks {
 		r := i + 2
 		last := ""
@@ -239,13 +242,64 @@ func (w *digestWriter) tasks(d *report.Digest) {
 			carried = w.pr.T(yes)
 		}
 		due := time.Date(t.Due.Year, t.Due.Month, t.Due.Day, 0, 0, 0, 0, time.UTC)
+		var original any = ""
+		if t.OriginalDue != nil {
+			original = dateCell(*t.OriginalDue)
+		}
 		w.row(sheet, r, t.Key, t.Occurrence, t.Title, t.Area, t.LeadName, due,
-			message.StatusName(w.pr, plan.Status(t.Status)), t.Progress, t.DaysOverdue, carried, last, t.AssigneeName)
+			message.StatusName(w.pr, plan.Status(t.Status)), t.Progress, t.DaysOverdue, carried, last, t.AssigneeName, original)
 		w.check(w.wb.SetCellStyle(sheet, cell(6, r), cell(6, r), w.date))
+		w.check(w.wb.SetCellStyle(sheet, cell(13, r), cell(13, r), w.date))
 		w.check(w.wb.SetCellStyle(sheet, cell(3, r), cell(3, r), w.wrap))
 	}
 	if len(d.Tasks) > 0 {
-		w.check(w.wb.AutoFilter(sheet, "A1:"+cell(12, len(d.Tasks)+1), nil))
+		w.check(w.wb.AutoFilter(sheet, "A1:"+cell(13, len(d.Tasks)+1), nil))
+	}
+}
+
+// dateCell is d as a date cell's value.
+func dateCell(d plan.Date) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+}
+
+// extensions writes, when the digest's tasks have extension requests, the
+// sheet "Gia hạn": one row per request with its decision and who made it.
+func (w *digestWriter) extensions(d *report.Digest) {
+	if len(d.Extensions) == 0 {
+		return
+	}
+	sheet := w.pr.T("xlsx.ext.sheet")
+	_, err := w.wb.NewSheet(sheet)
+	w.check(err)
+	w.headerRow(sheet, 1, []i18n.Key{"xlsx.ext.task", "xlsx.ext.period", hTitle, "xlsx.ext.requester", "xlsx.ext.asked",
+		"xlsx.ext.from", "xlsx.ext.to", "xlsx.ext.reason", "xlsx.ext.status", "xlsx.ext.decider", "xlsx.ext.decided", "xlsx.ext.new_due"},
+		[]float64{22, 12, 50, 30, 18, 12, 12, 40, 22, 30, 18, 12})
+	stamp := "dd/mm/yyyy hh:mm"
+	stampStyle := w.style(&excelize.Style{CustomNumFmt: &stamp})
+	local := func(t time.Time) time.Time {
+		t = t.In(d.AsOfTime().Location())
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
+	}
+	for i, e := range d.Extensions {
+		r := i + 2
+		var decider, decided, newDue any = "", "", ""
+		if e.DecidedByName != nil {
+			decider = *e.DecidedByName
+		}
+		if e.DecidedAt != nil {
+			decided = local(*e.DecidedAt)
+		}
+		if e.DecidedDue != nil {
+			newDue = dateCell(*e.DecidedDue)
+		}
+		w.row(sheet, r, e.TaskKey, e.Occurrence, e.Title, e.RequesterName, local(e.RequestedAt),
+			dateCell(e.CurrentDue), dateCell(e.RequestedDue), e.Reason, message.ExtensionStatus(w.pr, e.Status),
+			decider, decided, newDue)
+		w.check(w.wb.SetCellStyle(sheet, cell(5, r), cell(5, r), stampStyle))
+		w.check(w.wb.SetCellStyle(sheet, cell(6, r), cell(7, r), w.date))
+		w.check(w.wb.SetCellStyle(sheet, cell(11, r), cell(11, r), stampStyle))
+		w.check(w.wb.SetCellStyle(sheet, cell(12, r), cell(12, r), w.date))
+		w.check(w.wb.SetCellStyle(sheet, cell(3, r), cell(3, r), w.wrap))
 	}
 }
 
