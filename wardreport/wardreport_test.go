@@ -261,13 +261,13 @@ func TestLayout(t *testing.T) {
 		t.Errorf("Quốc hiệu cell = %q", head[1])
 	}
 	for _, re := range []string{
-		`<w:tbl><w:tblPr>[^§]{0,80}<w:tblBorders><w:top w:val="nil"/>`,                                                      // the header table: no borders
-		`<w:b/><w:bCs/><w:sz w:val="26"/><w:szCs w:val="26"/></w:rPr><w:t xml:space="preserve">ỦY BAN NHÂN DÂN `,          // issuing body bold
-		`<w:b/><w:bCs/><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr><w:t xml:space="preserve">CỘNG HÒA`,                 // Quốc hiệu bold
+		`<w:tbl><w:tblPr>[^§]{0,80}<w:tblBorders><w:top w:val="nil"/>`,                                                       // the header table: no borders
+		`<w:b/><w:bCs/><w:sz w:val="26"/><w:szCs w:val="26"/></w:rPr><w:t xml:space="preserve">ỦY BAN NHÂN DÂN `,             // issuing body bold
+		`<w:b/><w:bCs/><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr><w:t xml:space="preserve">CỘNG HÒA`,                     // Quốc hiệu bold
 		`<w:b/><w:bCs/><w:u w:val="single"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr><w:t xml:space="preserve">Độc lập`, // tiêu ngữ bold underlined
-		`<w:i/><w:iCs/></w:rPr><w:t xml:space="preserve">[^<]*, ngày 14 tháng 11 năm 2025`,                                  // place and date italic
-		`<w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:bCs/></w:rPr><w:t xml:space="preserve">BÁO CÁO</w:t>`,             // BÁO CÁO bold centred
-		`<w:b/><w:bCs/><w:i/><w:iCs/><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr><w:t xml:space="preserve">Nơi nhận:`,       // Nơi nhận bold italic
+		`<w:i/><w:iCs/></w:rPr><w:t xml:space="preserve">[^<]*, ngày 14 tháng 11 năm 2025`,                                   // place and date italic
+		`<w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:bCs/></w:rPr><w:t xml:space="preserve">BÁO CÁO</w:t>`,            // BÁO CÁO bold centred
+		`<w:b/><w:bCs/><w:i/><w:iCs/><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr><w:t xml:space="preserve">Nơi nhận:`,      // Nơi nhận bold italic
 		`<w:tblHeader/>`,
 	} {
 		if !regexp.MustCompile(re).Match(doc) {
