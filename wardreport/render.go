@@ -94,12 +94,17 @@ func (w *writer) header() {
 	if d.Month <= 2 {
 		month = "0" + month
 	}
-	left := []docx.Para{
-		{Runs: []docx.Run{{Text: upper, Size: sizeSmall}}, Align: docx.Center},
+	var left []docx.Para
+	// A unit reporting to no one that has wards (a province) issues in its
+	// own name alone; a ward whose parent is unknown gets a blank to fill.
+	if r.Parent != nil || !r.Result.IsRollup() {
+		left = append(left, docx.Para{Runs: []docx.Run{{Text: upper, Size: sizeSmall}}, Align: docx.Center})
+	}
+	left = append(left, []docx.Para{
 		{Runs: []docx.Run{{Text: body, Size: sizeSmall, Bold: true}}, Align: docx.Center},
 		{Runs: []docx.Run{{Text: "────────", Size: sizeSmall}}, Align: docx.Center},
 		{Runs: []docx.Run{{Text: w.t("wr.number"), Size: sizeSmall}}, Align: docx.Center, SpaceBefore: 6},
-	}
+	}...)
 	right := []docx.Para{
 		{Runs: []docx.Run{{Text: w.t("wr.nation"), Size: sizeNation, Bold: true}}, Align: docx.Center},
 		{Runs: []docx.Run{{Text: w.t("wr.motto"), Size: sizeBody, Bold: true, Underline: true}}, Align: docx.Center},

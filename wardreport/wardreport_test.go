@@ -190,6 +190,9 @@ func TestNumbersEqualDigestJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, pc := build(t, st, parent, p, asOf, i18n.VI)
+	if head := pc.Tables[0][0][0]; !strings.HasPrefix(head, "ỦY BAN NHÂN DÂN ") {
+		t.Errorf("a parent reporting to no one issues in its own name alone: %q", head)
+	}
 	ut := table(t, pc, "STT", "Đơn vị")
 	if len(ut) != len(rd.ByUnit)+2 || len(rd.ByUnit) != 3 {
 		t.Fatalf("ward table has %d rows for %d wards", len(ut), len(rd.ByUnit))
