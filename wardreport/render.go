@@ -233,8 +233,8 @@ func (w *writer) reported(d *report.Digest) {
 	}
 }
 
-// statusCols returns the header cells of the status columns and, for a
-// totals, its cells; ongoing adds the "Thường xuyên" column.
+// statusHead returns the header cells of the status columns; ongoing
+// adds the "Thường xuyên" column.
 func (w *writer) statusHead(ongoing bool) []string {
 	h := []string{w.t("wr.col.on_time"), w.t("wr.col.late"), w.t("wr.col.open"), w.t("wr.col.overdue")}
 	if ongoing {
@@ -243,6 +243,7 @@ func (w *writer) statusHead(ongoing bool) []string {
 	return append(h, w.t("wr.col.total"))
 }
 
+// statusCells returns the cells of t under the columns of statusHead.
 func statusCells(t report.Totals, ongoing bool) []string {
 	c := []string{strconv.Itoa(t.DoneOnTime), strconv.Itoa(t.DoneLate), strconv.Itoa(t.OpenOnTime), strconv.Itoa(t.OpenOverdue)}
 	if ongoing {
