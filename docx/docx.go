@@ -139,9 +139,9 @@ func twips(mm float64) int { return int(mm*1440/25.4 + 0.5) }
 func halfPoints(pt float64) int { return int(pt*2 + 0.5) }
 
 // Clean returns s as text XML 1.0 can hold: invalid UTF-8 becomes U+FFFD,
-// control characters other than tab and newline are dropped, carriage
-// returns become newlines, and so do the other characters XML forbids
-// (U+FFFE, U+FFFF, surrogates) are dropped.
+// carriage returns (and CR LF) become newlines, and the control characters
+// other than tab and newline, like the other characters XML forbids
+// (U+FFFE, U+FFFF, surrogates), are dropped.
 func Clean(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
