@@ -86,6 +86,8 @@ func (t *turn) onCommand(name, args string) error {
 		return t.onOverdue()
 	case "chuabaocao", "missing":
 		return t.onMissing()
+	case "baocaoky", "periodreport":
+		return t.onPeriodReport(args)
 	case "nghiphep", "leave":
 		return t.onLeave(args)
 	case "huy", "cancel":

@@ -37,6 +37,7 @@ import (
 	"github.com/nhacviec/nhacviec/server"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/telegramtest"
+	"github.com/nhacviec/nhacviec/wardreport"
 	"github.com/nhacviec/nhacviec/xlsx"
 )
 
@@ -662,7 +663,16 @@ func (d *run) finish(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("demo: digest: %w", err)
 	}
+	ward, err := wardreport.From(ctx, d.app.Store, unit, res, d.opts.To)
+	if err != nil {
+		return fmt.Errorf("demo: report: %w", err)
+	}
+	doc, err := ward.DOCX(pr)
+	if err != nil {
+		return fmt.Errorf("demo: report: %w", err)
+	}
 	for name, data := range map[string][]byte{
+		"report-" + p.Key + ".docx": doc,
 		"digest-" + p.Key + ".txt":  []byte(text),
 		"digest-" + p.Key + ".json": append(js, '\n'),
 		"digest-" + p.Key + ".xlsx": book,

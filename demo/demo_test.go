@@ -123,11 +123,16 @@ func TestQuarter(t *testing.T) {
 	if contains(d.MissingReports, "van-phong") {
 		t.Errorf("missing reports %v name the prompt van-phong", d.MissingReports)
 	}
-	for _, name := range []string{"transcript.txt", "digest-2025-Q1.txt", "digest-2025-Q1.json"} {
+	for _, name := range []string{"transcript.txt", "digest-2025-Q1.txt", "digest-2025-Q1.json", "report-2025-Q1.docx"} {
 		if fi, err := os.Stat(filepath.Join(opts.Dir, name)); err != nil || fi.Size() == 0 {
 			t.Errorf("file %s: %v", name, err)
 		}
 	}
+	minPages := 10
+	if testing.Short() {
+		minPages = 3
+	}
+	checkInOffice(t, filepath.Join(opts.Dir, "report-2025-Q1.docx"), d, minPages)
 }
 
 func contains(list []string, s string) bool {

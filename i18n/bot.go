@@ -119,8 +119,8 @@ func botMessages() map[Key]Entry {
 				"/help — this help",
 		},
 		"bot.help_manager": {
-			VI: "/tonghop — tổng hợp báo cáo kỳ hiện tại\n/chuabaocao — cán bộ, công chức chưa báo cáo trong kỳ",
-			EN: "/digest — digest of the current period\n/missing — officials who have not reported this period",
+			VI: "/tonghop — tổng hợp báo cáo kỳ hiện tại\n/chuabaocao — cán bộ, công chức chưa báo cáo trong kỳ\n/baocaoky — dự thảo báo cáo CCHC kỳ vừa qua (Word; Chủ tịch, Văn phòng)",
+			EN: "/digest — digest of the current period\n/missing — officials who have not reported this period\n/periodreport — draft reform report of the last period (Word; chairman, office)",
 		},
 		"bot.unknown_command": {
 			VI: "Không có lệnh %s.",

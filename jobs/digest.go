@@ -13,6 +13,7 @@ import (
 	"github.com/nhacviec/nhacviec/report"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/tghtml"
+	"github.com/nhacviec/nhacviec/wardreport"
 	"github.com/nhacviec/nhacviec/xlsx"
 )
 
@@ -27,11 +28,13 @@ const historyPeriods = 6
 // official, split under Telegram's limit. The dedupe key is
 // digest:<unit>:<period>:<official>, with #1, #2... when split; the chart
 // follows as a photo (#chart) and, for monthly and quarterly digests, the
-// workbook as a document (#xlsx). A unit with child units (a parent unit: a province, or any unit wards report to) gets
+// workbook as a document (#xlsx); monthly, quarterly, half-year and year
+// digests then carry the unit's own periodic report (package wardreport,
+// .docx, #docx), a parent unit's too. A unit with child units (a parent unit: a province, or any unit wards report to) gets
 // the digest aggregated over them instead (report.Compile decides), under
 // the same keys. When e-mail is configured, one e-mail per unit and period
 // goes to the chairman and office officials with an address, plus
-// email.digest_to: the text digest with the workbook attached (dedupe key
+// email.digest_to: the text digest with the workbook and the report attached (dedupe key
 // digest:<unit>:<period>).
 //
 // The job is prepared before its run is claimed: every unit's digest is
@@ -57,7 +60,7 @@ func (s *Scheduler) digest(kind plan.PeriodKind) func(context.Context, time.Time
 		for _, u := range units {
 			day := plan.DateIn(at, u.loc)
 			p := plan.PeriodContaining(kind, day, s.cutoff).Prev()
-			d, err := s.composeDigest(ctx, u, p, at, now, kind == plan.Month || kind == plan.Quarter)
+			d, err := s.composeDigest(ctx, u, p, at, now, kind == plan.Month || kind == plan.Quarter, kind != plan.Week)
 			if err != nil {
 				return nil, err
 			}
@@ -93,7 +96,7 @@ type unitDigest struct {
 // and renders it for u's managers, by Telegram in each one's language and,
 // when configured, by e-mail, with now as the messages' NotBefore. A unit
 // with nobody to send to is not compiled.
-func (s *Scheduler) composeDigest(ctx context.Context, u unitZone, p plan.Period, at, now time.Time, workbook bool) (unitDigest, error) {
+func (s *Scheduler) composeDigest(ctx context.Context, u unitZone, p plan.Period, at, now time.Time, workbook, wardReport bool) (unitDigest, error) {
 	var out unitDigest
 	officials, err := store.ActiveOfficials(ctx, s.st, u.ID)
 	if err != nil {
@@ -126,6 +129,11 @@ func (s *Scheduler) composeDigest(ctx context.Context, u unitZone, p plan.Period
 		return out, err
 	}
 	c := &digestFiles{res: res, unit: u.Code, period: p.Key, workbook: workbook}
+	if wardReport {
+		if c.report, err = wardreport.From(ctx, s.st, u.Unit, res, at); err != nil {
+			return out, err
+		}
+	}
 
 	for _, o := range linked {
 		pr := s.printer(o)
@@ -154,11 +162,14 @@ func (s *Scheduler) composeDigest(ctx context.Context, u unitZone, p plan.Period
 		}
 		caption := message.DigestCaption(pr, res.PeriodValue(), res.UnitName())
 		for _, f := range files {
-			suffix := "#chart"
-			if f.Kind == "document" {
+			suffix, text := "#chart", caption
+			switch {
+			case strings.HasSuffix(f.Filename, ".docx"):
+				suffix, text = "#docx", message.ReportCaption(pr, res.PeriodValue(), res.UnitName())
+			case f.Kind == "document":
 				suffix = "#xlsx"
 			}
-			out.messages = append(out.messages, msg(base+suffix, store.Payload{Text: tghtml.Escape(caption), Attachment: &f}))
+			out.messages = append(out.messages, msg(base+suffix, store.Payload{Text: tghtml.Escape(text), Attachment: &f}))
 		}
 	}
 	if !mail || len(mailTo) == 0 {
@@ -208,35 +219,44 @@ func fileName(unit, period, ext string) string {
 }
 
 // digestFiles renders the files sent after a digest's text, once per
-// language: a ward's chart and, when asked for, its workbook; a parent unit's
-// digest has none.
+// language: a ward's chart and, when asked for, its workbook; then, when
+// report is set, the unit's own periodic report (.docx), a parent unit's
+// too.
 type digestFiles struct {
 	res      report.Result
 	unit     string
 	period   string
 	workbook bool
+	report   *wardreport.Report
 
 	files map[i18n.Lang][]store.Attachment
 }
 
 func (c *digestFiles) attachments(pr *i18n.Printer) ([]store.Attachment, error) {
-	if c.res.IsRollup() {
-		return nil, nil
-	}
 	if files, ok := c.files[pr.Lang()]; ok {
 		return files, nil
 	}
-	png, err := chart.Digest(c.res.Unit, c.res.History, pr)
-	if err != nil {
-		return nil, err
+	var files []store.Attachment
+	if !c.res.IsRollup() {
+		png, err := chart.Digest(c.res.Unit, c.res.History, pr)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, store.Attachment{Kind: "photo", Filename: fileName(c.unit, c.period, "png"), Data: png})
 	}
-	files := []store.Attachment{{Kind: "photo", Filename: fileName(c.unit, c.period, "png"), Data: png}}
-	if c.workbook {
+	if c.workbook && !c.res.IsRollup() {
 		book, err := xlsx.Digest(c.res.Unit, pr)
 		if err != nil {
 			return nil, err
 		}
 		files = append(files, store.Attachment{Kind: "document", Filename: fileName(c.unit, c.period, "xlsx"), Data: book})
+	}
+	if c.report != nil {
+		doc, err := c.report.DOCX(pr)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, store.Attachment{Kind: "document", Filename: wardreport.FileName(c.unit, c.period), Data: doc})
 	}
 	if c.files == nil {
 		c.files = map[i18n.Lang][]store.Attachment{}

@@ -11,7 +11,8 @@ import (
 
 // TestDigestEmail checks that, with e-mail configured, the monthly digest
 // is also enqueued as one e-mail per unit and period to the managers with
-// an address and to email.digest_to, with the workbook attached — once,
+// an address and to email.digest_to, with the workbook and the period
+// report attached — once,
 // however often the run is repeated.
 func TestDigestEmail(t *testing.T) {
 	cfg := config.Default()
@@ -55,5 +56,8 @@ func TestDigestEmail(t *testing.T) {
 	}
 	if !strings.Contains(string(m.RawAttachments), ".xlsx") {
 		t.Errorf("no workbook attached: %.120s", m.RawAttachments)
+	}
+	if !strings.Contains(string(m.RawAttachments), "bao-cao-cchc-pdp-2025-01.docx") {
+		t.Errorf("no period report attached: %.120s", m.RawAttachments)
 	}
 }

@@ -445,7 +445,11 @@ func TestQuarter(t *testing.T) {
 			}
 			parts := strings.Split(r.Key, ":")
 			got[parts[2]+" "+strings.SplitN(parts[3], "#", 2)[1]] = r.Kind + " " + r.Filename
-			if r.Key == "" || !strings.HasPrefix(r.Caption, "TỔNG HỢP BÁO CÁO") {
+			caption := "TỔNG HỢP BÁO CÁO"
+			if strings.HasSuffix(r.Key, "#docx") {
+				caption = "📄 Dự thảo báo cáo CCHC"
+			}
+			if r.Key == "" || !strings.HasPrefix(r.Caption, caption) {
 				t.Errorf("%s: caption %q", r.Key, r.Caption)
 			}
 		}
@@ -455,6 +459,8 @@ func TestQuarter(t *testing.T) {
 			"2025-02 xlsx":   "document tong-hop-pdp-2025-02.xlsx",
 			"2025-Q1 chart":  "photo tong-hop-pdp-2025-Q1.png",
 			"2025-Q1 xlsx":   "document tong-hop-pdp-2025-Q1.xlsx",
+			"2025-02 docx":   "document bao-cao-cchc-pdp-2025-02.docx",
+			"2025-Q1 docx":   "document bao-cao-cchc-pdp-2025-Q1.docx",
 		}
 		for k, v := range want {
 			if got[k] != v {
@@ -464,9 +470,13 @@ func TestQuarter(t *testing.T) {
 		if v, ok := got["2025-W10 xlsx"]; ok {
 			t.Errorf("weekly digest carries a workbook: %s", v)
 		}
+		if v, ok := got["2025-W10 docx"]; ok {
+			t.Errorf("weekly digest carries the period report: %s", v)
+		}
 		// Two managers, 13 weekly, 3 monthly and 1 quarterly digests: a
-		// chart each, a workbook for the monthly and quarterly ones.
-		if want := 2 * (13 + 3 + 1 + 3 + 1); len(rows) != want {
+		// chart each, a workbook and the period report for the monthly and
+		// quarterly ones.
+		if want := 2 * (13 + 3 + 1 + 3 + 1 + 3 + 1); len(rows) != want {
 			t.Errorf("%d attachments, want %d", len(rows), want)
 		}
 	})

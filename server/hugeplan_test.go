@@ -569,7 +569,7 @@ func (h *hugeHarness) checkDigest(all []delivery, key string) {
 	attachments := 0
 	for _, d := range all {
 		switch k := d.row.DedupeKey; {
-		case strings.HasPrefix(k, base+"#") && (strings.HasSuffix(k, "#chart") || strings.HasSuffix(k, "#xlsx")):
+		case strings.HasPrefix(k, base+"#") && (strings.HasSuffix(k, "#chart") || strings.HasSuffix(k, "#xlsx") || strings.HasSuffix(k, "#docx")):
 			attachments++
 		case strings.HasPrefix(k, base+"#"):
 			parts = append(parts, d)
@@ -580,8 +580,8 @@ func (h *hugeHarness) checkDigest(all []delivery, key string) {
 	if len(parts) < 2 {
 		t.Fatalf("%s: digest in %d part(s), want it split over several", key, len(parts))
 	}
-	if attachments != 2 {
-		t.Errorf("%s: %d attachments after the digest, want the chart and the workbook", key, attachments)
+	if attachments != 3 {
+		t.Errorf("%s: %d attachments after the digest, want the chart, the workbook and the period report", key, attachments)
 	}
 	sort.Slice(parts, func(i, j int) bool { return partNo(parts[i].row.DedupeKey) < partNo(parts[j].row.DedupeKey) })
 	var msgs []telegramtest.SentMessage

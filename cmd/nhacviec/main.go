@@ -58,6 +58,7 @@ func commands() []command {
 		{"leave", "KEY --from DATE --to DATE [--standin KEY] | KEY --cancel | --list", "record, end or list officials' leave and their stand-ins", runLeave},
 		{"tick", "--at RFC3339", "run once every scheduled job that fires at that minute", runTick},
 		{"digest", "--period P", "compile a digest (text, json)", runDigest},
+		{"report", "--period P -o FILE.docx", "draft the unit's periodic reform report (Word, Nghị định 30/2020)", runReport},
 		{"serve", "", "run the scheduler, the Telegram bot and the delivery worker", runServe},
 		{"demo", "", "replay a quarter of the example plan with simulated officials", runDemo},
 		{"calendar", "YEAR [--format text|json]", "print a year's holidays and make-up working days", runCalendar},

@@ -102,6 +102,10 @@ func (r *reportDoc) verdicts() []verdict {
 			value: ms(r.Digest.One), limit: "< 50 ms", ratio: r.Digest.One.Seconds() / 0.050},
 		{what: fmt.Sprintf("digest, a parent unit of %d wards (CompileRollup)", r.Digest.TownSize),
 			value: ms(r.Digest.Town), limit: "< 1 s", ratio: r.Digest.Town.Seconds() / 1},
+		{what: "period report (.docx), one ward (wardreport.Compile + DOCX, median)",
+			value: ms(r.Digest.Report), limit: "< 200 ms", ratio: r.Digest.Report.Seconds() / 0.200},
+		{what: fmt.Sprintf("period report (.docx), a parent unit of %d wards", r.Digest.TownSize),
+			value: ms(r.Digest.TownReport), limit: "< 2 s", ratio: r.Digest.TownReport.Seconds() / 2},
 		{what: "calendar: one year's holidays computed (Vietnamese lunar calendar, median over 2000–2100)",
 			value: ms(r.Calendar.Year), limit: "< 10 ms", ratio: r.Calendar.Year.Seconds() / 0.010},
 		{what: fmt.Sprintf("calendar change: re-dating %d open occurrences (%d moved), batches of %d ids", r.Calendar.Open, r.Calendar.Moved, store.RedateBatch),
@@ -199,6 +203,8 @@ func (r *reportDoc) markdown() string {
 	w("## Digests\n\n")
 	w("`report.Compile` then `message.DigestTelegram`, quarterly digest (decree09 quarter containing the tick) as of the tick. One ward (%d task lines): median of %d runs %s. The town digest of the first town's %d wards (`report.Compile` of the town, which reads the town's and its wards' rows with six set queries in one snapshot and builds each ward's digest with the code that builds a ward's own, then the Telegram rendering): %s.\n\n",
 		r.Digest.Tasks, r.Digest.Reps, ms(r.Digest.One), r.Digest.TownSize, ms(r.Digest.Town))
+	w("The period report (`wardreport.Compile`: the digest, the next period's digest and the ward's activity; then the .docx): one ward, median of %d runs %s; the town of %d wards %s.\n\n",
+		r.Digest.ReportReps, ms(r.Digest.Report), r.Digest.TownSize, ms(r.Digest.TownReport))
 
 	w("## Memory\n\n")
 	if r.Serve.Skipped != "" {
@@ -209,7 +215,7 @@ func (r *reportDoc) markdown() string {
 			r.Serve.FanOutLeft.Round(time.Second), r.Serve.RateAfter)
 	}
 
-	w("## Commands\n\n```\nmake bench                          # go run ./tools/bench: the full run, writes this file\ngo run ./tools/bench -quick         # 100 units, a few minutes\ngo run ./tools/bench -url postgres://…/postgres   # on an existing server (or TEST_DATABASE_URL)\ngo run ./tools/gen -units 3300 -url postgres://…/nhacviec   # the data alone\ngo test -run '^$' -bench . ./jobs ./report ./delivery   # the testing.B benchmarks\n```\n\n")
+	w("## Commands\n\n```\nmake bench                          # go run ./tools/bench: the full run, writes this file\ngo run ./tools/bench -quick         # 100 units, a few minutes\ngo run ./tools/bench -url postgres://…/postgres   # on an existing server (or TEST_DATABASE_URL)\ngo run ./tools/gen -units 3300 -url postgres://…/nhacviec   # the data alone\ngo test -run '^$' -bench . ./jobs ./report ./delivery ./wardreport   # the testing.B benchmarks\n```\n\n")
 	w("## Findings\n\n%s", findings)
 	return b.String()
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/nhacviec/nhacviec/telegram"
 	"github.com/nhacviec/nhacviec/telegramtest"
 	"github.com/nhacviec/nhacviec/tools/gen/gen"
+	"github.com/nhacviec/nhacviec/wardreport"
 )
 
 // discard is a logger that drops everything.
@@ -374,6 +375,11 @@ type digestResult struct {
 	TownSize int
 	Tasks    int // task lines of the one-ward digest
 	Reps     int // runs of the one-ward digest
+	// Report is the ward's period report (wardreport.Compile and its
+	// .docx; median of ReportReps runs); TownReport the town's, over its
+	// wards, once.
+	Report, TownReport time.Duration
+	ReportReps         int
 }
 
 // measureDigest compiles the quarterly digest (period containing the tick,
@@ -443,5 +449,35 @@ func measureDigest(ctx context.Context, st *store.Store, reps int, budget time.D
 		return res, fmt.Errorf("digest: %s compiled as a ward", town)
 	}
 	res.Town, res.TownSize = time.Since(start), len(td.Rollup.ByUnit)
+
+	// The period report (.docx) of the ward and of its town, as the
+	// monthly and quarterly digest runs and /baocaoky draft it.
+	draft := func(unit plan.Unit) error {
+		r, err := wardreport.Compile(ctx, st, unit, p, at)
+		if err != nil {
+			return err
+		}
+		_, err = r.DOCX(pr)
+		return err
+	}
+	times = times[:0]
+	began = time.Now()
+	for i := 0; i < reps; i++ {
+		if i >= 3 && time.Since(began) > budget/2 {
+			break
+		}
+		start := time.Now()
+		if err := draft(ward); err != nil {
+			return res, fmt.Errorf("report: %w", err)
+		}
+		times = append(times, time.Since(start))
+	}
+	slices.Sort(times)
+	res.Report, res.ReportReps = times[len(times)/2], len(times)
+	start = time.Now()
+	if err := draft(townUnit); err != nil {
+		return res, fmt.Errorf("report: %w", err)
+	}
+	res.TownReport = time.Since(start)
 	return res, nil
 }
