@@ -332,6 +332,17 @@ func (w *writer) area(n int, a report.AreaLine, d *report.Digest) {
 		[]float64{11, 58, 34, 26, 18, 18}, func(l report.TaskLine) []string {
 			return []string{w.lead(l), message.FormatDate(l.Due), strconv.Itoa(l.DaysOverdue), strconv.Itoa(l.Progress) + "%"}
 		})
+	var extended []report.TaskLine
+	for _, l := range d.Extended() {
+		if l.Area == a.Code {
+			extended = append(extended, l)
+		}
+	}
+	w.sub(w.t("wr.s2.extended"))
+	w.tasks(extended, []string{w.t("wr.col.no"), w.t("wr.col.task"), w.t("wr.col.lead"), w.t("wr.col.original"), w.t("wr.col.extended")},
+		[]float64{11, 66, 36, 26, 26}, func(l report.TaskLine) []string {
+			return []string{w.lead(l), message.FormatDate(*l.OriginalDue), message.FormatDate(l.Due)}
+		})
 	var targets []report.TargetLine
 	for _, tl := range d.Targets {
 		if tl.Area == a.Code {

@@ -381,3 +381,50 @@ func mustExec(t *testing.T, st *store.Store, q string, args ...any) {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
+
+// TestExtendedTasks: section II lists, in the area of each, the tasks
+// granted an extension with their original and approved due dates, as the
+// digest has them.
+func TestExtendedTasks(t *testing.T) {
+	ctx := context.Background()
+	st, _, ward := generated(t, 2, gen.Options{})
+	asOf := gen.DefaultAsOf()
+	p := quarter(asOf)
+	// One occurrence of the ward due in the period, extended by a week.
+	res, err := st.DB().ExecContext(ctx, `
+		UPDATE occurrences SET original_due = due, due = due + 7
+		WHERE id = (SELECT o.id FROM occurrences o JOIN units u ON u.id = o.unit_id
+		            WHERE u.code = $1 AND o.due BETWEEN $2::date AND $3::date - 7 ORDER BY o.id LIMIT 1)`,
+		ward, p.From.String(), p.To.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		t.Fatalf("extended %d occurrences, want 1", n)
+	}
+	u, err := st.UnitByCode(ctx, ward)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := report.Compile(ctx, st, u, p, asOf, report.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ext := r.Unit.Extended()
+	if len(ext) != 1 {
+		t.Fatalf("the digest has %d extended tasks, want 1", len(ext))
+	}
+	l := ext[0]
+	_, c := build(t, st, ward, p, asOf, i18n.VI)
+	if !has(c, "c) Nhiệm vụ được gia hạn:") {
+		t.Error("no heading of the extended tasks")
+	}
+	tb := table(t, c, "STT", "Nhiệm vụ", "Chủ trì", "Hạn ban đầu", "Gia hạn đến")
+	if len(tb) != 2 {
+		t.Fatalf("extended table: %q, want one row", tb)
+	}
+	want := []string{"1", l.Title, l.LeadName, message.FormatDate(*l.OriginalDue), message.FormatDate(l.Due)}
+	if !slices.Equal(tb[1][:len(want)], want) {
+		t.Errorf("extended row %q, want %q", tb[1], want)
+	}
+}
