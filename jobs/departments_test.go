@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/nhacviec/nhacviec/clock"
-	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/jobs"
 	"github.com/nhacviec/nhacviec/planfile"
 	"github.com/nhacviec/nhacviec/store"
@@ -51,7 +50,7 @@ areas:
 func newOrgEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
-	cfg := config.Default()
+	cfg := eachConfig()
 	st := storetest.New(t)
 	f, err := planfile.Parse("org.yaml", []byte(orgPlan))
 	if err != nil {

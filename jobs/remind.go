@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/nhacviec/nhacviec/callback"
@@ -120,6 +121,12 @@ type reminder struct {
 	rosters  map[int64][]plan.Official // lead departments' members, by department
 	leaves   leaveBook                 // who is on leave on day (leave.go)
 	held     *[]store.HeldReminder     // messages held for officials on leave
+	// snoozed is, by occurrence then official, the snoozes holding on day:
+	// their reminders and nags are left out.
+	snoozed map[int64]map[int64]plan.Date
+	// items describes each message appended, in step with it, for the
+	// morning brief (brief.go); nil: not collected.
+	items *[]fanItem
 }
 
 // toTeam appends to out a reminder or a nag to each recipient of the
@@ -154,10 +161,14 @@ func (m reminder) teamMessage(out []store.OutMessage, kind, keyPrefix string, r 
 	if !ok {
 		return out // archived
 	}
+	if _, ok := m.snoozed[m.occ.ID][o.ID]; ok {
+		return out // snoozed by its recipient
+	}
 	pr := m.s.printer(o)
 	suffix, head := lr.onBehalf(pr)
 	as, key := r.as, fmt.Sprintf("%s:%d%s", keyPrefix, o.ID, suffix)
-	if m.byID[r.id].Partner() {
+	partner := m.byID[r.id].Partner()
+	if partner {
 		if kind == "nag" {
 			return out
 		}
@@ -180,6 +191,14 @@ func (m reminder) teamMessage(out []store.OutMessage, kind, keyPrefix string, r 
 	buttons := callback.Keyboard(m.signer, pr, m.occ.ID, *o.TelegramChatID)
 	if as == message.AsUnassignedHead {
 		buttons = append(m.assignButtons(r.lead, *o.TelegramChatID), buttons...)
+	}
+	if m.items != nil {
+		item := message.BriefItem{Task: task, Days: m.day.DaysUntil(m.occ.Due), As: as, OnBehalf: strings.TrimSuffix(head, "\n")}
+		if kind == "nag" || item.Days < 0 {
+			item.Days = min(item.Days, -1)
+			item.Overdue = plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc)
+		}
+		*m.items = append(*m.items, fanItem{to: o, occ: m.occ.ID, partner: partner, team: item})
 	}
 	return append(out, store.OutMessage{
 		UnitID:       int64p(m.unit.ID),
@@ -272,6 +291,11 @@ func (m reminder) escalation(out []store.OutMessage, id int64, r route) []store.
 	task.Departments = m.departmentLines()
 	supervisor := m.route.SupervisorID != nil && id == *m.route.SupervisorID
 	text := message.EscalationTo(pr, task, plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), m.lastReport(), supervisor)
+	if m.items != nil {
+		*m.items = append(*m.items, fanItem{to: o, occ: m.occ.ID, escalation: true, supervisor: supervisor,
+			esc: message.EscalationItem{Task: task, Overdue: plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc),
+				Last: m.lastReport(), OnBehalf: strings.TrimSuffix(head, "\n")}})
+	}
 	return append(out, store.OutMessage{
 		UnitID:       int64p(m.unit.ID),
 		OfficialID:   int64p(o.ID),
