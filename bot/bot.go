@@ -64,6 +64,9 @@ type BotConfig struct {
 	Signer *callback.Signer
 	// Limits bound inbound chatter (config section "limits").
 	Limits Limits
+	// Calendar is the working calendar a snooze counts working days in
+	// (config section "calendar"); default Monday to Friday.
+	Calendar *plan.Calendar
 }
 
 // withDefaults fills zero fields.
@@ -91,6 +94,11 @@ func (c BotConfig) withDefaults() BotConfig {
 		c.MaxFailures = 5
 	}
 	c.Limits = c.Limits.withDefaults()
+	if c.Calendar == nil {
+		if cal, err := plan.NewCalendar([]int{1, 2, 3, 4, 5}, nil, nil); err == nil {
+			c.Calendar = cal
+		}
+	}
 	return c
 }
 

@@ -55,8 +55,8 @@ func briefMessages() map[Key]Entry {
 
 		// Snooze.
 		"bot.snooze.done": {
-			VI: "⏰ Đã hoãn nhắc việc đến %s.",
-			EN: "⏰ Snoozed until %s.",
+			VI: "⏰ Đã hoãn nhắc việc: nhắc lại từ ngày %s.",
+			EN: "⏰ Snoozed: reminders resume on %s.",
 		},
 		"bot.snooze.due_day": {
 			VI: "Hôm nay là hạn hoàn thành: không hoãn được, nhắc việc ngày đến hạn vẫn được gửi.",

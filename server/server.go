@@ -258,6 +258,7 @@ func (s *Server) runTelegram(ctx context.Context) error {
 		Cutoff:      cfg.Cutoff(),
 		BotUsername: me.Username,
 		Signer:      s.signer,
+		Calendar:    s.app.Calendar,
 		Limits: bot.Limits{
 			ChatBurst:     cfg.Limits.ChatBurst,
 			ChatEvery:     cfg.Limits.ChatEvery,
