@@ -11,6 +11,7 @@ import (
 	"github.com/nhacviec/nhacviec/callback"
 	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/jobs"
+	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
 	"github.com/nhacviec/nhacviec/telegramtest"
@@ -289,4 +290,79 @@ func plains(ms []telegramtest.SentMessage) []string {
 		out = append(out, m.Plain())
 	}
 	return out
+}
+
+// TestBriefLeave: tu-phap is on leave on 23–24/6/2025 with tai-chinh
+// standing in, and van-phong without a stand-in. On Monday tai-chinh gets
+// one brief: their own task and tu-phap's, marked "Thay đồng chí"; on
+// Wednesday van-phong, back, gets one brief holding the reminder held for
+// them and their own task due that day.
+func TestBriefLeave(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	for _, l := range []store.LeaveInput{
+		{UnitID: h.unit, OfficialID: h.member, StandinID: h.outsider},
+		{UnitID: h.unit, OfficialID: h.office},
+	} {
+		l.From, l.To, l.Now = plan.MustParseDate("2025-06-23"), plan.MustParseDate("2025-06-24"), t0
+		if err := h.st.Tx(ctx, func(tx *store.Tx) error { _, err := store.CreateLeave(ctx, tx, l); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.addTask("g", "Việc G của Tài chính", h.outsider, "2025-06-24")
+	h.addTask("h", "Việc H của Văn phòng", h.office, "2025-06-25")
+	outsideBefore, officeBefore, memberBefore := len(h.srv.SentTo(outsideUser)), len(h.srv.SentTo(officeUser)), len(h.srv.SentTo(memberUser))
+
+	h.briefRun("2025-06-23 08:00")
+	got := h.srv.SentTo(outsideUser)[outsideBefore:]
+	if len(got) != 1 {
+		t.Fatalf("the stand-in got %d messages, want one brief: %v", len(got), plains(got))
+	}
+	text := got[0].Plain()
+	if !strings.Contains(text, "1. Việc G") || !strings.Contains(text, "2. "+taskTitle) ||
+		!strings.Contains(text, "Thay đồng chí Công chức Tư pháp - Hộ tịch (nghỉ phép đến 24/06/2025)") ||
+		strings.Index(text, "Thay đồng chí") < strings.Index(text, "2. ") {
+		t.Fatalf("the stand-in's brief:\n%s", text)
+	}
+	if n, k := len(h.srv.SentTo(officeUser)), len(h.srv.SentTo(memberUser)); n != officeBefore || k != memberBefore {
+		t.Fatalf("officials on leave got messages: office %d, lead %d", n-officeBefore, k-memberBefore)
+	}
+
+	h.briefRun("2025-06-24 08:00")
+	h.briefRun("2025-06-25 08:00")
+	back := h.srv.SentTo(officeUser)[officeBefore:]
+	if len(back) != 1 || !strings.Contains(back[0].Plain(), "Việc H") || !strings.Contains(back[0].Plain(), taskTitle) ||
+		!strings.Contains(back[0].Plain(), "còn 5 ngày") {
+		t.Fatalf("van-phong back on 25/6 got %v, want one brief with the held reminder and task H", plains(back))
+	}
+}
+
+// TestOverlongBrief: sixty tasks due the same day make a brief longer than
+// a Telegram message: it stays one message, the first items in full, the
+// rest counted with a pointer to /viec, buttons for shown items only
+// within Telegram's limit of 100.
+func TestOverlongBrief(t *testing.T) {
+	h := newHarness(t)
+	for i := 1; i <= 60; i++ {
+		h.addTask(fmt.Sprintf("k%02d", i), fmt.Sprintf("Việc số %02d: %s", i, strings.Repeat("rà soát thủ tục hành chính ", 6)), h.member, "2025-06-23")
+	}
+	before := len(h.srv.SentTo(memberUser))
+	h.briefRun("2025-06-23 08:00")
+	got := h.srv.SentTo(memberUser)[before:]
+	if len(got) != 1 {
+		t.Fatalf("tu-phap got %d messages, want one", len(got))
+	}
+	m := got[0]
+	text := m.Plain()
+	if !strings.Contains(text, "61 nhiệm vụ") || !strings.Contains(text, "nhiệm vụ khác (xem bằng lệnh /viec)") ||
+		!strings.Contains(text, "1. Việc số 01") || strings.Contains(text, "Việc số 60") {
+		t.Fatalf("overlong brief:\n%s", text)
+	}
+	buttons := 0
+	for _, row := range m.Buttons {
+		buttons += len(row)
+	}
+	if buttons == 0 || buttons > 100 || len(m.Buttons) > strings.Count(text, "Việc số") {
+		t.Fatalf("%d buttons in %d rows for %d shown items", buttons, len(m.Buttons), strings.Count(text, "Việc số"))
+	}
 }
