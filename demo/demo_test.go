@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -60,10 +61,15 @@ func TestQuarter(t *testing.T) {
 		"[bấm ✅ Hoàn thành]",           // a button press
 		"TỔNG HỢP BÁO CÁO tuần 1/2025", // the first weekly digest
 		"Đề nghị báo cáo tiến độ tuần", // progress request
+		"Nhắc việc hôm nay:",           // a morning brief of several items
+		"[bấm ⏰ 1 ngày]",               // a snooze
 	} {
 		if !strings.Contains(transcript, want) {
 			t.Errorf("transcript lacks %q", want)
 		}
+	}
+	if !numberedReply.MatchString(transcript) {
+		t.Errorf("transcript lacks a numbered reply to a brief")
 	}
 	if res.Replies == 0 || res.Sent < 50 {
 		t.Errorf("sent %d, replies %d", res.Sent, res.Replies)
@@ -108,6 +114,10 @@ func TestQuarter(t *testing.T) {
 		}
 	}
 }
+
+// numberedReply matches a reply naming an item of a brief: "(trả lời
+// «…»): 2: 60%".
+var numberedReply = regexp.MustCompile(`»\): \d+: `)
 
 func contains(list []string, s string) bool {
 	for _, v := range list {
