@@ -30,7 +30,10 @@ const briefButtonItems = 30
 type fanItem struct {
 	to         plan.Official // who the message goes to
 	occ        int64
-	partner    bool // a partner's reminder: once per occurrence
+	partner    bool             // a partner's reminder: once per occurrence
+	kind       string           // of a reminder or nag: "reminder" or "nag"
+	head       string           // the stand-in's heading line (Telegram HTML), "" for none
+	assign     [][]store.Button // an unassigned head's assignment buttons
 	escalation bool
 	supervisor bool // an escalation worded for the area's supervisor
 	team       message.BriefItem
@@ -132,11 +135,20 @@ func (s *Scheduler) briefs(ctx context.Context, tx *store.Tx, batches []store.Re
 		pr := s.printer(to)
 		var m store.OutMessage
 		switch {
-		case len(idx) == 1:
+		case len(idx) == 1 && k.escalation:
 			m = first
-			if !k.escalation {
-				m.Payload.Buttons = append(m.Payload.Buttons, callback.SnoozeRow(signer, pr, items[idx[0]].occ, first.ChatID))
+		case len(idx) == 1:
+			// The reminder or nag as style each writes it, with the
+			// snooze buttons.
+			it := items[idx[0]]
+			text := message.ReminderTo(pr, it.team.Task, it.team.Days, it.team.As)
+			if it.kind == "nag" {
+				text = message.NagTo(pr, it.team.Task, it.team.Overdue, it.team.As)
 			}
+			m = first
+			m.Payload.Text = it.head + text
+			m.Payload.Buttons = append(append(it.assign, callback.Keyboard(signer, pr, it.occ, first.ChatID)...),
+				callback.SnoozeRow(signer, pr, it.occ, first.ChatID))
 		case k.escalation:
 			list := make([]message.EscalationItem, len(idx))
 			supervisor := true

@@ -182,23 +182,28 @@ func (m reminder) teamMessage(out []store.OutMessage, kind, keyPrefix string, r 
 	if r.lead != nil {
 		task.Department = r.lead.DepartmentName
 	}
-	var text string
-	if kind == "nag" {
-		text = message.NagTo(pr, task, plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), as)
-	} else {
-		text = message.ReminderTo(pr, task, m.day.DaysUntil(m.occ.Due), as)
-	}
-	buttons := callback.Keyboard(m.signer, pr, m.occ.ID, *o.TelegramChatID)
+	var assign [][]store.Button
 	if as == message.AsUnassignedHead {
-		buttons = append(m.assignButtons(r.lead, *o.TelegramChatID), buttons...)
+		assign = m.assignButtons(r.lead, *o.TelegramChatID)
 	}
+	var text string
+	var buttons [][]store.Button
 	if m.items != nil {
+		// The brief writes the text and the buttons (brief.go).
 		item := message.BriefItem{Task: task, Days: m.day.DaysUntil(m.occ.Due), As: as, OnBehalf: strings.TrimSuffix(head, "\n")}
 		if kind == "nag" || item.Days < 0 {
 			item.Days = min(item.Days, -1)
 			item.Overdue = plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc)
 		}
-		*m.items = append(*m.items, fanItem{to: o, occ: m.occ.ID, partner: partner, team: item})
+		*m.items = append(*m.items, fanItem{to: o, occ: m.occ.ID, partner: partner, kind: kind, head: head,
+			assign: assign, team: item})
+	} else {
+		if kind == "nag" {
+			text = message.NagTo(pr, task, plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), as)
+		} else {
+			text = message.ReminderTo(pr, task, m.day.DaysUntil(m.occ.Due), as)
+		}
+		buttons = append(assign, callback.Keyboard(m.signer, pr, m.occ.ID, *o.TelegramChatID)...)
 	}
 	return append(out, store.OutMessage{
 		UnitID:       int64p(m.unit.ID),
