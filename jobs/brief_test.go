@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/jobs"
@@ -75,5 +76,34 @@ func TestBriefReplay(t *testing.T) {
 	rep, err := e.s.RunAt(ctx, reminderInstant)
 	if err != nil || rep.Runs[0].Status != jobs.StatusTaken {
 		t.Errorf("second run: %v, %v", rep, err)
+	}
+}
+
+// TestBriefPartnerOnce replays 1–20 March 2025 of orgPlan with briefs: the
+// partner's one reminder (task a, 7 days before) comes in a brief, once;
+// no official gets two reminder messages, nor two escalation messages, on
+// one day.
+func TestBriefPartnerOnce(t *testing.T) {
+	e := newOrgEnvWith(t, config.Default())
+	e.runUntil(at("2025-03-01 00:00"), at("2025-03-20 23:59"), nil)
+	all := e.outbox()
+	partner := filter(all, func(m msg) bool { return m.Official == "cong-an" })
+	if len(partner) != 1 || !strings.Contains(partner[0].Text, "Nhiệm vụ A") {
+		t.Fatalf("the partner received %d messages, want one about task a: %+v", len(partner), partner)
+	}
+	type slot struct {
+		official, day string
+		escalation    bool
+	}
+	seen := make(map[slot]string)
+	for _, m := range all {
+		if m.Kind != "reminder" && m.Kind != "nag" && m.Kind != "escalation" {
+			continue
+		}
+		s := slot{m.Official, m.Created.In(hcm).Format(time.DateOnly), m.Kind == "escalation"}
+		if k, ok := seen[s]; ok {
+			t.Errorf("%s got two messages on %s: %s and %s", m.Official, s.day, k, m.Key)
+		}
+		seen[s] = m.Key
 	}
 }

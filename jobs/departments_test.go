@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nhacviec/nhacviec/clock"
+	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/jobs"
 	"github.com/nhacviec/nhacviec/planfile"
 	"github.com/nhacviec/nhacviec/store"
@@ -49,8 +50,13 @@ areas:
 
 func newOrgEnv(t *testing.T) *env {
 	t.Helper()
+	return newOrgEnvWith(t, eachConfig())
+}
+
+// newOrgEnvWith is newOrgEnv with the configuration cfg.
+func newOrgEnvWith(t *testing.T, cfg config.Config) *env {
+	t.Helper()
 	ctx := context.Background()
-	cfg := eachConfig()
 	st := storetest.New(t)
 	f, err := planfile.Parse("org.yaml", []byte(orgPlan))
 	if err != nil {
