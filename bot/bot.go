@@ -64,8 +64,10 @@ type BotConfig struct {
 	Signer *callback.Signer
 	// Limits bound inbound chatter (config section "limits").
 	Limits Limits
-	// Calendar is the working-day calendar an approved extension's due
-	// date is rolled forward by; nil keeps the requested date.
+	// Calendar is the working calendar (config section "calendar"): a
+	// snooze counts working days in it and an approved extension's due date
+	// is rolled forward to a working day by it; nil is Monday to Friday
+	// without holidays.
 	Calendar *plan.Calendar
 }
 
@@ -94,6 +96,11 @@ func (c BotConfig) withDefaults() BotConfig {
 		c.MaxFailures = 5
 	}
 	c.Limits = c.Limits.withDefaults()
+	if c.Calendar == nil {
+		if cal, err := plan.NewCalendar([]int{1, 2, 3, 4, 5}, nil, nil); err == nil {
+			c.Calendar = cal
+		}
+	}
 	return c
 }
 

@@ -75,12 +75,18 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(&h.logs, nil))
+	// Thursday 26/6/2025 is a holiday of the harness's calendar, for the
+	// snooze tests.
+	cal, err := plan.NewCalendar([]int{1, 2, 3, 4, 5}, []plan.Date{plan.MustParseDate("2025-06-26")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	h.bot = bot.New(h.st, telegram.NewAnswerer(api), bot.BotConfig{
 		Language:    i18n.VI,
 		Location:    ict,
 		BotUsername: telegramtest.DefaultBotUsername,
 		Signer:      h.signer,
-		Calendar:    weekdays(t),
+		Calendar:    cal,
 	}, h.clk, log)
 	recv := telegram.NewReceiver(api, h.st, telegram.ReceiverConfig{
 		APIURL:      h.srv.URL(),

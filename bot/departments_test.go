@@ -11,7 +11,6 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/nhacviec/nhacviec/callback"
-	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/jobs"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/store/storetest"
@@ -93,7 +92,7 @@ func (h *harness) department() (task, occ int64, ids map[string]int64) {
 // its fan-out: the messages go out through the harness's delivery worker.
 func (h *harness) remindRun(at time.Time) {
 	h.t.Helper()
-	s, err := jobs.New(h.st, config.Default(), h.clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := jobs.New(h.st, eachConfig(), h.clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		h.t.Fatal(err)
 	}

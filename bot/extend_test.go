@@ -52,8 +52,9 @@ func (h *harness) replyAndRead(user, msg int64, text string) telegramtest.SentMe
 	return h.nextTo(user, n+1)
 }
 
-// press presses a button and returns its answer.
-func (h *harness) press(user, msg int64, data string) string {
+// pressAs presses, as user, the button with data under msg and returns its
+// answer.
+func (h *harness) pressAs(user, msg int64, data string) string {
 	h.t.Helper()
 	n := len(h.srv.CallbackAnswers())
 	h.srv.PressButton(user, user, msg, data)
@@ -91,7 +92,7 @@ func TestExtensionAskedReplacedApproved(t *testing.T) {
 	}
 	second := h.nextTo(chairUser, 2)
 	h.marked(second)
-	if a := h.press(chairUser, first.MessageID, firstYes.CallbackData); !strings.Contains(a, "đã được thay bằng yêu cầu mới") {
+	if a := h.pressAs(chairUser, first.MessageID, firstYes.CallbackData); !strings.Contains(a, "đã được thay bằng yêu cầu mới") {
 		t.Fatalf("the replaced request's button: %q", a)
 	}
 	if s := h.extensionState(); !strings.Contains(s, ":replaced:2025-07-15:-,") || !strings.HasSuffix(s, "|2025-06-30:-:false") {
@@ -100,7 +101,7 @@ func TestExtensionAskedReplacedApproved(t *testing.T) {
 
 	// Approval: 19/07/2025 is a Saturday, rolled to Monday 21/07/2025.
 	yes, _ := second.Button("Đồng ý")
-	if a := h.press(chairUser, second.MessageID, yes.CallbackData); a != "Đã đồng ý gia hạn" {
+	if a := h.pressAs(chairUser, second.MessageID, yes.CallbackData); a != "Đã đồng ý gia hạn" {
 		t.Fatalf("approve answer: %q", a)
 	}
 	told := h.nextTo(memberUser, 4).Plain()
@@ -118,7 +119,7 @@ func TestExtensionAskedReplacedApproved(t *testing.T) {
 	}
 	// The decided request's buttons change nothing.
 	no, _ := second.Button("Không đồng ý")
-	if a := h.press(chairUser, second.MessageID, no.CallbackData); !strings.Contains(a, "đã được quyết định") {
+	if a := h.pressAs(chairUser, second.MessageID, no.CallbackData); !strings.Contains(a, "đã được quyết định") {
 		t.Fatalf("decided request's button: %q", a)
 	}
 	if s := h.extensionState(); s != state {
@@ -142,7 +143,7 @@ func TestExtensionByButtonRejected(t *testing.T) {
 	reminder := h.remind(h.member, memberUser, "remind:ext-button")
 	extend, _ := reminder.Button("Gia hạn")
 	n := len(h.srv.SentTo(memberUser))
-	if a := h.press(memberUser, reminder.MessageID, extend.CallbackData); !strings.Contains(a, "trả lời") {
+	if a := h.pressAs(memberUser, reminder.MessageID, extend.CallbackData); !strings.Contains(a, "trả lời") {
 		t.Fatalf("extend answer: %q", a)
 	}
 	prompt := h.nextTo(memberUser, n+1)
@@ -160,7 +161,7 @@ func TestExtensionByButtonRejected(t *testing.T) {
 	h.marked(ask)
 	no, _ := ask.Button("Không đồng ý")
 	m := len(h.srv.SentTo(memberUser))
-	if a := h.press(chairUser, ask.MessageID, no.CallbackData); a != "Đã không đồng ý gia hạn" {
+	if a := h.pressAs(chairUser, ask.MessageID, no.CallbackData); a != "Đã không đồng ý gia hạn" {
 		t.Fatalf("reject answer: %q", a)
 	}
 	told := h.nextTo(memberUser, m+1).Plain()
@@ -213,22 +214,22 @@ func TestExtensionBadInput(t *testing.T) {
 	own := h.signer.Encode(callback.Action{Kind: callback.KindApprove, OccurrenceID: h.occurrence, Value: reqID}, memberUser)
 	before := h.extensionState()
 	n := len(h.srv.SentTo(memberUser))
-	if a := h.press(memberUser, reminder.MessageID, own); !strings.Contains(a, "Chỉ người phê duyệt") {
+	if a := h.pressAs(memberUser, reminder.MessageID, own); !strings.Contains(a, "Chỉ người phê duyệt") {
 		t.Errorf("non-approver press: %q", a)
 	}
 	if got := h.nextTo(memberUser, n+1).Plain(); !strings.Contains(got, "Chỉ người phê duyệt (đồng chí Vương Văn Toàn)") {
 		t.Errorf("non-approver reply: %q", got)
 	}
 	forged := yes.CallbackData[:len(yes.CallbackData)-2] + "AA"
-	if a := h.press(chairUser, ask.MessageID, forged); !strings.Contains(a, "không hợp lệ") {
+	if a := h.pressAs(chairUser, ask.MessageID, forged); !strings.Contains(a, "không hợp lệ") {
 		t.Errorf("forged press: %q", a)
 	}
 	otherChat := h.signer.Encode(callback.Action{Kind: callback.KindApprove, OccurrenceID: h.occurrence, Value: reqID}, outsideUser)
-	if a := h.press(chairUser, ask.MessageID, otherChat); !strings.Contains(a, "không hợp lệ") {
+	if a := h.pressAs(chairUser, ask.MessageID, otherChat); !strings.Contains(a, "không hợp lệ") {
 		t.Errorf("another chat's button: %q", a)
 	}
 	wrongOcc := h.signer.Encode(callback.Action{Kind: callback.KindApprove, OccurrenceID: h.occurrence + 1, Value: reqID}, chairUser)
-	if a := h.press(chairUser, ask.MessageID, wrongOcc); !strings.Contains(a, "không hợp lệ") {
+	if a := h.pressAs(chairUser, ask.MessageID, wrongOcc); !strings.Contains(a, "không hợp lệ") {
 		t.Errorf("another occurrence's request: %q", a)
 	}
 	if after := h.extensionState(); after != before {
@@ -236,12 +237,12 @@ func TestExtensionBadInput(t *testing.T) {
 	}
 	// Decided, then decided again: the second decision changes nothing.
 	no, _ := ask.Button("Không đồng ý")
-	h.press(chairUser, ask.MessageID, no.CallbackData)
+	h.pressAs(chairUser, ask.MessageID, no.CallbackData)
 	decided := h.extensionState()
 	if !strings.Contains(decided, ":rejected:") {
 		t.Fatalf("not rejected: %s", decided)
 	}
-	if a := h.press(chairUser, ask.MessageID, yes.CallbackData); !strings.Contains(a, "đã được quyết định (không đồng ý)") {
+	if a := h.pressAs(chairUser, ask.MessageID, yes.CallbackData); !strings.Contains(a, "đã được quyết định (không đồng ý)") {
 		t.Errorf("decision on a decided request: %q", a)
 	}
 	if after := h.extensionState(); after != decided {

@@ -35,7 +35,7 @@ func TestLeaveEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sched, err := jobs.New(h.st, config.Default(), h.clk, quietLog())
+	sched, err := jobs.New(h.st, eachConfig(), h.clk, quietLog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,3 +95,12 @@ func TestLeaveEndToEnd(t *testing.T) {
 }
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// eachConfig is the default configuration with reminders.style each: one
+// message per occurrence, as the tests written before the morning brief
+// expect.
+func eachConfig() config.Config {
+	c := config.Default()
+	c.Reminders.Style = config.StyleEach
+	return c
+}

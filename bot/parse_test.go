@@ -138,3 +138,24 @@ func FuzzParseProgress(f *testing.F) {
 		}
 	})
 }
+
+// TestStripOne: a reply to a message about one task may start with its
+// number 1 before a progress, an assignment or an extension request; any
+// other text, or another number, is kept whole.
+func TestStripOne(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"1 xong", "xong"},
+		{"1: 60%", "60%"},
+		{"1 40% chờ số liệu", "40% chờ số liệu"},
+		{"1 giao tu-phap", "giao tu-phap"},
+		{"1 gia hạn 15/07/2025 chờ số liệu", "gia hạn 15/07/2025 chờ số liệu"},
+		{"1 bộ hồ sơ còn thiếu", "1 bộ hồ sơ còn thiếu"},
+		{"15 hồ sơ", "15 hồ sơ"},
+		{"2 xong", "2 xong"},
+		{"60%", "60%"},
+	} {
+		if got := stripOne("reminder", tc.in); got != tc.want {
+			t.Errorf("stripOne(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

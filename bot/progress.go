@@ -34,35 +34,9 @@ func (t *turn) onReply() error {
 	if row.TargetID != nil {
 		return t.onReadingReply(row, text)
 	}
-	occurrenceID := int64(0)
-	switch {
-	case row.OccurrenceID != nil:
-		occurrenceID = *row.OccurrenceID
-	default:
-		p, err := row.Payload()
-		if err != nil {
-			return err
-		}
-		switch len(p.Refs) {
-		case 0:
-			return t.say("bot.reply_unknown_message")
-		case 1:
-			occurrenceID = p.Refs[0]
-			// "1: 60%" to a list of one task: the number is optional.
-			if n, rest, ok := splitRef(text); ok && n == 1 {
-				if prog, err := ParseProgress(rest); err == nil && (prog.HasPercent || prog.Done) {
-					text = rest
-				} else if _, assign := parseAssign(rest); assign {
-					text = rest
-				}
-			}
-		default:
-			n, rest, ok := splitRef(text)
-			if !ok || n < 1 || n > len(p.Refs) {
-				return t.pickNumber(p.Refs)
-			}
-			occurrenceID, text = p.Refs[n-1], rest
-		}
+	occurrenceID, text, ok, err := t.resolveItem(row, text)
+	if err != nil || !ok {
+		return err
 	}
 	if ask, ok := parseExtensionReply(row.Kind, text); ok {
 		return t.requestExtension(occurrenceID, ask)
@@ -72,6 +46,59 @@ func (t *turn) onReply() error {
 	}
 	kind, file := evidence(m)
 	return t.recordProgress(occurrenceID, text, kind, file)
+}
+
+// resolveItem resolves what a reply with text to the bot's message row is
+// about: the message's occurrence, or, for a message listing several
+// (its Refs: a morning brief, a progress request), item N of the list
+// named by the number text starts with ("2: 60%", "2 60%", "2 xong",
+// "1 40% chờ số liệu", "2 giao KEY"); rest is the text after the number.
+// A list of one takes the number or not. When text names no item of a
+// list it replies (asking which item, or naming the list's range) and
+// reports false: nothing is to be changed.
+func (t *turn) resolveItem(row store.OutboxRow, text string) (occurrenceID int64, rest string, ok bool, err error) {
+	if row.OccurrenceID != nil {
+		return *row.OccurrenceID, stripOne(row.Kind, text), true, nil
+	}
+	p, err := row.Payload()
+	if err != nil {
+		return 0, "", false, err
+	}
+	switch len(p.Refs) {
+	case 0:
+		return 0, "", false, t.say("bot.reply_unknown_message")
+	case 1:
+		return p.Refs[0], stripOne(row.Kind, text), true, nil
+	}
+	n, rest, numbered := splitRef(text)
+	if !numbered {
+		return 0, "", false, t.pickNumber(p.Refs)
+	}
+	if n < 1 || n > len(p.Refs) {
+		return 0, "", false, t.say("bot.brief.no_item", len(p.Refs), len(p.Refs), n)
+	}
+	return p.Refs[n-1], rest, true, nil
+}
+
+// stripOne drops the item number from a reply to a message about one
+// task ("1: 60%", "1 xong", "1 gia hạn …", "1 giao KEY"): the number is
+// optional there. Any other text is returned as it is ("15 hồ sơ" is a
+// note).
+func stripOne(kind, text string) string {
+	n, rest, ok := splitRef(text)
+	if !ok || n != 1 {
+		return text
+	}
+	if prog, err := ParseProgress(rest); err == nil && (prog.HasPercent || prog.Done) {
+		return rest
+	}
+	if _, ok := parseAssign(rest); ok {
+		return rest
+	}
+	if _, ok := parseExtensionReply(kind, rest); ok {
+		return rest
+	}
+	return text
 }
 
 // sweptMessage reports whether a message of the bot sent at sent (zero: not
@@ -255,6 +282,9 @@ func (t *turn) onButton() error {
 	if info.Done() {
 		t.answerText(t.p.T("bot.button_already_done"))
 		return nil
+	}
+	if a.Kind == callback.KindSnooze {
+		return t.snooze(info, a.Value)
 	}
 	prog := Progress{Done: a.Kind == callback.KindDone}
 	label := t.p.T("bot.button_done_label")

@@ -53,6 +53,9 @@ const (
 	// Value, about the occurrence.
 	KindApprove = "approve"
 	KindReject  = "reject"
+	// KindSnooze postpones the presser's reminders about an occurrence by
+	// Value (1 or 3) working days.
+	KindSnooze = "snooze"
 )
 
 // MaxData is the largest callback_data Telegram accepts, in bytes.
@@ -98,6 +101,8 @@ func kindLetter(kind string) (byte, bool) {
 		return 'y', true
 	case KindReject:
 		return 'n', true
+	case KindSnooze:
+		return 's', true
 	}
 	return 0, false
 }
@@ -117,6 +122,8 @@ func kindOf(letter byte) (string, bool) {
 		return KindApprove, true
 	case 'n':
 		return KindReject, true
+	case 's':
+		return KindSnooze, true
 	}
 	return "", false
 }
@@ -145,6 +152,10 @@ func validate(a Action) error {
 	case KindAssign:
 		if a.Value <= 0 {
 			return fmt.Errorf("callback: assign action to official %d", a.Value)
+		}
+	case KindSnooze:
+		if a.Value != 1 && a.Value != 3 {
+			return fmt.Errorf("callback: snooze by %d working days (1 or 3)", a.Value)
 		}
 	}
 	return nil
@@ -399,4 +410,37 @@ func AssignKeyboard(s *Signer, occurrenceID, chatID int64, members []Assignee) [
 		})
 	}
 	return rows
+}
+
+// snoozeDays are the working days a snooze button postpones by.
+func snoozeDays() []int { return []int{1, 3} }
+
+// SnoozeRow returns the row of snooze buttons ("⏰ 1 ngày", "⏰ 3 ngày")
+// of a reminder about occurrence occurrenceID sent to chat chatID.
+func SnoozeRow(s *Signer, p *i18n.Printer, occurrenceID, chatID int64) []store.Button {
+	row := make([]store.Button, 0, 2)
+	for _, d := range snoozeDays() {
+		row = append(row, store.Button{
+			Text: p.T(i18n.Key(fmt.Sprintf("button.snooze_%d", d))),
+			Data: s.Encode(Action{Kind: KindSnooze, OccurrenceID: occurrenceID, Value: d}, chatID),
+		})
+	}
+	return row
+}
+
+// BriefRow returns the row of buttons of item n of a morning brief, about
+// occurrence occurrenceID, sent to chat chatID: "✅ n" (done) and its two
+// snooze buttons.
+func BriefRow(s *Signer, p *i18n.Printer, n int, occurrenceID, chatID int64) []store.Button {
+	row := []store.Button{{
+		Text: p.T("button.brief_done", n),
+		Data: s.Encode(Action{Kind: KindDone, OccurrenceID: occurrenceID}, chatID),
+	}}
+	for _, d := range snoozeDays() {
+		row = append(row, store.Button{
+			Text: p.T(i18n.Key(fmt.Sprintf("button.brief_snooze%d", d)), n),
+			Data: s.Encode(Action{Kind: KindSnooze, OccurrenceID: occurrenceID, Value: d}, chatID),
+		})
+	}
+	return row
 }

@@ -123,7 +123,17 @@ type Reminders struct {
 	OnNonWorkingDays bool `yaml:"on_non_working_days"`
 	// InviteTTL (extension) is how long an invite code stays valid.
 	InviteTTL time.Duration `yaml:"invite_ttl"`
+	// Style is how a reminder run reaches an official: StyleBrief (one
+	// morning brief listing every item, the default) or StyleEach (one
+	// message per occurrence).
+	Style string `yaml:"style"`
 }
+
+// The values of reminders.style.
+const (
+	StyleBrief = "brief"
+	StyleEach  = "each"
+)
 
 // Periods selects the reporting cut-off convention.
 type Periods struct {
@@ -337,6 +347,7 @@ func Default() Config {
 			EscalateAfterDays: 3,
 			NotifySupport:     true,
 			InviteTTL:         7 * 24 * time.Hour,
+			Style:             StyleBrief,
 		},
 		Periods: Periods{Cutoff: string(plan.CutoffDecree09)},
 		Calendar: Calendar{
@@ -620,6 +631,9 @@ func (c Config) Validate() error {
 	}
 	if c.Reminders.InviteTTL <= 0 {
 		add("reminders.invite_ttl", "must be positive")
+	}
+	if c.Reminders.Style != StyleBrief && c.Reminders.Style != StyleEach {
+		add("reminders.style", "%q is not brief or each", c.Reminders.Style)
 	}
 	if _, err := plan.ParseCutoff(c.Periods.Cutoff); err != nil {
 		add("periods.cutoff", "%q is not decree09 or calendar", c.Periods.Cutoff)

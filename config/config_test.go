@@ -582,3 +582,27 @@ func TestCalendarRulesAndWarnings(t *testing.T) {
 		t.Errorf("defaults for 2025 and 2026: %q", w)
 	}
 }
+
+func TestRemindersStyle(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(path, []byte("reminders:\n  style: daily\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path, true, env(nil))
+	if err == nil || !strings.Contains(err.Error(), "reminders.style") || !strings.Contains(err.Error(), `"daily"`) {
+		t.Fatalf("want an error naming reminders.style and the value, got %v", err)
+	}
+	empty := filepath.Join(dir, "empty.yaml")
+	if err := os.WriteFile(empty, []byte("language: vi\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(empty, true, env(nil))
+	if err != nil || cfg.Reminders.Style != StyleBrief {
+		t.Fatalf("default style: %v, %v", cfg, err)
+	}
+	cfg, err = Load(empty, true, env(map[string]string{"NHACVIEC_REMINDERS_STYLE": "each"}))
+	if err != nil || cfg.Reminders.Style != StyleEach {
+		t.Fatalf("style from the environment: %v", err)
+	}
+}

@@ -387,7 +387,7 @@ type action struct {
 	reply int64  // message replied to or whose button is pressed
 	text  string // text of the reply or command
 	press string // callback data of a button pressed instead
-	label string // the pressed button's label; "" for ✅ Hoàn thành
+	label string // what the pressed button says, for the transcript
 	about string // what the message answered is about, for the transcript
 }
 
@@ -406,20 +406,32 @@ func (d *run) answer(ctx context.Context, at time.Time, msgs []telegramtest.Sent
 		p := d.cast.persona(o.Key)
 		switch row.Kind {
 		case "reminder", "nag":
-			if row.OccurrenceID == nil {
-				continue
+			// A reminder about one occurrence, or a morning brief listing
+			// several by number (reminders.style brief).
+			ids, numbered := []int64{}, false
+			if row.OccurrenceID != nil {
+				ids = append(ids, *row.OccurrenceID)
+			} else if pl, err := row.Payload(); err == nil && len(pl.Refs) > 1 {
+				ids, numbered = pl.Refs, true
 			}
-			occ, err := store.ReportableOccurrenceByID(ctx, d.app.Store, *row.OccurrenceID)
-			if err != nil || occ.LeadID != o.ID || occ.Done() {
-				continue // supporters leave the answering to the lead
-			}
-			if a, ok := d.askExtension(p, row, occ, m); ok {
-				acts = append(acts, a)
-				continue
-			}
-			if a, ok := decide(p, row.Kind, row.DedupeKey, m); ok {
-				a.about = occ.TaskTitle
-				acts = append(acts, a)
+			day := plan.DateIn(m.Date, d.app.Loc)
+			for i, id := range ids {
+				occ, err := store.ReportableOccurrenceByID(ctx, d.app.Store, id)
+				if err != nil || occ.LeadID != o.ID || occ.Done() {
+					continue // supporters leave the answering to the lead
+				}
+				n := 0
+				if numbered {
+					n = i + 1
+				}
+				if a, ok := d.askExtension(p, day.DaysUntil(occ.Due), n, occ, m); ok {
+					acts = append(acts, a)
+					continue
+				}
+				if a, ok := decide(p, day.DaysUntil(occ.Due), n, m); ok {
+					a.about = occ.TaskTitle
+					acts = append(acts, a)
+				}
 			}
 		case "reading_request":
 			if row.TargetID == nil || p == never {
@@ -439,17 +451,23 @@ func (d *run) answer(ctx context.Context, at time.Time, msgs []telegramtest.Sent
 	return d.perform(ctx, at.Add(20*time.Minute), acts)
 }
 
-// decide is a persona's answer to a reminder or a nag.
-func decide(p persona, kind, dedupeKey string, m telegramtest.SentMessage) (action, bool) {
-	days := -1
-	if kind == "reminder" {
-		// remind:<occurrence>:<days before due>:<official>
-		if parts := strings.Split(dedupeKey, ":"); len(parts) == 4 {
-			days, _ = strconv.Atoi(parts[2])
-		}
-	}
+// decide is a persona's answer to a reminder (days before the due date)
+// or a nag (days negative) about item n of a brief (0: the message is
+// about one occurrence): a reply, numbered in a brief, or a button pressed.
+func decide(p persona, days, n int, m telegramtest.SentMessage) (action, bool) {
 	reply := func(text string) (action, bool) {
+		if n > 0 {
+			text = strconv.Itoa(n) + ": " + text
+		}
 		return action{chat: m.ChatID, reply: m.MessageID, text: text}, true
+	}
+	button := func(vi, en, label string) (action, bool) {
+		for _, name := range []string{vi, en} {
+			if b, ok := m.Button(name); ok && name != "" {
+				return action{chat: m.ChatID, reply: m.MessageID, press: b.CallbackData, label: label}, true
+			}
+		}
+		return action{}, false
 	}
 	switch p {
 	case prompt:
@@ -459,23 +477,31 @@ func decide(p persona, kind, dedupeKey string, m telegramtest.SentMessage) (acti
 		case days == 3:
 			return reply("60%")
 		case days == 1 || days == 0:
-			if b, ok := m.Button("Hoàn thành"); ok {
-				return action{chat: m.ChatID, reply: m.MessageID, press: b.CallbackData}, true
-			}
-			if b, ok := m.Button("Done"); ok {
-				return action{chat: m.ChatID, reply: m.MessageID, press: b.CallbackData}, true
+			if n > 0 {
+				if a, ok := button(fmt.Sprintf("✅ %d", n), "", "✅ Hoàn thành"); ok {
+					return a, true
+				}
+			} else if a, ok := button("Hoàn thành", "Done", "✅ Hoàn thành"); ok {
+				return a, true
 			}
 			return reply("xong")
 		}
 	case late:
-		if kind == "nag" {
+		if days < 0 {
 			return reply("hoàn thành")
+		}
+		if days == 3 {
+			// Busy this week: the next reminder can wait a working day.
+			if n > 0 {
+				return button(fmt.Sprintf("⏰ %d: 1 ngày", n), fmt.Sprintf("⏰ %d: 1 day", n), "⏰ 1 ngày")
+			}
+			return button("⏰ 1 ngày", "Snooze 1 day", "⏰ 1 ngày")
 		}
 	case partial:
 		if days == 3 {
 			return reply("40% đang chờ ý kiến các bộ phận")
 		}
-		if kind == "nag" && m.Date.Weekday() == time.Monday {
+		if days < 0 && m.Date.Weekday() == time.Monday {
 			return reply("80% đã trình lãnh đạo ký")
 		}
 	}
@@ -547,11 +573,7 @@ func (d *run) perform(ctx context.Context, at time.Time, acts []action) error {
 		switch {
 		case a.press != "":
 			d.fake.PressButton(a.chat, a.chat, a.reply, a.press)
-			label := a.label
-			if label == "" {
-				label = "✅ Hoàn thành"
-			}
-			d.printf("%s ← %s: [bấm %s] %s\n", at.In(d.app.Loc).Format("15:04"), name, label, quote(a.about))
+			d.printf("%s ← %s: [bấm %s] %s\n", at.In(d.app.Loc).Format("15:04"), name, a.label, quote(a.about))
 		case strings.HasPrefix(a.text, "/"):
 			d.fake.SendCommand(a.chat, a.chat, strings.TrimPrefix(a.text, "/"), "")
 			d.printf("%s ← %s: %s\n", at.In(d.app.Loc).Format("15:04"), name, a.text)
@@ -572,12 +594,8 @@ func (d *run) perform(ctx context.Context, at time.Time, acts []action) error {
 // askExtension has the late and the partial official each ask once, at a
 // reminder a week or more before the due date, for two more weeks
 // (gia hạn); the approver approves the first and rejects the second.
-func (d *run) askExtension(p persona, row store.OutboxRow, occ store.ReportableOccurrence, m telegramtest.SentMessage) (action, bool) {
-	if (p != late && p != partial) || row.Kind != "reminder" {
-		return action{}, false
-	}
-	parts := strings.Split(row.DedupeKey, ":")
-	if days, err := strconv.Atoi(parts[min(2, len(parts)-1)]); err != nil || days < 7 {
+func (d *run) askExtension(p persona, days, n int, occ store.ReportableOccurrence, m telegramtest.SentMessage) (action, bool) {
+	if (p != late && p != partial) || days < 7 {
 		return action{}, false
 	}
 	if d.verdicts == nil {
@@ -593,8 +611,11 @@ func (d *run) askExtension(p persona, row store.OutboxRow, occ store.ReportableO
 	if p == partial {
 		reason = "chưa bố trí được nhân lực"
 	}
-	return action{chat: m.ChatID, reply: m.MessageID, about: occ.TaskTitle,
-		text: "gia hạn " + message.FormatDate(occ.Due.AddDays(14)) + " " + reason}, true
+	text := "gia hạn " + message.FormatDate(occ.Due.AddDays(14)) + " " + reason
+	if n > 0 {
+		text = strconv.Itoa(n) + " " + text // an item of a brief
+	}
+	return action{chat: m.ChatID, reply: m.MessageID, about: occ.TaskTitle, text: text}, true
 }
 
 // decideExtensions has the approver press ✅ Đồng ý or ❌ Không đồng ý on

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -60,6 +61,8 @@ func TestQuarter(t *testing.T) {
 		"[bấm ✅ Hoàn thành]",           // a button press
 		"TỔNG HỢP BÁO CÁO tuần 1/2025", // the first weekly digest
 		"Đề nghị báo cáo tiến độ tuần", // progress request
+		"Nhắc việc hôm nay:",           // a morning brief of several items
+		"[bấm ⏰ 1 ngày]",               // a snooze
 	} {
 		if !strings.Contains(transcript, want) {
 			t.Errorf("transcript lacks %q", want)
@@ -81,10 +84,16 @@ func TestQuarter(t *testing.T) {
 	if approved != 1 || rejected != 1 || len(res.Extensions) != 2 {
 		t.Errorf("extensions %+v: want one approved and one rejected", res.Extensions)
 	}
-	for _, want := range []string{"): gia hạn ", "Đề nghị gia hạn", "[bấm ✅ Đồng ý]", "[bấm ❌ Không đồng ý]", "đã đồng ý gia hạn", "không đồng ý gia hạn"} {
+	if !regexp.MustCompile(`\): (\d+ )?gia hạn \d{2}/\d{2}/\d{4} `).MatchString(transcript) {
+		t.Errorf("transcript lacks an extension request")
+	}
+	for _, want := range []string{"Đề nghị gia hạn", "[bấm ✅ Đồng ý]", "[bấm ❌ Không đồng ý]", "đã đồng ý gia hạn", "không đồng ý gia hạn"} {
 		if !strings.Contains(transcript, want) {
 			t.Errorf("transcript lacks %q", want)
 		}
+	}
+	if !numberedReply.MatchString(transcript) {
+		t.Errorf("transcript lacks a numbered reply to a brief")
 	}
 	if res.Replies == 0 || res.Sent < 50 {
 		t.Errorf("sent %d, replies %d", res.Sent, res.Replies)
@@ -134,6 +143,10 @@ func TestQuarter(t *testing.T) {
 	}
 	checkInOffice(t, filepath.Join(opts.Dir, "report-2025-Q1.docx"), d, minPages)
 }
+
+// numberedReply matches a reply naming an item of a brief: "(trả lời
+// «…»): 2: 60%".
+var numberedReply = regexp.MustCompile(`»\): \d+: `)
 
 func contains(list []string, s string) bool {
 	for _, v := range list {

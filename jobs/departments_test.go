@@ -50,8 +50,13 @@ areas:
 
 func newOrgEnv(t *testing.T) *env {
 	t.Helper()
+	return newOrgEnvWith(t, eachConfig())
+}
+
+// newOrgEnvWith is newOrgEnv with the configuration cfg.
+func newOrgEnvWith(t *testing.T, cfg config.Config) *env {
+	t.Helper()
 	ctx := context.Background()
-	cfg := config.Default()
 	st := storetest.New(t)
 	f, err := planfile.Parse("org.yaml", []byte(orgPlan))
 	if err != nil {

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/nhacviec/nhacviec/config"
 )
 
 // TestDigestEmail checks that, with e-mail configured, the monthly digest
@@ -15,7 +13,7 @@ import (
 // report attached — once,
 // however often the run is repeated.
 func TestDigestEmail(t *testing.T) {
-	cfg := config.Default()
+	cfg := eachConfig()
 	cfg.Email.SMTPAddr = "127.0.0.1:2525"
 	cfg.Email.From = "ubnd@pdp.example.vn"
 	cfg.Email.DigestTo = []string{"noivu@myhoa.example.vn"}

@@ -4,15 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"github.com/nhacviec/nhacviec/config"
 )
 
 // TestExternalTargetNotAsked: the reading-request job never asks the owner
 // of an external target (measured by others) for a reading, while the same
 // owner's other targets are asked as before.
 func TestExternalTargetNotAsked(t *testing.T) {
-	e := newEnv(t, config.Default())
+	e := newEnv(t, eachConfig())
 	ctx := context.Background()
 	if _, err := e.st.DB().ExecContext(ctx, `UPDATE targets SET kind = 'external' WHERE key = 'the-che-kiem-tra-quyet-dinh'`); err != nil {
 		t.Fatal(err)

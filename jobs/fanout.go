@@ -145,6 +145,10 @@ func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int6
 	if err != nil {
 		return rep, err
 	}
+	snoozed, err := readSnoozes(ctx, tx, batches)
+	if err != nil {
+		return rep, err
+	}
 	staffOf := make(map[int64]*staff, len(unitIDs))
 	for _, o := range officials {
 		st := staffOf[o.UnitID]
@@ -167,7 +171,11 @@ func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int6
 		unlinked  = make([]int, len(batches))
 		held      []store.HeldReminder // for officials on leave (leave.go)
 		released  []int64              // held messages sent, or moot
+		items     *[]fanItem           // what each message is about, for the briefs
 	)
+	if s.brief() {
+		items = new([]fanItem)
+	}
 	for bi, b := range batches {
 		// The order of the messages: by due date, then the task's order
 		// in the plan.
@@ -196,7 +204,7 @@ func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int6
 			}
 			m := reminder{s: s, at: b.RunAt, unlinked: &unlinked[bi], unit: u, occ: occ,
 				byID: st.byID, signer: signer, day: b.Day, route: routes[occ.TaskID], rosters: rosters,
-				leaves: leaves, held: &held}
+				leaves: leaves, held: &held, snoozed: snoozed[unitDay{b.UnitID, b.Day}], items: items}
 			n := len(msgs)
 			switch d.Kind {
 			case store.KindHeld:
@@ -219,6 +227,11 @@ func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int6
 				msgs[i].NotBefore = b.DecidedAt
 				batchOf = append(batchOf, bi)
 			}
+		}
+	}
+	if items != nil {
+		if msgs, batchOf, err = s.briefs(ctx, tx, batches, msgs, batchOf, *items, signer); err != nil {
+			return rep, err
 		}
 	}
 	inserted, err := store.EnqueueManyIndexed(ctx, tx, msgs)

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/jobs"
 	"github.com/nhacviec/nhacviec/store"
 )
@@ -38,7 +37,7 @@ func (e *env) undoFanOut(since int) {
 // outbox id before reminderInstant and the report of its run.
 func remindAt5March(t *testing.T) (*env, int, jobs.Report) {
 	t.Helper()
-	e := newEnv(t, config.Default())
+	e := newEnv(t, eachConfig())
 	e.runUntil(at("2025-02-20 00:00"), reminderInstant.Add(-1), nil)
 	since := e.lastOutboxID()
 	e.clk.Set(reminderInstant)
@@ -201,7 +200,7 @@ func TestConcurrentFanOut(t *testing.T) {
 // linked after the escalation does not get it on the next working day,
 // and neither do the others again.
 func TestEscalatedOnce(t *testing.T) {
-	e := newEnv(t, config.Default())
+	e := newEnv(t, eachConfig())
 	e.runUntil(at("2025-02-20 00:00"), reminderInstant, nil)
 	esc := func(ms []msg) []msg {
 		return filter(ms, func(m msg) bool { return m.Task == "ke-hoach-ra-soat-tthc" && m.Kind == "escalation" })

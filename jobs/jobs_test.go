@@ -60,7 +60,7 @@ func TestNewValidatesSpecs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := config.Default()
+			cfg := eachConfig()
 			tc.edit(&cfg)
 			s, err := jobs.New(nil, cfg, clock.NewFake(at("2025-01-01 00:00")), quietLog())
 			if tc.want == "" {
@@ -80,7 +80,7 @@ func TestNewValidatesSpecs(t *testing.T) {
 }
 
 func TestFires(t *testing.T) {
-	s, err := jobs.New(nil, config.Default(), clock.NewFake(at("2025-01-01 00:00")), quietLog())
+	s, err := jobs.New(nil, eachConfig(), clock.NewFake(at("2025-01-01 00:00")), quietLog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func stamp(m msg) string { return m.Created.Format("2006-01-02 15:04") }
 // TestQuarter replays the first quarter of 2025 of the example plan: every
 // instant a spec fires from 1/1 to 31/3, through RunAt.
 func TestQuarter(t *testing.T) {
-	e := newEnv(t, config.Default())
+	e := newEnv(t, eachConfig())
 	ctx := context.Background()
 
 	// chuyen-muc-cchc (due 31/3) is done on 20/3, before any reminder.
@@ -535,7 +535,7 @@ func TestQuarter(t *testing.T) {
 // two schedulers on separate connection pools: every run is done once and
 // every message enqueued once.
 func TestConcurrentRunAt(t *testing.T) {
-	e := newEnv(t, config.Default())
+	e := newEnv(t, eachConfig())
 	ctx := context.Background()
 	e.runUntil(at("2025-02-20 00:00"), at("2025-03-04 23:59"), nil)
 	before := len(e.outbox())
@@ -603,7 +603,7 @@ func TestConcurrentRunAt(t *testing.T) {
 // runs, of the two missed reminder runs only Tuesday's does, and the loop
 // goes on by the fake clock.
 func TestCatchUpAfterOutage(t *testing.T) {
-	cfg := config.Default()
+	cfg := eachConfig()
 	cfg.Schedule.CatchUp = 48 * time.Hour
 	e := newEnv(t, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -673,4 +673,13 @@ func TestCatchUpAfterOutage(t *testing.T) {
 	if m := nags[len(nags)-2]; stamp(m) != "2025-03-11 13:00" {
 		t.Errorf("caught-up nag created at %s", stamp(m))
 	}
+}
+
+// eachConfig is the default configuration with reminders.style each: one
+// message per occurrence, as the tests written before the morning brief
+// expect.
+func eachConfig() config.Config {
+	c := config.Default()
+	c.Reminders.Style = config.StyleEach
+	return c
 }

@@ -131,7 +131,7 @@ func (m reminder) release(out []store.OutMessage, d store.RemindDecision) ([]sto
 		return out, false
 	}
 	until := m.day.DaysUntil(m.occ.Due)
-	kind, prefix := "reminder", fmt.Sprintf("remind:%d:%d", m.occ.ID, until)
+	kind, prefix := "reminder", fmt.Sprintf("remind:%d:%s:%d", m.occ.ID, m.occ.Due, until)
 	if until < 0 {
 		kind, prefix = "nag", fmt.Sprintf("nag:%d:%s", m.occ.ID, m.day)
 	}

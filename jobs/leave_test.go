@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
 )
@@ -72,7 +71,7 @@ func (e *env) held() (pending, released int) {
 // meant for tu-phap goes to the stand-in, marked as on their behalf,
 // with the task's buttons; tu-phap gets nothing until back.
 func TestLeaveStandIn(t *testing.T) {
-	e := newEnv(t, config.Default())
+	e := newEnv(t, eachConfig())
 	e.leave("tu-phap", "2025-02-24", "2025-02-26", "tai-chinh")
 	e.runUntil(at("2025-02-19 23:59"), at("2025-02-28 23:59"), nil)
 	got := lines(filter(e.outbox(), func(m msg) bool { return m.Kind == "reminder" }), leaveTask)
@@ -106,7 +105,7 @@ func TestLeaveStandIn(t *testing.T) {
 // and sent on Monday 24/2, the first working day back, as the task stands
 // then (due in 4 days). Running that instant again sends nothing new.
 func TestLeaveHeldUntilBack(t *testing.T) {
-	e := newEnv(t, config.Default())
+	e := newEnv(t, eachConfig())
 	e.leave("tu-phap", "2025-02-20", "2025-02-21", "")
 	e.runUntil(at("2025-02-19 23:59"), at("2025-02-23 23:59"), nil)
 	if got := lines(filter(e.outbox(), func(m msg) bool { return m.Official == "tu-phap" }), leaveTask); len(got) != 0 {
@@ -139,7 +138,7 @@ func TestLeaveHeldUntilBack(t *testing.T) {
 // the due-day reminder and the nags of 3/3 and 4/3 are held, and on 5/3
 // one nag reaches van-phong (today's, the held one folded into it).
 func TestLeaveBackToBack(t *testing.T) {
-	e := newEnv(t, config.Default())
+	e := newEnv(t, eachConfig())
 	e.leave("tu-phap", "2025-02-20", "2025-02-21", "")
 	e.leave("tu-phap", "2025-02-24", "2025-02-25", "")
 	e.leave("van-phong", "2025-02-28", "2025-03-03", "")
@@ -198,7 +197,7 @@ func TestLeaveChairmanEscalation(t *testing.T) {
 		return lines(filter(e.outbox(), func(m msg) bool { return m.Kind == "escalation" }), leaveTask)
 	}
 	t.Run("stand-in", func(t *testing.T) {
-		e := newEnv(t, config.Default())
+		e := newEnv(t, eachConfig())
 		e.leave("chu-tich", "2025-03-05", "2025-03-07", "dia-chinh-xd")
 		e.runUntil(at("2025-03-04 23:59"), at("2025-03-05 23:59"), nil)
 		got := escalations(e)
@@ -214,7 +213,7 @@ func TestLeaveChairmanEscalation(t *testing.T) {
 		}
 	})
 	t.Run("vice-chairman", func(t *testing.T) {
-		e := newEnv(t, config.Default())
+		e := newEnv(t, eachConfig())
 		addViceChairman(t, e)
 		e.leave("chu-tich", "2025-03-05", "2025-03-07", "")
 		e.runUntil(at("2025-03-04 23:59"), at("2025-03-05 23:59"), nil)
@@ -229,7 +228,7 @@ func TestLeaveChairmanEscalation(t *testing.T) {
 		}
 	})
 	t.Run("supervisor on leave", func(t *testing.T) {
-		e := newEnv(t, config.Default())
+		e := newEnv(t, eachConfig())
 		// A vice-chairman supervises the task's area: its escalations go
 		// to them and the office instead of the chairman.
 		addViceChairman(t, e)
@@ -252,7 +251,7 @@ func TestLeaveChairmanEscalation(t *testing.T) {
 		}
 	})
 	t.Run("held until back", func(t *testing.T) {
-		e := newEnv(t, config.Default())
+		e := newEnv(t, eachConfig())
 		e.leave("chu-tich", "2025-03-05", "2025-03-06", "")
 		e.runUntil(at("2025-03-04 23:59"), at("2025-03-06 23:59"), nil)
 		got := escalations(e)

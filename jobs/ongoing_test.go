@@ -4,15 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"github.com/nhacviec/nhacviec/config"
 )
 
 // An ongoing task (thường xuyên) has no deadline: no reminder, nag or
 // escalation ever; its lead is asked for progress once a month, in the
 // request of the week holding the month's last day.
 func TestOngoingTask(t *testing.T) {
-	e := newEnv(t, config.Default())
+	e := newEnv(t, eachConfig())
 	ctx := context.Background()
 	// A lead with no other task, so that the request lists it whole.
 	if _, err := e.st.DB().ExecContext(ctx, `

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/nhacviec/nhacviec/callback"
@@ -72,7 +73,7 @@ func (s *Scheduler) remind(ctx context.Context, r *runState) error {
 			if !slices.Contains(rc.BeforeDays, until) {
 				continue
 			}
-			d.Kind, d.Prefix = "reminder", fmt.Sprintf("remind:%d:%d", occ.ID, until)
+			d.Kind, d.Prefix = "reminder", fmt.Sprintf("remind:%d:%s:%d", occ.ID, occ.Due, until)
 		} else {
 			overdue := s.cal.WorkdaysBetween(occ.Due, u.day)
 			if u.workday && rc.OverdueEveryDays > 0 && overdue > 0 && overdue%rc.OverdueEveryDays == 0 {
@@ -120,6 +121,12 @@ type reminder struct {
 	rosters  map[int64][]plan.Official // lead departments' members, by department
 	leaves   leaveBook                 // who is on leave on day (leave.go)
 	held     *[]store.HeldReminder     // messages held for officials on leave
+	// snoozed is, by occurrence then official, the snoozes holding on day:
+	// their reminders and nags are left out.
+	snoozed map[int64]map[int64]plan.Date
+	// items describes each message appended, in step with it, for the
+	// morning brief (brief.go); nil: not collected.
+	items *[]fanItem
 }
 
 // toTeam appends to out a reminder or a nag to each recipient of the
@@ -154,10 +161,14 @@ func (m reminder) teamMessage(out []store.OutMessage, kind, keyPrefix string, r 
 	if !ok {
 		return out // archived
 	}
+	if _, ok := m.snoozed[m.occ.ID][o.ID]; ok {
+		return out // snoozed by its recipient
+	}
 	pr := m.s.printer(o)
 	suffix, head := lr.onBehalf(pr)
 	as, key := r.as, fmt.Sprintf("%s:%d%s", keyPrefix, o.ID, suffix)
-	if m.byID[r.id].Partner() {
+	partner := m.byID[r.id].Partner()
+	if partner {
 		if kind == "nag" {
 			return out
 		}
@@ -171,15 +182,28 @@ func (m reminder) teamMessage(out []store.OutMessage, kind, keyPrefix string, r 
 	if r.lead != nil {
 		task.Department = r.lead.DepartmentName
 	}
-	var text string
-	if kind == "nag" {
-		text = message.NagTo(pr, task, plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), as)
-	} else {
-		text = message.ReminderTo(pr, task, m.day.DaysUntil(m.occ.Due), as)
-	}
-	buttons := callback.Keyboard(m.signer, pr, m.occ.ID, *o.TelegramChatID)
+	var assign [][]store.Button
 	if as == message.AsUnassignedHead {
-		buttons = append(m.assignButtons(r.lead, *o.TelegramChatID), buttons...)
+		assign = m.assignButtons(r.lead, *o.TelegramChatID)
+	}
+	var text string
+	var buttons [][]store.Button
+	if m.items != nil {
+		// The brief writes the text and the buttons (brief.go).
+		item := message.BriefItem{Task: task, Days: m.day.DaysUntil(m.occ.Due), As: as, OnBehalf: strings.TrimSuffix(head, "\n")}
+		if kind == "nag" || item.Days < 0 {
+			item.Days = min(item.Days, -1)
+			item.Overdue = plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc)
+		}
+		*m.items = append(*m.items, fanItem{to: o, occ: m.occ.ID, partner: partner, kind: kind, head: head,
+			assign: assign, team: item})
+	} else {
+		if kind == "nag" {
+			text = message.NagTo(pr, task, plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), as)
+		} else {
+			text = message.ReminderTo(pr, task, m.day.DaysUntil(m.occ.Due), as)
+		}
+		buttons = append(assign, callback.Keyboard(m.signer, pr, m.occ.ID, *o.TelegramChatID)...)
 	}
 	return append(out, store.OutMessage{
 		UnitID:       int64p(m.unit.ID),
@@ -254,7 +278,7 @@ func (m reminder) escalate(out []store.OutMessage, managers []plan.Official) []s
 }
 
 // escalation appends to out the escalation meant for official id, sent
-// where r routes it, keyed "escalate:<occurrence>:<recipient>" (plus
+// where r routes it, keyed "escalate:<occurrence>:<due>:<recipient>" (plus
 // ":for:<official>" when on behalf of an absent one). It is worded for a
 // supervisor when id is the area's supervisor.
 func (m reminder) escalation(out []store.OutMessage, id int64, r route) []store.OutMessage {
@@ -272,11 +296,16 @@ func (m reminder) escalation(out []store.OutMessage, id int64, r route) []store.
 	task.Departments = m.departmentLines()
 	supervisor := m.route.SupervisorID != nil && id == *m.route.SupervisorID
 	text := message.EscalationTo(pr, task, plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), m.lastReport(), supervisor)
+	if m.items != nil {
+		*m.items = append(*m.items, fanItem{to: o, occ: m.occ.ID, escalation: true, supervisor: supervisor,
+			esc: message.EscalationItem{Task: task, Overdue: plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc),
+				Last: m.lastReport(), OnBehalf: strings.TrimSuffix(head, "\n")}})
+	}
 	return append(out, store.OutMessage{
 		UnitID:       int64p(m.unit.ID),
 		OfficialID:   int64p(o.ID),
 		ChatID:       *o.TelegramChatID,
-		DedupeKey:    fmt.Sprintf("escalate:%d:%d%s", m.occ.ID, o.ID, suffix),
+		DedupeKey:    fmt.Sprintf("escalate:%d:%s:%d%s", m.occ.ID, m.occ.Due, o.ID, suffix),
 		Kind:         "escalation",
 		OccurrenceID: int64p(m.occ.ID),
 		Payload:      store.Payload{Text: head + text},

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/jobs"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/report"
@@ -45,7 +44,7 @@ func (e *env) digestJSON(key string, asOf string) []byte {
 // so nothing is re-sent although the messages' dedupe keys are gone, and
 // the digests of the past periods are what they were.
 func TestSweptMessagesAreNotDecidedAgain(t *testing.T) {
-	e := newEnv(t, config.Default())
+	e := newEnv(t, eachConfig())
 	ctx := context.Background()
 	from, to := at("2025-02-01 00:00"), at("2025-03-05 23:59")
 	e.runUntil(from, to, nil)
@@ -141,7 +140,7 @@ func TestSweptMessagesAreNotDecidedAgain(t *testing.T) {
 // run the retention instant at once; one sweeps, the other finds the run
 // taken, and the rows are deleted and counted once.
 func TestRetentionClaimedOnce(t *testing.T) {
-	e := newEnv(t, config.Default())
+	e := newEnv(t, eachConfig())
 	ctx := context.Background()
 	instant := at("2025-03-10 03:20")
 	if _, err := e.st.DB().Exec(`
@@ -201,7 +200,7 @@ func TestRetentionClaimedOnce(t *testing.T) {
 
 // TestRetentionPolicy converts the configured days.
 func TestRetentionPolicy(t *testing.T) {
-	p := jobs.RetentionPolicy(config.Default().Retention)
+	p := jobs.RetentionPolicy(eachConfig().Retention)
 	const day = 24 * 60 * 60 // seconds
 	if p.ProcessedUpdates.Seconds() != 7*day || p.OutboxSent.Seconds() != 90*day || p.OutboxDead.Seconds() != 365*day ||
 		p.LinkAttempts.Seconds() != 30*day || p.RemindBatches.Seconds() != 30*day || p.BatchSize != 5000 {

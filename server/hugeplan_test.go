@@ -190,6 +190,8 @@ func newHugeHarness(t *testing.T) *hugeHarness {
 	t.Cleanup(tg.Close)
 
 	cfg := config.Default()
+	// One message per occurrence: the test follows each one.
+	cfg.Reminders.Style = config.StyleEach
 	cfg.Telegram.Token = tg.Token()
 	cfg.Telegram.APIURL = tg.URL()
 	if err := cfg.Validate(); err != nil {

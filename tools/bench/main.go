@@ -62,6 +62,7 @@ func run() error {
 		dbURL   = flag.String("url", os.Getenv("TEST_DATABASE_URL"), "PostgreSQL server to use (default $TEST_DATABASE_URL; empty: start a throwaway one)")
 		durable = flag.Bool("durable", false, "with the throwaway server: keep fsync and synchronous commit on")
 		noServe = flag.Bool("no-serve", false, "skip the memory measurement of nhacviec serve")
+		styles  = flag.Bool("styles", false, "only the reminder run and its fan-out on the main database, with reminders.style each then brief; prints the figures, writes no report")
 	)
 	flag.Parse()
 	p := params{Units: 3300, HistUnits: 50, HistoryX: 10, TickReps: 2, HistReps: 9, FreeMsgs: 3000, LimitedMsgs: 900,
@@ -147,6 +148,9 @@ func run() error {
 	rep.SizeFull = dbSize(ctx, full)
 	log.Info("generated", "stats", rep.GenFull.String(), "size", rep.SizeFull)
 
+	if *styles {
+		return measureStyles(ctx, full, p, log)
+	}
 	log.Info("measuring the remind tick", "units", p.Units)
 	if rep.TickFull, err = measureTick(ctx, full, p.TickReps); err != nil {
 		return err

@@ -42,6 +42,7 @@ type tickResult struct {
 	FanOuts      []time.Duration // the fan-out of its decisions into outbox messages, each repetition
 	Batches      int             // remind batches (units with something to send) per run
 	Messages     int             // enqueued per run
+	Recipients   int             // distinct chats the run's messages go to
 	Unlinked     int
 	OpenDue      int64         // open occurrences due up to 7 days after the tick (what the job looks at)
 	RowsExamined int64         // tuples read (sequential + index fetches) by one run's decision, from pg_stat_user_tables
@@ -78,9 +79,15 @@ func median(ds []time.Duration) time.Duration {
 // marks) before the next. The decision (the run's transaction) and the
 // fan-out are timed apart; rows examined are those of the decision.
 func measureTick(ctx context.Context, st *store.Store, reps int) (tickResult, error) {
+	return measureTickStyle(ctx, st, reps, config.StyleEach)
+}
+
+// measureTickStyle is measureTick with reminders.style style.
+func measureTickStyle(ctx context.Context, st *store.Store, reps int, style string) (tickResult, error) {
 	var res tickResult
 	at := tickInstant()
 	cfg := config.Default()
+	cfg.Reminders.Style = style
 	sched, err := jobs.New(st, cfg, clock.NewFake(at), discard())
 	if err != nil {
 		return res, err
@@ -88,7 +95,8 @@ func measureTick(ctx context.Context, st *store.Store, reps int) (tickResult, er
 	undo := func() error {
 		_, err := st.DB().ExecContext(ctx, `
 			WITH j AS (DELETE FROM job_runs WHERE scheduled_at >= $1),
-			     e AS (UPDATE occurrences SET escalated_at = NULL WHERE escalated_at >= $1)
+			     e AS (UPDATE occurrences SET escalated_at = NULL WHERE escalated_at >= $1),
+			     p AS (DELETE FROM partner_reminders WHERE reminded_at >= $1)
 			DELETE FROM outbox WHERE created_at >= $1`, at)
 		return err
 	}
@@ -132,6 +140,9 @@ func measureTick(ctx context.Context, st *store.Store, reps int) (tickResult, er
 		res.FanOuts = append(res.FanOuts, run.FanOut)
 		res.Messages, res.Unlinked = rep.Enqueued(), rep.Unlinked()
 		if err := st.DB().GetContext(ctx, &res.Batches, `SELECT count(*) FROM remind_batches WHERE run_at = $1`, at); err != nil {
+			return res, err
+		}
+		if err := st.DB().GetContext(ctx, &res.Recipients, `SELECT count(DISTINCT chat_id) FROM outbox WHERE created_at >= $1`, at); err != nil {
 			return res, err
 		}
 		if i == 0 {
@@ -480,4 +491,26 @@ func measureDigest(ctx context.Context, st *store.Store, reps int, budget time.D
 	}
 	res.TownReport = time.Since(start)
 	return res, nil
+}
+
+// telegramRate is the messages a second Telegram accepts from one bot.
+const telegramRate = 30
+
+// measureStyles runs the reminder run and its fan-out on st with
+// reminders.style each, then brief, and prints, for each, the messages a
+// run enqueues, the chats they go to, the fan-out's median time and the
+// time Telegram's 30 messages a second need to deliver them.
+func measureStyles(ctx context.Context, st *store.Store, p params, log *slog.Logger) error {
+	for _, style := range []string{config.StyleEach, config.StyleBrief} {
+		log.Info("measuring the remind tick", "units", p.Units, "style", style)
+		r, err := measureTickStyle(ctx, st, p.TickReps, style)
+		if err != nil {
+			return err
+		}
+		deliver := time.Duration(r.Messages) * time.Second / telegramRate
+		fmt.Printf("style %-5s  units %d  messages/run %d  recipients %d  run %s  fan-out %s  delivery at %d/s %s\n",
+			style, p.Units, r.Messages, r.Recipients, r.Median().Round(time.Millisecond),
+			r.FanOutMedian().Round(time.Millisecond), telegramRate, deliver.Round(time.Second))
+	}
+	return nil
 }
