@@ -101,18 +101,22 @@ func botMessages() map[Key]Entry {
 		"bot.help": {
 			VI: "<b>Hướng dẫn sử dụng bot nhắc việc</b>\n" +
 				"• Trả lời (reply) tin nhắn nhắc việc để báo cáo tiến độ: <code>60%</code>, <code>80% đã trình ký</code>, <code>xong</code> hoặc <code>hoàn thành</code>; nội dung khác được ghi là ý kiến; gửi ảnh hoặc tệp để lưu minh chứng.\n" +
-				"• Bấm các nút 25% / 50% / 75% / ✅ Hoàn thành dưới tin nhắn nhắc việc.\n" +
+				"• Bấm các nút 25% / 50% / 75% / ✅ Hoàn thành dưới tin nhắn nhắc việc; ⏰ 1 ngày / ⏰ 3 ngày để tạm hoãn nhắc (không quá hạn).\n" +
+				"• Tin nhắc nhiều việc được đánh số: trả lời <code>2: 60%</code>, <code>2 xong</code>, <code>1 40% chờ số liệu</code>.\n" +
+				"• Xin gia hạn trước hạn: trả lời <code>gia hạn DD/MM/YYYY lý do</code> (hoặc <code>2 gia hạn …</code>), hoặc bấm ⏳ Gia hạn; người phê duyệt là lãnh đạo phụ trách lĩnh vực, nếu không có thì Chủ tịch.\n" +
 				"• Trưởng phòng giao nhiệm vụ của phòng: trả lời tin nhắc việc <code>giao MÃ_CÁN_BỘ</code> hoặc bấm tên người được giao.\n" +
-				"/viec — nhiệm vụ đang thực hiện của tôi\n" +
+				"/viec — nhiệm vụ đang thực hiện của tôi; <code>/viec MÃ_NHIỆM_VỤ</code> — tiến độ và gia hạn của một nhiệm vụ\n" +
 				"/baocao — báo cáo kết quả chỉ tiêu\n" +
 				"/quahan — nhiệm vụ quá hạn\n" +
 				"/nghiphep — nghỉ phép và người thay (<code>/nghiphep DD/MM/YYYY DD/MM/YYYY [NGƯỜI_THAY]</code>, <code>/nghiphep huy</code>)\n" +
 				"/trogiup — hướng dẫn này",
 			EN: "<b>How to use the reminder bot</b>\n" +
 				"• Reply to a reminder to report progress: <code>60%</code>, <code>80% sent for signature</code>, <code>done</code>; any other text is kept as a note; send a photo or a file to keep it as evidence.\n" +
-				"• Press the 25% / 50% / 75% / ✅ Done buttons under a reminder.\n" +
+				"• Press the 25% / 50% / 75% / ✅ Done buttons under a reminder; Snooze 1 day / Snooze 3 days (never past the due date).\n" +
+				"• A reminder listing several tasks numbers them: reply <code>2: 60%</code>, <code>2 done</code>, <code>1 40% waiting for figures</code>.\n" +
+				"• Ask for more time before the due date: reply <code>extend DD/MM/YYYY reason</code> (or <code>2 extend …</code>), or press ⏳ Extend; the area's supervisor, else the chairman, decides.\n" +
 				"• A department's head assigns its task: reply to the reminder <code>giao OFFICIAL_KEY</code> or press the member's name.\n" +
-				"/tasks — my open tasks\n" +
+				"/tasks — my open tasks; <code>/tasks TASK_KEY</code> — a task's progress and extensions\n" +
 				"/report — report target readings\n" +
 				"/overdue — overdue tasks\n" +
 				"/leave — leave and stand-ins (<code>/leave DD/MM/YYYY DD/MM/YYYY [STAND_IN]</code>, <code>/leave cancel</code>)\n" +
