@@ -725,6 +725,9 @@ func TestDuplicateUpdateAndPanic(t *testing.T) {
 	ctx := context.Background()
 	from := models.User{ID: memberUser, FirstName: "Tư pháp"}
 	chat := models.Chat{ID: memberUser, Type: models.ChatTypePrivate}
+	// The receiver reads where polling resumes once, when it starts: after
+	// the update below it would skip the fake's own (smaller) ids.
+	h.waitFor("polling", func() bool { return h.srv.Calls("getUpdates") > 0 })
 	upd := &models.Update{ID: 900001, Message: &models.Message{
 		ID: 9001, From: &from, Chat: chat, Text: "70%",
 		ReplyToMessage: &models.Message{ID: int(reminder.MessageID), Chat: chat},
