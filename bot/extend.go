@@ -186,27 +186,9 @@ func (t *turn) onExtensionButton(a callback.Action) error {
 // extendButton answers "⏳ Gia hạn" with the prompt for a date and a
 // reason, after the rules that do not depend on them.
 func (t *turn) extendButton(a callback.Action) error {
-	info, err := store.ReportableOccurrenceByID(t.ctx, t.tx, a.OccurrenceID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && (info.ArchivedAt != nil || info.TaskArchived)) {
-		t.answerText(t.p.T("bot.button_invalid"))
-		return nil
-	}
-	if err != nil {
+	info, ok, err := t.pressable(a.OccurrenceID)
+	if err != nil || !ok {
 		return err
-	}
-	if !info.CanUpdate(t.official.ID) {
-		ok, err := t.standsInFor(info)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			t.answerText(t.p.T("bot.button_not_allowed"))
-			return nil
-		}
-	}
-	if info.Done() {
-		t.answerText(t.p.T("bot.button_already_done"))
-		return nil
 	}
 	if refusal := t.extensionRefusal(info, t.today()); refusal != "" {
 		t.answerText(t.p.T("bot.ext.answer_refused"))

@@ -101,6 +101,36 @@ func stripOne(kind, text string) string {
 	return text
 }
 
+// pressable reads the occurrence a button about occurrenceID acts on and
+// checks that the presser may act on it: it exists, is not archived nor
+// done, and the presser may update it (or stands in for one who may). When
+// not, it answers the press and reports false.
+func (t *turn) pressable(occurrenceID int64) (store.ReportableOccurrence, bool, error) {
+	info, err := store.ReportableOccurrenceByID(t.ctx, t.tx, occurrenceID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (info.ArchivedAt != nil || info.TaskArchived)) {
+		t.answerText(t.p.T("bot.button_invalid"))
+		return info, false, nil
+	}
+	if err != nil {
+		return info, false, err
+	}
+	if !info.CanUpdate(t.official.ID) {
+		// A stand-in presses for the official on leave.
+		ok, err := t.standsInFor(info)
+		if err != nil || !ok {
+			if err == nil {
+				t.answerText(t.p.T("bot.button_not_allowed"))
+			}
+			return info, false, err
+		}
+	}
+	if info.Done() {
+		t.answerText(t.p.T("bot.button_already_done"))
+		return info, false, nil
+	}
+	return info, true, nil
+}
+
 // sweptMessage reports whether a message of the bot sent at sent (zero: not
 // the bot's) and not found in the outbox is old enough for retention to
 // have deleted it (the shortest age it may be configured to,
@@ -260,28 +290,9 @@ func (t *turn) onButton() error {
 	if a.Kind == callback.KindExtend || a.Kind == callback.KindApprove || a.Kind == callback.KindReject {
 		return t.onExtensionButton(a)
 	}
-	info, err := store.ReportableOccurrenceByID(t.ctx, t.tx, a.OccurrenceID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && (info.ArchivedAt != nil || info.TaskArchived)) {
-		t.answerText(t.p.T("bot.button_invalid"))
-		return nil
-	}
-	if err != nil {
+	info, ok, err := t.pressable(a.OccurrenceID)
+	if err != nil || !ok {
 		return err
-	}
-	if !info.CanUpdate(t.official.ID) {
-		// A stand-in presses for the official on leave.
-		ok, err := t.standsInFor(info)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			t.answerText(t.p.T("bot.button_not_allowed"))
-			return nil
-		}
-	}
-	if info.Done() {
-		t.answerText(t.p.T("bot.button_already_done"))
-		return nil
 	}
 	if a.Kind == callback.KindSnooze {
 		return t.snooze(info, a.Value)
