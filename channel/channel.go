@@ -27,6 +27,7 @@ type Name string
 const (
 	Telegram Name = store.ChannelTelegram
 	Email    Name = store.ChannelEmail
+	Zalo     Name = store.ChannelZalo
 )
 
 // Limits are what a channel carries and how fast it may send. The message

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -30,6 +31,7 @@ import (
 type Config struct {
 	Database  Database  `yaml:"database"`
 	Telegram  Telegram  `yaml:"telegram"`
+	Zalo      Zalo      `yaml:"zalo"`
 	Language  string    `yaml:"language"`
 	Schedule  Schedule  `yaml:"schedule"`
 	Reminders Reminders `yaml:"reminders"`
@@ -157,7 +159,41 @@ type Calendar struct {
 // HTTP (extension) serves /healthz and /metrics; empty Listen disables it.
 type HTTP struct {
 	Listen string `yaml:"listen"`
+	// PublicURL (extension) is the public HTTPS address at which a reverse
+	// proxy reaches http.listen. When set, serve publishes the charts (and
+	// the workbooks and reports) a Zalo message carries at unguessable,
+	// expiring URLs under it (/f/<token>): the Zalo platform sends a photo
+	// only by URL and no documents at all.
+	PublicURL string `yaml:"public_url"`
+	// PublishTTL (extension) is how long such a URL answers; default 7 days.
+	PublishTTL time.Duration `yaml:"publish_ttl"`
 }
+
+// Zalo configures the second channel, the Zalo Bot Platform. With a token
+// set, serve runs it beside Telegram.
+type Zalo struct {
+	Token  string `yaml:"token" secret:"true"`
+	APIURL string `yaml:"api_url"`
+	Mode   string `yaml:"mode"` // polling (development) | webhook
+	// WebhookURL is the public HTTPS URL the platform posts events to.
+	WebhookURL string `yaml:"webhook_url"`
+	// WebhookSecret is checked, in constant time, against the
+	// X-Bot-Api-Secret-Token header of every event (8 to 256 characters).
+	WebhookSecret string `yaml:"webhook_secret" secret:"true"`
+	// WebhookListen is the local address of the webhook server.
+	WebhookListen string `yaml:"webhook_listen"`
+	// RatePerSecond is the send budget across all Zalo chats.
+	RatePerSecond float64 `yaml:"rate_per_second"`
+	// BotName (extension) is the bot's name as officials search for it in
+	// Zalo; `invite` prints it. Empty asks the platform (getMe).
+	BotName string `yaml:"bot_name"`
+	// QRURL (extension) is the link of the bot's QR code, printed by
+	// `invite` for officials to scan.
+	QRURL string `yaml:"qr_url"`
+}
+
+// Enabled reports whether Zalo is configured (a token is set).
+func (z Zalo) Enabled() bool { return z.Token != "" }
 
 // Email (extension) sends copies of the digests by e-mail over SMTP; empty
 // SMTPAddr disables it.
@@ -328,6 +364,13 @@ func Default() Config {
 
 			ScheduledShare: 25,
 		},
+		Zalo: Zalo{
+			APIURL:        "https://bot-api.zaloplatforms.com",
+			Mode:          "polling",
+			WebhookListen: "127.0.0.1:8444",
+			RatePerSecond: 5,
+		},
+		HTTP:     HTTP{PublishTTL: 7 * 24 * time.Hour},
 		Language: "vi",
 		Schedule: Schedule{
 			Timezone:        "Asia/Ho_Chi_Minh",
@@ -651,6 +694,7 @@ func (c Config) Validate() error {
 			add("http.listen", "must differ from telegram.webhook_listen")
 		}
 	}
+	c.validateZalo(add)
 	c.Email.validate(add)
 	c.Limits.validate(add)
 	c.Retention.validate(add)
@@ -665,6 +709,54 @@ func (c Config) Validate() error {
 		add("log.format", "%q is not text or json", c.Log.Format)
 	}
 	return errors.Join(errs...)
+}
+
+// validateZalo checks the zalo section (when a token is set) and
+// http.public_url.
+func (c Config) validateZalo(add func(key, format string, args ...any)) {
+	if c.HTTP.PublicURL != "" {
+		u, err := url.Parse(c.HTTP.PublicURL)
+		switch {
+		case err != nil:
+			add("http.public_url", "%q is not a URL: %v", c.HTTP.PublicURL, err)
+		case u.Scheme != "https" && u.Scheme != "http" || u.Host == "":
+			add("http.public_url", "%q is not an http(s) URL with a host", c.HTTP.PublicURL)
+		}
+		if c.HTTP.Listen == "" {
+			add("http.public_url", "needs http.listen: the published files are served there")
+		}
+		if c.HTTP.PublishTTL < time.Minute {
+			add("http.publish_ttl", "%s is shorter than a minute", c.HTTP.PublishTTL)
+		}
+	}
+	z := c.Zalo
+	if !z.Enabled() {
+		return
+	}
+	if u, err := url.Parse(z.APIURL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		add("zalo.api_url", "%q is not an http(s) URL with a host", z.APIURL)
+	}
+	switch z.Mode {
+	case "polling":
+	case "webhook":
+		if u, err := url.Parse(z.WebhookURL); z.WebhookURL == "" || err != nil || u.Scheme != "https" || u.Host == "" {
+			add("zalo.webhook_url", "%q must be the public https URL the platform posts to (required in webhook mode)", z.WebhookURL)
+		}
+		if n := len(z.WebhookSecret); n < 8 || n > 256 {
+			add("zalo.webhook_secret", "has %d characters, the platform needs 8 to 256 (e.g. the output of: openssl rand -hex 32)", n)
+		}
+		if _, _, err := net.SplitHostPort(z.WebhookListen); err != nil {
+			add("zalo.webhook_listen", "%q is not host:port: %v", z.WebhookListen, err)
+		}
+		if z.WebhookListen == c.HTTP.Listen || (c.Telegram.Mode == "webhook" && z.WebhookListen == c.Telegram.WebhookListen) {
+			add("zalo.webhook_listen", "%q must differ from http.listen and telegram.webhook_listen", z.WebhookListen)
+		}
+	default:
+		add("zalo.mode", "%q is not polling or webhook", z.Mode)
+	}
+	if z.RatePerSecond <= 0 || z.RatePerSecond > 100 {
+		add("zalo.rate_per_second", "%v must be above 0 and at most 100", z.RatePerSecond)
+	}
 }
 
 // MinWebhookSecret is the shortest telegram.webhook_secret accepted:

@@ -59,6 +59,10 @@ type Payload struct {
 	// "2: 60%" to it maps back to the second one. A message about a single
 	// occurrence uses OutMessage.OccurrenceID instead.
 	Refs []int64 `json:"refs,omitempty"`
+	// Hint says, on a channel without buttons (Zalo), what to type instead
+	// of pressing them ("Trả lời: đồng ý 12 hoặc không đồng ý 12"), in the
+	// recipient's language; a channel with buttons ignores it.
+	Hint string `json:"hint,omitempty"`
 
 	// To are an e-mail's recipients (RFC 5322 addresses).
 	To []string `json:"to,omitempty"`
@@ -91,7 +95,8 @@ func priorityOf(kind string) int {
 // the delivery worker's lane of its channel.
 type OutMessage struct {
 	// Channel is the channel the message goes out on (ChannelTelegram,
-	// ChannelEmail); empty means Telegram.
+	// ChannelEmail, ChannelZalo); empty means the channel of ChatID
+	// (ChatChannel).
 	Channel      string
 	UnitID       *int64
 	OfficialID   *int64
@@ -143,10 +148,12 @@ func Enqueue(ctx context.Context, wr Writer, m OutMessage) (bool, error) {
 	return inserted, nil
 }
 
-// channelOf is m's channel: ChannelTelegram when not set.
+// channelOf is m's channel: when not set, the channel of its chat id
+// (ChatChannel: Telegram, or Zalo for a Zalo surrogate), so that a message
+// decided for an official goes to the channel the official is linked on.
 func channelOf(m OutMessage) string {
 	if m.Channel == "" {
-		return ChannelTelegram
+		return ChatChannel(m.ChatID)
 	}
 	return m.Channel
 }

@@ -14,7 +14,7 @@ import (
 
 // Channel is the name of the Zalo channel (the outbox's channel column,
 // once the store knows it).
-const Channel channel.Name = "zalo"
+const Channel = channel.Zalo
 
 // The event names the platform documents.
 const (

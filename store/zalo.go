@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// ChannelZalo is the channel of Zalo's outbox rows.
+const ChannelZalo = "zalo"
+
+// ZaloChatBase is the first surrogate id of a Zalo chat or user
+// (migration 00078): Telegram's chat ids are far below it, so a chat id
+// names its channel (ChatChannel).
+const ZaloChatBase int64 = 1 << 62
+
+// ChatChannel is the channel of a chat id: ChannelZalo for a Zalo
+// surrogate, ChannelTelegram for any other id.
+func ChatChannel(chatID int64) string {
+	if chatID >= ZaloChatBase {
+		return ChannelZalo
+	}
+	return ChannelTelegram
+}
+
+// ZaloChats keeps the surrogate ids of the Zalo platform's string ids of
+// chats and users in zalo_chats, issued on first sight and never changed,
+// with a cache in memory (the mapping never changes, so the cache is never
+// stale). It implements zalo.Chats. It is safe for concurrent use.
+type ZaloChats struct {
+	st *Store
+
+	mu   sync.Mutex
+	ids  map[string]int64
+	back map[int64]string
+}
+
+// ZaloChats returns the store's mapping of Zalo ids.
+func (s *Store) ZaloChats() *ZaloChats {
+	return &ZaloChats{st: s, ids: make(map[string]int64), back: make(map[int64]string)}
+}
+
+// zaloCacheMax bounds the cache: past it the cache is dropped and refilled
+// as chats are seen (an office has a few hundred).
+const zaloCacheMax = 100_000
+
+func (z *ZaloChats) remember(id string, s int64) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if len(z.ids) >= zaloCacheMax {
+		z.ids, z.back = make(map[string]int64), make(map[int64]string)
+	}
+	z.ids[id], z.back[s] = s, id
+}
+
+// Surrogate returns the surrogate id of a platform id, issuing it on first
+// sight. Issuing commits at once, outside any update's transaction: a
+// surrogate issued for an update that then fails stays, unused, which is
+// harmless.
+func (z *ZaloChats) Surrogate(ctx context.Context, platformID string) (int64, error) {
+	if platformID == "" {
+		return 0, fmt.Errorf("store: zalo chat: empty id")
+	}
+	z.mu.Lock()
+	s, ok := z.ids[platformID]
+	z.mu.Unlock()
+	if ok {
+		return s, nil
+	}
+	err := sqlx.GetContext(ctx, z.st.db, &s, `
+		WITH ins AS (
+			INSERT INTO zalo_chats (platform_id) VALUES ($1)
+			ON CONFLICT (platform_id) DO NOTHING
+			RETURNING id)
+		SELECT id FROM ins
+		UNION ALL
+		SELECT id FROM zalo_chats WHERE platform_id = $1
+		LIMIT 1`, platformID)
+	if err != nil {
+		return 0, fmt.Errorf("store: zalo chat %q: %w", platformID, err)
+	}
+	z.remember(platformID, s)
+	return s, nil
+}
+
+// PlatformID returns the platform id of a surrogate; ErrNotFound when it
+// was never issued.
+func (z *ZaloChats) PlatformID(ctx context.Context, surrogate int64) (string, error) {
+	z.mu.Lock()
+	id, ok := z.back[surrogate]
+	z.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	err := sqlx.GetContext(ctx, z.st.db, &id, `SELECT platform_id FROM zalo_chats WHERE id = $1`, surrogate)
+	if err != nil {
+		return "", fmt.Errorf("store: zalo chat %d: %w", surrogate, notFound(err))
+	}
+	z.remember(id, surrogate)
+	return id, nil
+}
+
+// LastNamingMessage returns the last message sent to a Zalo chat that
+// names items a person can act on (an occurrence, a target, or a list of
+// occurrences in Refs): the platform has no reply-to, so a typed reply
+// ("2 xong", "60%") is about it. ErrNotFound when there is none (left).
+func LastNamingMessage(ctx context.Context, rd Reader, chatID int64) (OutboxRow, error) {
+	var r OutboxRow
+	err := sqlx.GetContext(ctx, rd.queryer(), &r, `
+		SELECT `+outboxColumns+`
+		FROM outbox
+		WHERE channel = 'zalo' AND status = 'sent' AND chat_id = $1
+		  AND (occurrence_id IS NOT NULL OR target_id IS NOT NULL OR payload ? 'refs')
+		ORDER BY sent_at DESC, id DESC
+		LIMIT 1`, chatID)
+	if err != nil {
+		return OutboxRow{}, fmt.Errorf("store: last message naming items in chat %d: %w", chatID, notFound(err))
+	}
+	return r, nil
+}
