@@ -109,6 +109,11 @@ type Options struct {
 	// Language is the language of notices to officials without one of
 	// their own; default Vietnamese.
 	Language i18n.Lang
+	// OnUnauthorized, when set, is called (outside any lock, in the
+	// sending goroutine) each time the channel refuses the credentials
+	// (channel.ErrUnauthorized): serve tells the office. The lane holds
+	// its sends and probes either way.
+	OnUnauthorized func(err error)
 }
 
 // ScheduledShare returns the Options.ScheduledShare of config
@@ -592,6 +597,9 @@ func (w *Lane) fail(mctx, ctx context.Context, r store.OutboxRow, err error) {
 		w.hold(err, err)
 		w.stats.Retried()
 		w.record(w.st.RetryOutbox(mctx, r.ID, now, err.Error(), false))
+		if w.opts.OnUnauthorized != nil {
+			w.opts.OnUnauthorized(err)
+		}
 
 	case w.channelDown(mctx, err):
 		// Not the message's fault: give the attempt back.

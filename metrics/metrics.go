@@ -46,6 +46,8 @@ type Sources struct {
 	// Email returns the counters of its e-mail lane; nil when e-mail is
 	// off.
 	Email func() delivery.StatsSnapshot
+	// Zalo returns the counters of its Zalo lane; nil when Zalo is off.
+	Zalo func() delivery.StatsSnapshot
 	// Log receives scrape-time query failures.
 	Log *slog.Logger
 }
@@ -91,6 +93,8 @@ type Collector struct {
 	mailDead      *prometheus.Desc
 	mailLatency   *prometheus.Desc
 	swept         *prometheus.Desc
+
+	zaloOutbox, zaloUpdates, zaloSent, zaloFailed, zaloDead, zaloRetried, zaloLimited, zaloLatency, zaloDown *prometheus.Desc
 }
 
 // NewCollector returns a collector reading src.
@@ -123,6 +127,15 @@ func NewCollector(src Sources) *Collector {
 		mailFailed:    d("email_send_failures_total", "Failed SMTP send attempts of this process."),
 		mailDead:      d("email_dead_total", "E-mails this process gave up on."),
 		mailLatency:   d("email_send_duration_seconds", "Time spent in successful SMTP sends."),
+		zaloOutbox:    d("zalo_outbox_messages", "Zalo outbox rows by status.", "status"),
+		zaloUpdates:   d("zalo_updates_processed_total", "Inbound Zalo events whose effects are committed (those retention still remembers)."),
+		zaloSent:      d("zalo_messages_sent_total", "Messages this process delivered to Zalo (a message split into parts counts once)."),
+		zaloFailed:    d("zalo_send_failures_total", "Failed Zalo send attempts of this process (any reason)."),
+		zaloDead:      d("zalo_messages_dead_total", "Zalo messages this process gave up on."),
+		zaloRetried:   d("zalo_messages_retried_total", "Zalo messages this process rescheduled after a transient failure."),
+		zaloLimited:   d("zalo_rate_limited_total", "429 (quota exceeded) answers from the Zalo platform."),
+		zaloLatency:   d("zalo_send_duration_seconds", "Time spent in successful Zalo sends."),
+		zaloDown:      d("zalo_down", "1 while the Zalo platform does not answer this process or refuses its token: Zalo messages wait, none is given up."),
 		swept:         d("retention_deleted_rows_total", "Rows the retention sweeper deleted, by kind (outbox_sent, outbox_dead, processed_updates, ...).", "kind"),
 	}
 	if c.read == nil && src.Store != nil {
@@ -143,6 +156,7 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 		c.up, c.outbox, c.emailOutbox, c.remindPending, c.jobRuns, c.jobMessages, c.jobLast, c.updates,
 		c.tgSent, c.tgFailed, c.tgDead, c.tgRetried, c.tgRateLimited, c.tgUnreachable, c.tgLatency, c.tgDown,
 		c.mailSent, c.mailFailed, c.mailDead, c.mailLatency, c.swept,
+		c.zaloOutbox, c.zaloUpdates, c.zaloSent, c.zaloFailed, c.zaloDead, c.zaloRetried, c.zaloLimited, c.zaloLatency, c.zaloDown,
 	} {
 		ch <- d
 	}
@@ -180,6 +194,20 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		}
 		gauge(c.tgDown, down)
 		ch <- prometheus.MustNewConstSummary(c.tgLatency, uint64(s.Sent), s.SendLatency.Seconds(), nil)
+	}
+	if c.src.Zalo != nil {
+		s := c.src.Zalo()
+		counter(c.zaloSent, float64(s.Sent))
+		counter(c.zaloFailed, float64(s.Failed))
+		counter(c.zaloDead, float64(s.Dead))
+		counter(c.zaloRetried, float64(s.Retried))
+		counter(c.zaloLimited, float64(s.TooManyRequests))
+		down := 0.0
+		if s.Down {
+			down = 1
+		}
+		gauge(c.zaloDown, down)
+		ch <- prometheus.MustNewConstSummary(c.zaloLatency, uint64(s.Sent), s.SendLatency.Seconds(), nil)
 	}
 	if c.src.Email != nil {
 		s := c.src.Email()
@@ -226,6 +254,15 @@ func (c *Collector) collectStore(gauge, counter func(*prometheus.Desc, float64, 
 		counter(c.jobMessages, float64(messages[j]), j)
 	}
 	counter(c.updates, float64(m.UpdatesProcessed))
+	if c.src.Zalo != nil {
+		for _, s := range []struct {
+			name string
+			n    int
+		}{{store.OutboxPending, m.Zalo.Pending}, {store.OutboxSent, m.Zalo.Sent}, {store.OutboxDead, m.Zalo.Dead}} {
+			gauge(c.zaloOutbox, float64(s.n), s.name)
+		}
+		counter(c.zaloUpdates, float64(m.ZaloUpdatesProcessed))
+	}
 	names := make([]string, 0, len(m.Deleted))
 	for name := range m.Deleted {
 		names = append(names, name)

@@ -26,7 +26,9 @@ import (
 	"github.com/nhacviec/nhacviec/jobs"
 	"github.com/nhacviec/nhacviec/mail"
 	"github.com/nhacviec/nhacviec/metrics"
+	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/telegram"
+	"github.com/nhacviec/nhacviec/zalo"
 )
 
 // Server is everything `nhacviec serve` runs: the scheduler, the delivery
@@ -42,6 +44,13 @@ type Server struct {
 	opts      Options
 	signer    *callback.Signer
 	telegram  *telegramState // nil in console mode
+
+	// The Zalo channel, all nil unless zalo.token is set.
+	zalo       *zaloState
+	zaloAPI    *zalo.Client
+	zaloChats  *store.ZaloChats
+	zaloSender *zalo.Sender
+	zaloLane   *delivery.Lane
 }
 
 // Options adjust a Server; the zero value is what `serve` uses.
@@ -130,6 +139,17 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 	}
 	s.worker = delivery.NewLane(a.Store, sender, a.Clock, a.Log, wopts)
 	lanes := []*delivery.Lane{s.worker}
+	if cfg.Zalo.Enabled() {
+		if s.signer == nil {
+			signer, err := callback.Load(ctx, a.Store, a.Clock, cfg.Telegram.ButtonMaxAge)
+			if err != nil {
+				return nil, err
+			}
+			s.signer = signer
+		}
+		s.newZalo(lang)
+		lanes = append(lanes, s.zaloLane)
+	}
 	if cfg.Email.Enabled() {
 		smtp, err := mail.NewSMTPSender(mail.SMTPConfig{
 			Addr:     cfg.Email.SMTPAddr,
@@ -154,6 +174,10 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 		// Telegram is unreachable at start, messages stay pending rather
 		// than use up their attempts. The e-mail lane goes on.
 		s.delivery.Hold(channel.Telegram, s.telegram.readyChan())
+	}
+	if s.zalo != nil {
+		// Likewise Zalo's lane waits for the platform's first answer.
+		s.delivery.Hold(channel.Zalo, s.zalo.readyChan())
 	}
 	return s, nil
 }
@@ -193,6 +217,9 @@ func (s *Server) run(ctx context.Context, withScheduler bool) error {
 	start("delivery", s.delivery.Run)
 	if s.telegram != nil {
 		start("telegram", s.runTelegram)
+	}
+	if s.zalo != nil {
+		start("zalo", s.runZalo)
 	}
 	if cfg.HTTP.Listen != "" {
 		start("http", s.serveOps)
@@ -251,22 +278,7 @@ func (s *Server) runTelegram(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
-	lang, _ := i18n.ParseLang(cfg.Language)
-	b := bot.New(s.app.Store, telegram.NewAnswerer(s.api), bot.BotConfig{
-		Language:    lang,
-		Location:    s.app.Loc,
-		Cutoff:      cfg.Cutoff(),
-		BotUsername: me.Username,
-		Signer:      s.signer,
-		Calendar:    s.app.Calendar,
-		Limits: bot.Limits{
-			ChatBurst:     cfg.Limits.ChatBurst,
-			ChatEvery:     cfg.Limits.ChatEvery,
-			UnlinkedEvery: cfg.Limits.UnlinkedEvery,
-			NoticeEvery:   cfg.Limits.NoticeEvery,
-			AnswerCache:   cfg.Limits.AnswerCache,
-		},
-	}, s.app.Clock, log)
+	b := bot.New(s.app.Store, telegram.NewAnswerer(s.api), s.botConfig(me.Username), s.app.Clock, log)
 	recv := telegram.NewReceiver(s.api, s.app.Store, telegram.ReceiverConfig{
 		APIURL:        cfg.Telegram.APIURL,
 		WebhookSecret: cfg.Telegram.WebhookSecret,
@@ -278,6 +290,29 @@ func (s *Server) runTelegram(ctx context.Context) error {
 		return s.serveWebhook(ctx, recv, b)
 	}
 	return recv.Receive(ctx, b.HandleUpdate)
+}
+
+// botConfig is the bot's configuration for a channel whose bot has the
+// username (Telegram's, from getMe; "" accepts a command addressed to
+// any).
+func (s *Server) botConfig(username string) bot.BotConfig {
+	cfg := s.app.Cfg
+	lang, _ := i18n.ParseLang(cfg.Language)
+	return bot.BotConfig{
+		Language:    lang,
+		Location:    s.app.Loc,
+		Cutoff:      cfg.Cutoff(),
+		BotUsername: username,
+		Signer:      s.signer,
+		Calendar:    s.app.Calendar,
+		Limits: bot.Limits{
+			ChatBurst:     cfg.Limits.ChatBurst,
+			ChatEvery:     cfg.Limits.ChatEvery,
+			UnlinkedEvery: cfg.Limits.UnlinkedEvery,
+			NoticeEvery:   cfg.Limits.NoticeEvery,
+			AnswerCache:   cfg.Limits.AnswerCache,
+		},
+	}
 }
 
 // getMeTimeout bounds one getMe call.
@@ -324,6 +359,9 @@ func (s *Server) OpsHandler() http.Handler {
 	if s.mail != nil {
 		src.Email = s.mail.Stats().Snapshot
 	}
+	if s.zaloLane != nil {
+		src.Zalo = s.zaloLane.Stats().Snapshot
+	}
 	checks := []metrics.Check{{
 		Name: "database",
 		Func: func(ctx context.Context) error { return a.Store.Ping(ctx) },
@@ -347,6 +385,9 @@ func (s *Server) OpsHandler() http.Handler {
 				return cached(ctx)
 			},
 		})
+	}
+	if s.zalo != nil {
+		checks = append(checks, metrics.Check{Name: "zalo", Degrades: true, Func: s.zaloHealth()})
 	}
 	return metrics.Handler(metrics.NewRegistry(src), metrics.HealthHandler(a.Log, checks...))
 }

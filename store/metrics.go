@@ -17,12 +17,17 @@ type MetricsCounts struct {
 	// Telegram's Sent is the planner's estimate of the table's rows
 	// (pg_class.reltuples, kept fresh by autovacuum and by Sweep) less the
 	// others, exact only while the table was never analyzed.
-	Outbox, Email OutboxCounts
+	// Zalo counts Zalo's rows, exactly.
+	Outbox, Email, Zalo OutboxCounts
 	// RemindPending is the number of remind batches not yet fanned out.
 	RemindPending int
-	// UpdatesProcessed is the number of inbound updates ever processed:
-	// those remembered plus those Sweep deleted.
+	// UpdatesProcessed is the number of inbound Telegram updates ever
+	// processed: those remembered plus those Sweep deleted.
 	UpdatesProcessed int64
+	// ZaloUpdatesProcessed is the number of inbound Zalo events processed
+	// and still remembered (their ids are negative; retention's count of
+	// deleted updates is Telegram's and Zalo's together).
+	ZaloUpdatesProcessed int64
 	// JobRuns counts the job ledger by job and status.
 	JobRuns []JobRunCount
 	// Deleted counts the rows every Sweep deleted, by the Swept* names.
@@ -52,6 +57,10 @@ func (s *Store) MetricsCounts(ctx context.Context) (MetricsCounts, error) {
 		EmailPending  int     `db:"email_pending"`
 		EmailDead     int     `db:"email_dead"`
 		EmailSent     float64 `db:"email_sent"`
+		ZaloPending   int     `db:"zalo_pending"`
+		ZaloDead      int     `db:"zalo_dead"`
+		ZaloSent      int     `db:"zalo_sent"`
+		ZaloUpdates   int64   `db:"zalo_updates"`
 		RemindPending int     `db:"remind_pending"`
 		Updates       int64   `db:"updates"`
 		Deleted       string  `db:"deleted"`
@@ -61,10 +70,12 @@ func (s *Store) MetricsCounts(ctx context.Context) (MetricsCounts, error) {
 		return MetricsCounts{}, fmt.Errorf("store: metrics counts: %w", err)
 	}
 	m := MetricsCounts{
-		Outbox:           OutboxCounts{Pending: row.OutboxPending, Sent: int(row.OutboxSent), Dead: row.OutboxDead},
-		Email:            OutboxCounts{Pending: row.EmailPending, Sent: int(row.EmailSent), Dead: row.EmailDead},
-		RemindPending:    row.RemindPending,
-		UpdatesProcessed: row.Updates,
+		Outbox:               OutboxCounts{Pending: row.OutboxPending, Sent: int(row.OutboxSent), Dead: row.OutboxDead},
+		Email:                OutboxCounts{Pending: row.EmailPending, Sent: int(row.EmailSent), Dead: row.EmailDead},
+		Zalo:                 OutboxCounts{Pending: row.ZaloPending, Sent: row.ZaloSent, Dead: row.ZaloDead},
+		RemindPending:        row.RemindPending,
+		UpdatesProcessed:     row.Updates,
+		ZaloUpdatesProcessed: row.ZaloUpdates,
 	}
 	if err := json.Unmarshal([]byte(row.Deleted), &m.Deleted); err != nil {
 		return MetricsCounts{}, fmt.Errorf("store: metrics counts: retention counts %q: %w", row.Deleted, err)
@@ -94,13 +105,17 @@ const metricsCountsSQL = `
 			       (SELECT count(*) FROM outbox WHERE channel <> 'telegram') AS other_rows,
 			       (SELECT count(*) FROM outbox WHERE channel = 'email' AND status = 'pending') AS email_pending,
 			       (SELECT count(*) FROM outbox WHERE channel = 'email' AND status = 'dead') AS email_dead,
-			       (SELECT count(*) FROM outbox WHERE channel = 'email' AND status = 'sent') AS email_sent)
+			       (SELECT count(*) FROM outbox WHERE channel = 'email' AND status = 'sent') AS email_sent,
+			       (SELECT count(*) FROM outbox WHERE channel = 'zalo' AND status = 'pending') AS zalo_pending,
+			       (SELECT count(*) FROM outbox WHERE channel = 'zalo' AND status = 'dead') AS zalo_dead,
+			       (SELECT count(*) FROM outbox WHERE channel = 'zalo' AND status = 'sent') AS zalo_sent,
+			       (SELECT count(*) FROM processed_updates WHERE update_id < 0) AS zalo_updates)
 		SELECT outbox_pending, outbox_dead,
 		       CASE WHEN outbox_rows < 0 THEN (SELECT count(*) FROM outbox WHERE channel = 'telegram' AND status = 'sent')
 		            ELSE greatest(round(outbox_rows) - outbox_pending - outbox_dead - other_rows, 0) END AS outbox_sent,
-		       email_pending, email_dead, email_sent,
+		       email_pending, email_dead, email_sent, zalo_pending, zalo_dead, zalo_sent, zalo_updates,
 		       (SELECT count(*) FROM remind_batches WHERE fanned_out_at IS NULL) AS remind_pending,
-		       (SELECT count(*) FROM processed_updates)
+		       (SELECT count(*) FROM processed_updates) - zalo_updates
 		         + COALESCE((SELECT rows FROM retention_deleted WHERE name = 'processed_updates'), 0) AS updates,
 		       COALESCE((SELECT json_object_agg(name, rows) FROM retention_deleted), '{}')::text AS deleted
 		FROM c`

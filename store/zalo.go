@@ -120,3 +120,18 @@ func LastNamingMessage(ctx context.Context, rd Reader, chatID int64) (OutboxRow,
 	}
 	return r, nil
 }
+
+// UnitsOnZalo returns the ids of the units with an active official linked
+// on Zalo, in order: the units whose office is told when the Zalo
+// platform refuses the bot's token.
+func UnitsOnZalo(ctx context.Context, rd Reader) ([]int64, error) {
+	var ids []int64
+	err := sqlx.SelectContext(ctx, rd.queryer(), &ids, `
+		SELECT DISTINCT unit_id FROM officials
+		WHERE telegram_chat_id >= $1 AND archived_at IS NULL
+		ORDER BY unit_id`, ZaloChatBase)
+	if err != nil {
+		return nil, fmt.Errorf("store: units with officials on zalo: %w", err)
+	}
+	return ids, nil
+}

@@ -1,0 +1,302 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nhacviec/nhacviec/bot"
+	"github.com/nhacviec/nhacviec/delivery"
+	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/metrics"
+	"github.com/nhacviec/nhacviec/plan"
+	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/tghtml"
+	"github.com/nhacviec/nhacviec/zalo"
+)
+
+// zaloState is what the server knows of the Zalo platform: the cause of
+// the last failed getMe, whether the platform refused the token (the
+// channel then stops: its messages wait, the office is told), and the bot
+// once getMe has answered.
+type zaloState struct {
+	mu      sync.Mutex
+	ready   chan struct{} // closed once getMe answered
+	bot     *bot.Bot
+	name    string // the bot's account name, from getMe
+	lastErr error
+	failed  time.Time
+	refused error // the platform refused the token; nil while it does not
+}
+
+func newZaloState() *zaloState { return &zaloState{ready: make(chan struct{})} }
+
+func (z *zaloState) readyChan() <-chan struct{} { return z.ready }
+
+func (z *zaloState) fail(err error, at time.Time) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	z.lastErr, z.failed = err, at
+}
+
+func (z *zaloState) up(b *bot.Bot, name string) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	z.bot, z.name, z.lastErr = b, name, nil
+	close(z.ready)
+}
+
+// refuse records that the platform refused the token; it reports whether
+// this is news (the first refusal since the last success).
+func (z *zaloState) refuse(err error) bool {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	news := z.refused == nil
+	z.refused = err
+	return news
+}
+
+// accepted clears a refusal once a send went through again.
+func (z *zaloState) accepted() {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	z.refused = nil
+}
+
+func (z *zaloState) currentBot() *bot.Bot {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	return z.bot
+}
+
+// status reports whether the channel works, and if not why.
+func (z *zaloState) status() (ready bool, cause error) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if z.refused != nil {
+		return false, fmt.Errorf("the Zalo platform refused the token (401): check zalo.token and restart; Zalo messages wait: %w", z.refused)
+	}
+	if z.bot != nil {
+		return true, nil
+	}
+	if z.lastErr == nil {
+		return false, errors.New("waiting for the Zalo platform's first answer to getMe")
+	}
+	return false, fmt.Errorf("%w (since %s)", z.lastErr, z.failed.Format(time.RFC3339))
+}
+
+// ZaloBot returns the bot of the Zalo channel once the platform answered
+// getMe; nil before and when Zalo is off.
+func (s *Server) ZaloBot() *bot.Bot {
+	if s.zalo == nil {
+		return nil
+	}
+	return s.zalo.currentBot()
+}
+
+// ZaloLane returns the delivery worker's Zalo lane, nil when Zalo is off.
+func (s *Server) ZaloLane() *delivery.Lane { return s.zaloLane }
+
+// newZalo builds the Zalo channel of config section zalo: its client, its
+// sender and lane of delivery (held until getMe answers), and its state.
+func (s *Server) newZalo(lang i18n.Lang) {
+	a := s.app
+	cfg := a.Cfg.Zalo
+	s.zaloAPI = zalo.NewClient(cfg.Token, zalo.ClientConfig{APIURL: cfg.APIURL})
+	s.zaloChats = a.Store.ZaloChats()
+	s.zalo = newZaloState()
+	sender := zalo.NewSender(s.zaloAPI, s.zaloChats, zalo.SenderConfig{
+		PerSecond: cfg.RatePerSecond,
+	})
+	s.zaloSender = sender
+	s.zaloLane = delivery.NewLane(a.Store, sender, a.Clock, a.Log, delivery.Options{
+		RatePerSecond:  cfg.RatePerSecond,
+		MaxInFlight:    1,
+		ScheduledShare: delivery.ScheduledShare(a.Cfg.Telegram.ScheduledShare),
+		Language:       lang,
+		OnUnauthorized: func(err error) { s.zaloRefused(context.Background(), err) },
+	})
+}
+
+// runZalo asks getMe until the platform answers — with growing waits,
+// recording each failure's cause for /healthz — then builds the bot and
+// runs it (webhook or polling) until ctx is done. A refused token (401)
+// stops the channel, not serve: the failure is logged, the office told,
+// and Zalo's messages wait in the outbox.
+func (s *Server) runZalo(ctx context.Context) error {
+	cfg := s.app.Cfg
+	log := s.app.Log
+	base, max := s.opts.GetMeRetry, s.opts.GetMeMaxRetry
+	if base <= 0 {
+		base = 2 * time.Second
+	}
+	if max <= 0 {
+		max = time.Minute
+	}
+	if max < base {
+		max = base
+	}
+	var me zalo.Bot
+	for attempt := 1; ; attempt++ {
+		meCtx, cancel := context.WithTimeout(ctx, getMeTimeout)
+		b, err := s.zaloAPI.GetMe(meCtx)
+		cancel()
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err == nil {
+			me = b
+			break
+		}
+		if zalo.IsCode(err, zalo.CodeUnauthorized) {
+			s.zaloRefused(ctx, err)
+			log.Error("zalo: the platform refused the token; the Zalo channel is stopped until zalo.token is fixed and serve restarted (Telegram and the jobs go on; Zalo messages wait)",
+				"err", err)
+			<-ctx.Done()
+			return nil
+		}
+		s.zalo.fail(fmt.Errorf("the Zalo platform at %s: %w", cfg.Zalo.APIURL, err), s.app.Clock.Now())
+		wait := delivery.Backoff(attempt, base, max)
+		log.Warn("zalo: getMe failed; the jobs run and Zalo messages wait until it answers",
+			"err", err, "attempt", attempt, "retry_in", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+	b := bot.New(s.app.Store, nil, s.botConfig(""), s.app.Clock, log)
+	recv := zalo.NewReceiver(s.zaloAPI, s.zaloChats, zalo.ReceiverConfig{
+		PollTimeout:   s.opts.PollTimeout,
+		WebhookSecret: cfg.Zalo.WebhookSecret,
+	}, log)
+	s.zalo.up(b, me.AccountName)
+	log.Info("zalo bot ready", "name", me.AccountName, "mode", cfg.Zalo.Mode)
+	if cfg.Zalo.Mode == "webhook" {
+		return s.serveZaloWebhook(ctx, recv, b)
+	}
+	log.Warn("zalo.mode is polling: an event fetched just before a crash is lost (the platform's getUpdates has no offset); use webhook in production")
+	return recv.Receive(ctx, b.HandleUpdate)
+}
+
+// serveZaloWebhook listens on zalo.webhook_listen, registers the webhook
+// (with its secret) and serves it until ctx is done.
+func (s *Server) serveZaloWebhook(ctx context.Context, recv *zalo.Receiver, b *bot.Bot) error {
+	cfg := s.app.Cfg.Zalo
+	lim := s.limits(WebhookLimits())
+	ln, err := listenHTTP(cfg.WebhookListen, lim)
+	if err != nil {
+		return fmt.Errorf("zalo webhook: %w", err)
+	}
+	if _, err := s.zaloAPI.SetWebhook(ctx, cfg.WebhookURL, cfg.WebhookSecret); err != nil {
+		ln.Close()
+		return fmt.Errorf("zalo: set webhook %s: %w", cfg.WebhookURL, err)
+	}
+	s.app.Log.Info("serving the Zalo webhook", "listen", ln.Addr().String())
+	return serveHTTP(ctx, s.app.Log, "zalo webhook", ln, recv.WebhookHandler(b.HandleUpdate), lim)
+}
+
+// zaloRefused records that the platform refused the token and, the first
+// time since it last worked, tells the office of every unit with officials
+// on Zalo, on their own channel when it is not Zalo (once a day: the
+// dedupe key names the day).
+func (s *Server) zaloRefused(ctx context.Context, cause error) {
+	if !s.zalo.refuse(cause) {
+		return
+	}
+	a := s.app
+	a.Log.Error("zalo: the platform refused the token (401); Zalo messages wait until zalo.token is fixed", "err", cause)
+	if err := s.tellOfficeZaloRefused(ctx, cause); err != nil {
+		a.Log.Error("zalo: tell the office that the token was refused", "err", err)
+	}
+}
+
+// tellOfficeZaloRefused enqueues the office notices of a refused token.
+func (s *Server) tellOfficeZaloRefused(ctx context.Context, cause error) error {
+	a := s.app
+	now := a.Clock.Now()
+	day := plan.DateIn(now, a.Loc).String()
+	return a.Store.Tx(ctx, func(tx *store.Tx) error {
+		units, err := store.UnitsOnZalo(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, unit := range units {
+			officials, err := store.ActiveOfficials(ctx, tx, unit)
+			if err != nil {
+				return err
+			}
+			onZalo := 0
+			for _, o := range officials {
+				if o.TelegramChatID != nil && store.ChatChannel(*o.TelegramChatID) == store.ChannelZalo {
+					onZalo++
+				}
+			}
+			office, err := store.LinkedOfficeOfficials(ctx, tx, unit, 0)
+			if err != nil {
+				return err
+			}
+			for _, o := range office {
+				if store.ChatChannel(*o.TelegramChatID) == store.ChannelZalo {
+					continue // it could not arrive
+				}
+				lang := i18n.Lang(o.Language)
+				if lang == "" {
+					lang, _ = i18n.ParseLang(a.Cfg.Language)
+				}
+				text := i18n.New(lang).T("server.zalo_refused", tghtml.Escape(cause.Error()), onZalo)
+				unitID, id := unit, o.ID
+				_, err := store.Enqueue(ctx, tx, store.OutMessage{
+					UnitID:     &unitID,
+					OfficialID: &id,
+					ChatID:     *o.TelegramChatID,
+					DedupeKey:  "zalo-refused:" + day + ":" + strconv.FormatInt(o.ID, 10),
+					Kind:       "notice",
+					Payload:    store.Payload{Text: text},
+					NotBefore:  now,
+				})
+				if err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// zaloCheckTTL is how long a getMe answer stands for /healthz.
+const zaloCheckTTL = 30 * time.Second
+
+// zaloHealth is the /healthz check of the Zalo channel: "ok", or the cause
+// (a refused token, the platform out of reach), which degrades the service
+// but keeps the answer 200.
+func (s *Server) zaloHealth() func(ctx context.Context) error {
+	api, state, apiURL := s.zaloAPI, s.zalo, s.app.Cfg.Zalo.APIURL
+	cached := metrics.Cached(s.app.Clock, zaloCheckTTL, func(ctx context.Context) error {
+		if _, err := api.GetMe(ctx); err != nil {
+			if zalo.IsCode(err, zalo.CodeUnauthorized) {
+				return fmt.Errorf("the Zalo platform refused the token (401): check zalo.token")
+			}
+			return fmt.Errorf("the Zalo platform at %s: %w", apiURL, err)
+		}
+		return nil
+	})
+	return func(ctx context.Context) error {
+		ready, cause := state.status()
+		if !ready && state.currentBot() != nil && cached(ctx) == nil {
+			// Refused once, answering again (a token fixed at the
+			// platform, a glitch): the lane's probe resumes sending.
+			state.accepted()
+			ready, cause = state.status()
+		}
+		if !ready {
+			return cause
+		}
+		return cached(ctx)
+	}
+}
