@@ -135,3 +135,14 @@ func UnitsOnZalo(ctx context.Context, rd Reader) ([]int64, error) {
 	}
 	return ids, nil
 }
+
+// OutboxRowsTo returns every outbox row to a chat, of any channel, oldest
+// first: for tests and diagnostics.
+func (s *Store) OutboxRowsTo(ctx context.Context, chatID int64) ([]OutboxRow, error) {
+	var rows []OutboxRow
+	err := s.db.SelectContext(ctx, &rows, `SELECT `+outboxColumns+` FROM outbox WHERE chat_id = $1 ORDER BY id`, chatID)
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox rows to chat %d: %w", chatID, err)
+	}
+	return rows, nil
+}

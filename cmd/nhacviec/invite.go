@@ -10,14 +10,16 @@ import (
 	tgbot "github.com/go-telegram/bot"
 
 	"github.com/nhacviec/nhacviec/config"
+	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/telegram"
+	"github.com/nhacviec/nhacviec/zalo"
 )
 
 func runInvite(ctx context.Context, e env, args []string) (err error) {
 	fs, cfgPath := newFlags(e, "invite", "KEY... [--relink] | --all | revoke KEY... [--unit CODE]",
-		"Issue fresh single-use codes that link officials to their Telegram chats.\n"+
+		"Issue fresh single-use codes that link officials to their Telegram (or Zalo) chats.\n"+
 			"Prints KEY<TAB>CODE<TAB>LINK per official; LINK is - when the bot's username is unknown.\n"+
 			"Only a hash of each code is stored. Issuing a code revokes the official's older unused codes.\n"+
 			"A code links only in a private chat, and only an official not linked to another chat,\n"+
@@ -122,7 +124,35 @@ func runInvite(ctx context.Context, e env, args []string) (err error) {
 		}
 		fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", o.Key, code, link)
 	}
+	if a.Cfg.Zalo.Enabled() {
+		printZaloHowTo(ctx, e, a.Cfg)
+	}
 	return nil
+}
+
+// printZaloHowTo tells, after the codes, how an official finds the bot on
+// Zalo and sends a code there: the bot's name (zalo.bot_name, else the
+// platform's getMe) and the link of its QR code (zalo.qr_url).
+func printZaloHowTo(ctx context.Context, e env, cfg config.Config) {
+	name := cfg.Zalo.BotName
+	if name == "" {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if me, err := zalo.NewClient(cfg.Zalo.Token, zalo.ClientConfig{APIURL: cfg.Zalo.APIURL}).GetMe(ctx); err == nil {
+			name = me.AccountName
+		}
+	}
+	if name == "" {
+		name = "?"
+		fmt.Fprintln(e.stderr, "the Zalo bot's name is unknown: set zalo.bot_name (the platform did not answer getMe)")
+	}
+	lang, _ := i18n.ParseLang(cfg.Language)
+	p := i18n.New(lang)
+	fmt.Fprintln(e.stdout)
+	fmt.Fprintln(e.stdout, p.T("invite.zalo_find", name))
+	if cfg.Zalo.QRURL != "" {
+		fmt.Fprintln(e.stdout, p.T("invite.zalo_qr", cfg.Zalo.QRURL))
+	}
 }
 
 // botUsername returns telegram.bot_username, else asks getMe when a token is

@@ -102,7 +102,8 @@ func runOfficials(ctx context.Context, e env, args []string) (err error) {
 		return err
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY\tNAME\tROLES\tTELEGRAM")
+	fmt.Fprintln(tw, "KEY\tNAME\tROLES\tCHANNEL\tSTATE")
+	byChannel := map[string]int{}
 	linked := 0
 	active := 0
 	for _, o := range officials {
@@ -110,23 +111,29 @@ func runOfficials(ctx context.Context, e env, args []string) (err error) {
 			continue
 		}
 		active++
-		state := "not linked"
-		switch {
-		case o.Linked() && o.UnreachableAt != nil:
-			state = "unreachable (blocked the bot?)"
+		ch, state := "-", "not linked"
+		if o.Linked() {
+			ch = store.ChatChannel(*o.TelegramChatID)
+			byChannel[ch]++
 			linked++
-		case o.Linked():
 			state = "linked"
 			if o.TelegramUsername != "" {
-				state += " @" + o.TelegramUsername
+				if ch == store.ChannelTelegram {
+					state += " @" + o.TelegramUsername
+				} else {
+					state += " (" + o.TelegramUsername + ")"
+				}
 			}
-			linked++
+			if o.UnreachableAt != nil {
+				state = "unreachable (blocked the bot?)"
+			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.Key, o.Name, o.Roles.String(), state)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.Key, o.Name, o.Roles.String(), ch, state)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%d of %d officials linked to Telegram\n", linked, active)
+	fmt.Fprintf(e.stdout, "%d of %d officials linked (Telegram %d, Zalo %d)\n", linked, active,
+		byChannel[store.ChannelTelegram], byChannel[store.ChannelZalo])
 	return nil
 }
