@@ -409,4 +409,3 @@ func TestZaloWebhook(t *testing.T) {
 	}
 	w.zaloSays("u-giang", "Vũ Thị Giang")
 }
-
