@@ -39,6 +39,8 @@ import (
 	"github.com/nhacviec/nhacviec/telegramtest"
 	"github.com/nhacviec/nhacviec/wardreport"
 	"github.com/nhacviec/nhacviec/xlsx"
+	"github.com/nhacviec/nhacviec/zalo"
+	"github.com/nhacviec/nhacviec/zalotest"
 )
 
 // Options configure a demo run. The zero value replays the seed's 2025
@@ -97,6 +99,9 @@ type cast struct {
 	personas map[string]persona
 	unlinked string
 	progress string
+	// zalo is the official linked on Zalo rather than Telegram: the
+	// brief, the replies and the confirmations in plain text, typed.
+	zalo string
 }
 
 // casts are the casts of the example plans, by examples.Example name.
@@ -106,12 +111,14 @@ func castOf(example string) cast {
 			personas: map[string]persona{"kinh-te": late, "noi-vu": partial, "tai-chinh": never},
 			unlinked: "vhxh",
 			progress: "van-phong",
+			zalo:     "tu-phap",
 		}
 	}
 	return cast{
 		personas: map[string]persona{"vhxh-thong-tin": late, "dia-chinh-xd": partial, "tai-chinh": never},
 		unlinked: "dai-truyen-thanh",
 		progress: "vhxh-lao-dong",
+		zalo:     "tu-phap",
 	}
 }
 
@@ -152,27 +159,33 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	clk := clock.NewFake(opts.From)
 	fake := telegramtest.New(telegramtest.WithClock(clk), telegramtest.WithMaxPollTimeout(50*time.Millisecond))
 	defer fake.Close()
+	zl := zalotest.New(zalotest.WithClock(clk), zalotest.WithMaxPollTimeout(50*time.Millisecond))
+	defer zl.Close()
 
 	cfg := config.Default()
 	cfg.Database.URL = opts.DatabaseURL
 	cfg.Database.DataDir = filepath.Join(tmp, "data")
 	cfg.Telegram.Token = fake.Token()
 	cfg.Telegram.APIURL = fake.URL()
+	cfg.Zalo.Token = zl.Token()
+	cfg.Zalo.APIURL = zl.URL()
+	cfg.Zalo.Mode = "polling"
 	if opts.Language != "" {
 		cfg.Language = opts.Language
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	fmt.Fprintf(opts.Out, "nhacviec demo: starting PostgreSQL and the fake Telegram Bot API…\n")
+	fmt.Fprintf(opts.Out, "nhacviec demo: starting PostgreSQL and the fake Telegram and Zalo Bot APIs…\n")
 	a, err := app.Open(ctx, cfg, opts.Log, clk, app.Ephemeral())
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	defer a.Close()
 
-	d := &run{opts: opts, example: example, cast: castOf(example.Name), app: a, clk: clk, fake: fake, names: make(map[int64]string),
-		officials: make(map[int64]plan.Official), res: &Result{ByKind: make(map[string]int)}}
+	d := &run{opts: opts, example: example, cast: castOf(example.Name), app: a, clk: clk, fake: fake, zalo: zl,
+		names: make(map[int64]string), officials: make(map[int64]plan.Official), res: &Result{ByKind: make(map[string]int)},
+		zaloUsers: make(map[int64]string), zaloChats: make(map[string]int64), zaloAnswered: make(map[int64]int64)}
 	transcript, err := os.Create(filepath.Join(opts.Dir, "transcript.txt"))
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
@@ -188,7 +201,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		Stdout: opts.Out,
 		// Same code, quicker limits: the fake server does not throttle and
 		// the replay must not wait a real second between two messages.
-		Worker: &delivery.Options{RatePerSecond: 1000, PerChatInterval: time.Millisecond, Language: a.Printer.Lang()},
+		Worker:     &delivery.Options{RatePerSecond: 1000, PerChatInterval: time.Millisecond, Language: a.Printer.Lang()},
+		ZaloWorker: &delivery.Options{RatePerSecond: 1000, PerChatInterval: time.Millisecond, Language: a.Printer.Lang()},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
@@ -221,13 +235,24 @@ type run struct {
 	app       *app.App
 	clk       *clock.Fake
 	fake      *telegramtest.Server
+	zalo      *zalotest.Server
 	unit      string
 	names     map[int64]string // chat id → official name
 	officials map[int64]plan.Official
 	seen      int // messages of fake.Sent() already printed
-	full      io.Writer
-	res       *Result
-	day       plan.Date
+	// zaloUsers and zaloChats map the Zalo official's chat (surrogate)
+	// to the platform's user id and back; zaloSeen counts the Zalo
+	// messages printed, zaloAnswered the last message answered per chat.
+	zaloUsers    map[int64]string
+	zaloChats    map[string]int64
+	zaloSeen     int
+	zaloAnswered map[int64]int64
+	// zaloEvents are the ids of the Zalo events sent and not yet seen
+	// processed.
+	zaloEvents []string
+	full       io.Writer
+	res        *Result
+	day        plan.Date
 	// verdicts are the approver's decisions on the extension requests the
 	// late and the partial official ask once each, by occurrence id.
 	verdicts map[int64]bool
@@ -261,11 +286,17 @@ func (d *run) link(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	d.printf("Linking officials to Telegram (nhacviec invite, then /start CODE):\n")
+	d.printf("Linking officials to Telegram (nhacviec invite, then /start CODE), one to Zalo (the code alone):\n")
 	for i, o := range list {
 		if o.Key == d.cast.unlinked {
 			d.res.Unlinked = append(d.res.Unlinked, o.Key)
 			d.printf("  %-16s %s — not linked (shows how unlinked officials are counted)\n", o.Key, o.Name)
+			continue
+		}
+		if o.Key == d.cast.zalo {
+			if err := d.linkZalo(ctx, o); err != nil {
+				return err
+			}
 			continue
 		}
 		user := int64(100001 + i)
@@ -290,8 +321,103 @@ func (d *run) link(ctx context.Context) error {
 	for _, m := range d.newMessages() {
 		d.printf("  → %s: %s\n", d.names[m.ChatID], firstLine(m.Plain()))
 	}
+	for _, m := range d.newZaloMessages() {
+		d.printf("  → %s (Zalo): %s\n", d.names[d.zaloChats[m.ChatID]], firstLine(m.Text))
+	}
 	d.printf("\n")
 	return nil
+}
+
+// linkZalo has o send the bare invite code to the Zalo bot in private.
+func (d *run) linkZalo(ctx context.Context, o plan.Official) error {
+	code, err := store.NewInviteCode()
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	now := d.clk.Now()
+	if err := d.app.Store.IssueInvite(ctx, o.ID, code, now, now.Add(d.app.Cfg.Reminders.InviteTTL)); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	user := "zl-" + o.Key
+	d.zaloEvents = append(d.zaloEvents, d.zalo.SendText(user, code))
+	if err := d.settle(ctx); err != nil {
+		return err
+	}
+	linked, err := d.app.Store.OfficialByKey(ctx, d.unit, o.Key)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if !linked.Linked() {
+		return fmt.Errorf("demo: %s did not link on Zalo", o.Key)
+	}
+	chat := *linked.TelegramChatID
+	d.names[chat] = o.Name
+	d.officials[chat] = linked
+	d.zaloUsers[chat], d.zaloChats[user] = user, chat
+	d.res.Linked++
+	return nil
+}
+
+// newZaloMessages returns the Zalo messages sent since the last call.
+func (d *run) newZaloMessages() []zalotest.Sent {
+	all := d.zalo.Sent()
+	msgs := all[d.zaloSeen:]
+	d.zaloSeen = len(all)
+	d.res.Sent += len(msgs)
+	return msgs
+}
+
+// showZalo prints Zalo messages like show.
+func (d *run) showZalo(msgs []zalotest.Sent) {
+	for _, m := range msgs {
+		at := time.UnixMilli(m.Date).In(d.app.Loc)
+		if day := plan.DateOf(at); day != d.day {
+			d.day = day
+			d.printf("\n── %s %s ──\n", weekday(at.Weekday()), at.Format("02/01/2006"))
+		}
+		name := d.names[d.zaloChats[m.ChatID]] + " (Zalo)"
+		fmt.Fprintf(d.opts.Out, "%s → %s: %s\n", at.Format("15:04"), name, d.summary(m.Text))
+		fmt.Fprintf(d.full, "%s → %s:\n%s\n", at.Format("15:04"), name, indent(m.Text))
+	}
+}
+
+// answerZalo has the Zalo official answer the last message that named
+// tasks, typed, as a Zalo user does (no reply-to, no buttons): "2: 60%",
+// "1 xong".
+func (d *run) answerZalo(ctx context.Context, at time.Time) error {
+	var acts []action
+	for chat, user := range d.zaloUsers {
+		row, err := store.LastNamingMessage(ctx, d.app.Store, chat)
+		if err != nil || row.ID == d.zaloAnswered[chat] || (row.Kind != "reminder" && row.Kind != "nag") {
+			continue
+		}
+		d.zaloAnswered[chat] = row.ID
+		o := d.officials[chat]
+		ids, numbered := []int64{}, false
+		if row.OccurrenceID != nil {
+			ids = append(ids, *row.OccurrenceID)
+		} else if pl, err := row.Payload(); err == nil && len(pl.Refs) > 1 {
+			ids, numbered = pl.Refs, true
+		}
+		day := plan.DateIn(at, d.app.Loc)
+		for i, id := range ids {
+			occ, err := store.ReportableOccurrenceByID(ctx, d.app.Store, id)
+			if err != nil || occ.LeadID != o.ID || occ.Done() {
+				continue
+			}
+			n := 0
+			if numbered {
+				n = i + 1
+			}
+			// No buttons on Zalo: decide falls back to typing.
+			a, ok := decide(d.cast.persona(o.Key), day.DaysUntil(occ.Due), n, telegramtest.SentMessage{ChatID: chat})
+			if !ok || a.text == "" {
+				continue
+			}
+			acts = append(acts, action{chat: chat, zalo: user, text: a.text, about: occ.TaskTitle})
+		}
+	}
+	return d.perform(ctx, at.Add(25*time.Minute), acts)
 }
 
 // replay moves the clock through every scheduled instant, runs the jobs due
@@ -315,7 +441,11 @@ func (d *run) replay(ctx context.Context, srv *server.Server) error {
 		}
 		msgs := d.newMessages()
 		d.show(msgs)
+		d.showZalo(d.newZaloMessages())
 		if err := d.answer(ctx, at, msgs); err != nil {
+			return err
+		}
+		if err := d.answerZalo(ctx, at); err != nil {
 			return err
 		}
 		if err := d.chairman(ctx, at); err != nil {
@@ -333,6 +463,17 @@ func (d *run) settle(ctx context.Context) error {
 		// Updates first: once the bot has confirmed them, their replies are
 		// committed to the outbox, so the count read next includes them.
 		updates := d.fake.Pending()
+		for len(d.zaloEvents) > 0 {
+			done, err := d.app.Store.UpdateProcessed(ctx, zalo.UpdateID("m:"+d.zaloEvents[0]))
+			if err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			if !done {
+				break
+			}
+			d.zaloEvents = d.zaloEvents[1:]
+		}
+		updates += len(d.zaloEvents)
 		c, err := d.app.Store.OutboxCounts(ctx)
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
@@ -389,6 +530,7 @@ type action struct {
 	press string // callback data of a button pressed instead
 	label string // what the pressed button says, for the transcript
 	about string // what the message answered is about, for the transcript
+	zalo  string // the Zalo user typing text, "" on Telegram
 }
 
 // answer decides, for each message just delivered, what its recipient does.
@@ -571,6 +713,9 @@ func (d *run) perform(ctx context.Context, at time.Time, acts []action) error {
 	for _, a := range acts {
 		name := d.names[a.chat]
 		switch {
+		case a.zalo != "":
+			d.zaloEvents = append(d.zaloEvents, d.zalo.SendText(a.zalo, a.text))
+			d.printf("%s ← %s (Zalo, về %s): %s\n", at.In(d.app.Loc).Format("15:04"), name, quote(a.about), a.text)
 		case a.press != "":
 			d.fake.PressButton(a.chat, a.chat, a.reply, a.press)
 			d.printf("%s ← %s: [bấm %s] %s\n", at.In(d.app.Loc).Format("15:04"), name, a.label, quote(a.about))
@@ -588,6 +733,7 @@ func (d *run) perform(ctx context.Context, at time.Time, acts []action) error {
 	}
 	msgs := d.newMessages()
 	d.show(msgs)
+	d.showZalo(d.newZaloMessages())
 	return d.decideExtensions(ctx, at, msgs)
 }
 

@@ -61,6 +61,8 @@ type Options struct {
 	Scheduler []jobs.Option
 	// Worker overrides the delivery options derived from the config.
 	Worker *delivery.Options
+	// ZaloWorker overrides the options of the Zalo lane (the demo's pace).
+	ZaloWorker *delivery.Options
 	// PollTimeout overrides the bot's long-poll timeout.
 	PollTimeout time.Duration
 	// GetMeRetry is the wait after the first failed getMe at start,

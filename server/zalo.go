@@ -112,13 +112,17 @@ func (s *Server) newZalo(lang i18n.Lang) {
 		PerSecond: cfg.RatePerSecond,
 	})
 	s.zaloSender = sender
-	s.zaloLane = delivery.NewLane(a.Store, sender, a.Clock, a.Log, delivery.Options{
+	opts := delivery.Options{
 		RatePerSecond:  cfg.RatePerSecond,
 		MaxInFlight:    1,
 		ScheduledShare: delivery.ScheduledShare(a.Cfg.Telegram.ScheduledShare),
 		Language:       lang,
-		OnUnauthorized: func(err error) { s.zaloRefused(context.Background(), err) },
-	})
+	}
+	if s.opts.ZaloWorker != nil {
+		opts = *s.opts.ZaloWorker
+	}
+	opts.OnUnauthorized = func(err error) { s.zaloRefused(context.Background(), err) }
+	s.zaloLane = delivery.NewLane(a.Store, sender, a.Clock, a.Log, opts)
 }
 
 // runZalo asks getMe until the platform answers — with growing waits,
