@@ -18,6 +18,8 @@ const DefaultSweepBatch = 5000
 // outbox and e-mail rows and remind batches not yet fanned out are never
 // deleted; nor are job_runs, whose (job, instant) claims are what keep a
 // past instant from being decided again once its messages are gone.
+// Published files (PublishFile) are deleted once they expire, whatever
+// the policy.
 type RetentionPolicy struct {
 	// ProcessedUpdates is how long an inbound update's id is remembered.
 	ProcessedUpdates time.Duration
@@ -50,6 +52,7 @@ const (
 	SweptLinkAttempts     = "link_attempts"
 	SweptRemindBatches    = "remind_batches"
 	SweptHeldReminders    = "held_reminders"
+	SweptPublishedFiles   = "published_files"
 )
 
 // SweepReport tells what a Sweep deleted.
@@ -83,8 +86,9 @@ func (r SweepReport) Total() int64 {
 // decided_at: the clock when the row was written, so ids follow it), so a
 // daily sweep reads about a day of rows, not the table; a row written out
 // of that order (a clock set back) waits for a later sweep.
-// processed_updates and link_attempts, small and without a useful key, are
-// walked once in physical order (ctid).
+// processed_updates, link_attempts and published_files (those expired),
+// small and without a useful key, are walked once in physical order
+// (ctid).
 func (s *Store) Sweep(ctx context.Context, p RetentionPolicy, now time.Time) (SweepReport, error) {
 	batch := p.BatchSize
 	if batch <= 0 {
@@ -122,6 +126,7 @@ func (s *Store) Sweep(ctx context.Context, p RetentionPolicy, now time.Time) (Sw
 	for _, t := range []ctidSweep{
 		{table: "processed_updates", column: "processed_at", name: SweptProcessedUpdates, age: p.ProcessedUpdates},
 		{table: "link_attempts", column: "attempted_at", name: SweptLinkAttempts, age: p.LinkAttempts},
+		{table: "published_files", column: "expires_at", name: SweptPublishedFiles, expiry: true},
 	} {
 		n, err := s.sweepByCtid(ctx, t, now, batch, &rep)
 		if err != nil {
@@ -258,19 +263,21 @@ func (s *Store) sweepByID(ctx context.Context, t idSweep, now time.Time, batch i
 }
 
 // ctidSweep is a table whose rows older than age (by column) are deleted
-// in one walk in physical order.
+// in one walk in physical order; with expiry, column is when a row
+// expires and rows are deleted from then (age 0) whatever the policy.
 type ctidSweep struct {
 	table  string
 	column string
 	name   string
 	age    time.Duration
+	expiry bool
 }
 
 // sweepByCtid deletes the old rows of t in batches, walking the table once
 // in ctid order (a TID range scan: each batch starts where the last one
 // stopped), and returns the number of rows deleted.
 func (s *Store) sweepByCtid(ctx context.Context, t ctidSweep, now time.Time, batch int, rep *SweepReport) (int64, error) {
-	if t.age <= 0 {
+	if t.age <= 0 && !t.expiry {
 		return 0, nil
 	}
 	rep.Deleted[t.name] += 0

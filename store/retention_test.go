@@ -200,6 +200,16 @@ func TestSweepDeletesExactlyTheOldRows(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
 	want := seedRetention(t, st)
+	// A published file that has expired and one that still answers.
+	var live string
+	for i, expires := range []time.Time{retentionNow.Add(-time.Second), retentionNow.Add(time.Hour)} {
+		token, err := st.PublishFile(ctx, store.PublishedFile{Filename: fmt.Sprintf("f%d.png", i), ContentType: "image/png",
+			Data: []byte("png"), CreatedAt: daysAgo(7, 0), ExpiresAt: expires})
+		if err != nil {
+			t.Fatal(err)
+		}
+		live = token
+	}
 	var runsBefore int
 	if err := st.DB().Get(&runsBefore, `SELECT count(*) FROM job_runs`); err != nil {
 		t.Fatal(err)
@@ -224,15 +234,24 @@ func TestSweepDeletesExactlyTheOldRows(t *testing.T) {
 		store.SweptLinkAttempts:     8,
 		store.SweptRemindBatches:    4,
 		store.SweptHeldReminders:    2,
+		store.SweptPublishedFiles:   1,
 	}
 	if !maps.Equal(rep.Deleted, wantDeleted) {
 		t.Errorf("report: %v, want %v", rep.Deleted, wantDeleted)
 	}
 	// In batches of 3, the last one short: 8 old rows of each outbox,
 	// processed updates and link attempts take 3 batches each, the 4 old
-	// remind batches 2, the 2 old held reminders 1.
-	if rep.Batches != 4*3+2+1 {
-		t.Errorf("%d batches, want 15", rep.Batches)
+	// remind batches 2, the 2 old held reminders 1, the expired published
+	// file 1.
+	if rep.Batches != 4*3+2+1+1 {
+		t.Errorf("%d batches, want 16", rep.Batches)
+	}
+	var files int
+	if err := st.DB().Get(&files, `SELECT count(*) FROM published_files`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.PublishedFile(ctx, live, retentionNow); files != 1 || err != nil {
+		t.Errorf("published files after the sweep: %d, the live one: %v; want it alone", files, err)
 	}
 	kept, err := st.RetentionDeleted(ctx)
 	if err != nil {
@@ -281,7 +300,8 @@ func TestSweepZeroKeepsForEver(t *testing.T) {
 			t.Errorf("%s: %v, want %v", table, after[table], want)
 		}
 	}
-	want := map[string]int64{store.SweptOutboxDead: 1, store.SweptEmailDead: 1}
+	// Expired published files are swept whatever the policy (none here).
+	want := map[string]int64{store.SweptOutboxDead: 1, store.SweptEmailDead: 1, store.SweptPublishedFiles: 0}
 	if !maps.Equal(rep.Deleted, want) {
 		t.Errorf("report: %v, want %v", rep.Deleted, want)
 	}

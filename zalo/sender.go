@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nhacviec/nhacviec/channel"
+	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/store"
 )
 
@@ -25,8 +26,18 @@ type SenderConfig struct {
 	RetryAfter time.Duration
 	// Photos publishes a photo at a URL the platform can fetch (served by
 	// serve under http.public_url); nil when there is none, and then a
-	// photo is refused.
+	// photo is left out, the text saying so.
 	Photos PhotoPublisher
+	// Files publishes a document (a workbook, a report) at a URL that the
+	// text then gives, with until when it answers; nil when there is
+	// none, and then the text says where to get the file.
+	Files FilePublisher
+	// Language is the language of the lines the sender adds (the office's
+	// default, config language); empty is Vietnamese.
+	Language i18n.Lang
+	// Location is the time zone of the instants those lines give (config
+	// schedule.timezone); nil keeps the publisher's.
+	Location *time.Location
 }
 
 // PhotoPublisher publishes a photo at an unguessable, expiring URL the
@@ -35,15 +46,25 @@ type PhotoPublisher interface {
 	PhotoURL(ctx context.Context, a *store.Attachment) (string, error)
 }
 
+// FilePublisher publishes a document at an unguessable URL a person opens
+// from the message, and says until when it answers (the platform sends no
+// documents).
+type FilePublisher interface {
+	FileURL(ctx context.Context, a *store.Attachment) (url string, expires time.Time, err error)
+}
+
 // Sender delivers outbox payloads to Zalo (a channel.Sender): the
 // payload's Telegram HTML as plain text (PlainText), split into numbered
 // parts of at most MaxText characters (Parts), sent in order; a photo by
 // URL. Buttons and reply-to are dropped (the platform has neither; Limits
-// says so). Its errors are the channel's kinds (Classify).
+// says so): the payload's Hint says what to type instead. A document goes
+// as a link, or as a line saying where to get it. Its errors are the
+// channel's kinds (Classify).
 type Sender struct {
 	api   *Client
 	chats Chats
 	cfg   SenderConfig
+	pr    *i18n.Printer
 }
 
 // NewSender returns a Sender calling api, mapping the outbox's chat ids
@@ -58,7 +79,7 @@ func NewSender(api *Client, chats Chats, cfg SenderConfig) *Sender {
 	if cfg.RetryAfter <= 0 {
 		cfg.RetryAfter = time.Minute
 	}
-	return &Sender{api: api, chats: chats, cfg: cfg}
+	return &Sender{api: api, chats: chats, cfg: cfg, pr: i18n.New(cfg.Language)}
 }
 
 var _ channel.Sender = (*Sender)(nil)
@@ -88,16 +109,12 @@ func (s *Sender) Probe(ctx context.Context) error {
 	return nil
 }
 
-// ErrUnsupported is the cause of refusing what the platform cannot carry
-// (a document, or a photo without a publisher); it is sorted as
-// channel.ErrRejected.
-var ErrUnsupported = errors.New("zalo: not supported by the platform")
-
-// Send delivers p to the chat whose surrogate is chat: the text in parts
-// (Parts of PlainText), then the photo by URL with no caption; a photo
-// whose text fits a caption goes alone with it. The receipt's message id
-// is 0: the platform's ids are strings and replies cannot point at a
-// message.
+// Send delivers p to the chat whose surrogate is chat: its text in parts
+// (Parts of PlainText), then its photo by URL with no caption; a photo
+// whose text fits a caption goes alone with it. What the platform cannot
+// carry never refuses the message; the text gets a last paragraph for
+// each (compose). The receipt's message id is 0: the platform's ids are
+// strings and replies cannot point at a message.
 func (s *Sender) Send(ctx context.Context, chat int64, p store.Payload) (channel.Receipt, error) {
 	if err := s.send(ctx, chat, p); err != nil {
 		return channel.Receipt{}, s.Classify(err)
@@ -111,22 +128,15 @@ func (s *Sender) send(ctx context.Context, chat int64, p store.Payload) error {
 	if err != nil {
 		return &kindError{kind: channel.ErrRejected, err: fmt.Errorf("zalo: send to %d: %w", chat, err)}
 	}
-	text := PlainText(p.Text)
-	var photo string
-	if a := p.Attachment; a != nil {
-		if a.Kind != store.EvidencePhoto || s.cfg.Photos == nil {
-			return &kindError{kind: channel.ErrRejected, err: fmt.Errorf("%w: %s %q to %d", ErrUnsupported, a.Kind, a.Filename, chat)}
+	text, photo, err := s.compose(ctx, p)
+	if err != nil {
+		return err
+	}
+	if photo != "" && Length(text) <= MaxText {
+		if _, err := s.api.SendPhoto(ctx, id, photo, strings.TrimSpace(text)); err != nil {
+			return fmt.Errorf("zalo: send photo to %d: %w", chat, err)
 		}
-		photo, err = s.cfg.Photos.PhotoURL(ctx, a)
-		if err != nil {
-			return fmt.Errorf("zalo: publish photo %q: %w", a.Filename, err)
-		}
-		if Length(text) <= MaxText {
-			if _, err := s.api.SendPhoto(ctx, id, photo, strings.TrimSpace(text)); err != nil {
-				return fmt.Errorf("zalo: send photo to %d: %w", chat, err)
-			}
-			return nil
-		}
+		return nil
 	}
 	parts := Parts(text, MaxText)
 	if len(parts) == 0 && photo == "" {
@@ -143,6 +153,60 @@ func (s *Sender) send(ctx context.Context, chat int64, p store.Payload) error {
 		}
 	}
 	return nil
+}
+
+// compose is what Send sends of p: its plain text, and the URL of its photo
+// when a publisher published it. To the text are added, each as a last
+// paragraph, in the sender's language:
+//
+//   - for a document (a workbook, a report), the line giving its URL and
+//     until when it answers (Files), or, without a publisher, the line
+//     saying that it is not sent on Zalo and where to get it;
+//   - for a photo without a publisher, a line saying it was left out;
+//   - when p has buttons, its Hint (plain text): what to type instead.
+//
+// Its error is a publisher's, transient: the message is tried again.
+func (s *Sender) compose(ctx context.Context, p store.Payload) (text, photo string, err error) {
+	text = PlainText(p.Text)
+	var more []string
+	if a := p.Attachment; a != nil {
+		switch {
+		case a.Kind == store.EvidencePhoto && s.cfg.Photos != nil:
+			photo, err = s.cfg.Photos.PhotoURL(ctx, a)
+			if err != nil {
+				return "", "", fmt.Errorf("zalo: publish photo %q: %w", a.Filename, err)
+			}
+		case a.Kind == store.EvidencePhoto:
+			more = append(more, s.pr.T("zalo.photo_unsent"))
+		case s.cfg.Files != nil:
+			u, expires, err := s.cfg.Files.FileURL(ctx, a)
+			if err != nil {
+				return "", "", fmt.Errorf("zalo: publish file %q: %w", a.Filename, err)
+			}
+			more = append(more, s.pr.T("zalo.file_link", a.Filename, s.instant(expires), u))
+		default:
+			more = append(more, s.pr.T("zalo.file_unsent", a.Filename))
+		}
+	}
+	if hint := strings.TrimSpace(p.Hint); hint != "" && len(p.Buttons) > 0 {
+		more = append(more, hint)
+	}
+	for _, m := range more {
+		if text = strings.TrimRight(text, " \t\n"); text != "" {
+			text += "\n\n"
+		}
+		text += m
+	}
+	return text, photo, nil
+}
+
+// instant is t as the lines of the sender write it: its time and date
+// (DD/MM/YYYY) in the configured zone.
+func (s *Sender) instant(t time.Time) string {
+	if s.cfg.Location != nil {
+		t = t.In(s.cfg.Location)
+	}
+	return s.pr.T("zalo.until", t.Format("15:04"), t.Format("02/01/2006"))
 }
 
 // Classify sorts an error of the client into the channel's kinds, its

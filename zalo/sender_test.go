@@ -1,17 +1,27 @@
 package zalo_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/nhacviec/nhacviec/channel"
+	"github.com/nhacviec/nhacviec/clock"
+	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/publish"
 	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/store/storetest"
 	"github.com/nhacviec/nhacviec/zalo"
 	"github.com/nhacviec/nhacviec/zalotest"
 )
+
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // newSender starts a fake and a Sender of it whose chat 1 is the
 // platform's chat "6ede9afa66b88fe6d6a9".
@@ -96,23 +106,12 @@ func TestSenderTimeoutIsTransient(t *testing.T) {
 	}
 }
 
-// TestSenderRefusesWhatThePlatformCannotCarry: a document, a photo with
-// no publisher, an empty payload and an unknown chat are rejected, and
-// nothing is sent.
-func TestSenderRefusesWhatThePlatformCannotCarry(t *testing.T) {
+// TestSenderRefusesEmptyAndUnknown: an empty payload and an unknown chat
+// are rejected, and nothing is sent.
+func TestSenderRefusesEmptyAndUnknown(t *testing.T) {
 	srv, s, chat := newSender(t, zalo.SenderConfig{})
-	for name, p := range map[string]store.Payload{
-		"document": {Text: "Báo cáo", Attachment: &store.Attachment{Kind: store.EvidenceDocument, Filename: "tong-hop.xlsx", Data: []byte("x")}},
-		"photo":    {Text: "Biểu đồ", Attachment: &store.Attachment{Kind: store.EvidencePhoto, Filename: "chart.png", Data: []byte("x")}},
-		"empty":    {Text: " \n"},
-	} {
-		_, err := s.Send(context.Background(), chat, p)
-		if !errors.Is(err, channel.ErrRejected) {
-			t.Errorf("%s: Send = %v; want ErrRejected", name, err)
-		}
-		if name != "empty" && !errors.Is(err, zalo.ErrUnsupported) {
-			t.Errorf("%s: Send = %v; want ErrUnsupported", name, err)
-		}
+	if _, err := s.Send(context.Background(), chat, store.Payload{Text: " \n"}); !errors.Is(err, channel.ErrRejected) {
+		t.Errorf("empty: Send = %v; want ErrRejected", err)
 	}
 	if _, err := s.Send(context.Background(), 999, store.Payload{Text: "x"}); !errors.Is(err, channel.ErrRejected) || !errors.Is(err, zalo.ErrUnknownChat) {
 		t.Errorf("Send to an unknown chat = %v; want ErrRejected", err)
@@ -154,5 +153,176 @@ func TestSenderPhotoByURL(t *testing.T) {
 	if got[1].Method != "sendMessage" || !strings.HasPrefix(got[1].Text, "(1/2)\n") || got[2].Method != "sendMessage" ||
 		!strings.HasPrefix(got[2].Text, "(2/2)\n") || got[3].Method != "sendPhoto" || got[3].Caption != "" {
 		t.Errorf("long text then photo = %+v", got[1:])
+	}
+}
+
+// ict is the office's time zone in the tests below.
+var ict = time.FixedZone("ICT", 7*3600)
+
+// published is a real publisher over a fresh database, at
+// https://nhacviec.example.org, whose URLs answer for a week, and its
+// handler.
+type published struct {
+	pub     *publish.Publisher
+	handler http.Handler
+	clk     *clock.Fake
+}
+
+func newPublished(t *testing.T) published {
+	t.Helper()
+	st := storetest.New(t)
+	clk := clock.NewFake(time.Date(2025, 10, 6, 1, 30, 0, 0, time.UTC)) // 08:30 in Hà Nội
+	pub, err := publish.New(st, "https://nhacviec.example.org", 7*24*time.Hour, clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return published{pub: pub, handler: publish.Handler(st, clk), clk: clk}
+}
+
+// get fetches the published URL u through the handler.
+func (p published) get(t *testing.T, u string) *httptest.ResponseRecorder {
+	t.Helper()
+	parsed, err := url.Parse(u)
+	if err != nil || parsed.Host != "nhacviec.example.org" {
+		t.Fatalf("published URL %q (%v)", u, err)
+	}
+	rec := httptest.NewRecorder()
+	p.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, parsed.Path, nil))
+	return rec
+}
+
+var _ zalo.PhotoPublisher = (*publish.Publisher)(nil)
+var _ zalo.FilePublisher = (*publish.Publisher)(nil)
+
+// TestSenderAppendsHint: a message with buttons ends with its hint, what
+// to type instead, as a paragraph of its own; without buttons, or without
+// a hint, the text is left as it is.
+func TestSenderAppendsHint(t *testing.T) {
+	srv, s, chat := newSender(t, zalo.SenderConfig{})
+	buttons := [][]store.Button{{{Text: "✅ Đồng ý", Data: "a"}, {Text: "❌ Không đồng ý", Data: "r"}}}
+	hint := "Trả lời: đồng ý 12 hoặc không đồng ý 12"
+	for _, p := range []store.Payload{
+		{Text: "<b>Xin gia hạn</b>\nNhiệm vụ «Thu ngân sách» đến 15/07/2025\n", Buttons: buttons, Hint: hint},
+		{Text: "Không có nút", Hint: hint},
+		{Text: "Có nút, không gợi ý", Buttons: buttons},
+	} {
+		if _, err := s.Send(context.Background(), chat, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := srv.SentTo("6ede9afa66b88fe6d6a9")
+	want := []string{
+		"*Xin gia hạn*\nNhiệm vụ «Thu ngân sách» đến 15/07/2025\n\nTrả lời: đồng ý 12 hoặc không đồng ý 12",
+		"Không có nút",
+		"Có nút, không gợi ý",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("sent %+v; want %d messages", got, len(want))
+	}
+	for i, w := range want {
+		if got[i].Method != "sendMessage" || got[i].Text != w {
+			t.Errorf("message %d = %s %q; want %q", i+1, got[i].Method, got[i].Text, w)
+		}
+	}
+}
+
+// TestSenderAnnouncesPublishedDocument: a workbook goes as its text and a
+// line giving its URL and until when it answers, in the office's
+// language and time zone; the URL serves the workbook's bytes until then.
+func TestSenderAnnouncesPublishedDocument(t *testing.T) {
+	p := newPublished(t)
+	data := []byte("PK\x03\x04 workbook of the quarter")
+	doc := &store.Attachment{Kind: store.EvidenceDocument, Filename: "Tổng hợp quý III.xlsx", Data: data}
+	for _, tt := range []struct {
+		lang i18n.Lang
+		head string
+	}{
+		{i18n.VI, "*Tổng hợp* quý III\n\n📎 Tệp «Tổng hợp quý III.xlsx» (tải về được đến 08:30 ngày 13/10/2025):\nhttps://nhacviec.example.org/f/"},
+		{i18n.EN, "*Tổng hợp* quý III\n\n📎 File «Tổng hợp quý III.xlsx» (downloadable until 08:30 on 13/10/2025):\nhttps://nhacviec.example.org/f/"},
+	} {
+		t.Run(string(tt.lang), func(t *testing.T) {
+			srv, s, chat := newSender(t, zalo.SenderConfig{Files: p.pub, Photos: p.pub, Language: tt.lang, Location: ict})
+			if _, err := s.Send(context.Background(), chat, store.Payload{Text: "<b>Tổng hợp</b> quý III", Attachment: doc}); err != nil {
+				t.Fatal(err)
+			}
+			got := srv.Sent()
+			if len(got) != 1 || got[0].Method != "sendMessage" || !strings.HasPrefix(got[0].Text, tt.head) {
+				t.Fatalf("sent %+v; want one message starting %q", got, tt.head)
+			}
+			u := got[0].Text[strings.LastIndex(got[0].Text, "\n")+1:]
+			rec := p.get(t, u)
+			if rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), data) ||
+				rec.Header().Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" ||
+				!strings.HasPrefix(rec.Header().Get("Content-Disposition"), "attachment;") {
+				t.Errorf("GET %s = %d %q, headers %v", u, rec.Code, rec.Body.Bytes(), rec.Header())
+			}
+		})
+	}
+}
+
+// TestSenderDocumentWithoutPublisher: with no publisher a report still
+// goes, its text followed by where to get the file, in the office's
+// language; nothing is refused.
+func TestSenderDocumentWithoutPublisher(t *testing.T) {
+	doc := &store.Attachment{Kind: store.EvidenceDocument, Filename: "Báo cáo tháng 9.docx", Data: []byte("PK")}
+	for lang, want := range map[i18n.Lang]string{
+		i18n.VI: "Báo cáo tháng 9 đã sẵn sàng.\n\n📎 Tệp «Báo cáo tháng 9.docx» không gửi được qua Zalo: hãy nhận qua thư điện tử của Văn phòng, xem trên Telegram hoặc hỏi Văn phòng UBND.",
+		i18n.EN: "Báo cáo tháng 9 đã sẵn sàng.\n\n📎 The file «Báo cáo tháng 9.docx» cannot be sent on Zalo: get it by e-mail from the office, on Telegram, or ask the People's Committee office.",
+	} {
+		srv, s, chat := newSender(t, zalo.SenderConfig{Language: lang})
+		if _, err := s.Send(context.Background(), chat, store.Payload{Text: "Báo cáo tháng 9 đã sẵn sàng.", Attachment: doc}); err != nil {
+			t.Fatalf("%s: Send = %v; want the text sent", lang, err)
+		}
+		// A document alone, with no text, is still announced.
+		if _, err := s.Send(context.Background(), chat, store.Payload{Attachment: doc}); err != nil {
+			t.Fatalf("%s: Send of a bare document = %v", lang, err)
+		}
+		got := srv.Sent()
+		if len(got) != 2 || got[0].Text != want || got[1].Text != want[strings.Index(want, "📎"):] {
+			t.Errorf("%s: sent %+v; want %q, then its last line alone", lang, got, want)
+		}
+	}
+}
+
+// TestSenderPhotoWithoutPublisher: with no publisher a chart is left out
+// and its text goes, saying so.
+func TestSenderPhotoWithoutPublisher(t *testing.T) {
+	srv, s, chat := newSender(t, zalo.SenderConfig{})
+	photo := &store.Attachment{Kind: store.EvidencePhoto, Filename: "chart.png", Data: []byte("png")}
+	if _, err := s.Send(context.Background(), chat, store.Payload{Text: "Biểu đồ tiến độ", Attachment: photo}); err != nil {
+		t.Fatalf("Send = %v; want the text sent", err)
+	}
+	got := srv.Sent()
+	if len(got) != 1 || got[0].Method != "sendMessage" || got[0].Text != "Biểu đồ tiến độ\n\n🖼 Ảnh kèm theo không gửi được qua Zalo." {
+		t.Errorf("sent %+v", got)
+	}
+}
+
+// TestSenderPhotoThroughPublisher: a chart is published; the platform is
+// given its URL, which serves the chart's bytes as a PNG until the URL
+// expires, then 404.
+func TestSenderPhotoThroughPublisher(t *testing.T) {
+	p := newPublished(t)
+	srv, s, chat := newSender(t, zalo.SenderConfig{Photos: p.pub, Files: p.pub})
+	png := []byte("\x89PNG\r\n\x1a\n the chart")
+	photo := &store.Attachment{Kind: store.EvidencePhoto, Filename: "tien-do.png", Data: png}
+	buttons := [][]store.Button{{{Text: "📊", Data: "x"}}}
+	if _, err := s.Send(context.Background(), chat, store.Payload{Text: "<b>Tiến độ</b>", Attachment: photo, Buttons: buttons, Hint: "Gõ /baocao để xem chi tiết"}); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Sent()
+	if len(got) != 1 || got[0].Method != "sendPhoto" || got[0].Caption != "*Tiến độ*\n\nGõ /baocao để xem chi tiết" ||
+		!strings.HasPrefix(got[0].Photo, "https://nhacviec.example.org/f/") {
+		t.Fatalf("sent %+v; want the photo by its published URL, captioned with the hint", got)
+	}
+	rec := p.get(t, got[0].Photo)
+	if rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), png) || rec.Header().Get("Content-Type") != "image/png" {
+		t.Errorf("GET %s = %d %q, headers %v", got[0].Photo, rec.Code, rec.Body.Bytes(), rec.Header())
+	}
+
+	// Once its time has passed the URL no longer answers.
+	p.clk.Advance(7*24*time.Hour + time.Second)
+	if rec := p.get(t, got[0].Photo); rec.Code != http.StatusNotFound || bytes.Contains(rec.Body.Bytes(), png) {
+		t.Errorf("GET of an expired URL = %d %q; want 404", rec.Code, rec.Body.Bytes())
 	}
 }
