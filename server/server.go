@@ -26,6 +26,7 @@ import (
 	"github.com/nhacviec/nhacviec/jobs"
 	"github.com/nhacviec/nhacviec/mail"
 	"github.com/nhacviec/nhacviec/metrics"
+	"github.com/nhacviec/nhacviec/publish"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/telegram"
 	"github.com/nhacviec/nhacviec/zalo"
@@ -51,6 +52,8 @@ type Server struct {
 	zaloChats  *store.ZaloChats
 	zaloSender *zalo.Sender
 	zaloLane   *delivery.Lane
+	// publisher publishes files at http.public_url; nil when it is not set.
+	publisher *publish.Publisher
 }
 
 // Options adjust a Server; the zero value is what `serve` uses.
@@ -141,6 +144,13 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 	}
 	s.worker = delivery.NewLane(a.Store, sender, a.Clock, a.Log, wopts)
 	lanes := []*delivery.Lane{s.worker}
+	if cfg.HTTP.PublicURL != "" {
+		pub, err := publish.New(a.Store, cfg.HTTP.PublicURL, cfg.HTTP.PublishTTL, a.Clock)
+		if err != nil {
+			return nil, fmt.Errorf("http.public_url: %w", err)
+		}
+		s.publisher = pub
+	}
 	if cfg.Zalo.Enabled() {
 		if s.signer == nil {
 			signer, err := callback.Load(ctx, a.Store, a.Clock, cfg.Telegram.ButtonMaxAge)
@@ -354,7 +364,9 @@ const telegramCheckTTL = 30 * time.Second
 // service but keeps the answer 200 (the jobs run and messages wait; a
 // restart would not bring Telegram back). Until Telegram first answers,
 // the cause is that of the last getMe of the start; then getMe is asked
-// at most every 30 s.
+// at most every 30 s. Zalo, when configured, has a check of its own. With
+// http.public_url set it also serves the files published for Zalo at
+// /f/<token>.
 func (s *Server) OpsHandler() http.Handler {
 	a := s.app
 	src := metrics.Sources{Store: a.Store, Telegram: s.worker.Stats().Snapshot, Log: a.Log}
@@ -391,7 +403,16 @@ func (s *Server) OpsHandler() http.Handler {
 	if s.zalo != nil {
 		checks = append(checks, metrics.Check{Name: "zalo", Degrades: true, Func: s.zaloHealth()})
 	}
-	return metrics.Handler(metrics.NewRegistry(src), metrics.HealthHandler(a.Log, checks...))
+	h := metrics.Handler(metrics.NewRegistry(src), metrics.HealthHandler(a.Log, checks...))
+	if s.publisher == nil {
+		return h
+	}
+	// The files published for Zalo are served beside them, under /f/;
+	// the reverse proxy at http.public_url forwards only that path.
+	mux := http.NewServeMux()
+	mux.Handle(publish.Prefix, publish.Handler(a.Store, a.Clock))
+	mux.Handle("/", h)
+	return mux
 }
 
 // serveOps serves /healthz and /metrics on http.listen until ctx is done.

@@ -108,9 +108,11 @@ func (s *Server) newZalo(lang i18n.Lang) {
 	s.zaloAPI = zalo.NewClient(cfg.Token, zalo.ClientConfig{APIURL: cfg.APIURL})
 	s.zaloChats = a.Store.ZaloChats()
 	s.zalo = newZaloState()
-	sender := zalo.NewSender(s.zaloAPI, s.zaloChats, zalo.SenderConfig{
-		PerSecond: cfg.RatePerSecond,
-	})
+	scfg := zalo.SenderConfig{PerSecond: cfg.RatePerSecond, Language: lang, Location: a.Loc}
+	if s.publisher != nil {
+		scfg.Photos, scfg.Files = s.publisher, s.publisher
+	}
+	sender := zalo.NewSender(s.zaloAPI, s.zaloChats, scfg)
 	s.zaloSender = sender
 	opts := delivery.Options{
 		RatePerSecond:  cfg.RatePerSecond,

@@ -409,3 +409,76 @@ func TestZaloWebhook(t *testing.T) {
 	}
 	w.zaloSays("u-giang", "Vũ Thị Giang")
 }
+
+// With http.public_url set, a chart goes to Zalo as a photo at a URL the
+// platform fetches from serve, and a workbook as a download link; both
+// stop answering when they expire.
+func TestZaloPublishesFiles(t *testing.T) {
+	w := newZaloWorld(t, func(c *config.Config) {
+		c.HTTP.PublicURL = "http://" + c.HTTP.Listen
+		c.HTTP.PublishTTL = time.Hour
+	})
+	waitfor.Until(t, "the Zalo bot to be ready", nil, func() (bool, string) { return w.s.ZaloBot() != nil, "" })
+	w.linkZalo("chu-tich", "u-an")
+	an := w.official("chu-tich")
+	chart := []byte("\x89PNG\r\n\x1a\n chart of the week")
+	book := []byte("PK\x03\x04 workbook of the week")
+	err := w.a.Store.Tx(w.ctx, func(tx *store.Tx) error {
+		for i, a := range []*store.Attachment{
+			{Kind: store.EvidencePhoto, Filename: "bieu-do-2026-W12.png", Data: chart},
+			{Kind: store.EvidenceDocument, Filename: "tong-hop-2026-W12.xlsx", Data: book},
+		} {
+			_, err := store.Enqueue(w.ctx, tx, store.OutMessage{
+				UnitID: &an.UnitID, OfficialID: &an.ID, ChatID: *an.TelegramChatID,
+				DedupeKey: fmt.Sprintf("digest:file:%d", i), Kind: "digest",
+				Payload: store.Payload{Text: "<b>Báo cáo tuần 12/2026</b>", Attachment: a}, NotBefore: w.clk.Now(),
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var photo, file string
+	waitfor.Until(t, "the chart and the workbook on Zalo", nil, func() (bool, string) {
+		for _, m := range w.zl.SentTo("u-an") {
+			if m.Method == "sendPhoto" {
+				photo = m.Photo
+			}
+			if i := strings.Index(m.Text, "http://"); i >= 0 && strings.Contains(m.Text, "tong-hop-2026-W12.xlsx") {
+				file = strings.Fields(m.Text[i:])[0]
+			}
+		}
+		return photo != "" && file != "", fmt.Sprint(texts(w.zl.SentTo("u-an")))
+	})
+	get := func(url string) (int, []byte) {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, body
+	}
+	for _, c := range []struct {
+		url  string
+		want []byte
+	}{{photo, chart}, {file, book}} {
+		if code, body := get(c.url); code != http.StatusOK || !bytes.Equal(body, c.want) {
+			t.Errorf("GET %s = %d, %d bytes; want 200 and the file", c.url, code, len(body))
+		}
+	}
+	// A guessed token, and the real ones once expired, answer 404.
+	if code, _ := get("http://" + w.a.Cfg.HTTP.Listen + "/f/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"); code != http.StatusNotFound {
+		t.Errorf("a guessed token answered %d", code)
+	}
+	w.clk.Advance(2 * time.Hour)
+	for _, url := range []string{photo, file} {
+		if code, _ := get(url); code != http.StatusNotFound {
+			t.Errorf("GET %s after expiry = %d, want 404", url, code)
+		}
+	}
+}
