@@ -9,8 +9,10 @@
 // is set, and webhook POSTs carrying the X-Bot-Api-Secret-Token header.
 //
 // It records every message sent per chat and injects failures per method
-// (FailNext): 401, 403, 408, 429, 400, a 5xx, or a call that never
-// answers (a client timeout).
+// (FailNext) or per call (SetFault): 401, 403, 408, 429, 400, a 5xx, or a
+// call that never answers (a client timeout). WithRateLimit answers 429
+// "Quota exceeded" to messages beyond a send rate, and
+// TooManyRequestsCount counts the 429s answered.
 package zalotest
 
 import (
@@ -51,6 +53,10 @@ type Server struct {
 	webhook zalo.Webhook
 	secret  string
 	nextID  int64
+
+	faultFn func(Call) *Fault // SetFault
+	limits  *limiter          // WithRateLimit
+	tooMany int               // 429 answers, injected or by the limits
 }
 
 // Option configures a Server.
@@ -307,7 +313,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apiError{400, "Bad Request: " + err.Error()})
 		return
 	}
-	if f, ok := s.takeFault(method); ok {
+	f, ok := s.takeFault(method)
+	if !ok {
+		f, ok = s.decideFault(call)
+	}
+	if ok {
+		if f.Code == 429 {
+			s.countTooMany()
+		}
 		call.Code = f.Code
 		s.record(call)
 		switch f.Kind {
@@ -320,6 +333,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		default:
 			writeError(w, apiError{f.Code, f.Description})
 		}
+		return
+	}
+	if e := s.limit(method, params["chat_id"]); e != nil {
+		call.Code = e.code
+		s.record(call)
+		writeError(w, *e)
 		return
 	}
 	result, e := s.answer(r.Context(), method, params)

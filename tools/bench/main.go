@@ -4,6 +4,7 @@
 //
 //	go run ./tools/bench            # the full run (3,300 units), also `make bench`
 //	go run ./tools/bench -quick     # a small run to try things out
+//	go run ./tools/bench -zalo      # the Zalo delivery run alone (its section)
 //
 // It starts a throwaway PostgreSQL (package pgcluster) in a temporary
 // directory, or uses the server of TEST_DATABASE_URL (or -url), where it
@@ -63,6 +64,9 @@ func run() error {
 		durable = flag.Bool("durable", false, "with the throwaway server: keep fsync and synchronous commit on")
 		noServe = flag.Bool("no-serve", false, "skip the memory measurement of nhacviec serve")
 		styles  = flag.Bool("styles", false, "only the reminder run and its fan-out on the main database, with reminders.style each then brief; prints the figures, writes no report")
+		zaloRun = flag.Bool("zalo", false, "only the Zalo delivery runs (about 2.5 minutes): rewrites the Zalo section of the report file, which the full run keeps")
+		zaloN   = flag.Int("zalo-messages", 500, "messages of the Zalo delivery run")
+		zaloC   = flag.Int("zalo-chats", 200, "Zalo chats of the Zalo delivery run")
 	)
 	flag.Parse()
 	p := params{Units: 3300, HistUnits: 50, HistoryX: 10, TickReps: 2, HistReps: 9, FreeMsgs: 3000, LimitedMsgs: 900,
@@ -129,6 +133,10 @@ func run() error {
 			return nil, err
 		}
 		return st, nil
+	}
+
+	if *zaloRun {
+		return runZalo(ctx, open, *out, zaloParams{Messages: *zaloN, Chats: *zaloC, Rate: 5, ChatEvery: time.Second, LaneRate: 5}, rep, log)
 	}
 
 	// 1. The main database: every unit of the country, one year.

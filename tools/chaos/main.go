@@ -1,7 +1,8 @@
 // Command chaos runs nhacviec's fault-injection scenarios in their long
 // form (`make chaos`): 20 SIGKILLs of serve mid-burst, minutes of Telegram
 // errors, PostgreSQL restarts, two replicas, clock jumps, a minute of 429
-// answers from one chat. It prints a table of what each scenario decided,
+// answers from one chat, a minute of Zalo answering 408 and 429 to every
+// message. It prints a table of what each scenario decided,
 // delivered, duplicated and lost, and with -doc writes it into that
 // Markdown file between the marker comments "<!-- chaos:begin -->" and
 // "<!-- chaos:end -->", so that reruns replace it.
@@ -18,6 +19,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -51,9 +53,14 @@ func run(ctx context.Context, args []string) error {
 	faulty := fs.Duration("faulty", 2*time.Minute, "how long Telegram answers 5xx, timeouts and 429")
 	restarts := fs.Int("pg-restarts", 5, "PostgreSQL restarts under serve")
 	throttled := fs.Duration("throttled", time.Minute, "how long one group chat answers 429 (retry_after 3)")
+	zaloFaulty := fs.Duration("zalo-faulty", time.Minute, "how long Zalo answers 408 and 429 to every message")
 	verbose := fs.Bool("v", false, "log progress")
+	only := fs.String("only", "", "run only these scenarios, comma-separated: kill, postgres, telegram, replicas, clock, throttle, zalo")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *only != "" && *doc != "" {
+		return errors.New("-only runs part of the table: it cannot write -doc")
 	}
 
 	root, err := os.MkdirTemp("", "nhacviec-chaos-")
@@ -108,24 +115,28 @@ func run(ctx context.Context, args []string) error {
 	}
 
 	scenarios := []struct {
+		name   string
 		maxDup func(chaos.Result) int
 		run    func() (chaos.Result, error)
 	}{
-		{perCrash, func() (chaos.Result, error) {
+		{"kill", perCrash, func() (chaos.Result, error) {
 			return chaos.KillServe(ctx, env, chaos.KillOptions{Rounds: *kills, Messages: *messages, Chats: *chats})
 		}},
-		{perCrash, func() (chaos.Result, error) {
+		{"postgres", perCrash, func() (chaos.Result, error) {
 			return chaos.PostgresRestart(ctx, env, chaos.PostgresOptions{Restarts: *restarts, Messages: *messages, Chats: *chats, Down: 3 * time.Second})
 		}},
-		{perTimeout, func() (chaos.Result, error) {
+		{"telegram", perTimeout, func() (chaos.Result, error) {
 			return chaos.TelegramFaults(ctx, env, chaos.FaultOptions{Messages: *messages, Chats: *chats, Faulty: *faulty})
 		}},
-		{none, func() (chaos.Result, error) {
+		{"replicas", none, func() (chaos.Result, error) {
 			return chaos.Replicas(ctx, env, chaos.ReplicaOptions{Messages: *messages, Chats: *chats, Days: 31})
 		}},
-		{decisionsOnly, func() (chaos.Result, error) { return chaos.ClockJumps(ctx, env) }},
-		{none, func() (chaos.Result, error) {
+		{"clock", decisionsOnly, func() (chaos.Result, error) { return chaos.ClockJumps(ctx, env) }},
+		{"throttle", none, func() (chaos.Result, error) {
 			return chaos.ThrottledChat(ctx, env, chaos.ThrottleOptions{Messages: *messages, Chats: *chats, Replies: 5, Throttled: *throttled, RetryAfter: 3})
+		}},
+		{"zalo", none, func() (chaos.Result, error) {
+			return chaos.ZaloFaults(ctx, env, chaos.ZaloOptions{Messages: *messages, Chats: *chats, Faulty: *zaloFaulty})
 		}},
 	}
 	var (
@@ -133,6 +144,9 @@ func run(ctx context.Context, args []string) error {
 		errs    []error
 	)
 	for _, s := range scenarios {
+		if *only != "" && !slices.Contains(strings.Split(*only, ","), s.name) {
+			continue
+		}
 		res, err := s.run()
 		if err == nil {
 			err = check(res, s.maxDup)

@@ -124,3 +124,18 @@ func TestThrottledChat(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestZaloFaults: Zalo answers 408 and 429 to every message for a while,
+// then heals; every message arrives once, parts and all, none dead.
+func TestZaloFaults(t *testing.T) {
+	res, err := chaos.ZaloFaults(t.Context(), testEnv(t, false),
+		chaos.ZaloOptions{Messages: 40, Chats: 10, Faulty: 2 * time.Second})
+	t.Logf("%+v", res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A 408 or 429 answer means the platform did not take the message.
+	if err := res.Check(0); err != nil {
+		t.Error(err)
+	}
+}
