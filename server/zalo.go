@@ -108,14 +108,17 @@ func (s *Server) newZalo(lang i18n.Lang) {
 	s.zaloAPI = zalo.NewClient(cfg.Token, zalo.ClientConfig{APIURL: cfg.APIURL})
 	s.zaloChats = a.Store.ZaloChats()
 	s.zalo = newZaloState()
-	scfg := zalo.SenderConfig{PerSecond: cfg.RatePerSecond, Language: lang, Location: a.Loc}
+	scfg := zalo.SenderConfig{PerSecond: zalo.LaneRate(cfg.RatePerSecond), Language: lang, Location: a.Loc}
+	if s.opts.ZaloWorker != nil {
+		scfg.PartEvery = s.opts.ZaloWorker.PerChatInterval
+	}
 	if s.publisher != nil {
 		scfg.Photos, scfg.Files = s.publisher, s.publisher
 	}
 	sender := zalo.NewSender(s.zaloAPI, s.zaloChats, scfg)
 	s.zaloSender = sender
 	opts := delivery.Options{
-		RatePerSecond:  cfg.RatePerSecond,
+		RatePerSecond:  zalo.LaneRate(cfg.RatePerSecond),
 		MaxInFlight:    1,
 		ScheduledShare: delivery.ScheduledShare(a.Cfg.Telegram.ScheduledShare),
 		Language:       lang,

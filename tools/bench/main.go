@@ -31,6 +31,7 @@ import (
 	"github.com/nhacviec/nhacviec/pgcluster"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/tools/gen/gen"
+	"github.com/nhacviec/nhacviec/zalo"
 )
 
 // params is the size of a run.
@@ -136,7 +137,7 @@ func run() error {
 	}
 
 	if *zaloRun {
-		return runZalo(ctx, open, *out, zaloParams{Messages: *zaloN, Chats: *zaloC, Rate: 5, ChatEvery: time.Second, LaneRate: 5}, rep, log)
+		return runZalo(ctx, open, *out, zaloParams{Messages: *zaloN, Chats: *zaloC, Rate: 5, ChatEvery: time.Second, LaneRate: zalo.LaneRate(5)}, rep, log)
 	}
 
 	// 1. The main database: every unit of the country, one year.
