@@ -152,7 +152,7 @@ func (t *turn) requestExtension(occurrenceID int64, ask extensionAsk) error {
 	if err := t.enqueueTo(approver, kindExtensionAsk, "extension:ask:"+strconv.FormatInt(req.ID, 10), info.ID, store.Payload{
 		Text:    text,
 		Buttons: callback.DecisionKeyboard(t.b.signer, pr, info.ID, req.ID, *approver.TelegramChatID),
-		Hint:    message.ApprovalHint(pr, req.ID),
+		Hint:    message.HintFor(*approver.TelegramChatID, message.ApprovalHint(pr, req.ID)),
 	}); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/nhacviec/nhacviec/i18n"
+	"github.com/nhacviec/nhacviec/store"
 )
 
 // Hints are the lines a channel without buttons (Zalo) shows under a
@@ -46,4 +47,14 @@ func AssignHint(pr *i18n.Printer, n int, assign []AssignOption) string {
 // request requestID: "đồng ý 12" or "không đồng ý 12".
 func ApprovalHint(pr *i18n.Printer, requestID int64) string {
 	return pr.T("hint.approval", requestID)
+}
+
+// HintFor is hint for a message to chat chatID: itself on a channel without
+// buttons (Zalo), "" on one with them, so that a Telegram message stays as
+// it was.
+func HintFor(chatID int64, hint string) string {
+	if store.ChatChannel(chatID) != store.ChannelZalo {
+		return ""
+	}
+	return hint
 }
