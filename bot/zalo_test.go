@@ -480,3 +480,25 @@ func TestZaloBadInput(t *testing.T) {
 		t.Fatalf("evidence alone changed progress: %d%% done %v", o.Percent, o.Done())
 	}
 }
+
+func TestZaloTypedReading(t *testing.T) {
+	z := newZaloHarness(t)
+	target := z.target
+	if _, err := store.Enqueue(z.ctx, z.st, store.OutMessage{
+		UnitID: &z.unit, OfficialID: &z.office, ChatID: zOffice, DedupeKey: "ask:1", Kind: "reading_request", TargetID: &target,
+		Payload: store.Payload{Text: "📊 Nhập kết quả"}, NotBefore: z.clk.Now(),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	z.deliver(zOffice)
+	before := z.state()
+	mustContain(t, "not a reading", z.sayOne(zOffice, "chưa có số liệu"), "Không đọc được kết quả")
+	if s := z.state(); s != before {
+		t.Fatalf("a bad reading changed %s to %s", before, s)
+	}
+	mustContain(t, "reading", z.sayOne(zOffice, "96,5"), "Đã ghi nhận kết quả chỉ tiêu", "96,5")
+	var n int
+	if err := z.st.DB().Get(&n, `SELECT count(*) FROM target_readings WHERE target_id = $1`, target); err != nil || n != 1 {
+		t.Fatalf("%d readings, %v", n, err)
+	}
+}
