@@ -162,6 +162,7 @@ func (t *turn) assign(info store.ReportableOccurrence, assignee plan.Official) (
 	if err := t.notify(assignee, "assigned", occID, store.Payload{
 		Text:    text,
 		Buttons: callback.Keyboard(t.b.signer, ap, occID, *assignee.TelegramChatID),
+		Hint:    message.HintFor(*assignee.TelegramChatID, message.ReminderHint(ap, nil)),
 	}); err != nil {
 		return "", err
 	}

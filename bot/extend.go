@@ -12,6 +12,7 @@ import (
 	"github.com/nhacviec/nhacviec/message"
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
+	"github.com/nhacviec/nhacviec/tghtml"
 )
 
 // Extension requests (gia hạn). An official who may update a task replies
@@ -151,6 +152,7 @@ func (t *turn) requestExtension(occurrenceID int64, ask extensionAsk) error {
 	if err := t.enqueueTo(approver, kindExtensionAsk, "extension:ask:"+strconv.FormatInt(req.ID, 10), info.ID, store.Payload{
 		Text:    text,
 		Buttons: callback.DecisionKeyboard(t.b.signer, pr, info.ID, req.ID, *approver.TelegramChatID),
+		Hint:    message.HintFor(*approver.TelegramChatID, message.ApprovalHint(pr, req.ID)),
 	}); err != nil {
 		return err
 	}
@@ -217,10 +219,7 @@ func (t *turn) extendButton(a callback.Action) error {
 	return err
 }
 
-// decideExtension handles "✅ Đồng ý" and "❌ Không đồng ý": only the
-// request's approver, or whoever is its approver today (the stand-in of
-// one on leave), decides; a request replaced or decided already changes
-// nothing.
+// decideExtension handles "✅ Đồng ý" and "❌ Không đồng ý" (decide).
 func (t *turn) decideExtension(a callback.Action) error {
 	req, err := store.ExtensionRequestByID(t.ctx, t.tx, int64(a.Value))
 	if errors.Is(err, store.ErrNotFound) || (err == nil && req.OccurrenceID != a.OccurrenceID) {
@@ -230,17 +229,58 @@ func (t *turn) decideExtension(a callback.Action) error {
 	if err != nil {
 		return err
 	}
-	switch req.Status {
-	case store.ExtensionReplaced:
-		t.answerText(t.p.T("bot.ext.answer_replaced"))
-		return nil
-	case store.ExtensionApproved, store.ExtensionRejected:
-		t.answerText(t.p.T("bot.ext.answer_decided", message.ExtensionStatus(t.p, req.Status)))
-		return nil
-	}
 	info, err := store.ReportableOccurrenceByID(t.ctx, t.tx, req.OccurrenceID)
 	if err != nil {
 		return err
+	}
+	return t.decide(req, info, a.Kind == callback.KindApprove)
+}
+
+// decideTyped handles a typed decision on Zalo, "đồng ý 12" or "không đồng
+// ý 12" (decide): 12 is the request's id, which the approver's message
+// shows. A request of another unit is as unknown as one that does not
+// exist; every outcome is a reply.
+func (t *turn) decideTyped(d typedDecision) error {
+	if d.id == 0 {
+		return t.say("bot.ext.typed_usage")
+	}
+	req, err := store.ExtensionRequestByID(t.ctx, t.tx, d.id)
+	if errors.Is(err, store.ErrNotFound) {
+		return t.say("bot.ext.unknown_request", d.id)
+	}
+	if err != nil {
+		return err
+	}
+	info, err := store.ReportableOccurrenceByID(t.ctx, t.tx, req.OccurrenceID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && info.UnitID != t.official.UnitID) {
+		return t.say("bot.ext.unknown_request", d.id)
+	}
+	if err != nil {
+		return err
+	}
+	return t.decide(req, info, d.approve)
+}
+
+// tell says text (plain) to the speaker: as the answer of a button press,
+// or, for a typed command, as a reply.
+func (t *turn) tell(text string) error {
+	if t.answer != nil {
+		t.answerText(text)
+		return nil
+	}
+	return t.reply(tghtml.Escape(text))
+}
+
+// decide approves or rejects the extension request req about info, by
+// button or typed: only the request's approver, or whoever is its approver
+// today (the stand-in of one on leave), decides; a request replaced or
+// decided already, or about a task archived or done, changes nothing.
+func (t *turn) decide(req store.ExtensionRequest, info store.ReportableOccurrence, approve bool) error {
+	switch req.Status {
+	case store.ExtensionReplaced:
+		return t.tell(t.p.T("bot.ext.answer_replaced"))
+	case store.ExtensionApproved, store.ExtensionRejected:
+		return t.tell(t.p.T("bot.ext.answer_decided", message.ExtensionStatus(t.p, req.Status)))
 	}
 	today := t.today()
 	allowed := req.ApproverID != nil && *req.ApproverID == t.official.ID
@@ -260,24 +300,24 @@ func (t *turn) decideExtension(a callback.Action) error {
 		return t.say("bot.ext.not_approver", name, info.TaskTitle)
 	}
 	if info.ArchivedAt != nil || info.TaskArchived {
+		if t.answer == nil {
+			return t.say("bot.task_gone", info.TaskTitle)
+		}
 		t.answerText(t.p.T("bot.button_invalid"))
 		return nil
 	}
 	if info.Done() {
-		t.answerText(t.p.T("bot.ext.answer_done"))
-		return nil
+		return t.tell(t.p.T("bot.ext.answer_done"))
 	}
-	approve := a.Kind == callback.KindApprove
 	due := req.RequestedDue
 	if approve && t.b.cfg.Calendar != nil {
 		due = t.b.cfg.Calendar.Roll(due)
 	}
-	req, err = store.DecideExtension(t.ctx, t.tx, store.ExtensionDecision{
+	req, err := store.DecideExtension(t.ctx, t.tx, store.ExtensionDecision{
 		RequestID: req.ID, DecidedBy: t.official.ID, Approve: approve, Due: due, Today: today, Now: t.now,
 	})
 	if errors.Is(err, store.ErrExtensionDecided) {
-		t.answerText(t.p.T("bot.ext.answer_decided", "—"))
-		return nil
+		return t.tell(t.p.T("bot.ext.answer_decided", "—"))
 	}
 	if err != nil {
 		return err

@@ -26,7 +26,10 @@ func (t *turn) onStart(code string) error {
 	}
 	if code == "" {
 		if t.official != nil {
-			return t.say("bot.start_already", t.official.Name)
+			return t.say("bot.start_already", t.messenger(), t.official.Name)
+		}
+		if t.typed() {
+			return t.say("bot.start_no_code_typed")
 		}
 		return t.say("bot.start_no_code")
 	}
@@ -46,6 +49,7 @@ func (t *turn) onStart(code string) error {
 		err = store.ErrInviteInvalid
 	}
 	var key i18n.Key
+	var args []any
 	level, attrs := slog.LevelInfo, []any{"reason", ""}
 	switch {
 	case err == nil:
@@ -53,7 +57,7 @@ func (t *turn) onStart(code string) error {
 	case errors.Is(err, store.ErrInviteUsed):
 		if t.official != nil && t.official.ID == link.Official.ID {
 			// The official opened their link twice.
-			return t.say("bot.start_already", t.official.Name)
+			return t.say("bot.start_already", t.messenger(), t.official.Name)
 		}
 		key = "bot.start_used"
 	case errors.Is(err, store.ErrInviteExpired):
@@ -66,6 +70,7 @@ func (t *turn) onStart(code string) error {
 		// Someone else holds a code of a linked official: a leaked code,
 		// or a new phone without a --relink code. The office decides.
 		key = "bot.start_linked_elsewhere"
+		args = []any{message.HTML(message.LinkedElsewhere(t.p, t.chatID, link.PreviousChatID))}
 		level, attrs = slog.LevelWarn, append(attrs, "linked_chat", link.PreviousChatID)
 		o := link.Official
 		dedupe := "link-refused:" + strconv.FormatInt(link.InviteID, 10) + ":" + strconv.FormatInt(t.chatID, 10)
@@ -82,7 +87,7 @@ func (t *turn) onStart(code string) error {
 	if err := store.RecordLinkFailure(t.ctx, t.tx, userID, t.now); err != nil {
 		return err
 	}
-	return t.say(key)
+	return t.say(key, args...)
 }
 
 // linked answers a successful redemption, tells the previous chat of a
@@ -95,7 +100,7 @@ func (t *turn) linked(link store.Link) error {
 	}
 	if link.Outcome == store.LinkAlready {
 		t.logLink(slog.LevelInfo, "official already linked to this chat", link)
-		return t.say("bot.start_already", o.Name)
+		return t.say("bot.start_already", t.messenger(), o.Name)
 	}
 	t.official = &o
 	if o.Language != "" {
@@ -121,7 +126,11 @@ func (t *turn) linked(link store.Link) error {
 			return err
 		}
 	}
-	return t.say("bot.start_linked", o.Name, o.Position)
+	how := t.p.T("bot.start_linked_how")
+	if t.typed() {
+		how = t.p.T("bot.start_linked_how_typed")
+	}
+	return t.say("bot.start_linked", t.messenger(), o.Name, o.Position, message.HTML(how))
 }
 
 // onStartInGroup refuses /start outside a private chat: an official's
@@ -165,10 +174,14 @@ func (t *turn) logLink(level slog.Level, msg string, link store.Link, attrs ...a
 	t.b.log.Log(t.ctx, level, "bot: "+msg, append(args, attrs...)...)
 }
 
-// account is the sender's Telegram account, for the office's notices.
+// account is the sender's account, for the office's notices.
 func (t *turn) account() message.Account {
-	return message.Account{Username: t.upd.Username, ID: t.userID}
+	return message.Account{Chat: t.chatID, Username: t.upd.Username, ID: t.userID}
 }
+
+// messenger is the name of the chat's messenger ("Telegram", "Zalo"), for
+// the sentences that name it.
+func (t *turn) messenger() string { return message.Messenger(t.chatID) }
 
 // printerFor returns the printer of the official's language, else the
 // configured one.
@@ -226,7 +239,7 @@ func (t *turn) tellPreviousChat(link store.Link) error {
 		ChatID:    link.PreviousChatID,
 		DedupeKey: "relinked:" + strconv.FormatInt(link.InviteID, 10) + ":previous",
 		Kind:      "notice",
-		Payload:   store.Payload{Text: message.MovedAway(p, o.Name, names)},
+		Payload:   store.Payload{Text: message.MovedAway(p, o.Name, names, link.PreviousChatID, t.chatID)},
 		NotBefore: t.now,
 	})
 	return err

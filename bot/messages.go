@@ -16,17 +16,28 @@ import (
 )
 
 // onMessage handles a message: a command, a reply to one of the bot's
-// messages, the next answer of a /baocao conversation, or anything else.
+// messages, the next answer of a /baocao conversation, a typed answer on
+// Zalo (onTyped), or anything else. On Zalo an unlinked private chat may
+// send its invite code alone.
 func (t *turn) onMessage() error {
 	m := t.upd
 	if name, args, ok := t.command(m.Text); ok {
 		return t.onCommand(name, args)
 	}
 	if t.official == nil {
-		return t.say("bot.unlinked")
+		if code, ok := t.bareCode(); ok {
+			return t.onStart(code)
+		}
+		if t.typed() && m.Text == "" && m.Caption == "" && m.File == "" && m.FileKind == "" {
+			return nil // content the platform withheld
+		}
+		return t.say("bot.unlinked", t.messenger(), t.unlinkedHow())
 	}
 	if m.ReplyTo != 0 {
 		return t.onReply()
+	}
+	if t.typed() {
+		return t.onTyped()
 	}
 	if handled, err := t.continueReport(m.Text); handled || err != nil {
 		return err
@@ -66,7 +77,7 @@ func (t *turn) onCommand(name, args string) error {
 		return t.onStart(args)
 	}
 	if t.official == nil {
-		return t.say("bot.unlinked")
+		return t.say("bot.unlinked", t.messenger(), t.unlinkedHow())
 	}
 	// A command ends any /baocao conversation in progress.
 	if err := store.ClearChatState(t.ctx, t.tx, t.chatID); err != nil {
@@ -101,6 +112,9 @@ func (t *turn) onCommand(name, args string) error {
 // help is the help text for the speaking official.
 func (t *turn) help() string {
 	text := t.p.T("bot.help")
+	if t.typed() {
+		text = t.p.T("bot.help_typed")
+	}
 	if t.official != nil && t.official.Manager() {
 		text += "\n" + t.p.T("bot.help_manager")
 	}

@@ -31,6 +31,16 @@ func (t *turn) onReply() error {
 	if text == "" {
 		text = m.Caption
 	}
+	return t.replyTo(row, text)
+}
+
+// replyTo applies text (and the update's photo or document) as an answer
+// to the bot's message row: a reply on Telegram, a typed answer on Zalo
+// (the last message naming items, store.LastActionableMessage). It is a
+// reading of the target row asks about, or, about the occurrence it names
+// (resolveItem), an extension request, an assignment, a snooze (typed
+// only: Telegram has buttons for it) or progress.
+func (t *turn) replyTo(row store.OutboxRow, text string) error {
 	if row.TargetID != nil {
 		return t.onReadingReply(row, text)
 	}
@@ -44,7 +54,10 @@ func (t *turn) onReply() error {
 	if key, ok := parseAssign(text); ok {
 		return t.assignByKey(occurrenceID, key)
 	}
-	kind, file := evidence(m)
+	if days, ok := parseSnooze(text); ok && t.typed() {
+		return t.snoozeTyped(occurrenceID, days)
+	}
+	kind, file := evidence(t.upd)
 	return t.recordProgress(occurrenceID, text, kind, file)
 }
 
@@ -74,10 +87,17 @@ func (t *turn) resolveItem(row store.OutboxRow, text string) (occurrenceID int64
 	if !numbered {
 		return 0, "", false, t.pickNumber(p.Refs)
 	}
-	if n < 1 || n > len(p.Refs) {
-		return 0, "", false, t.say("bot.brief.no_item", len(p.Refs), len(p.Refs), n)
+	id, ok, err := t.refAt(p.Refs, n)
+	return id, rest, ok, err
+}
+
+// refAt is item n (1-based) of a list of occurrences refs; when there is
+// none it replies with the list's range and reports false.
+func (t *turn) refAt(refs []int64, n int) (int64, bool, error) {
+	if n < 1 || n > len(refs) {
+		return 0, false, t.say("bot.brief.no_item", len(refs), len(refs), n)
 	}
-	return p.Refs[n-1], rest, true, nil
+	return refs[n-1], true, nil
 }
 
 // stripOne drops the item number from a reply to a message about one

@@ -7,16 +7,30 @@ func botMessages() map[Key]Entry {
 	return map[Key]Entry{
 		// Linking (/start).
 		"bot.start_linked": {
-			VI: "✅ Đã kết nối tài khoản Telegram với <b>%s</b> — %s.\nTừ nay bạn sẽ nhận nhắc việc tại đây. Trả lời (reply) tin nhắn nhắc việc để báo cáo tiến độ; gõ /trogiup để xem hướng dẫn.",
-			EN: "✅ Your Telegram account is now linked to <b>%s</b> — %s.\nYou will get task reminders here. Reply to a reminder to report progress; send /help for instructions.",
+			VI: "✅ Đã kết nối tài khoản %s với <b>%s</b> — %s.\nTừ nay bạn sẽ nhận nhắc việc tại đây. %s",
+			EN: "✅ Your %s account is now linked to <b>%s</b> — %s.\nYou will get task reminders here. %s",
+		},
+		// How to answer, after linking: on a channel with replies, and on one
+		// without (Zalo), where replies are typed.
+		"bot.start_linked_how": {
+			VI: "Trả lời (reply) tin nhắn nhắc việc để báo cáo tiến độ; gõ /trogiup để xem hướng dẫn.",
+			EN: "Reply to a reminder to report progress; send /help for instructions.",
+		},
+		"bot.start_linked_how_typed": {
+			VI: "Để báo cáo tiến độ, gõ số thứ tự của nhiệm vụ trong tin nhắc việc và tiến độ, ví dụ <code>1 xong</code> hoặc <code>2: 60%</code>; gõ /trogiup để xem hướng dẫn.",
+			EN: "To report progress, type the task's number in the reminder and the progress, e.g. <code>1 done</code> or <code>2: 60%</code>; send /help for instructions.",
 		},
 		"bot.start_already": {
-			VI: "Tài khoản Telegram này đã được kết nối với <b>%s</b>. Gõ /trogiup để xem hướng dẫn.",
-			EN: "This Telegram account is already linked to <b>%s</b>. Send /help for instructions.",
+			VI: "Tài khoản %s này đã được kết nối với <b>%s</b>. Gõ /trogiup để xem hướng dẫn.",
+			EN: "This %s account is already linked to <b>%s</b>. Send /help for instructions.",
 		},
 		"bot.start_no_code": {
 			VI: "Xin chào! Đây là bot nhắc việc cải cách hành chính của UBND phường.\nĐể sử dụng, bạn cần mã kết nối do Văn phòng UBND phường cấp: mở đường link được gửi cho bạn, hoặc gõ <code>/start MÃ_KẾT_NỐI</code>.",
 			EN: "Hello! This is the administrative-reform reminder bot of the ward People's Committee.\nTo use it you need a link code from the ward office: open the link you were given, or send <code>/start CODE</code>.",
+		},
+		"bot.start_no_code_typed": {
+			VI: "Xin chào! Đây là bot nhắc việc cải cách hành chính của UBND phường.\nĐể sử dụng, bạn cần mã kết nối do Văn phòng UBND phường cấp: gửi mã đó trong tin nhắn riêng với bot (chỉ gõ mã, hoặc <code>/start MÃ_KẾT_NỐI</code>).",
+			EN: "Hello! This is the administrative-reform reminder bot of the ward People's Committee.\nTo use it you need a link code from the ward office: send it in a private chat with the bot (the code alone, or <code>/start CODE</code>).",
 		},
 		"bot.start_invalid": {
 			VI: "Mã kết nối không hợp lệ. Vui lòng kiểm tra lại, hoặc liên hệ Văn phòng UBND phường để được cấp mã mới.",
@@ -39,8 +53,8 @@ func botMessages() map[Key]Entry {
 			EN: "This link code has been revoked (a newer code replaced it, or it was exposed). Please use the latest code you were given, or ask the ward office for a new one.",
 		},
 		"bot.start_linked_elsewhere": {
-			VI: "Cán bộ, công chức của mã này đã được kết nối với một tài khoản Telegram khác, nên mã không được chấp nhận. Nếu bạn cần chuyển sang tài khoản này, vui lòng đề nghị Văn phòng UBND phường cấp mã chuyển tài khoản.",
-			EN: "The official of this code is already linked to another Telegram account, so the code is refused. If you need to move to this account, please ask the ward office for a code that moves the account.",
+			VI: "Cán bộ, công chức của mã này đã được kết nối với %s, nên mã không được chấp nhận. Nếu bạn cần chuyển sang tài khoản này, vui lòng đề nghị Văn phòng UBND phường cấp mã chuyển tài khoản.",
+			EN: "The official of this code is already linked to %s, so the code is refused. If you need to move to this account, please ask the ward office for a code that moves the account.",
 		},
 		"bot.start_private_only": {
 			VI: "Chỉ kết nối được trong tin nhắn riêng với bot, không kết nối trong nhóm: nhắc việc của một cán bộ không gửi cho cả nhóm. Vui lòng mở bot và gửi mã trong tin nhắn riêng.",
@@ -51,11 +65,17 @@ func botMessages() map[Key]Entry {
 			EN: "The code just sent has been revoked, as everyone in the group has seen it; please ask the ward office for a new one.",
 		},
 		// To the chat an official was moved away from (invite KEY --relink).
-		// Arguments: the official (escaped), whom to contact (escaped).
+		// Arguments: the official (escaped), the account moved to
+		// (bot.account_other or bot.account_on), the messenger of this chat,
+		// whom to contact (escaped).
 		"bot.start_moved_away": {
-			VI: "⚠️ Tài khoản cán bộ <b>%s</b> đã được chuyển sang một tài khoản Telegram khác bằng mã chuyển tài khoản do Văn phòng UBND phường cấp. Từ nay tài khoản Telegram này không còn nhận nhắc việc của cán bộ đó. Nếu bạn không đề nghị việc này, hãy liên hệ ngay %s.",
-			EN: "⚠️ The official account <b>%s</b> has been moved to another Telegram account with a code issued by the ward office. This Telegram account will no longer receive that official's reminders. If you did not ask for this, contact %s at once.",
+			VI: "⚠️ Tài khoản cán bộ <b>%s</b> đã được chuyển sang %s bằng mã chuyển tài khoản do Văn phòng UBND phường cấp. Từ nay tài khoản %s này không còn nhận nhắc việc của cán bộ đó. Nếu bạn không đề nghị việc này, hãy liên hệ ngay %s.",
+			EN: "⚠️ The official account <b>%s</b> has been moved to %s with a code issued by the ward office. This %s account will no longer receive that official's reminders. If you did not ask for this, contact %s at once.",
 		},
+		// Another account of the same messenger, or an account of another
+		// one. Argument: the messenger ("Telegram", "Zalo").
+		"bot.account_other": {VI: "một tài khoản %s khác", EN: "another %s account"},
+		"bot.account_on":    {VI: "một tài khoản %s", EN: "a %s account"},
 		"bot.contact_office": {
 			VI: "Văn phòng UBND phường",
 			EN: "the ward office",
@@ -64,28 +84,31 @@ func botMessages() map[Key]Entry {
 			VI: "Văn phòng UBND phường (%s)",
 			EN: "the ward office (%s)",
 		},
-		// A Telegram account in the office notices: @username (escaped) and
+		// An account in the office notices: the messenger, then the Telegram
+		// @username (escaped) and id, or the Zalo display name (escaped) and
 		// id, or the id alone.
-		"bot.account_username": {VI: "@%s, ID %d", EN: "@%s, ID %d"},
-		"bot.account_id":       {VI: "ID %d", EN: "ID %d"},
+		"bot.account_username": {VI: "%s @%s, ID %d", EN: "%s @%s, ID %d"},
+		"bot.account_named":    {VI: "%s «%s», ID %d", EN: "%s «%s», ID %d"},
+		"bot.account_id":       {VI: "%s ID %d", EN: "%s ID %d"},
 		// Office notices about linking. Arguments: the official's name
-		// (escaped), key, the Telegram account, then the key again for the
-		// commands.
+		// (escaped), key, the account (which names its messenger), then the
+		// key again for the commands; the group notice names the messenger
+		// of the group before the account.
 		"bot.link_notice_linked": {
-			VI: "🔗 <b>%s</b> (%s) đã kết nối với bot nhắc việc qua tài khoản Telegram %s.",
-			EN: "🔗 <b>%s</b> (%s) has linked to the reminder bot from the Telegram account %s.",
+			VI: "🔗 <b>%s</b> (%s) đã kết nối với bot nhắc việc qua tài khoản %s.",
+			EN: "🔗 <b>%s</b> (%s) has linked to the reminder bot from the account %s.",
 		},
 		"bot.link_notice_relinked": {
-			VI: "🔁 <b>%s</b> (%s) đã được chuyển sang tài khoản Telegram khác (%s) bằng mã chuyển tài khoản; tài khoản cũ đã được báo và không còn nhận tin. Nếu việc chuyển này không đúng, hãy cấp mã chuyển tài khoản cho đúng người: <code>nhacviec invite %s --relink</code>.",
-			EN: "🔁 <b>%s</b> (%s) has been moved to another Telegram account (%s) with a relink code; the previous account was told and no longer receives messages. If this move is wrong, issue a relink code to the right person: <code>nhacviec invite %s --relink</code>.",
+			VI: "🔁 <b>%s</b> (%s) đã được chuyển sang tài khoản khác (%s) bằng mã chuyển tài khoản; tài khoản cũ đã được báo và không còn nhận tin. Nếu việc chuyển này không đúng, hãy cấp mã chuyển tài khoản cho đúng người: <code>nhacviec invite %s --relink</code>.",
+			EN: "🔁 <b>%s</b> (%s) has been moved to another account (%s) with a relink code; the previous account was told and no longer receives messages. If this move is wrong, issue a relink code to the right person: <code>nhacviec invite %s --relink</code>.",
 		},
 		"bot.link_notice_refused": {
-			VI: "⚠️ Đã từ chối một mã kết nối của <b>%s</b> (%s) gửi từ một tài khoản Telegram khác (%s), vì cán bộ này đang kết nối với tài khoản của mình. Nếu đúng là cán bộ đổi tài khoản, hãy cấp mã chuyển tài khoản: <code>nhacviec invite %s --relink</code>; nếu không, mã đã bị lộ: thu hồi bằng <code>nhacviec invite revoke %s</code>.",
-			EN: "⚠️ Refused a link code of <b>%s</b> (%s) sent from another Telegram account (%s), as this official is linked to their own account. If the official did change accounts, issue a relink code: <code>nhacviec invite %s --relink</code>; if not, the code was exposed: revoke it with <code>nhacviec invite revoke %s</code>.",
+			VI: "⚠️ Đã từ chối một mã kết nối của <b>%s</b> (%s) gửi từ một tài khoản khác (%s), vì cán bộ này đang kết nối với tài khoản của mình. Nếu đúng là cán bộ đổi tài khoản, hãy cấp mã chuyển tài khoản: <code>nhacviec invite %s --relink</code>; nếu không, mã đã bị lộ: thu hồi bằng <code>nhacviec invite revoke %s</code>.",
+			EN: "⚠️ Refused a link code of <b>%s</b> (%s) sent from another account (%s), as this official is linked to their own account. If the official did change accounts, issue a relink code: <code>nhacviec invite %s --relink</code>; if not, the code was exposed: revoke it with <code>nhacviec invite revoke %s</code>.",
 		},
 		"bot.link_notice_group": {
-			VI: "⚠️ Mã kết nối của <b>%s</b> (%s) đã được gửi trong một nhóm Telegram, từ tài khoản %s, nên đã bị thu hồi. Hãy cấp mã mới và đề nghị cán bộ gửi mã trong tin nhắn riêng với bot: <code>nhacviec invite %s</code>.",
-			EN: "⚠️ The link code of <b>%s</b> (%s) was sent in a Telegram group, from the account %s, so it has been revoked. Issue a new code and ask the official to send it in a private chat with the bot: <code>nhacviec invite %s</code>.",
+			VI: "⚠️ Mã kết nối của <b>%s</b> (%s) đã được gửi trong một nhóm %s, từ tài khoản %s, nên đã bị thu hồi. Hãy cấp mã mới và đề nghị cán bộ gửi mã trong tin nhắn riêng với bot: <code>nhacviec invite %s</code>.",
+			EN: "⚠️ The link code of <b>%s</b> (%s) was sent in a %s group, from the account %s, so it has been revoked. Issue a new code and ask the official to send it in a private chat with the bot: <code>nhacviec invite %s</code>.",
 		},
 		// Inbound limits (bot.Limits).
 		"bot.slow_down": {
@@ -93,8 +116,17 @@ func botMessages() map[Key]Entry {
 			EN: "⏳ You are sending messages too fast. Commands are not answered for now; progress you report (replies to reminders) is still recorded but not confirmed one by one. Please wait a few seconds before sending more.",
 		},
 		"bot.unlinked": {
-			VI: "Tài khoản Telegram này chưa được kết nối với cán bộ, công chức nào của UBND phường. Vui lòng dùng mã kết nối do Văn phòng UBND phường cấp: <code>/start MÃ_KẾT_NỐI</code>.",
-			EN: "This Telegram account is not linked to any official of the ward People's Committee. Please use the link code from the ward office: <code>/start CODE</code>.",
+			VI: "Tài khoản %s này chưa được kết nối với cán bộ, công chức nào của UBND phường. Vui lòng dùng mã kết nối do Văn phòng UBND phường cấp: %s.",
+			EN: "This %s account is not linked to any official of the ward People's Committee. Please use the link code from the ward office: %s.",
+		},
+		// How to send a link code: on Telegram, and on Zalo.
+		"bot.unlinked_how": {
+			VI: "<code>/start MÃ_KẾT_NỐI</code>",
+			EN: "<code>/start CODE</code>",
+		},
+		"bot.unlinked_how_typed": {
+			VI: "gửi mã đó (chỉ gõ mã) hoặc <code>/start MÃ_KẾT_NỐI</code>",
+			EN: "send the code alone or <code>/start CODE</code>",
 		},
 
 		// Help.
@@ -312,8 +344,8 @@ func botMessages() map[Key]Entry {
 
 		// Delivery notices.
 		"bot.unreachable_notice": {
-			VI: "⚠️ Không gửi được tin nhắn Telegram đến <b>%s</b> (%s): người dùng đã chặn bot hoặc không còn liên lạc được. Đề nghị liên hệ trực tiếp; nếu đồng chí đổi tài khoản Telegram, cấp mã kết nối mới bằng <code>nhacviec invite KEY --relink</code>.",
-			EN: "⚠️ Telegram messages to <b>%s</b> (%s) cannot be delivered: the user blocked the bot or can no longer be reached. Please contact them; if they changed Telegram accounts, issue a new code with <code>nhacviec invite KEY --relink</code>.",
+			VI: "⚠️ Không gửi được tin nhắn %[3]s đến <b>%[1]s</b> (%[2]s): người dùng đã chặn bot hoặc không còn liên lạc được. Đề nghị liên hệ trực tiếp; nếu đồng chí đổi tài khoản, cấp mã kết nối mới bằng <code>nhacviec invite KEY --relink</code>.",
+			EN: "⚠️ %[3]s messages to <b>%[1]s</b> (%[2]s) cannot be delivered: the user blocked the bot or can no longer be reached. Please contact them; if they changed accounts, issue a new code with <code>nhacviec invite KEY --relink</code>.",
 		},
 	}
 }

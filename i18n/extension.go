@@ -46,8 +46,8 @@ func extensionMessages() map[Key]Entry {
 			EN: "The unit has no one present to approve extensions (the area's supervisor or the Chairman): nothing recorded. Contact the office.",
 		},
 		"bot.ext.approver_unlinked": {
-			VI: "Người phê duyệt gia hạn, đồng chí %s, chưa kết nối Telegram: chưa ghi nhận. Hãy liên hệ Văn phòng.",
-			EN: "The approver, %s, is not linked on Telegram: nothing recorded. Contact the office.",
+			VI: "Người phê duyệt gia hạn, đồng chí %s, chưa kết nối với bot nhắc việc: chưa ghi nhận. Hãy liên hệ Văn phòng.",
+			EN: "The approver, %s, is not linked to the reminder bot: nothing recorded. Contact the office.",
 		},
 		"bot.ext.sent": {
 			VI: "📨 Đã gửi yêu cầu gia hạn nhiệm vụ «%s» đến %s (hạn hiện tại %s) tới đồng chí <b>%s</b> phê duyệt.",

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/nhacviec/nhacviec/callback"
 	"github.com/nhacviec/nhacviec/config"
@@ -30,10 +31,11 @@ const briefButtonItems = 30
 type fanItem struct {
 	to         plan.Official // who the message goes to
 	occ        int64
-	partner    bool             // a partner's reminder: once per occurrence
-	kind       string           // of a reminder or nag: "reminder" or "nag"
-	head       string           // the stand-in's heading line (Telegram HTML), "" for none
-	assign     [][]store.Button // an unassigned head's assignment buttons
+	partner    bool                   // a partner's reminder: once per occurrence
+	kind       string                 // of a reminder or nag: "reminder" or "nag"
+	head       string                 // the stand-in's heading line (Telegram HTML), "" for none
+	assign     [][]store.Button       // an unassigned head's assignment buttons
+	options    []message.AssignOption // the same officials, for a channel without buttons
 	escalation bool
 	supervisor bool // an escalation worded for the area's supervisor
 	team       message.BriefItem
@@ -149,6 +151,7 @@ func (s *Scheduler) briefs(ctx context.Context, tx *store.Tx, batches []store.Re
 			m.Payload.Text = it.head + text
 			m.Payload.Buttons = append(append(it.assign, callback.Keyboard(signer, pr, it.occ, first.ChatID)...),
 				callback.SnoozeRow(signer, pr, it.occ, first.ChatID))
+			m.Payload.Hint = message.HintFor(first.ChatID, message.ReminderHint(pr, it.options))
 		case k.escalation:
 			list := make([]message.EscalationItem, len(idx))
 			supervisor := true
@@ -168,17 +171,30 @@ func (s *Scheduler) briefs(ctx context.Context, tx *store.Tx, batches []store.Re
 			for j, i := range idx {
 				list[j] = items[i].team
 			}
-			text, shown := message.Brief(pr, list, 0)
+			// On a channel without buttons (Zalo) the brief's last line
+			// says what to type, and the hint how to assign the items a
+			// head may assign.
+			render := message.Brief
+			if store.ChatChannel(first.ChatID) == store.ChannelZalo {
+				render = message.TypedBrief
+			}
+			text, shown := render(pr, list, 0)
 			var rows [][]store.Button
 			for j, i := range idx[:min(shown, briefButtonItems)] {
 				rows = append(rows, callback.BriefRow(signer, pr, j+1, items[i].occ, first.ChatID))
+			}
+			var hints []string
+			for j, i := range idx[:shown] {
+				if len(items[i].options) > 0 {
+					hints = append(hints, message.AssignHint(pr, j+1, items[i].options))
+				}
 			}
 			kind := "reminder"
 			if list[0].Group() == message.BriefOverdue {
 				kind = "nag"
 			}
 			m = store.OutMessage{UnitID: first.UnitID, OfficialID: first.OfficialID, ChatID: first.ChatID,
-				Kind: kind, Payload: store.Payload{Text: text, Buttons: rows, Refs: refs(items, idx[:shown])}}
+				Kind: kind, Payload: store.Payload{Text: text, Buttons: rows, Refs: refs(items, idx[:shown]), Hint: message.HintFor(first.ChatID, strings.Join(hints, "\n"))}}
 		}
 		prefix := "brief"
 		if k.escalation {

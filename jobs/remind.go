@@ -183,10 +183,12 @@ func (m reminder) teamMessage(out []store.OutMessage, kind, keyPrefix string, r 
 		task.Department = r.lead.DepartmentName
 	}
 	var assign [][]store.Button
+	var options []message.AssignOption
 	if as == message.AsUnassignedHead {
 		assign = m.assignButtons(r.lead, *o.TelegramChatID)
+		options = m.assignOptions(r.lead)
 	}
-	var text string
+	var text, hint string
 	var buttons [][]store.Button
 	if m.items != nil {
 		// The brief writes the text and the buttons (brief.go).
@@ -196,7 +198,7 @@ func (m reminder) teamMessage(out []store.OutMessage, kind, keyPrefix string, r 
 			item.Overdue = plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc)
 		}
 		*m.items = append(*m.items, fanItem{to: o, occ: m.occ.ID, partner: partner, kind: kind, head: head,
-			assign: assign, team: item})
+			assign: assign, options: options, team: item})
 	} else {
 		if kind == "nag" {
 			text = message.NagTo(pr, task, plan.DaysOverdue(m.occ.Due, m.at, m.unit.loc), as)
@@ -204,6 +206,7 @@ func (m reminder) teamMessage(out []store.OutMessage, kind, keyPrefix string, r 
 			text = message.ReminderTo(pr, task, m.day.DaysUntil(m.occ.Due), as)
 		}
 		buttons = append(assign, callback.Keyboard(m.signer, pr, m.occ.ID, *o.TelegramChatID)...)
+		hint = message.HintFor(*o.TelegramChatID, message.ReminderHint(pr, options))
 	}
 	return append(out, store.OutMessage{
 		UnitID:       int64p(m.unit.ID),
@@ -212,7 +215,7 @@ func (m reminder) teamMessage(out []store.OutMessage, kind, keyPrefix string, r 
 		DedupeKey:    key,
 		Kind:         kind,
 		OccurrenceID: int64p(m.occ.ID),
-		Payload:      store.Payload{Text: head + text, Buttons: buttons},
+		Payload:      store.Payload{Text: head + text, Buttons: buttons, Hint: hint},
 	})
 }
 

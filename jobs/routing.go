@@ -119,6 +119,21 @@ func (m reminder) assignButtons(l *store.LeadRoute, chatID int64) [][]store.Butt
 	return callback.AssignKeyboard(m.signer, m.occ.ID, chatID, members)
 }
 
+// assignOptions are the officials of assignButtons as a hint names them,
+// for a channel without buttons: their keys and names.
+func (m reminder) assignOptions(l *store.LeadRoute) []message.AssignOption {
+	if l == nil || l.DepartmentID == nil {
+		return nil
+	}
+	var opts []message.AssignOption
+	for _, o := range m.rosters[*l.DepartmentID] {
+		if o.Linked() && !o.Partner() {
+			opts = append(opts, message.AssignOption{Key: o.Key, Name: o.Name})
+		}
+	}
+	return opts
+}
+
 // rosterDepartments returns the lead departments of routes whose tasks are
 // unassigned within them: the departments whose members the fan-out reads
 // for the assignment buttons.

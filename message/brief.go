@@ -48,12 +48,23 @@ func (it BriefItem) Group() BriefGroup {
 // then a count of the rest with a pointer to /viec. shown is how many
 // items it lists, the first ones.
 func Brief(pr *i18n.Printer, items []BriefItem, limit int) (text string, shown int) {
+	return brief(pr, items, limit, "jobs.brief.hint")
+}
+
+// TypedBrief is Brief for a channel without buttons and replies (Zalo):
+// its last line says what to type instead ("2 xong", "2 hoãn", …).
+func TypedBrief(pr *i18n.Printer, items []BriefItem, limit int) (text string, shown int) {
+	return brief(pr, items, limit, "jobs.brief.hint_typed")
+}
+
+// brief writes Brief with the closing line hintKey.
+func brief(pr *i18n.Printer, items []BriefItem, limit int, hintKey i18n.Key) (text string, shown int) {
 	if limit <= 0 {
 		limit = tghtml.MaxMessage
 	}
 	var b strings.Builder
 	b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.brief.head", len(items))) + "</b>\n")
-	hint := "<i>" + tghtml.Escape(pr.T("jobs.brief.hint")) + "</i>"
+	hint := "<i>" + tghtml.Escape(pr.T(hintKey)) + "</i>"
 	group := BriefGroup(-1)
 	for i, it := range items {
 		var part strings.Builder

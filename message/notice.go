@@ -8,7 +8,8 @@ import (
 )
 
 // Unreachable returns the builder of the notice telling an office official
-// that an official can no longer be reached on Telegram, in the office
+// that an official can no longer be reached on the messenger of their chat
+// (Telegram or Zalo), in the office
 // official's language or else lang. The bot and the delivery worker both
 // give it to store.MarkUnreachable.
 func Unreachable(lang i18n.Lang) store.UnreachableNotice {
@@ -18,6 +19,10 @@ func Unreachable(lang i18n.Lang) store.UnreachableNotice {
 			l = lang
 		}
 		p := i18n.New(l)
-		return store.Payload{Text: p.T("bot.unreachable_notice", tghtml.Escape(who.Name), tghtml.Escape(who.Key))}
+		messenger := "Telegram"
+		if who.TelegramChatID != nil {
+			messenger = Messenger(*who.TelegramChatID)
+		}
+		return store.Payload{Text: p.T("bot.unreachable_notice", tghtml.Escape(who.Name), tghtml.Escape(who.Key), messenger)}
 	}
 }
