@@ -313,3 +313,12 @@ func (t *turn) unlinkedHow() message.HTML {
 	}
 	return message.HTML(t.p.T("bot.unlinked_how"))
 }
+
+// source is what a progress report or reading recorded by this turn came
+// through: Zalo for a Zalo chat, else Telegram.
+func (t *turn) source() string {
+	if store.ChatChannel(t.chatID) == store.ChannelZalo {
+		return store.SourceZalo
+	}
+	return store.SourceTelegram
+}

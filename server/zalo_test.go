@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +123,20 @@ func newZaloWorld(t *testing.T, mutate func(*config.Config)) *zaloWorld {
 	return w
 }
 
+// occurrence returns the one occurrence of the task key.
+func (w *zaloWorld) occurrence(key string) store.ReportableOccurrence {
+	w.t.Helper()
+	var id int64
+	if err := w.a.Store.DB().Get(&id, `SELECT o.id FROM occurrences o JOIN tasks t ON t.id = o.task_id WHERE t.key = $1`, key); err != nil {
+		w.t.Fatal(err)
+	}
+	o, err := store.ReportableOccurrenceByID(w.ctx, w.a.Store, id)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return o
+}
+
 // official returns the official of key.
 func (w *zaloWorld) official(key string) plan.Official {
 	w.t.Helper()
@@ -187,7 +202,7 @@ func texts(ms []zalotest.Sent) []string {
 // CODE), and waits for the confirmation.
 func (w *zaloWorld) linkZalo(key, user string) {
 	w.t.Helper()
-	w.zl.SendText(user, "/start "+w.invite(key, false))
+	w.zl.SendText(user, w.invite(key, false))
 	w.zaloSays(user, w.official(key).Name)
 }
 
@@ -239,6 +254,46 @@ func TestZaloLinkBriefAndDigest(t *testing.T) {
 	}
 	// The Telegram lead got hers on Telegram.
 	waitfor.Poll(t, "the Telegram lead's reminder", func() bool { return len(w.tg.SentTo(700003)) > 0 })
+
+	// Typed progress on Zalo: no reply-to, the item's number of the brief.
+	first, second := 1, 2
+	if strings.Index(brief.Text, "Niêm yết") < strings.Index(brief.Text, "Số hóa") {
+		first, second = 2, 1
+	}
+	w.zl.SendText("u-giang", fmt.Sprintf("%d xong", first))
+	w.zaloSays("u-giang", "Đã ghi nhận")
+	w.zl.SendText("u-giang", fmt.Sprintf("%d: 60%%", second))
+	waitfor.Until(t, "both typed answers recorded", nil, func() (bool, string) {
+		done, pct := w.occurrence("so-hoa-ho-so"), w.occurrence("niem-yet-tthc")
+		return done.Done() && pct.Percent == 60, fmt.Sprint(done.Percent, done.Done(), pct.Percent)
+	})
+
+	// An extension asked on Telegram by the lead there, approved by the
+	// chairman typing on Zalo.
+	var reminder telegramtest.SentMessage
+	for _, m := range w.tg.SentTo(700003) {
+		if strings.Contains(m.Plain(), "Rà soát") {
+			reminder = m
+		}
+	}
+	w.tg.Reply(700003, 700003, reminder.MessageID, "gia hạn 31/03/2026 chờ ý kiến của các phòng chuyên môn")
+	ask := w.zaloSays("u-an", "Rà soát")
+	m := regexp.MustCompile(`đồng ý (\d+)`).FindStringSubmatch(ask.Text)
+	if m == nil {
+		t.Fatalf("the request on Zalo does not say what to type:\n%s", ask.Text)
+	}
+	w.zl.SendText("u-an", "đồng ý "+m[1])
+	waitfor.Until(t, "the lead on Telegram told of the approval", nil, func() (bool, string) {
+		for _, msg := range w.tg.SentTo(700003) {
+			if strings.Contains(msg.Plain(), "đã đồng ý gia hạn") && strings.Contains(msg.Plain(), "31/03/2026") {
+				return true, ""
+			}
+		}
+		return false, fmt.Sprint(len(w.tg.SentTo(700003)), " messages")
+	})
+	if due := w.occurrence("ra-soat-tthc").Due; due != plan.NewDate(2026, time.March, 31) {
+		t.Errorf("the approved extension left the due date at %s", due)
+	}
 
 	// A digest longer than 2,000 characters reaches the chairman on Zalo
 	// in numbered parts, in order.

@@ -87,6 +87,7 @@ func OfficialOccurrences(ctx context.Context, rd Reader, officialID int64, throu
 // Sources of a progress report or a target reading.
 const (
 	SourceTelegram = "telegram"
+	SourceZalo     = "zalo"
 	SourceCLI      = "cli"
 	SourceDemo     = "demo"
 )

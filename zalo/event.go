@@ -199,9 +199,10 @@ func (m *MemoryChats) PlatformID(_ context.Context, s int64) (string, error) {
 //   - the chat and the sender are mapped to surrogates by chats; a
 //     message from a bot keeps no sender (recorded and ignored);
 //   - a text message gives Text; an image gives File (its URL, kind
-//     "photo") and Caption; a sticker, a withheld message
+//     "photo") and Caption; a sticker gives only FileKind "sticker" (the
+//     bot answers what to send instead); a withheld message
 //     (message.unsupported.received) or an unknown event give neither:
-//     the bot answers or ignores them, nothing else;
+//     the bot records and ignores them;
 //   - there is no reply-to on the platform, no button, no membership.
 func ToUpdate(ctx context.Context, e *Event, chats Chats) (channel.Update, error) {
 	u := channel.Update{Channel: Channel, ID: UpdateID(e.Key())}
@@ -230,6 +231,10 @@ func ToUpdate(ctx context.Context, e *Event, chats Chats) (channel.Update, error
 		u.Text = m.Text
 	case EventImage:
 		u.File, u.FileKind, u.Caption = m.Photo, "photo", m.Caption
+	case EventSticker:
+		// No file the bot keeps: the kind alone, so that the bot answers
+		// what to send instead (a withheld message gets nothing).
+		u.FileKind = "sticker"
 	}
 	return u, nil
 }

@@ -24,7 +24,23 @@ ALTER TABLE outbox ADD CONSTRAINT outbox_channel_check CHECK (channel IN ('teleg
 CREATE INDEX outbox_zalo_sent_idx ON outbox (chat_id, sent_at DESC, id DESC)
     WHERE channel = 'zalo' AND status = 'sent';
 
+-- A progress report or a reading typed on Zalo says so.
+ALTER TABLE progress_reports DROP CONSTRAINT progress_reports_source_check;
+ALTER TABLE progress_reports ADD CONSTRAINT progress_reports_source_check
+    CHECK (source IN ('telegram', 'zalo', 'cli', 'import', 'demo', 'generator'));
+ALTER TABLE target_readings DROP CONSTRAINT target_readings_source_check;
+ALTER TABLE target_readings ADD CONSTRAINT target_readings_source_check
+    CHECK (source IN ('telegram', 'zalo', 'cli', 'import', 'demo', 'generator'));
+
 -- +goose Down
+UPDATE progress_reports SET source = 'telegram' WHERE source = 'zalo';
+UPDATE target_readings SET source = 'telegram' WHERE source = 'zalo';
+ALTER TABLE progress_reports DROP CONSTRAINT progress_reports_source_check;
+ALTER TABLE progress_reports ADD CONSTRAINT progress_reports_source_check
+    CHECK (source IN ('telegram', 'cli', 'import', 'demo', 'generator'));
+ALTER TABLE target_readings DROP CONSTRAINT target_readings_source_check;
+ALTER TABLE target_readings ADD CONSTRAINT target_readings_source_check
+    CHECK (source IN ('telegram', 'cli', 'import', 'demo', 'generator'));
 DROP INDEX outbox_zalo_sent_idx;
 DELETE FROM outbox WHERE channel = 'zalo';
 ALTER TABLE outbox DROP CONSTRAINT outbox_channel_check;
