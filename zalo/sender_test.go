@@ -326,3 +326,29 @@ func TestSenderPhotoThroughPublisher(t *testing.T) {
 		t.Errorf("GET of an expired URL = %d %q; want 404", rec.Code, rec.Body.Bytes())
 	}
 }
+
+// TestPartsKeepThePerChatPace: the parts of a long message are sent
+// ChatEvery apart, so a platform that allows one message a chat per
+// ChatEvery refuses none of them (sent back to back, every second part was
+// answered 429 and the whole message retried).
+func TestPartsKeepThePerChatPace(t *testing.T) {
+	const every = 150 * time.Millisecond
+	srv, c := newClient(t, zalotest.WithRateLimit(0, every))
+	chats := &zalo.MemoryChats{}
+	chat, err := chats.Surrogate(context.Background(), "6ede9afa66b88fe6d6a9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := zalo.NewSender(c, chats, zalo.SenderConfig{ChatEvery: every})
+	text := strings.Repeat("Rà soát, đơn giản hóa thủ tục hành chính đúng tiến độ.\n", 120)
+	if _, err := s.Send(context.Background(), chat, store.Payload{Text: text}); err != nil {
+		t.Fatalf("send of a message in parts: %v", err)
+	}
+	sent := srv.SentTo("6ede9afa66b88fe6d6a9")
+	if len(sent) < 3 {
+		t.Fatalf("%d parts sent, want at least 3", len(sent))
+	}
+	if n := srv.TooManyRequestsCount(); n != 0 {
+		t.Errorf("%d parts answered 429", n)
+	}
+}
