@@ -56,17 +56,31 @@ func TestQuarter(t *testing.T) {
 	for _, want := range []string{
 		"Đã kết nối tài khoản Telegram", // /start CODE linked
 		"Nhắc việc: còn 7 ngày đến hạn", // first reminder
-		"»): 60%",                      // a progress reply
-		"Đã ghi nhận tiến độ",          // its confirmation
-		"[bấm ✅ Hoàn thành]",           // a button press
-		"TỔNG HỢP BÁO CÁO tuần 1/2025", // the first weekly digest
-		"Đề nghị báo cáo tiến độ tuần", // progress request
-		"Nhắc việc hôm nay:",           // a morning brief of several items
-		"[bấm ⏰ 1 ngày]",               // a snooze
+		"»): 60%",                             // a progress reply
+		"Đã ghi nhận tiến độ",                 // its confirmation
+		"[bấm ✅ Hoàn thành]",                  // a button press
+		"TỔNG HỢP BÁO CÁO tuần 1/2025",        // the first weekly digest
+		"Đề nghị báo cáo tiến độ tuần",        // progress request
+		"Nhắc việc hôm nay:",                  // a morning brief of several items
+		"[bấm ⏰ 1 ngày]",                      // a snooze
+		"(Zalo): ✅ Đã kết nối tài khoản Zalo", // the bare code linked on Zalo
+		"(Zalo, về «",                         // a typed answer on Zalo
 	} {
 		if !strings.Contains(transcript, want) {
 			t.Errorf("transcript lacks %q", want)
 		}
+	}
+	// The official on Zalo answered typed, recorded as from Zalo, and what
+	// reached her was plain text.
+	var fromZalo int
+	if err := st.DB().Get(&fromZalo, `SELECT count(*) FROM progress_reports WHERE source = 'zalo'`); err != nil {
+		t.Fatal(err)
+	}
+	if fromZalo == 0 {
+		t.Error("no progress typed on Zalo was recorded")
+	}
+	if regexp.MustCompile(`\(Zalo\): [^\n]*</?(b|i|code|a)\b`).MatchString(transcript) {
+		t.Error("a message to Zalo carries HTML tags")
 	}
 	// One extension asked and approved, one asked and rejected.
 	var approved, rejected int
