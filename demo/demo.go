@@ -387,7 +387,7 @@ func (d *run) showZalo(msgs []zalotest.Sent) {
 func (d *run) answerZalo(ctx context.Context, at time.Time) error {
 	var acts []action
 	for chat, user := range d.zaloUsers {
-		row, err := store.LastNamingMessage(ctx, d.app.Store, chat)
+		row, err := store.LastTaskMessage(ctx, d.app.Store, chat)
 		if err != nil || row.ID == d.zaloAnswered[chat] || (row.Kind != "reminder" && row.Kind != "nag") {
 			continue
 		}

@@ -102,17 +102,36 @@ func (z *ZaloChats) PlatformID(ctx context.Context, surrogate int64) (string, er
 	return id, nil
 }
 
-// LastNamingMessage returns the last message sent to a Zalo chat that
+// LastActionableMessage returns the last message sent to a Zalo chat that
 // names items a person can act on (an occurrence, a target, or a list of
-// occurrences in Refs): the platform has no reply-to, so a typed reply
-// ("2 xong", "60%") is about it. ErrNotFound when there is none (left).
-func LastNamingMessage(ctx context.Context, rd Reader, chatID int64) (OutboxRow, error) {
+// occurrences in Refs) — the platform has no reply-to, so a typed answer
+// ("2 xong", "60%") is about it — leaving out the bot's own answers
+// about one item (outbox kind "reply" without Refs: the confirmation of a
+// progress report, of a reading, of an assignment): a typed answer on Zalo
+// ("2 xong" after "1 xong") is about the reminder, brief or list the person
+// is working through, not about the confirmation of their last answer. A
+// list the bot sent as an answer (/viec, /quahan) counts. ErrNotFound when
+// there is none (left).
+func LastActionableMessage(ctx context.Context, rd Reader, chatID int64) (OutboxRow, error) {
+	return lastActionable(ctx, rd, chatID, `occurrence_id IS NOT NULL OR target_id IS NOT NULL OR payload ? 'refs'`)
+}
+
+// LastTaskMessage is LastActionableMessage among the messages naming
+// occurrences (not targets).
+func LastTaskMessage(ctx context.Context, rd Reader, chatID int64) (OutboxRow, error) {
+	return lastActionable(ctx, rd, chatID, `occurrence_id IS NOT NULL OR payload ? 'refs'`)
+}
+
+// lastActionable is the last sent Zalo message to chatID, not the bot's
+// answer about one item, matching the condition names.
+func lastActionable(ctx context.Context, rd Reader, chatID int64, names string) (OutboxRow, error) {
 	var r OutboxRow
 	err := sqlx.GetContext(ctx, rd.queryer(), &r, `
 		SELECT `+outboxColumns+`
 		FROM outbox
 		WHERE channel = 'zalo' AND status = 'sent' AND chat_id = $1
-		  AND (occurrence_id IS NOT NULL OR target_id IS NOT NULL OR payload ? 'refs')
+		  AND (`+names+`)
+		  AND (kind <> 'reply' OR payload ? 'refs')
 		ORDER BY sent_at DESC, id DESC
 		LIMIT 1`, chatID)
 	if err != nil {
