@@ -255,40 +255,20 @@ func (s *Server) run(ctx context.Context, withScheduler bool) error {
 func (s *Server) runTelegram(ctx context.Context) error {
 	cfg := s.app.Cfg
 	log := s.app.Log
-	base, max := s.opts.GetMeRetry, s.opts.GetMeMaxRetry
-	if base <= 0 {
-		base = 2 * time.Second
-	}
-	if max <= 0 {
-		max = time.Minute
-	}
-	if max < base {
-		max = base
-	}
 	var me *models.User
-	for attempt := 1; ; attempt++ {
-		meCtx, cancel := context.WithTimeout(ctx, getMeTimeout)
-		u, err := s.api.GetMe(meCtx)
-		cancel()
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err == nil {
-			me = u
-			break
-		}
+	answered := s.untilAnswered(ctx, func(ctx context.Context) error {
+		u, err := s.api.GetMe(ctx)
+		me = u
+		return err
+	}, func(err error, attempt int, wait time.Duration) bool {
 		cause := DescribeTelegramError(cfg.Telegram.APIURL, err)
 		s.telegram.fail(cause, s.app.Clock.Now())
-		wait := delivery.Backoff(attempt, base, max)
 		log.Warn("telegram: getMe failed; the jobs run and messages wait until it answers",
 			"cause", cause.Error(), "attempt", attempt, "retry_in", wait)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-t.C:
-		}
+		return false
+	})
+	if !answered {
+		return nil
 	}
 	b := bot.New(s.app.Store, telegram.NewAnswerer(s.api), s.botConfig(me.Username), s.app.Clock, log)
 	recv := telegram.NewReceiver(s.api, s.app.Store, telegram.ReceiverConfig{
@@ -324,6 +304,47 @@ func (s *Server) botConfig(username string) bot.BotConfig {
 			NoticeEvery:   cfg.Limits.NoticeEvery,
 			AnswerCache:   cfg.Limits.AnswerCache,
 		},
+	}
+}
+
+// untilAnswered calls getMe (each call bounded by getMeTimeout) until it
+// succeeds, waiting between calls from Options.GetMeRetry, doubled up to
+// Options.GetMeMaxRetry (defaults 2 s and 1 min). After each failure it
+// calls failed with the error, the attempt and the wait before the next;
+// failed returning true gives up. It reports whether getMe answered: false
+// when ctx ended or failed gave up.
+func (s *Server) untilAnswered(ctx context.Context, getMe func(context.Context) error, failed func(err error, attempt int, wait time.Duration) (giveUp bool)) bool {
+	base, max := s.opts.GetMeRetry, s.opts.GetMeMaxRetry
+	if base <= 0 {
+		base = 2 * time.Second
+	}
+	if max <= 0 {
+		max = time.Minute
+	}
+	if max < base {
+		max = base
+	}
+	for attempt := 1; ; attempt++ {
+		callCtx, cancel := context.WithTimeout(ctx, getMeTimeout)
+		err := getMe(callCtx)
+		cancel()
+		if ctx.Err() != nil {
+			return false
+		}
+		if err == nil {
+			return true
+		}
+		wait := delivery.Backoff(attempt, base, max)
+		if failed(err, attempt, wait) {
+			return false
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return false
+		case <-t.C:
+		}
 	}
 }
 

@@ -138,46 +138,25 @@ func (s *Server) newZalo(lang i18n.Lang) {
 func (s *Server) runZalo(ctx context.Context) error {
 	cfg := s.app.Cfg
 	log := s.app.Log
-	base, max := s.opts.GetMeRetry, s.opts.GetMeMaxRetry
-	if base <= 0 {
-		base = 2 * time.Second
-	}
-	if max <= 0 {
-		max = time.Minute
-	}
-	if max < base {
-		max = base
-	}
 	var me zalo.Bot
-	for attempt := 1; ; attempt++ {
-		meCtx, cancel := context.WithTimeout(ctx, getMeTimeout)
-		b, err := s.zaloAPI.GetMe(meCtx)
-		cancel()
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err == nil {
-			me = b
-			break
-		}
+	answered := s.untilAnswered(ctx, func(ctx context.Context) error {
+		b, err := s.zaloAPI.GetMe(ctx)
+		me = b
+		return err
+	}, func(err error, attempt int, wait time.Duration) bool {
 		if zalo.IsCode(err, zalo.CodeUnauthorized) {
 			s.zaloRefused(ctx, err)
 			log.Error("zalo: the platform refused the token; the Zalo channel is stopped until zalo.token is fixed and serve restarted (Telegram and the jobs go on; Zalo messages wait)",
 				"err", err)
-			<-ctx.Done()
-			return nil
+			return true
 		}
 		s.zalo.fail(fmt.Errorf("the Zalo platform at %s: %w", cfg.Zalo.APIURL, err), s.app.Clock.Now())
-		wait := delivery.Backoff(attempt, base, max)
 		log.Warn("zalo: getMe failed; the jobs run and Zalo messages wait until it answers",
 			"err", err, "attempt", attempt, "retry_in", wait)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-t.C:
-		}
+		return false
+	})
+	if !answered {
+		return nil
 	}
 	b := bot.New(s.app.Store, nil, s.botConfig(""), s.app.Clock, log)
 	recv := zalo.NewReceiver(s.zaloAPI, s.zaloChats, zalo.ReceiverConfig{
