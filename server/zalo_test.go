@@ -420,7 +420,10 @@ func TestZaloWebhook(t *testing.T) {
 		c.Zalo.WebhookSecret = secret
 		c.Zalo.WebhookListen = listen
 	})
-	waitfor.Until(t, "the Zalo bot to be ready", nil, func() (bool, string) { return w.s.ZaloBot() != nil, "" })
+	waitfor.Until(t, "the Zalo webhook to be set", nil, func() (bool, string) {
+		hook, _ := w.zl.Webhook()
+		return w.s.ZaloBot() != nil && hook.URL != "", hook.URL
+	})
 	if hook, got := w.zl.Webhook(); hook.URL != "https://nhacviec.example.gov.vn/zalo" || got != secret {
 		t.Fatalf("webhook set to %q with secret %q", hook.URL, got)
 	}

@@ -98,3 +98,37 @@ func TestInviteRevokeAndRelink(t *testing.T) {
 		t.Errorf("a --relink code: %+v, %v; want tu-phap moved from chat 70", link, err)
 	}
 }
+
+// TestInviteTellsHowToFindTheZaloBot checks that with Zalo configured,
+// invite prints after its codes how to find the bot on Zalo (its name and
+// QR link), and that officials shows each official's channel.
+func TestInviteTellsHowToFindTheZaloBot(t *testing.T) {
+	c := newCLI(t)
+	c.env["NHACVIEC_ZALO_TOKEN"] = "12345689:abc-xyz"
+	c.env["NHACVIEC_ZALO_BOT_NAME"] = "Bot Nhắc việc Phường"
+	c.env["NHACVIEC_ZALO_QR_URL"] = "https://qr.example.vn/bot"
+	c.mustRun("import", examplePlan)
+	out := c.mustRun("invite", "tu-phap")
+	for _, want := range []string{"tu-phap\t", "Trên Zalo: tìm bot «Bot Nhắc việc Phường»", "https://qr.example.vn/bot"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("invite output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := c.store().DB().Exec(`UPDATE officials SET telegram_chat_id = $1, telegram_user_id = $1,
+		telegram_username = 'Hộ tịch', linked_at = now() WHERE key = 'tu-phap'`, store.ZaloChatBase+7); err != nil {
+		t.Fatal(err)
+	}
+	list := c.mustRun("officials")
+	var line string
+	for _, l := range strings.Split(list, "\n") {
+		if strings.HasPrefix(l, "tu-phap ") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "zalo") || !strings.Contains(line, "linked (Hộ tịch)") {
+		t.Errorf("officials shows tu-phap as %q, want on zalo, linked", line)
+	}
+	if !strings.Contains(list, "(Telegram 0, Zalo 1)") {
+		t.Errorf("officials summary lacks the count per channel:\n%s", list)
+	}
+}
