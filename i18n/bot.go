@@ -263,8 +263,8 @@ func botMessages() map[Key]Entry {
 			EN: "… and %d more.",
 		},
 		"bot.tasks_footer": {
-			VI: "Trả lời tin nhắn này kèm số thứ tự để báo cáo, ví dụ <code>1: 60%</code> hoặc <code>2 xong</code>.",
-			EN: "Reply to this message with a number to report, e.g. <code>1: 60%</code> or <code>2 done</code>.",
+			VI: "Báo cáo bằng số thứ tự, ví dụ <code>1: 60%</code> hoặc <code>2 xong</code> (trên Telegram: trả lời tin nhắn này).",
+			EN: "Report by the item's number, e.g. <code>1: 60%</code> or <code>2 done</code> (on Telegram: as a reply to this message).",
 		},
 		"bot.role_lead":    {VI: "chủ trì", EN: "lead"},
 		"bot.role_support": {VI: "phối hợp", EN: "support"},
