@@ -181,33 +181,10 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	if c.src.Telegram != nil {
-		s := c.src.Telegram()
-		counter(c.tgSent, float64(s.Sent))
-		counter(c.tgFailed, float64(s.Failed))
-		counter(c.tgDead, float64(s.Dead))
-		counter(c.tgRetried, float64(s.Retried))
-		counter(c.tgRateLimited, float64(s.TooManyRequests))
-		counter(c.tgUnreachable, float64(s.Unreachable))
-		down := 0.0
-		if s.Down {
-			down = 1
-		}
-		gauge(c.tgDown, down)
-		ch <- prometheus.MustNewConstSummary(c.tgLatency, uint64(s.Sent), s.SendLatency.Seconds(), nil)
+		collectLane(ch, c.src.Telegram(), laneDescs{c.tgSent, c.tgFailed, c.tgDead, c.tgRetried, c.tgRateLimited, c.tgUnreachable, c.tgDown, c.tgLatency})
 	}
 	if c.src.Zalo != nil {
-		s := c.src.Zalo()
-		counter(c.zaloSent, float64(s.Sent))
-		counter(c.zaloFailed, float64(s.Failed))
-		counter(c.zaloDead, float64(s.Dead))
-		counter(c.zaloRetried, float64(s.Retried))
-		counter(c.zaloLimited, float64(s.TooManyRequests))
-		down := 0.0
-		if s.Down {
-			down = 1
-		}
-		gauge(c.zaloDown, down)
-		ch <- prometheus.MustNewConstSummary(c.zaloLatency, uint64(s.Sent), s.SendLatency.Seconds(), nil)
+		collectLane(ch, c.src.Zalo(), laneDescs{c.zaloSent, c.zaloFailed, c.zaloDead, c.zaloRetried, c.zaloLimited, nil, c.zaloDown, c.zaloLatency})
 	}
 	if c.src.Email != nil {
 		s := c.src.Email()
@@ -216,6 +193,33 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		counter(c.mailDead, float64(s.Dead))
 		ch <- prometheus.MustNewConstSummary(c.mailLatency, uint64(s.Sent), s.SendLatency.Seconds(), nil)
 	}
+}
+
+// laneDescs are the descriptors of a messenger lane's counters;
+// unreachable is nil for a channel that never reports it.
+type laneDescs struct {
+	sent, failed, dead, retried, limited, unreachable, down, latency *prometheus.Desc
+}
+
+// collectLane emits a messenger lane's counters.
+func collectLane(ch chan<- prometheus.Metric, s delivery.StatsSnapshot, d laneDescs) {
+	counter := func(desc *prometheus.Desc, v int64) {
+		ch <- prometheus.MustNewConstMetric(desc, prometheus.CounterValue, float64(v))
+	}
+	counter(d.sent, s.Sent)
+	counter(d.failed, s.Failed)
+	counter(d.dead, s.Dead)
+	counter(d.retried, s.Retried)
+	counter(d.limited, s.TooManyRequests)
+	if d.unreachable != nil {
+		counter(d.unreachable, s.Unreachable)
+	}
+	down := 0.0
+	if s.Down {
+		down = 1
+	}
+	ch <- prometheus.MustNewConstMetric(d.down, prometheus.GaugeValue, down)
+	ch <- prometheus.MustNewConstSummary(d.latency, uint64(s.Sent), s.SendLatency.Seconds(), nil)
 }
 
 // collectStore emits the counts kept in the database; it emits nothing
