@@ -606,3 +606,38 @@ func TestRemindersStyle(t *testing.T) {
 		t.Fatalf("style from the environment: %v", err)
 	}
 }
+
+// TestZaloValidation: each wrong key of the zalo section (and of
+// http.public_url) is named; Zalo unset checks nothing of it.
+func TestZaloValidation(t *testing.T) {
+	cfg := Default()
+	cfg.Zalo.Mode = "carrier-pigeon"
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("zalo without a token is off, yet: %v", err)
+	}
+	cfg.Zalo.Token = "12345689:abc-xyz"
+	cfg.Zalo.APIURL = "bot-api.zaloplatforms.com"
+	cfg.Zalo.RatePerSecond = 0
+	cfg.HTTP.PublicURL = "nhacviec.example.gov.vn"
+	err := cfg.Validate()
+	for _, key := range []string{"zalo.mode:", "zalo.api_url:", "zalo.rate_per_second:", "http.public_url:"} {
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("error %v does not name %s", err, key)
+		}
+	}
+	cfg = Default()
+	cfg.Zalo.Token = "12345689:abc-xyz"
+	cfg.Zalo.Mode = "webhook"
+	cfg.Zalo.WebhookURL = "http://nhacviec.example.gov.vn/zalo"
+	cfg.Zalo.WebhookSecret = "short"
+	cfg.HTTP.Listen = cfg.Zalo.WebhookListen
+	err = cfg.Validate()
+	for _, key := range []string{"zalo.webhook_url:", "zalo.webhook_secret:", "zalo.webhook_listen:"} {
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("error %v does not name %s", err, key)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), "short") {
+		t.Errorf("the error shows the secret: %v", err)
+	}
+}

@@ -370,14 +370,7 @@ func (d *run) newZaloMessages() []zalotest.Sent {
 // showZalo prints Zalo messages like show.
 func (d *run) showZalo(msgs []zalotest.Sent) {
 	for _, m := range msgs {
-		at := time.UnixMilli(m.Date).In(d.app.Loc)
-		if day := plan.DateOf(at); day != d.day {
-			d.day = day
-			d.printf("\n── %s %s ──\n", weekday(at.Weekday()), at.Format("02/01/2006"))
-		}
-		name := d.names[d.zaloChats[m.ChatID]] + " (Zalo)"
-		fmt.Fprintf(d.opts.Out, "%s → %s: %s\n", at.Format("15:04"), name, d.summary(m.Text))
-		fmt.Fprintf(d.full, "%s → %s:\n%s\n", at.Format("15:04"), name, indent(m.Text))
+		d.printMessage(time.UnixMilli(m.Date), d.names[d.zaloChats[m.ChatID]]+" (Zalo)", m.Text)
 	}
 }
 
@@ -504,15 +497,21 @@ func (d *run) newMessages() []telegramtest.SentMessage {
 // show prints messages under a heading per day.
 func (d *run) show(msgs []telegramtest.SentMessage) {
 	for _, m := range msgs {
-		at := m.Date.In(d.app.Loc)
-		if day := plan.DateOf(at); day != d.day {
-			d.day = day
-			d.printf("\n── %s %s ──\n", weekday(at.Weekday()), at.Format("02/01/2006"))
-		}
-		text := m.Plain()
-		fmt.Fprintf(d.opts.Out, "%s → %s: %s\n", at.Format("15:04"), d.names[m.ChatID], d.summary(text))
-		fmt.Fprintf(d.full, "%s → %s:\n%s\n", at.Format("15:04"), d.names[m.ChatID], indent(text))
+		d.printMessage(m.Date, d.names[m.ChatID], m.Plain())
 	}
+}
+
+// printMessage prints one message sent at to name, under a heading when
+// it opens a new day: its first lines on the output, whole in the
+// transcript.
+func (d *run) printMessage(at time.Time, name, text string) {
+	at = at.In(d.app.Loc)
+	if day := plan.DateOf(at); day != d.day {
+		d.day = day
+		d.printf("\n── %s %s ──\n", weekday(at.Weekday()), at.Format("02/01/2006"))
+	}
+	fmt.Fprintf(d.opts.Out, "%s → %s: %s\n", at.Format("15:04"), name, d.summary(text))
+	fmt.Fprintf(d.full, "%s → %s:\n%s\n", at.Format("15:04"), name, indent(text))
 }
 
 func (d *run) summary(text string) string {
