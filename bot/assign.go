@@ -195,7 +195,7 @@ func (t *turn) notify(o plan.Official, kind string, occurrenceID int64, p store.
 		UnitID:       &unit,
 		OfficialID:   &id,
 		ChatID:       *o.TelegramChatID,
-		DedupeKey:    fmt.Sprintf("%s:%d:%d", kind, t.upd.ID, o.ID),
+		DedupeKey:    fmt.Sprintf("%s:%s:%d", kind, t.updateKey(), o.ID),
 		Kind:         kind,
 		OccurrenceID: &occurrenceID,
 		Payload:      p,

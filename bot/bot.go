@@ -50,6 +50,12 @@ type BotConfig struct {
 	// BotUsername is the bot's username without "@": a command addressed
 	// to another bot ("/viec@other_bot") is ignored. Empty accepts any.
 	BotUsername string
+	// Name names the Telegram bot among the bots of config telegram.bots;
+	// default store.DefaultBot (the bot of telegram.token). The bot's
+	// answers to a chat go out through it, its updates are numbered in
+	// its own sequence, and a chat that starts it is recorded so that an
+	// official whose unit it serves moves to it (store.StartBot).
+	Name string
 	// InviteAttempts is how many wrong /start codes a Telegram user may
 	// send within InviteWindow before being refused; defaults 5 and 1 h.
 	InviteAttempts int
@@ -85,6 +91,9 @@ func (c BotConfig) withDefaults() BotConfig {
 	}
 	if c.Cutoff == "" {
 		c.Cutoff = plan.CutoffDecree09
+	}
+	if c.Name == "" {
+		c.Name = store.DefaultBot
 	}
 	if c.InviteAttempts <= 0 {
 		c.InviteAttempts = 5
@@ -173,7 +182,7 @@ func (b *Bot) handle(ctx context.Context, upd channel.Update) error {
 	b.prepare(ctx, upd, now)
 	var answer *callbackAnswer
 	err := b.st.Tx(ctx, func(tx *store.Tx) error {
-		fresh, err := store.MarkUpdateProcessed(ctx, tx, upd.ID, now)
+		fresh, err := store.MarkBotUpdateProcessed(ctx, tx, b.cfg.Name, upd.ID, now)
 		if err != nil {
 			return err
 		}
@@ -219,7 +228,7 @@ func (b *Bot) giveUp(ctx context.Context, upd channel.Update, cause error) error
 	now := b.clk.Now()
 	var answer *callbackAnswer
 	err := b.st.Tx(ctx, func(tx *store.Tx) error {
-		fresh, err := store.MarkUpdateProcessed(ctx, tx, upd.ID, now)
+		fresh, err := store.MarkBotUpdateProcessed(ctx, tx, b.cfg.Name, upd.ID, now)
 		if err != nil || !fresh {
 			return err
 		}
@@ -424,12 +433,13 @@ func (t *turn) send(p store.Payload, occurrenceID, targetID *int64) error {
 	t.replies++
 	m := store.OutMessage{
 		ChatID:       t.chatID,
-		DedupeKey:    "reply:" + strconv.FormatInt(t.upd.ID, 10) + ":" + strconv.Itoa(t.replies),
+		DedupeKey:    "reply:" + t.updateKey() + ":" + strconv.Itoa(t.replies),
 		Kind:         "reply",
 		OccurrenceID: occurrenceID,
 		TargetID:     targetID,
 		Payload:      p,
 		NotBefore:    t.now,
+		Bot:          t.b.cfg.Name, // the chat wrote to this bot: it may answer
 	}
 	if t.official != nil {
 		unit, id := t.official.UnitID, t.official.ID
@@ -437,6 +447,17 @@ func (t *turn) send(p store.Payload, occurrenceID, targetID *int64) error {
 	}
 	_, err := store.Enqueue(t.ctx, t.tx, m)
 	return err
+}
+
+// updateKey names the update in dedupe keys: its id, prefixed by the
+// bot's name for a bot of telegram.bots (each bot numbers its own
+// updates).
+func (t *turn) updateKey() string {
+	id := strconv.FormatInt(t.upd.ID, 10)
+	if t.b.cfg.Name == store.DefaultBot {
+		return id
+	}
+	return t.b.cfg.Name + "/" + id
 }
 
 // answerText sets the text of the button press's answer.

@@ -204,7 +204,8 @@ func (t *turn) extendButton(a callback.Action) error {
 	occID := info.ID
 	m := store.OutMessage{
 		ChatID:       t.chatID,
-		DedupeKey:    "reply:" + strconv.FormatInt(t.upd.ID, 10) + ":" + strconv.Itoa(t.replies),
+		DedupeKey:    "reply:" + t.updateKey() + ":" + strconv.Itoa(t.replies),
+		Bot:          t.b.cfg.Name,
 		Kind:         kindExtendPrompt,
 		OccurrenceID: &occID,
 		Payload: store.Payload{

@@ -24,6 +24,18 @@ func (t *turn) onStart(code string) error {
 	if !t.upd.PrivateChat {
 		return t.onStartInGroup(code)
 	}
+	if !t.typed() {
+		// The chat may now be written to by this bot: an official whose
+		// unit this bot serves moves to it, with the messages waiting.
+		moved, err := store.StartBot(t.ctx, t.tx, t.b.cfg.Name, t.chatID, t.now)
+		if err != nil {
+			return err
+		}
+		if moved && t.official != nil {
+			t.logLink(slog.LevelInfo, "official moved to the unit's bot", store.Link{Official: *t.official})
+			return t.say("bot.start_moved", t.official.Name)
+		}
+	}
 	if code == "" {
 		if t.official != nil {
 			return t.say("bot.start_already", t.messenger(), t.official.Name)
@@ -106,6 +118,12 @@ func (t *turn) linked(link store.Link) error {
 	if o.Language != "" {
 		t.p = i18n.New(i18n.Lang(o.Language))
 	}
+	if !t.typed() {
+		// Reached through this bot from now on.
+		if err := store.LinkBot(t.ctx, t.tx, t.chatID, t.b.cfg.Name); err != nil {
+			return err
+		}
+	}
 	invite := strconv.FormatInt(link.InviteID, 10)
 	if link.Outcome == store.LinkRelinked {
 		t.logLink(slog.LevelWarn, "official relinked", link,
@@ -130,7 +148,30 @@ func (t *turn) linked(link store.Link) error {
 	if t.typed() {
 		how = t.p.T("bot.start_linked_how_typed")
 	}
-	return t.say("bot.start_linked", t.messenger(), o.Name, o.Position, message.HTML(how))
+	if err := t.say("bot.start_linked", t.messenger(), o.Name, o.Position, message.HTML(how)); err != nil {
+		return err
+	}
+	return t.pointToUnitBot(o)
+}
+
+// pointToUnitBot tells an official just linked through this Telegram bot
+// when another bot serves the official's unit (config telegram.bots): the
+// official is reached through this one until they start that one, which
+// then takes over (store.StartBot).
+func (t *turn) pointToUnitBot(o plan.Official) error {
+	if t.typed() {
+		return nil
+	}
+	bot, err := store.UnitBot(t.ctx, t.tx, o.UnitID)
+	if err != nil || bot == t.b.cfg.Name {
+		return err
+	}
+	names, err := store.BotUsernames(t.ctx, t.tx)
+	if err != nil {
+		return err
+	}
+	t.logLink(slog.LevelInfo, "official linked through a bot other than the unit's", store.Link{Official: o}, "unit_bot", bot)
+	return t.reply(message.UseUnitBot(t.p, names[bot], bot))
 }
 
 // onStartInGroup refuses /start outside a private chat: an official's
@@ -145,7 +186,7 @@ func (t *turn) onStartInGroup(code string) error {
 		case err == nil:
 			link := store.Link{Official: o}
 			t.logLink(slog.LevelWarn, "link refused", link, "reason", "not a private chat", "code_revoked", true)
-			if err := t.tellOffice(link, "link-group:"+strconv.FormatInt(t.upd.ID, 10), func(p *i18n.Printer) string {
+			if err := t.tellOffice(link, "link-group:"+t.updateKey(), func(p *i18n.Printer) string {
 				return message.GroupLinkNotice(p, o.Name, o.Key, t.account())
 			}); err != nil {
 				return err

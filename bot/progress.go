@@ -220,6 +220,7 @@ func (t *turn) recordProgress(occurrenceID int64, text, evidenceKind, evidenceFi
 		ChatID:       t.chatID,
 		MessageID:    t.messageID,
 		UpdateID:     t.upd.ID,
+		Bot:          t.b.cfg.Name,
 		Now:          t.now,
 	}
 	if prog.HasPercent {
@@ -337,6 +338,7 @@ func (t *turn) onButton() error {
 		ChatID:       t.chatID,
 		MessageID:    t.messageID,
 		UpdateID:     t.upd.ID,
+		Bot:          t.b.cfg.Name,
 		Now:          t.now,
 	}
 	if prog.HasPercent {

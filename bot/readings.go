@@ -158,6 +158,7 @@ func (t *turn) recordReading(tg plan.Target, p plan.Period, text string) (bool, 
 		ChatID:     t.chatID,
 		MessageID:  t.messageID,
 		UpdateID:   t.upd.ID,
+		Bot:        t.b.cfg.Name,
 		Now:        t.now,
 	})
 	if err != nil {

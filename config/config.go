@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -90,6 +92,65 @@ type Telegram struct {
 	// ButtonMaxAge (extension) is how long an inline button stays usable
 	// after its message was built; an older press is answered as expired.
 	ButtonMaxAge time.Duration `yaml:"button_max_age"`
+	// Bots are more bots, each serving the units it lists and the units
+	// below them (the nearest listed ancestor wins); the other units are
+	// served by the bot of Token, named DefaultBot.
+	Bots []Bot `yaml:"bots"`
+}
+
+// DefaultBot names the bot of telegram.token among the bots of
+// telegram.bots; no bot of telegram.bots may take the name.
+const DefaultBot = "default"
+
+// Bot is one bot of telegram.bots. It has its own send budget and
+// per-chat limits, its own polling loop (or webhook path, telegram.
+// webhook_url with "/<name>" appended), its own invite links and its own
+// health check; the other settings are telegram's.
+type Bot struct {
+	// Name names the bot in logs, metrics, /healthz, the database and the
+	// webhook path: lower-case letters, digits, "-" and "_".
+	Name string `yaml:"name"`
+	// Token is the bot's token from @BotFather; NHACVIEC_TELEGRAM_BOTS_<NAME>_TOKEN
+	// (or _TOKEN_FILE) overrides it, NAME upper-cased with "-" as "_".
+	Token string `yaml:"token" secret:"true"`
+	// Units are the codes of the units the bot serves, with the units
+	// below them. A unit is listed by one bot at most.
+	Units []string `yaml:"units"`
+	// Username (extension) is used for invite links when getMe cannot be
+	// asked; empty asks Telegram.
+	Username string `yaml:"username"`
+	// RatePerSecond (extension) is the bot's own send budget; 0 takes
+	// telegram.rate_per_second.
+	RatePerSecond float64 `yaml:"rate_per_second"`
+}
+
+// BotEnv is the environment variable that overrides the token of the bot
+// named name: NHACVIEC_TELEGRAM_BOTS_<NAME>_TOKEN.
+func BotEnv(name string) string {
+	return "NHACVIEC_TELEGRAM_BOTS_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")) + "_TOKEN"
+}
+
+// BotOf returns the bot of telegram.bots named name; ok is false for
+// DefaultBot and for a name not configured.
+func (t Telegram) BotOf(name string) (Bot, bool) {
+	for _, b := range t.Bots {
+		if b.Name == name {
+			return b, true
+		}
+	}
+	return Bot{}, false
+}
+
+// BotUnits maps each unit code listed under telegram.bots to the name of
+// the bot listing it.
+func (t Telegram) BotUnits() map[string]string {
+	m := make(map[string]string)
+	for _, b := range t.Bots {
+		for _, u := range b.Units {
+			m[u] = b.Name
+		}
+	}
+	return m
 }
 
 // Schedule holds the cron specs (5 fields, in Timezone).
@@ -593,7 +654,14 @@ func (c Config) ValidateServe() error {
 		return fmt.Errorf("telegram.token: required in %s mode (NHACVIEC_TELEGRAM_TOKEN or NHACVIEC_TELEGRAM_TOKEN_FILE); "+
 			"set telegram.mode: console to print messages instead of sending them", c.Telegram.Mode)
 	}
-	return nil
+	var errs []error
+	for i, b := range c.Telegram.Bots {
+		if c.Telegram.Mode != "console" && b.Token == "" {
+			errs = append(errs, fmt.Errorf("telegram.bots[%d].token: required for bot %q in %s mode (or %s)",
+				i, b.Name, c.Telegram.Mode, BotEnv(b.Name)))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Validate checks every value and reports all problems at once.
@@ -694,6 +762,7 @@ func (c Config) Validate() error {
 			add("http.listen", "must differ from telegram.webhook_listen")
 		}
 	}
+	c.Telegram.validateBots(add)
 	c.validateZalo(add)
 	c.Email.validate(add)
 	c.Limits.validate(add)
@@ -709,6 +778,66 @@ func (c Config) Validate() error {
 		add("log.format", "%q is not text or json", c.Log.Format)
 	}
 	return errors.Join(errs...)
+}
+
+// botName is the shape of a bot's name in telegram.bots.
+var botName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
+
+// unitCode is the shape of a unit's code.
+var unitCode = regexp.MustCompile(`^[a-z0-9-]+$`)
+
+// validateBots checks telegram.bots: names well formed and distinct,
+// tokens distinct, and every unit listed by one bot at most (two bots
+// claiming a unit is an error at the second listing, naming the first).
+func (t Telegram) validateBots(add func(key, format string, args ...any)) {
+	names := make(map[string]int)
+	tokens := map[string]string{}
+	if t.Token != "" {
+		tokens[t.Token] = "telegram.token"
+	}
+	listed := make(map[string]string) // unit code → where it is listed
+	for i, b := range t.Bots {
+		key := fmt.Sprintf("telegram.bots[%d]", i)
+		switch {
+		case b.Name == "":
+			add(key+".name", "required: a short name for the bot (e.g. the province's code)")
+		case b.Name == DefaultBot:
+			add(key+".name", "%q names the bot of telegram.token; choose another name", b.Name)
+		case !botName.MatchString(b.Name):
+			add(key+".name", "%q must be 1 to 32 lower-case letters, digits, - or _, starting with a letter or digit", b.Name)
+		default:
+			if j, dup := names[b.Name]; dup {
+				add(key+".name", "%q is also the name of telegram.bots[%d]", b.Name, j)
+			} else {
+				names[b.Name] = i
+			}
+		}
+		if b.Token != "" {
+			if other, dup := tokens[b.Token]; dup {
+				add(key+".token", "is the same token as %s: each bot needs its own (one token is one send budget)", other)
+			} else {
+				tokens[b.Token] = key + ".token"
+			}
+		}
+		if len(b.Units) == 0 {
+			add(key+".units", "required: the codes of the units the bot serves (with the units below them)")
+		}
+		for j, u := range b.Units {
+			ukey := fmt.Sprintf("%s.units[%d]", key, j)
+			if !unitCode.MatchString(u) {
+				add(ukey, "%q is not a unit code (lower-case letters, digits and -)", u)
+				continue
+			}
+			if where, dup := listed[u]; dup {
+				add(ukey, "unit %q is already listed by %s: a unit is served by one bot", u, where)
+				continue
+			}
+			listed[u] = fmt.Sprintf("%s (%s)", key, b.Name)
+		}
+		if b.RatePerSecond < 0 || b.RatePerSecond > 30 {
+			add(key+".rate_per_second", "%v must be at most 30 (Telegram's limit), or 0 for telegram.rate_per_second", b.RatePerSecond)
+		}
+	}
 }
 
 // validateZalo checks the zalo section (when a token is set) and
@@ -968,7 +1097,28 @@ func (c Config) CalendarWarnings(years ...int) []string {
 // applyEnv overlays NHACVIEC_SECTION_KEY variables (and *_FILE for secrets)
 // on cfg, walking the yaml tags.
 func applyEnv(cfg *Config, getenv func(string) string) error {
-	return walk(reflect.ValueOf(cfg).Elem(), "NHACVIEC", "", getenv)
+	if err := walk(reflect.ValueOf(cfg).Elem(), "NHACVIEC", "", getenv); err != nil {
+		return err
+	}
+	// Each bot of telegram.bots takes its token from
+	// NHACVIEC_TELEGRAM_BOTS_<NAME>_TOKEN (or _TOKEN_FILE) when set.
+	bots := slices.Clone(cfg.Telegram.Bots)
+	for i, b := range bots {
+		env := BotEnv(b.Name)
+		val := getenv(env)
+		if file := getenv(env + "_FILE"); file != "" {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				return fmt.Errorf("%s_FILE: %w", env, err)
+			}
+			val = strings.TrimSpace(string(data))
+		}
+		if val != "" {
+			bots[i].Token = val
+		}
+	}
+	cfg.Telegram.Bots = bots
+	return nil
 }
 
 func walk(v reflect.Value, envPrefix, keyPrefix string, getenv func(string) string) error {
@@ -990,6 +1140,9 @@ func walk(v reflect.Value, envPrefix, keyPrefix string, getenv func(string) stri
 				return err
 			}
 			continue
+		}
+		if fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Struct {
+			continue // a list of sections (telegram.bots): see applyEnv
 		}
 		val := getenv(env)
 		if f.Tag.Get("secret") == "true" {
@@ -1074,6 +1227,7 @@ func (c Config) Secrets() []string {
 // Masked returns c with every non-empty secret replaced by "********", for
 // printing.
 func (c Config) Masked() Config {
+	c.Telegram.Bots = slices.Clone(c.Telegram.Bots) // not the caller's
 	eachSecret(reflect.ValueOf(&c).Elem(), func(v reflect.Value) {
 		if v.String() != "" {
 			v.SetString("********")
@@ -1090,6 +1244,10 @@ func eachSecret(v reflect.Value, fn func(reflect.Value)) {
 		switch {
 		case fv.Kind() == reflect.Struct:
 			eachSecret(fv, fn)
+		case fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Struct:
+			for j := 0; j < fv.Len(); j++ {
+				eachSecret(fv.Index(j), fn)
+			}
 		case t.Field(i).Tag.Get("secret") == "true" && fv.Kind() == reflect.String:
 			fn(fv)
 		}

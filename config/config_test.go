@@ -641,3 +641,104 @@ func TestZaloValidation(t *testing.T) {
 		t.Errorf("the error shows the secret: %v", err)
 	}
 }
+
+func TestBotsValidation(t *testing.T) {
+	cfg := Default()
+	cfg.Telegram.Token = "1:default"
+	cfg.Telegram.Bots = []Bot{
+		{Name: "ha-noi", Token: "2:hanoi", Units: []string{"ha-noi", "ba-dinh"}},
+		{Name: "hue", Token: "3:hue", Units: []string{"hue"}, RatePerSecond: 20},
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("valid bots: %v", err)
+	}
+	if got := cfg.Telegram.BotUnits(); got["ba-dinh"] != "ha-noi" || got["hue"] != "hue" || len(got) != 3 {
+		t.Errorf("BotUnits = %v", got)
+	}
+	cfg.Telegram.Bots = []Bot{
+		{Name: "ha-noi", Token: "2:hanoi", Units: []string{"ha-noi", "ba-dinh"}},
+		{Name: "ha-noi", Token: "1:default", Units: []string{"ba-dinh", "Huế"}},
+		{Name: DefaultBot, Token: "4:x"},
+		{Name: "Đà Nẵng", Token: "5:x", Units: []string{"da-nang"}, RatePerSecond: 31},
+	}
+	err := cfg.Validate()
+	for _, want := range []string{
+		`telegram.bots[1].name: "ha-noi" is also the name of telegram.bots[0]`,
+		`telegram.bots[1].token: is the same token as telegram.token`,
+		`telegram.bots[1].units[0]: unit "ba-dinh" is already listed by telegram.bots[0] (ha-noi): a unit is served by one bot`,
+		`telegram.bots[1].units[1]: "Huế" is not a unit code`,
+		`telegram.bots[2].name: "default" names the bot of telegram.token`,
+		`telegram.bots[2].units: required`,
+		`telegram.bots[3].name: "Đà Nẵng" must be 1 to 32 lower-case letters`,
+		`telegram.bots[3].rate_per_second: 31 must be at most 30`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Validate() = %v\nwant it to contain %q", err, want)
+		}
+	}
+
+	// serve needs every bot's token.
+	cfg = Default()
+	cfg.Telegram.Token = "1:default"
+	cfg.Telegram.Bots = []Bot{{Name: "ha-noi", Units: []string{"ha-noi"}}}
+	if err := cfg.ValidateServe(); err == nil || !strings.Contains(err.Error(), "telegram.bots[0].token: required for bot \"ha-noi\"") ||
+		!strings.Contains(err.Error(), "NHACVIEC_TELEGRAM_BOTS_HA_NOI_TOKEN") {
+		t.Errorf("ValidateServe without the bot's token = %v", err)
+	}
+}
+
+func TestBotsFromFileAndEnv(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "nhacviec.yaml")
+	if err := os.WriteFile(path, []byte(`
+telegram:
+  token: "1:default"
+  bots:
+    - name: ha-noi
+      token: "2:from-file"
+      units: [ha-noi]
+    - name: hue
+      units: [hue]
+      colour: blue
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(path, true, func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "telegram.bots[1].colour: unknown key") {
+		t.Errorf("an unknown key of a bot: %v", err)
+	}
+	if err := os.WriteFile(path, []byte(`
+telegram:
+  token: "1:default"
+  bots:
+    - name: ha-noi
+      token: "2:from-file"
+      units: [ha-noi]
+    - name: hue
+      units: [hue]
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tokenFile := filepath.Join(dir, "hue.token")
+	if err := os.WriteFile(tokenFile, []byte("3:from-secret-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{
+		"NHACVIEC_TELEGRAM_BOTS_HA_NOI_TOKEN": "2:from-env",
+		"NHACVIEC_TELEGRAM_BOTS_HUE_TOKEN_FILE": tokenFile,
+	}
+	cfg, err := Load(path, true, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Telegram.Bots[0].Token != "2:from-env" || cfg.Telegram.Bots[1].Token != "3:from-secret-file" {
+		t.Errorf("bots' tokens = %q, %q", cfg.Telegram.Bots[0].Token, cfg.Telegram.Bots[1].Token)
+	}
+	secrets := strings.Join(cfg.Secrets(), " ")
+	if !strings.Contains(secrets, "2:from-env") || !strings.Contains(secrets, "3:from-secret-file") {
+		t.Errorf("Secrets() lacks the bots' tokens: %v", cfg.Secrets())
+	}
+	masked := cfg.Masked()
+	if masked.Telegram.Bots[0].Token != "********" || cfg.Telegram.Bots[0].Token != "2:from-env" {
+		t.Errorf("Masked: %q, original now %q", masked.Telegram.Bots[0].Token, cfg.Telegram.Bots[0].Token)
+	}
+}

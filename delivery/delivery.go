@@ -106,6 +106,10 @@ type Loop struct {
 	// Channel is the LISTEN/NOTIFY channel signalled on every enqueue
 	// (store.WakeChannel).
 	Channel string
+	// Wake, when not nil, wakes the loop instead of a listener of its own
+	// on Channel: the Worker listens once for the lanes sharing a channel
+	// (the bots of telegram.bots).
+	Wake <-chan struct{}
 	// Drain claims and delivers one batch and returns how many rows it
 	// handled; 0 means nothing was ready.
 	Drain func(ctx context.Context) (int, error)
@@ -131,8 +135,14 @@ type Loop struct {
 // progress has ended. It wakes on every enqueue notification, polls every
 // Poll, and drains without pause while rows are ready.
 func (l Loop) Run(ctx context.Context, st *store.Store) error {
-	listener := st.Listen(l.Channel, l.Log)
-	defer listener.Close()
+	wake := l.Wake
+	if wake == nil {
+		listener := st.Listen(l.Channel, l.Log)
+		defer listener.Close()
+		c := make(chan struct{}, 1)
+		go forward(ctx, listener.Notify, c)
+		wake = c
+	}
 	poll := time.NewTicker(l.Poll)
 	defer poll.Stop()
 	for {
@@ -160,7 +170,7 @@ func (l Loop) Run(ctx context.Context, st *store.Store) error {
 		case <-ctx.Done():
 			timer.Stop()
 			return nil
-		case <-listener.Notify:
+		case <-wake:
 			if !sleep(ctx, l.Coalesce) {
 				timer.Stop()
 				return nil
@@ -169,6 +179,28 @@ func (l Loop) Run(ctx context.Context, st *store.Store) error {
 		case <-timer.C:
 		}
 		timer.Stop()
+	}
+}
+
+// forward signals each of outs, without blocking, on every notification
+// from in until ctx is done or in is closed: a lane asleep then claims
+// once, a lane busy draining finds the signal when it next waits.
+func forward[T any](ctx context.Context, in <-chan T, outs ...chan struct{}) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case _, ok := <-in:
+			if !ok {
+				return
+			}
+			for _, out := range outs {
+				select {
+				case out <- struct{}{}:
+				default:
+				}
+			}
+		}
 	}
 }
 

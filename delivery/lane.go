@@ -109,6 +109,12 @@ type Options struct {
 	// Language is the language of notices to officials without one of
 	// their own; default Vietnamese.
 	Language i18n.Lang
+	// Bot names the Telegram bot whose rows the lane claims (config
+	// telegram.bots); default store.DefaultBot, which is also the bot of
+	// every row of the other channels. Each bot has a lane of its own, with
+	// its own budget, per-chat limits and MaxInFlight: the
+	// one-duplicate-per-crash bound holds per lane.
+	Bot string
 	// OnUnauthorized, when set, is called (outside any lock, in the
 	// sending goroutine) each time the channel refuses the credentials
 	// (channel.ErrUnauthorized): serve tells the office. The lane holds
@@ -174,6 +180,9 @@ func (o Options) withDefaults(l channel.Limits) Options {
 	}
 	if o.Language == "" {
 		o.Language = i18n.VI
+	}
+	if o.Bot == "" {
+		o.Bot = store.DefaultBot
 	}
 	return o
 }
@@ -252,12 +261,16 @@ func NewLane(st *store.Store, sender channel.Sender, clk clock.Clock, log *slog.
 	if opts.RatePerSecond > 0 {
 		limit, burst = rate.Limit(opts.RatePerSecond), max(1, int(opts.RatePerSecond))
 	}
+	l := log.With("channel", string(sender.Channel()))
+	if opts.Bot != store.DefaultBot {
+		l = l.With("bot", opts.Bot)
+	}
 	return &Lane{
 		st:       st,
 		sender:   sender,
 		channel:  string(sender.Channel()),
 		clk:      clk,
-		log:      log.With("channel", string(sender.Channel())),
+		log:      l,
 		opts:     opts,
 		limiter:  rate.NewLimiter(limit, burst),
 		lastSend: make(map[int64]time.Time),
@@ -268,6 +281,9 @@ func NewLane(st *store.Store, sender channel.Sender, clk clock.Clock, log *slog.
 // Channel names the lane's channel.
 func (w *Lane) Channel() channel.Name { return w.sender.Channel() }
 
+// Bot names the Telegram bot whose rows the lane claims (Options.Bot).
+func (w *Lane) Bot() string { return w.opts.Bot }
+
 // Stats returns the worker's counters.
 func (w *Lane) Stats() *Stats { return &w.stats }
 
@@ -276,7 +292,14 @@ func (w *Lane) Stats() *Stats { return &w.stats }
 // channel, polls every PollInterval, and drains without pause while
 // messages are ready (Loop).
 func (w *Lane) Run(ctx context.Context) error {
+	return w.run(ctx, nil)
+}
+
+// run is Run woken by wake when not nil (the Worker's one listener of a
+// channel several lanes share), else by a listener of its own.
+func (w *Lane) run(ctx context.Context, wake <-chan struct{}) error {
 	return Loop{
+		Wake:     wake,
 		Channel:  store.WakeChannel(w.channel),
 		Drain:    w.DrainOnce,
 		Batch:    w.opts.Batch,
@@ -332,7 +355,7 @@ func (w *Lane) DrainOnce(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	busy := w.busyChats()
-	rows, err := w.st.ClaimOutboxSharing(ctx, w.channel, w.clk.Now(), w.opts.Lease, batch, min(batch, w.maxReplies()), busy)
+	rows, err := w.st.ClaimBotOutbox(ctx, w.channel, w.opts.Bot, w.clk.Now(), w.opts.Lease, batch, min(batch, w.maxReplies()), busy)
 	if err != nil {
 		return 0, fmt.Errorf("delivery: %w", err)
 	}

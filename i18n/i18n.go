@@ -85,7 +85,7 @@ func (p *Printer) Has(key Key) bool {
 // catalog merges the per-area message tables.
 func catalog() map[Key]Entry {
 	m := make(map[Key]Entry)
-	for _, part := range []map[Key]Entry{commonMessages(), jobsMessages(), botMessages(), reportMessages(), labelMessages(), targetMessages(), departmentMessages(), leaveMessages(), extensionMessages(), wardReportMessages(), briefMessages(), channelMessages(), zaloMessages(), typedMessages()} {
+	for _, part := range []map[Key]Entry{commonMessages(), jobsMessages(), botMessages(), reportMessages(), labelMessages(), targetMessages(), departmentMessages(), leaveMessages(), extensionMessages(), wardReportMessages(), briefMessages(), channelMessages(), botsMessages(), zaloMessages(), typedMessages()} {
 		for k, v := range part {
 			m[k] = v
 		}

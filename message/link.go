@@ -94,3 +94,19 @@ func LinkedElsewhere(pr *i18n.Printer, chat, linkedChat int64) string {
 	}
 	return pr.T("bot.account_other", Messenger(chat))
 }
+
+// BotRef names a Telegram bot for a message: a link to open it when its
+// username is known, else its configured name.
+func BotRef(username, name string) HTML {
+	if username == "" {
+		return HTML("«" + tghtml.Escape(name) + "»")
+	}
+	return HTML(`<a href="https://t.me/` + tghtml.Escape(username) + `">@` + tghtml.Escape(username) + `</a>`)
+}
+
+// UseUnitBot is the Telegram HTML note, to an official just linked through
+// a bot other than the one of their unit, naming the unit's bot (username
+// from getMe, "" when unknown; name from config telegram.bots).
+func UseUnitBot(pr *i18n.Printer, username, name string) string {
+	return Say(pr, "bot.use_unit_bot", BotRef(username, name))
+}

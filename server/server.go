@@ -14,13 +14,11 @@ import (
 	"sync"
 	"time"
 
-	tgbot "github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
-
 	"github.com/nhacviec/nhacviec/app"
 	"github.com/nhacviec/nhacviec/bot"
 	"github.com/nhacviec/nhacviec/callback"
 	"github.com/nhacviec/nhacviec/channel"
+	"github.com/nhacviec/nhacviec/config"
 	"github.com/nhacviec/nhacviec/delivery"
 	"github.com/nhacviec/nhacviec/i18n"
 	"github.com/nhacviec/nhacviec/jobs"
@@ -39,15 +37,17 @@ type Server struct {
 	app       *app.App
 	scheduler *jobs.Scheduler
 	delivery  *delivery.Worker
-	worker    *delivery.Lane // Telegram's lane of delivery
-	api       *tgbot.Bot     // nil in console mode
-	mail      *delivery.Lane // e-mail's lane of delivery; nil unless email.smtp_addr is set
-	opts      Options
-	signer    *callback.Signer
-	telegram  *telegramState // nil in console mode
+	// bots are the Telegram bots, the default bot (telegram.token) first,
+	// then those of telegram.bots; each has its own lane of delivery.
+	bots   []*tgBot
+	hooks  *webhooks      // the webhook router, in webhook mode
+	worker *delivery.Lane // the default bot's lane of delivery
+	mail   *delivery.Lane // e-mail's lane of delivery; nil unless email.smtp_addr is set
+	opts   Options
+	signer *callback.Signer
 
 	// The Zalo channel, all nil unless zalo.token is set.
-	zalo       *zaloState
+	zalo       *botState
 	zaloAPI    *zalo.Client
 	zaloChats  *store.ZaloChats
 	zaloSender *zalo.Sender
@@ -81,17 +81,13 @@ type Options struct {
 // Scheduler returns the scheduler.
 func (s *Server) Scheduler() *jobs.Scheduler { return s.scheduler }
 
-// Worker returns the delivery worker's Telegram lane.
+// Worker returns the delivery worker's Telegram lane of the default bot
+// (BotLane gives the others').
 func (s *Server) Worker() *delivery.Lane { return s.worker }
 
-// Bot returns the bot once Telegram has answered getMe; nil before and in
-// console mode.
-func (s *Server) Bot() *bot.Bot {
-	if s.telegram == nil {
-		return nil
-	}
-	return s.telegram.currentBot()
-}
+// Bot returns the default bot once Telegram has answered its getMe; nil
+// before and in console mode (BotNamed gives the others).
+func (s *Server) Bot() *bot.Bot { return s.BotNamed(config.DefaultBot) }
 
 // Mail returns the delivery worker's e-mail lane, nil when e-mail is not
 // configured.
@@ -111,39 +107,43 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 		return nil, err
 	}
 	lang, _ := i18n.ParseLang(cfg.Language)
-	s := &Server{app: a, scheduler: sched, opts: opts}
-	var sender channel.Sender
+	s := &Server{app: a, scheduler: sched, opts: opts, bots: telegramBots(cfg.Telegram)}
+	var console channel.Sender
 	if cfg.Telegram.Mode == "console" {
 		a.Log.Warn("telegram.mode is console: messages are printed to standard output, not sent, and the bot does not run")
 		stdout := opts.Stdout
 		if stdout == nil {
 			stdout = os.Stdout
 		}
-		sender = telegram.NewConsoleSender(stdout)
+		console = telegram.NewConsoleSender(stdout)
 	} else {
-		api, err := tgbot.New(cfg.Telegram.Token,
-			tgbot.WithServerURL(cfg.Telegram.APIURL),
-			tgbot.WithSkipGetMe(),
-			tgbot.WithHTTPClient(time.Minute, &http.Client{Timeout: 90 * time.Second}))
-		if err != nil {
-			return nil, fmt.Errorf("telegram: %w", err)
-		}
 		signer, err := callback.Load(ctx, a.Store, a.Clock, cfg.Telegram.ButtonMaxAge)
 		if err != nil {
 			return nil, err
 		}
-		sender = telegram.NewSender(api)
-		s.api = api
 		s.signer = signer
-		s.telegram = newTelegramState()
+		s.hooks = &webhooks{defPath: s.bots[0].webhookPath}
 	}
-	wopts := delivery.Options{RatePerSecond: cfg.Telegram.RatePerSecond, MaxInFlight: cfg.Telegram.MaxInFlight,
-		ScheduledShare: delivery.ScheduledShare(cfg.Telegram.ScheduledShare), Language: lang}
-	if opts.Worker != nil {
-		wopts = *opts.Worker
+	var lanes []*delivery.Lane
+	for _, b := range s.bots {
+		sender := console
+		if sender == nil {
+			token := cfg.Telegram.Token
+			if c, ok := cfg.Telegram.BotOf(b.name); ok {
+				token = c.Token
+			}
+			api, err := newTelegramAPI(cfg.Telegram, token)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", b.tokenKey, err)
+			}
+			b.api = api
+			b.state = newBotState("Telegram", "") // describeBotError says what to check
+			sender = telegram.NewSender(api)
+		}
+		b.lane = delivery.NewLane(a.Store, sender, a.Clock, a.Log, s.laneOptions(b, lang))
+		lanes = append(lanes, b.lane)
 	}
-	s.worker = delivery.NewLane(a.Store, sender, a.Clock, a.Log, wopts)
-	lanes := []*delivery.Lane{s.worker}
+	s.worker = s.bots[0].lane
 	if cfg.HTTP.PublicURL != "" {
 		pub, err := publish.New(a.Store, cfg.HTTP.PublicURL, cfg.HTTP.PublishTTL, a.Clock)
 		if err != nil {
@@ -181,12 +181,10 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.telegram != nil {
-		// Telegram's lane waits for Telegram's first answer: while
-		// Telegram is unreachable at start, messages stay pending rather
-		// than use up their attempts. The e-mail lane goes on.
-		s.delivery.Hold(channel.Telegram, s.telegram.readyChan())
-	}
+	// Each Telegram bot's lane waits for that bot's first answer: while
+	// Telegram is unreachable at start, messages stay pending rather than
+	// use up their attempts. The other lanes go on.
+	s.holdTelegram()
 	if s.zalo != nil {
 		// Likewise Zalo's lane waits for the platform's first answer.
 		s.delivery.Hold(channel.Zalo, s.zalo.readyChan())
@@ -213,7 +211,7 @@ func (s *Server) run(ctx context.Context, withScheduler bool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	errc := make(chan error, 8)
+	errc := make(chan error, 8+len(s.bots))
 	start := func(name string, fn func(context.Context) error) {
 		wg.Add(1)
 		go func() {
@@ -223,12 +221,30 @@ func (s *Server) run(ctx context.Context, withScheduler bool) error {
 			}
 		}()
 	}
+	if err := s.assignBots(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting
+		}
+		return err
+	}
 	if withScheduler {
 		start("scheduler", s.scheduler.Run)
 	}
 	start("delivery", s.delivery.Run)
-	if s.telegram != nil {
-		start("telegram", s.runTelegram)
+	for _, b := range s.bots {
+		if b.api != nil {
+			name := "telegram"
+			if b.name != config.DefaultBot {
+				name += ":" + b.name
+			}
+			start(name, func(ctx context.Context) error { return s.runTelegram(ctx, b) })
+		}
+	}
+	if len(s.bots) > 1 {
+		start("bots", s.runBots)
+	}
+	if s.hooks != nil && cfg.Telegram.Mode == "webhook" {
+		start("webhook", s.serveWebhooks)
 	}
 	if s.zalo != nil {
 		start("zalo", s.runZalo)
@@ -247,41 +263,6 @@ func (s *Server) run(ctx context.Context, withScheduler bool) error {
 	wg.Wait()
 	log.Info("nhacviec stopped")
 	return runErr
-}
-
-// runTelegram asks getMe until Telegram answers — with growing waits,
-// recording each failure's cause for /healthz — then builds the bot and
-// runs it (polling or webhook) until ctx is done.
-func (s *Server) runTelegram(ctx context.Context) error {
-	cfg := s.app.Cfg
-	log := s.app.Log
-	var me *models.User
-	answered := s.untilAnswered(ctx, func(ctx context.Context) error {
-		u, err := s.api.GetMe(ctx)
-		me = u
-		return err
-	}, func(err error, attempt int, wait time.Duration) bool {
-		cause := DescribeTelegramError(cfg.Telegram.APIURL, err)
-		s.telegram.fail(cause, s.app.Clock.Now())
-		log.Warn("telegram: getMe failed; the jobs run and messages wait until it answers",
-			"cause", cause.Error(), "attempt", attempt, "retry_in", wait)
-		return false
-	})
-	if !answered {
-		return nil
-	}
-	b := bot.New(s.app.Store, telegram.NewAnswerer(s.api), s.botConfig(me.Username), s.app.Clock, log)
-	recv := telegram.NewReceiver(s.api, s.app.Store, telegram.ReceiverConfig{
-		APIURL:        cfg.Telegram.APIURL,
-		WebhookSecret: cfg.Telegram.WebhookSecret,
-		PollTimeout:   s.opts.PollTimeout,
-	}, s.app.Clock, log)
-	s.telegram.up(b)
-	log.Info("telegram bot ready", "username", me.Username, "mode", cfg.Telegram.Mode)
-	if cfg.Telegram.Mode == "webhook" {
-		return s.serveWebhook(ctx, recv, b)
-	}
-	return recv.Receive(ctx, b.HandleUpdate)
 }
 
 // botConfig is the bot's configuration for a channel whose bot has the
@@ -351,23 +332,6 @@ func (s *Server) untilAnswered(ctx context.Context, getMe func(context.Context) 
 // getMeTimeout bounds one getMe call.
 const getMeTimeout = 15 * time.Second
 
-// serveWebhook listens on telegram.webhook_listen, registers the webhook
-// with Telegram and serves it until ctx is done.
-func (s *Server) serveWebhook(ctx context.Context, recv *telegram.Receiver, b *bot.Bot) error {
-	cfg := s.app.Cfg.Telegram
-	lim := s.limits(WebhookLimits())
-	ln, err := listenHTTP(cfg.WebhookListen, lim)
-	if err != nil {
-		return err
-	}
-	if err := recv.SetWebhook(ctx, cfg.WebhookURL); err != nil {
-		ln.Close()
-		return err
-	}
-	s.app.Log.Info("serving the Telegram webhook", "listen", ln.Addr().String())
-	return serveHTTP(ctx, s.app.Log, "webhook", ln, recv.WebhookHandler(b.HandleUpdate), lim)
-}
-
 // limits returns def, or the limits of Options.HTTPLimits when set.
 func (s *Server) limits(def HTTPLimits) HTTPLimits {
 	if s.opts.HTTPLimits != nil {
@@ -390,7 +354,7 @@ const telegramCheckTTL = 30 * time.Second
 // /f/<token>.
 func (s *Server) OpsHandler() http.Handler {
 	a := s.app
-	src := metrics.Sources{Store: a.Store, Telegram: s.worker.Stats().Snapshot, Log: a.Log}
+	src := metrics.Sources{Store: a.Store, Telegram: s.telegramStats, Log: a.Log}
 	if s.mail != nil {
 		src.Email = s.mail.Stats().Snapshot
 	}
@@ -401,26 +365,7 @@ func (s *Server) OpsHandler() http.Handler {
 		Name: "database",
 		Func: func(ctx context.Context) error { return a.Store.Ping(ctx) },
 	}}
-	if s.api != nil {
-		api, state, apiURL := s.api, s.telegram, a.Cfg.Telegram.APIURL
-		cached := metrics.Cached(a.Clock, telegramCheckTTL, func(ctx context.Context) error {
-			_, err := api.GetMe(ctx)
-			if err != nil {
-				return DescribeTelegramError(apiURL, err)
-			}
-			return nil
-		})
-		checks = append(checks, metrics.Check{
-			Name:     "telegram",
-			Degrades: true,
-			Func: func(ctx context.Context) error {
-				if ready, cause := state.status(); !ready {
-					return cause
-				}
-				return cached(ctx)
-			},
-		})
-	}
+	checks = append(checks, s.telegramChecks()...)
 	if s.zalo != nil {
 		checks = append(checks, metrics.Check{Name: "zalo", Degrades: true, Func: s.zaloHealth()})
 	}

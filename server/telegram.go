@@ -6,67 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"sync"
 	"syscall"
-	"time"
 
 	tgbot "github.com/go-telegram/bot"
-
-	"github.com/nhacviec/nhacviec/bot"
 )
-
-// telegramState is what the server knows of Telegram: the cause of the
-// last failed getMe of the start, and the bot once getMe has answered.
-type telegramState struct {
-	mu      sync.Mutex
-	ready   chan struct{} // closed once getMe answered
-	bot     *bot.Bot
-	lastErr error
-	failed  time.Time
-}
-
-// newTelegramState returns the state of a Telegram not asked yet.
-func newTelegramState() *telegramState {
-	return &telegramState{ready: make(chan struct{})}
-}
-
-// readyChan returns a channel closed once Telegram has answered getMe.
-func (t *telegramState) readyChan() <-chan struct{} { return t.ready }
-
-// fail records a failed getMe.
-func (t *telegramState) fail(err error, at time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.lastErr, t.failed = err, at
-}
-
-// up records the bot built after getMe answered and wakes readyChan.
-func (t *telegramState) up(b *bot.Bot) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.bot, t.lastErr = b, nil
-	close(t.ready)
-}
-
-// currentBot returns the bot, nil before getMe answered.
-func (t *telegramState) currentBot() *bot.Bot {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.bot
-}
-
-// status reports whether getMe has answered, and if not why.
-func (t *telegramState) status() (ready bool, cause error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.bot != nil {
-		return true, nil
-	}
-	if t.lastErr == nil {
-		return false, errors.New("waiting for Telegram's first answer to getMe")
-	}
-	return false, fmt.Errorf("%w (since %s)", t.lastErr, t.failed.Format(time.RFC3339))
-}
 
 // TelegramError is a failed call to the Bot API worded by its cause. Its
 // text names the API URL but never the token.

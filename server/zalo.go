@@ -2,10 +2,8 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/nhacviec/nhacviec/bot"
@@ -17,76 +15,6 @@ import (
 	"github.com/nhacviec/nhacviec/tghtml"
 	"github.com/nhacviec/nhacviec/zalo"
 )
-
-// zaloState is what the server knows of the Zalo platform: the cause of
-// the last failed getMe, whether the platform refused the token (the
-// channel then stops: its messages wait, the office is told), and the bot
-// once getMe has answered.
-type zaloState struct {
-	mu      sync.Mutex
-	ready   chan struct{} // closed once getMe answered
-	bot     *bot.Bot
-	name    string // the bot's account name, from getMe
-	lastErr error
-	failed  time.Time
-	refused error // the platform refused the token; nil while it does not
-}
-
-func newZaloState() *zaloState { return &zaloState{ready: make(chan struct{})} }
-
-func (z *zaloState) readyChan() <-chan struct{} { return z.ready }
-
-func (z *zaloState) fail(err error, at time.Time) {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	z.lastErr, z.failed = err, at
-}
-
-func (z *zaloState) up(b *bot.Bot, name string) {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	z.bot, z.name, z.lastErr = b, name, nil
-	close(z.ready)
-}
-
-// refuse records that the platform refused the token; it reports whether
-// this is news (the first refusal since the last success).
-func (z *zaloState) refuse(err error) bool {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	news := z.refused == nil
-	z.refused = err
-	return news
-}
-
-// accepted clears a refusal once a send went through again.
-func (z *zaloState) accepted() {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	z.refused = nil
-}
-
-func (z *zaloState) currentBot() *bot.Bot {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	return z.bot
-}
-
-// status reports whether the channel works, and if not why.
-func (z *zaloState) status() (ready bool, cause error) {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	if z.refused != nil {
-		return false, fmt.Errorf("the Zalo platform refused the token (401): check zalo.token and restart; Zalo messages wait: %w", z.refused)
-	}
-	if z.bot != nil {
-		return true, nil
-	}
-	if z.lastErr == nil {
-		return false, errors.New("waiting for the Zalo platform's first answer to getMe")
-	}
-	return false, fmt.Errorf("%w (since %s)", z.lastErr, z.failed.Format(time.RFC3339))
-}
 
 // ZaloBot returns the bot of the Zalo channel once the platform answered
 // getMe; nil before and when Zalo is off.
@@ -107,7 +35,7 @@ func (s *Server) newZalo(lang i18n.Lang) {
 	cfg := a.Cfg.Zalo
 	s.zaloAPI = zalo.NewClient(cfg.Token, zalo.ClientConfig{APIURL: cfg.APIURL})
 	s.zaloChats = a.Store.ZaloChats()
-	s.zalo = newZaloState()
+	s.zalo = newBotState("the Zalo platform", "the Zalo platform refused the token (401): check zalo.token and restart; Zalo messages wait")
 	scfg := zalo.SenderConfig{PerSecond: zalo.LaneRate(cfg.RatePerSecond), Language: lang, Location: a.Loc}
 	if s.opts.ZaloWorker != nil {
 		scfg.PartEvery = s.opts.ZaloWorker.PerChatInterval

@@ -22,10 +22,16 @@ const updateIDReuseWindow = 6 * 24 * time.Hour
 // nothing). A concurrent transaction recording the same id blocks until the
 // first commits or rolls back.
 func MarkUpdateProcessed(ctx context.Context, wr Writer, updateID int64, now time.Time) (bool, error) {
+	return MarkBotUpdateProcessed(ctx, wr, DefaultBot, updateID, now)
+}
+
+// MarkBotUpdateProcessed is MarkUpdateProcessed of an update of bot:
+// Telegram numbers each bot's updates on its own.
+func MarkBotUpdateProcessed(ctx context.Context, wr Writer, bot string, updateID int64, now time.Time) (bool, error) {
 	q := wr.execer()
 	res, err := q.ExecContext(ctx, `
-		INSERT INTO processed_updates (update_id, processed_at) VALUES ($1, $2)
-		ON CONFLICT (update_id) DO NOTHING`, updateID, now)
+		INSERT INTO processed_updates (bot, update_id, processed_at) VALUES ($3, $1, $2)
+		ON CONFLICT (bot, update_id) DO NOTHING`, updateID, now, bot)
 	if err != nil {
 		return false, fmt.Errorf("store: mark update %d processed: %w", updateID, err)
 	}
@@ -52,10 +58,15 @@ func (s *Store) UpdateProcessed(ctx context.Context, updateID int64) (bool, erro
 // (every update Telegram still holds) when there is none. Updates
 // re-delivered from an older offset are skipped by MarkUpdateProcessed.
 func (s *Store) UpdateOffset(ctx context.Context, now time.Time) (int64, error) {
+	return s.BotUpdateOffset(ctx, DefaultBot, now)
+}
+
+// BotUpdateOffset is UpdateOffset of the updates of bot.
+func (s *Store) BotUpdateOffset(ctx context.Context, bot string, now time.Time) (int64, error) {
 	var maxID *int64
 	err := s.db.GetContext(ctx, &maxID, `
-		SELECT max(update_id) FROM processed_updates WHERE processed_at >= $1`,
-		now.Add(-updateIDReuseWindow))
+		SELECT max(update_id) FROM processed_updates WHERE bot = $2 AND processed_at >= $1`,
+		now.Add(-updateIDReuseWindow), bot)
 	if err != nil {
 		return 0, fmt.Errorf("store: update offset: %w", err)
 	}

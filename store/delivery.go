@@ -71,12 +71,13 @@ type OutboxRow struct {
 	TelegramMessageID *int64     `db:"telegram_message_id"`
 	CreatedAt         time.Time  `db:"created_at"`
 	SentAt            *time.Time `db:"sent_at"`
+	Bot               string     `db:"bot"` // the Telegram bot sending it (DefaultBot on other channels)
 }
 
 // outboxColumns is the explicit column list matching OutboxRow.
 const outboxColumns = `id, channel, unit_id, official_id, COALESCE(chat_id, 0) AS chat_id, dedupe_key, kind, occurrence_id, target_id,
 	payload, status, attempts, next_attempt_at, last_error, telegram_message_id, created_at, sent_at,
-	priority`
+	priority, bot`
 
 // Payload decodes the row's payload.
 func (r OutboxRow) Payload() (Payload, error) {
@@ -95,6 +96,12 @@ func (s *Store) ClaimOutbox(ctx context.Context, channel string, now time.Time, 
 	return s.ClaimOutboxSharing(ctx, channel, now, lease, limit, limit, busy)
 }
 
+// ClaimOutboxSharing is ClaimBotOutbox of DefaultBot: the rows of
+// telegram.token's bot, or of a channel other than Telegram.
+func (s *Store) ClaimOutboxSharing(ctx context.Context, channel string, now time.Time, lease time.Duration, limit, maxReplies int, busy []int64) ([]OutboxRow, error) {
+	return s.ClaimBotOutbox(ctx, channel, DefaultBot, now, lease, limit, maxReplies, busy)
+}
+
 // claimCandidates is the candidate query of one priority (the parameter
 // placeholder priority) of ClaimOutboxSharing: each ready chat's first
 // pending message of channel $8, skipping the chats in $2 and those held
@@ -104,11 +111,12 @@ func claimCandidates(priority string) string {
 	return `
 				SELECT o.id, o.next_attempt_at, o.chat_rank
 				FROM outbox o
-				WHERE o.channel = $8 AND o.status = 'pending' AND o.priority = ` + priority + ` AND o.next_attempt_at <= $1
+				WHERE o.channel = $8 AND o.bot = $9 AND o.status = 'pending' AND o.priority = ` + priority + ` AND o.next_attempt_at <= $1
 				  AND (o.chat_id IS NULL OR (
 				       NOT (o.chat_id = ANY($2::bigint[] || ARRAY(SELECT b.chat_id FROM chat_backoff b WHERE b.channel = $8 AND b.not_before > $1)))
 				       AND o.id = (SELECT e.id FROM outbox e
 				                   WHERE e.channel = o.channel AND e.chat_id = o.chat_id AND e.status = 'pending'
+				                     AND e.bot = o.bot
 				                   ORDER BY e.priority DESC, e.id
 				                   LIMIT 1)))
 				ORDER BY o.priority DESC, o.next_attempt_at, o.chat_rank, o.id
@@ -116,7 +124,7 @@ func claimCandidates(priority string) string {
 				FOR UPDATE SKIP LOCKED`
 }
 
-// ClaimOutboxSharing leases up to limit pending rows of channel due at now
+// ClaimBotOutbox leases up to limit pending rows of channel sent by bot due at now
 // for delivery, at most one per chat, none for the chats in busy (chats the
 // caller is still sending to or must not send to yet) and none for a chat
 // held back by a 429 answer (RecordTooManyRequests) until its not_before.
@@ -138,7 +146,10 @@ func claimCandidates(priority string) string {
 // they were enqueued (the parts of a long digest, a confirmation after the
 // reply it confirms), even when an earlier one waits for a retry or is
 // leased to another worker.
-func (s *Store) ClaimOutboxSharing(ctx context.Context, channel string, now time.Time, lease time.Duration, limit, maxReplies int, busy []int64) ([]OutboxRow, error) {
+//
+// Each bot's rows are a queue of their own (outbox_pending_idx leads with
+// channel and bot), so the bots' lanes claim side by side.
+func (s *Store) ClaimBotOutbox(ctx context.Context, channel, bot string, now time.Time, lease time.Duration, limit, maxReplies int, busy []int64) ([]OutboxRow, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -173,9 +184,9 @@ func (s *Store) ClaimOutboxSharing(ctx context.Context, channel string, now time
 			SELECT c.id
 			FROM (SELECT id, row_number() OVER (ORDER BY next_attempt_at, chat_rank, id) AS k FROM scheduled) c
 			WHERE c.k <= $3 - (SELECT replies FROM share)`), now, pq.Array(busy), limit, now.Add(lease), maxReplies,
-		PriorityReply, PriorityScheduled, channel)
+		PriorityReply, PriorityScheduled, channel, bot)
 	if err != nil {
-		return nil, fmt.Errorf("store: claim %s outbox: %w", channel, err)
+		return nil, fmt.Errorf("store: claim %s outbox of bot %s: %w", channel, bot, err)
 	}
 	// RETURNING gives no order; restore the claim's: replies first, then
 	// insertion order.

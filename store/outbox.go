@@ -107,6 +107,25 @@ type OutMessage struct {
 	TargetID     *int64
 	Payload      Payload
 	NotBefore    time.Time // first delivery attempt; the decision's "now"
+	// Bot names the Telegram bot that sends the message (config
+	// telegram.bots, DefaultBot for telegram.token). Empty: the bot the
+	// chat's official is linked through (officials.telegram_bot), or
+	// DefaultBot for a chat no official is linked to. The bot answering an
+	// update sets its own name on its answers to that chat. Other
+	// channels ignore it.
+	Bot string
+}
+
+// DefaultBot names the bot of telegram.token (config.DefaultBot).
+const DefaultBot = "default"
+
+// botOf is the SQL of the bot of a row to insert: the explicit bot $bot
+// when not empty, else for a Telegram row the bot the official of chat
+// $chat is linked through, else DefaultBot.
+func botOf(bot, channel, chat string) string {
+	return `CASE WHEN ` + bot + ` <> '' THEN ` + bot + `
+	             WHEN ` + channel + ` = 'telegram' THEN coalesce((SELECT ob.telegram_bot FROM officials ob WHERE ob.telegram_chat_id = ` + chat + `), 'default')
+	             ELSE 'default' END`
 }
 
 // Enqueue inserts m into the outbox through wr (a transaction, so that the
@@ -127,13 +146,14 @@ func Enqueue(ctx context.Context, wr Writer, m OutMessage) (bool, error) {
 	rows, err := q.QueryContext(ctx, `
 		WITH ins AS (
 			INSERT INTO outbox (channel, unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
-			                    target_id, payload, next_attempt_at, created_at, priority)
-			VALUES ($12, $1, $2, nullif($3::bigint, 0), $4, $5, $6, $7, $8, $9, $9, $11)
+			                    target_id, payload, next_attempt_at, created_at, priority, bot)
+			VALUES ($12, $1, $2, nullif($3::bigint, 0), $4, $5, $6, $7, $8, $9, $9, $11,
+			        `+botOf("$13::text", "$12::text", "$3::bigint")+`)
 			ON CONFLICT (channel, dedupe_key) DO NOTHING
 			RETURNING 1)
 		SELECT pg_notify($10, '') FROM ins`,
 		m.UnitID, m.OfficialID, m.ChatID, m.DedupeKey, m.Kind, m.OccurrenceID,
-		m.TargetID, payload, m.NotBefore, WakeChannel(ch), priorityOf(m.Kind), ch)
+		m.TargetID, payload, m.NotBefore, WakeChannel(ch), priorityOf(m.Kind), ch, m.Bot)
 	if err != nil {
 		return false, fmt.Errorf("store: enqueue %s: %w", m.DedupeKey, err)
 	}
@@ -237,6 +257,7 @@ func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage, r
 		targets  = make(pq.Int64Array, len(msgs))
 		ats      = make(pq.StringArray, len(msgs))
 		prios    = make(pq.Int64Array, len(msgs))
+		bots     = make(pq.StringArray, len(msgs))
 		payloads bytes.Buffer // a JSON array: no text[] quoting of the JSON
 	)
 	payloads.WriteByte('[')
@@ -262,21 +283,27 @@ func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage, r
 		payloads.Write(payload)
 		ats[i] = m.NotBefore.Format(time.RFC3339Nano)
 		prios[i] = int64(priorityOf(m.Kind))
+		bots[i] = m.Bot
 	}
 	payloads.WriteByte(']')
 	var ordinals []int
 	err := sqlx.SelectContext(ctx, q, &ordinals, `
 		WITH ins AS (
 			INSERT INTO outbox (channel, unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
-			                    target_id, payload, next_attempt_at, created_at, priority, chat_rank)
+			                    target_id, payload, next_attempt_at, created_at, priority, chat_rank, bot)
 			SELECT m.channel, nullif(m.unit_id, 0), nullif(m.official_id, 0), nullif(m.chat_id, 0), m.dedupe_key, m.kind,
 			       nullif(m.occurrence_id, 0), nullif(m.target_id, 0), p.payload, m.at, m.at, m.priority,
-			       m.chat_rank
+			       m.chat_rank,
+			       CASE WHEN m.bot <> '' THEN m.bot
+			            WHEN m.channel = 'telegram' THEN coalesce(ob.telegram_bot, 'default')
+			            ELSE 'default' END
 			FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],
-			            $6::bigint[], $7::bigint[], $9::timestamptz[], $10::smallint[], $11::integer[], $12::text[])
+			            $6::bigint[], $7::bigint[], $9::timestamptz[], $10::smallint[], $11::integer[], $12::text[],
+			            $13::text[])
 			     WITH ORDINALITY AS m(unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
-			                          target_id, at, priority, chat_rank, channel, n)
+			                          target_id, at, priority, chat_rank, channel, bot, n)
 			JOIN jsonb_array_elements($8::jsonb) WITH ORDINALITY AS p(payload, n) ON p.n = m.n
+			LEFT JOIN officials ob ON ob.telegram_chat_id = m.chat_id AND m.channel = 'telegram' AND m.bot = ''
 			ORDER BY m.n
 			ON CONFLICT (channel, dedupe_key) DO NOTHING
 			RETURNING channel, dedupe_key)
@@ -285,7 +312,7 @@ func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage, r
 		  ON m.channel = ins.channel AND m.dedupe_key = ins.dedupe_key
 		GROUP BY ins.channel, ins.dedupe_key
 		ORDER BY 1`,
-		units, offs, chats, keys, kinds, occs, targets, payloads.String(), ats, prios, ranks, channels)
+		units, offs, chats, keys, kinds, occs, targets, payloads.String(), ats, prios, ranks, channels, bots)
 	if err != nil {
 		return nil, fmt.Errorf("store: enqueue %d messages (first %s): %w", len(msgs), msgs[0].DedupeKey, err)
 	}

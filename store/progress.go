@@ -110,7 +110,9 @@ type ProgressInput struct {
 	Source       string
 	// Where the report came from on Telegram; zero when not from Telegram.
 	ChatID, MessageID, UpdateID int64
-	Now                         time.Time
+	// Bot is the Telegram bot whose update it is; "" for DefaultBot.
+	Bot string
+	Now time.Time
 }
 
 // ProgressResult is what RecordProgress did.
@@ -149,11 +151,11 @@ func RecordProgress(ctx context.Context, stx *Tx, in ProgressInput) (ProgressRes
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO progress_reports (occurrence_id, official_id, percent, done, note, evidence_kind,
 		                              evidence_file_id, source, telegram_chat_id, telegram_message_id,
-		                              telegram_update_id, reported_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-		ON CONFLICT (telegram_update_id, occurrence_id) DO NOTHING`,
+		                              telegram_update_id, reported_at, telegram_bot)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, coalesce(nullif($13, ''), 'default'))
+		ON CONFLICT (telegram_bot, telegram_update_id, occurrence_id) DO NOTHING`,
 		in.OccurrenceID, nullID(in.OfficialID), percent, done, in.Note, in.EvidenceKind,
-		in.EvidenceFile, in.Source, nullID(in.ChatID), nullID(in.MessageID), nullID(in.UpdateID), in.Now)
+		in.EvidenceFile, in.Source, nullID(in.ChatID), nullID(in.MessageID), nullID(in.UpdateID), in.Now, in.Bot)
 	if err != nil {
 		return ProgressResult{}, fmt.Errorf("store: record progress on occurrence %d: insert report: %w", in.OccurrenceID, err)
 	}

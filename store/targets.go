@@ -125,7 +125,9 @@ type ReadingInput struct {
 	Source     string
 	// Where the reading came from on Telegram; zero when not from Telegram.
 	ChatID, MessageID, UpdateID int64
-	Now                         time.Time
+	// Bot is the Telegram bot whose update it is; "" for DefaultBot.
+	Bot string
+	Now time.Time
 }
 
 // RecordReading appends a target reading. It reports false, changing
@@ -134,11 +136,11 @@ func RecordReading(ctx context.Context, wr Writer, in ReadingInput) (bool, error
 	q := wr.execer()
 	res, err := q.ExecContext(ctx, `
 		INSERT INTO target_readings (target_id, period_key, value, official_id, note, source,
-		                             telegram_chat_id, telegram_message_id, telegram_update_id, reported_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-		ON CONFLICT (telegram_update_id) DO NOTHING`,
+		                             telegram_chat_id, telegram_message_id, telegram_update_id, reported_at, telegram_bot)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce(nullif($11, ''), 'default'))
+		ON CONFLICT (telegram_bot, telegram_update_id) DO NOTHING`,
 		in.TargetID, in.PeriodKey, in.Value, nullID(in.OfficialID), in.Note, in.Source,
-		nullID(in.ChatID), nullID(in.MessageID), nullID(in.UpdateID), in.Now)
+		nullID(in.ChatID), nullID(in.MessageID), nullID(in.UpdateID), in.Now, in.Bot)
 	if err != nil {
 		return false, fmt.Errorf("store: record reading of target %d for %s: %w", in.TargetID, in.PeriodKey, err)
 	}

@@ -101,7 +101,23 @@ func runInvite(ctx context.Context, e env, args []string) (err error) {
 		}
 		return nil
 	}
-	linker := telegram.NewLinker(botUsername(ctx, a.Cfg))
+	// A code's link opens the bot of the official's unit (telegram.bots).
+	if _, _, err := a.Store.AssignUnitBots(ctx, a.Cfg.Telegram.BotUnits()); err != nil {
+		return err
+	}
+	linkers := make(map[string]telegram.Linker)
+	linkerOf := func(unit int64) (telegram.Linker, error) {
+		bot, err := store.UnitBot(ctx, a.Store, unit)
+		if err != nil {
+			return telegram.Linker{}, err
+		}
+		l, ok := linkers[bot]
+		if !ok {
+			l = telegram.NewLinker(botUsername(ctx, a.Store, a.Cfg, bot))
+			linkers[bot] = l
+		}
+		return l, nil
+	}
 	issue := a.Store.IssueInvite
 	if *relink {
 		issue = a.Store.IssueRelinkInvite
@@ -117,6 +133,10 @@ func runInvite(ctx context.Context, e env, args []string) (err error) {
 		if o.Linked() && !*relink {
 			fmt.Fprintf(e.stderr, "%s is linked to a Telegram chat: this code is refused from any other chat; "+
 				"to move the official, issue it with --relink\n", o.Key)
+		}
+		linker, err := linkerOf(o.UnitID)
+		if err != nil {
+			return err
 		}
 		link := linker.InviteLink(code)
 		if link == "" {
@@ -155,18 +175,27 @@ func printZaloHowTo(ctx context.Context, e env, cfg config.Config) {
 	}
 }
 
-// botUsername returns telegram.bot_username, else asks getMe when a token is
-// configured, else "".
-func botUsername(ctx context.Context, cfg config.Config) string {
-	if cfg.Telegram.BotUsername != "" {
-		return cfg.Telegram.BotUsername
+// botUsername returns the username of the Telegram bot named bot: the
+// configured one (telegram.bot_username, telegram.bots[].username), else
+// the one serve recorded from getMe, else getMe's when the bot has a token,
+// else "".
+func botUsername(ctx context.Context, st *store.Store, cfg config.Config, bot string) string {
+	username, token := cfg.Telegram.BotUsername, cfg.Telegram.Token
+	if b, ok := cfg.Telegram.BotOf(bot); ok {
+		username, token = b.Username, b.Token
 	}
-	if cfg.Telegram.Token == "" {
+	if username != "" {
+		return username
+	}
+	if known, err := store.BotUsernames(ctx, st); err == nil && known[bot] != "" {
+		return known[bot] // recorded by serve from getMe
+	}
+	if token == "" {
 		return ""
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	b, err := tgbot.New(cfg.Telegram.Token, tgbot.WithServerURL(cfg.Telegram.APIURL), tgbot.WithSkipGetMe())
+	b, err := tgbot.New(token, tgbot.WithServerURL(cfg.Telegram.APIURL), tgbot.WithSkipGetMe())
 	if err != nil {
 		return ""
 	}

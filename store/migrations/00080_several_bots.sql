@@ -34,7 +34,31 @@ CREATE TABLE bot_starts (
     PRIMARY KEY (bot, chat_id)
 );
 
+-- Telegram numbers each bot's updates on its own: an update is processed
+-- once per bot. (Zalo's updates, negative ids, are the default bot's.)
+ALTER TABLE processed_updates ADD COLUMN bot text NOT NULL DEFAULT 'default';
+ALTER TABLE processed_updates DROP CONSTRAINT processed_updates_pkey;
+ALTER TABLE processed_updates ADD PRIMARY KEY (bot, update_id);
+
+-- Likewise a report or a reading is recorded once per update of a bot.
+ALTER TABLE progress_reports ADD COLUMN telegram_bot text NOT NULL DEFAULT 'default';
+ALTER TABLE progress_reports DROP CONSTRAINT progress_reports_telegram_update_id_occurrence_id_key;
+ALTER TABLE progress_reports ADD CONSTRAINT progress_reports_telegram_update_key UNIQUE (telegram_bot, telegram_update_id, occurrence_id);
+ALTER TABLE target_readings ADD COLUMN telegram_bot text NOT NULL DEFAULT 'default';
+ALTER TABLE target_readings DROP CONSTRAINT target_readings_telegram_update_id_key;
+ALTER TABLE target_readings ADD CONSTRAINT target_readings_telegram_update_key UNIQUE (telegram_bot, telegram_update_id);
+
 -- +goose Down
+ALTER TABLE target_readings DROP CONSTRAINT target_readings_telegram_update_key;
+ALTER TABLE target_readings ADD CONSTRAINT target_readings_telegram_update_id_key UNIQUE (telegram_update_id);
+ALTER TABLE target_readings DROP COLUMN telegram_bot;
+ALTER TABLE progress_reports DROP CONSTRAINT progress_reports_telegram_update_key;
+ALTER TABLE progress_reports ADD CONSTRAINT progress_reports_telegram_update_id_occurrence_id_key UNIQUE (telegram_update_id, occurrence_id);
+ALTER TABLE progress_reports DROP COLUMN telegram_bot;
+DELETE FROM processed_updates WHERE bot <> 'default';
+ALTER TABLE processed_updates DROP CONSTRAINT processed_updates_pkey;
+ALTER TABLE processed_updates ADD PRIMARY KEY (update_id);
+ALTER TABLE processed_updates DROP COLUMN bot;
 DROP TABLE bot_starts;
 DROP TABLE telegram_bots;
 DROP INDEX outbox_pending_idx;

@@ -5,6 +5,7 @@
 //	go run ./tools/bench            # the full run (3,300 units), also `make bench`
 //	go run ./tools/bench -quick     # a small run to try things out
 //	go run ./tools/bench -zalo      # the Zalo delivery run alone (its section)
+//	go run ./tools/bench -country   # the country's morning, a bot per province (its section)
 //
 // It starts a throwaway PostgreSQL (package pgcluster) in a temporary
 // directory, or uses the server of TEST_DATABASE_URL (or -url), where it
@@ -68,6 +69,7 @@ func run() error {
 		zaloRun = flag.Bool("zalo", false, "only the Zalo delivery runs (about 2.5 minutes): rewrites the Zalo section of the report file, which the full run keeps")
 		zaloN   = flag.Int("zalo-messages", 500, "messages of the Zalo delivery run")
 		zaloC   = flag.Int("zalo-chats", 200, "Zalo chats of the Zalo delivery run")
+		country = flag.Bool("country", false, "only the country's morning (about 10 minutes): a bot per province, then one bot; rewrites the country section of the report file, which the full run keeps")
 	)
 	flag.Parse()
 	p := params{Units: 3300, HistUnits: 50, HistoryX: 10, TickReps: 2, HistReps: 9, FreeMsgs: 3000, LimitedMsgs: 900,
@@ -136,6 +138,16 @@ func run() error {
 		return st, nil
 	}
 
+	if *country {
+		cp := countryParams{Units: 3300, Provinces: 34, PerToken: 30, ChatEvery: time.Second, OneBotFor: time.Minute, ProbeEach: 2 * time.Second}
+		if *quick {
+			cp.Units, cp.Provinces = 100, 4
+		}
+		if *units > 0 {
+			cp.Units = *units
+		}
+		return runCountry(ctx, open, *out, cp, rep, log)
+	}
 	if *zaloRun {
 		return runZalo(ctx, open, *out, zaloParams{Messages: *zaloN, Chats: *zaloC, Rate: 5, ChatEvery: time.Second, LaneRate: zalo.LaneRate(5)}, rep, log)
 	}

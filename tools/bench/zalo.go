@@ -208,19 +208,20 @@ func zaloMarkdown(runs []zaloResult, m machine, server, load0, load1 string, arg
 	return b.String()
 }
 
-// writeZaloSection puts section between the Zalo markers of the report
-// file at path, appending them at its end when missing.
-func writeZaloSection(path, section string) error {
+// writeSection puts section between the markers begin and end of the
+// report file at path (a section a run of its own rewrites), at the top of
+// the kept part when they are missing.
+func writeSection(path, begin, end, section string) error {
 	old, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		return err
 	}
 	s := string(old)
-	block := zaloBegin + "\n" + section + zaloEnd
-	i, j := strings.Index(s, zaloBegin), strings.Index(s, zaloEnd)
+	block := begin + "\n" + section + end
+	i, j := strings.Index(s, begin), strings.Index(s, end)
 	switch {
 	case i >= 0 && j > i:
-		s = s[:i] + block + s[j+len(zaloEnd):]
+		s = s[:i] + block + s[j+len(end):]
 	case !strings.Contains(s, keptMarker):
 		s = strings.TrimRight(s, "\n") + "\n\n" + keptMarker + " everything below this line is written by hand and kept by make bench -->\n\n" + block + "\n"
 	default:
@@ -274,7 +275,7 @@ func runZalo(ctx context.Context, open func(string) (*store.Store, error), out s
 		pg = f[0] + " " + f[1]
 	}
 	section := zaloMarkdown(runs, rep.Machine, pg+", "+rep.Server, rep.Load0, loadAvg(), rep.Args, time.Since(started))
-	if err := writeZaloSection(out, section); err != nil {
+	if err := writeSection(out, zaloBegin, zaloEnd, section); err != nil {
 		return err
 	}
 	log.Info("wrote the Zalo section of "+out, "elapsed", time.Since(started).Round(time.Second))
