@@ -723,7 +723,7 @@ telegram:
 		t.Fatal(err)
 	}
 	env := map[string]string{
-		"NHACVIEC_TELEGRAM_BOTS_HA_NOI_TOKEN": "2:from-env",
+		"NHACVIEC_TELEGRAM_BOTS_HA_NOI_TOKEN":   "2:from-env",
 		"NHACVIEC_TELEGRAM_BOTS_HUE_TOKEN_FILE": tokenFile,
 	}
 	cfg, err := Load(path, true, func(k string) string { return env[k] })
