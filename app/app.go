@@ -130,6 +130,16 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, clk clock.Cl
 		return nil, err
 	}
 	a.Store = st
+	if cfg.Database.ReadURL != "" {
+		log.Info("database: digests read from the replica " + DescribeURL(cfg.Database.ReadURL))
+		err := st.UseReadReplica(ctx, cfg.Database.ReadURL, func(err error) {
+			log.Warn("database: the read replica does not answer; this digest reads from the primary", "err", err)
+		})
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+	}
 	applied, err := st.Migrate(ctx)
 	if err != nil {
 		a.Close()

@@ -60,6 +60,10 @@ type Database struct {
 	URL string `yaml:"url" secret:"true"`
 	// DataDir holds the managed local cluster.
 	DataDir string `yaml:"data_dir"`
+	// ReadURL (extension) is a read replica of URL's database: the
+	// digests read from it, the rest from URL. Empty reads everything from
+	// URL.
+	ReadURL string `yaml:"read_url" secret:"true"`
 }
 
 // Telegram configures the bot.
@@ -672,6 +676,9 @@ func (c Config) Validate() error {
 	}
 	if c.Database.URL == "" && c.Database.DataDir == "" {
 		add("database.data_dir", "must be set when database.url is empty")
+	}
+	if c.Database.ReadURL != "" && c.Database.URL == "" {
+		add("database.read_url", "needs database.url: a read replica is a replica of a server of your own, not of the managed local cluster")
 	}
 	switch c.Telegram.Mode {
 	case "polling", "webhook", "console":

@@ -27,8 +27,29 @@ import (
 // compilation is off in it: a parent unit's occurrence query is estimated above
 // jit_above_cost and spent 30-40 ms compiling expressions for a 150 ms
 // nested-loop run.
+//
+// With a read replica (UseReadReplica) the snapshot is the replica's: a
+// digest sees what the replica has replayed (its lag, usually under a
+// second). When the replica cannot open the transaction, the primary's is
+// used.
 func (s *Store) DigestRead(ctx context.Context, fn func(rd Reader) error) error {
-	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	opts := &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	var (
+		tx  *sqlx.Tx
+		err error
+	)
+	if s.reads != nil {
+		tx, err = s.reads.BeginTxx(ctx, opts)
+		if err != nil && ctx.Err() == nil {
+			if s.readFailed != nil {
+				s.readFailed(err)
+			}
+			tx, err = nil, nil
+		}
+	}
+	if tx == nil && err == nil {
+		tx, err = s.db.BeginTxx(ctx, opts)
+	}
 	if err != nil {
 		return fmt.Errorf("store: digest read: begin: %w", err)
 	}

@@ -31,6 +31,12 @@ var ErrNotFound = errors.New("not found")
 type Store struct {
 	db  *sqlx.DB
 	url string
+	// reads, when set (UseReadReplica), is the pool of a read replica the
+	// digests read from; nil reads everything from db.
+	reads *sqlx.DB
+	// readFailed is told when a read on the replica failed and the
+	// primary answered instead.
+	readFailed func(err error)
 }
 
 // Open connects to the PostgreSQL database at url and checks that it answers.
@@ -52,8 +58,37 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	return &Store{db: db, url: url}, nil
 }
 
-// Close closes the connection pool.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the connection pools.
+func (s *Store) Close() error {
+	if s.reads != nil {
+		s.reads.Close()
+	}
+	return s.db.Close()
+}
+
+// UseReadReplica makes DigestRead read from the server at url, a read
+// replica of the store's database (config database.read_url): the digests'
+// queries, the heaviest reads, leave the primary. The replica's pool holds
+// at most 5 connections. It must answer now; later, a digest read it cannot
+// serve (the replica down, a connection refused) is read from the primary
+// and failed is told. Call it before the store is used.
+func (s *Store) UseReadReplica(ctx context.Context, url string, failed func(err error)) error {
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		return fmt.Errorf("store: open the read replica: %w", err)
+	}
+	db.SetMaxOpenConns(5)
+	db.SetMaxIdleConns(2)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return fmt.Errorf("store: connect to the read replica: %w", err)
+	}
+	s.reads, s.readFailed = db, failed
+	return nil
+}
 
 // DB exposes the connection pool to tests and tools that own their own SQL
 // (fixtures, benchmarks, the data generator). Product code outside this
