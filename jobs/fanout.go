@@ -14,9 +14,9 @@ import (
 
 // fanOutUnits is how many units' remind batches one fan-out transaction
 // turns into messages (about 18 messages a unit in a generated ward, so
-// some 3,600 outbox rows a transaction, written by one statement). Each
-// transaction runs some fifteen statements whatever its size: 100 units
-// a transaction ran 33 of them at 3,300 units.
+// some 3,600 outbox rows a transaction). Each transaction runs some
+// fifteen statements whatever its size: 100 units a transaction ran 33
+// transactions at 3,300 units.
 const fanOutUnits = 200
 
 // analyzeAfter is how many messages a FanOut enqueues before it refreshes

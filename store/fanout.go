@@ -11,8 +11,10 @@ import (
 	"github.com/lib/pq"
 )
 
-// fanOutChunk is the number of rows EnqueueFanOut inserts per statement.
-const fanOutChunk = 5000
+// fanOutChunk is the number of rows EnqueueFanOut inserts per statement:
+// lib/pq copies each statement's parameters into one buffer, grown by
+// doubling, so a statement of a few thousand payloads allocates megabytes.
+const fanOutChunk = 2000
 
 // EnqueueFanOut is EnqueueManyIndexed for the reminder fan-out, whose
 // transactions write thousands of messages each: it inserts msgs into the
@@ -130,7 +132,7 @@ func fanOutChunkOf(ctx context.Context, wr Writer, msgs []OutMessage, ranks pq.I
 		ORDER BY m.n
 		ON CONFLICT (channel, dedupe_key) DO NOTHING
 		RETURNING channel, dedupe_key`,
-		units, offs, chats, keys, kinds, occs, targets, payloads.String(), ats, prios, ranks, channels)
+		units, offs, chats, keys, kinds, occs, targets, payloads.Bytes(), ats, prios, ranks, channels)
 	if err != nil {
 		return nil, fmt.Errorf("store: enqueue %d messages (first %s): %w", len(msgs), msgs[0].DedupeKey, err)
 	}
