@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/lib/pq"
 )
@@ -108,7 +109,7 @@ func fanOutChunkOf(ctx context.Context, wr Writer, msgs []OutMessage, ranks pq.I
 		kinds[i] = m.Kind
 		occs[i] = idOrZero(m.OccurrenceID)
 		targets[i] = idOrZero(m.TargetID)
-		ats[i] = m.NotBefore.UnixMicro()
+		ats[i] = m.NotBefore.Round(time.Microsecond).UnixMicro() // as PostgreSQL rounds a text instant
 		prios[i] = int64(priorityOf(m.Kind))
 		if _, ok := first[outboxKey{channels[i], m.DedupeKey}]; !ok {
 			first[outboxKey{channels[i], m.DedupeKey}] = i
