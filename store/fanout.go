@@ -25,7 +25,9 @@ const fanOutChunk = 2000
 // messages inserted, in increasing order. Each message is ranked among
 // those of msgs to its chat, as EnqueueManyIndexed ranks them. A Telegram
 // row is sent by the bot its official started (officials.telegram_bot),
-// any other row by the default bot.
+// any other row by the default bot (looked up row by row, by primary key:
+// as a join, the planner may hash every official of the installation for
+// a statement of a few thousand rows).
 //
 // What it saves over EnqueueManyIndexed, per message: the payloads travel
 // as one text, one JSON document a line (encoding/json escapes every
@@ -119,7 +121,9 @@ func fanOutChunkOf(ctx context.Context, wr Writer, msgs []OutMessage, ranks pq.I
 		INSERT INTO outbox (channel, bot, unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
 		                    target_id, payload, next_attempt_at, created_at, priority, chat_rank)
 		SELECT m.channel,
-		       CASE WHEN m.channel = 'telegram' THEN COALESCE(f.telegram_bot, 'default') ELSE 'default' END,
+		       CASE WHEN m.channel = 'telegram'
+		            THEN COALESCE((SELECT f.telegram_bot FROM officials f WHERE f.id = m.official_id), 'default')
+		            ELSE 'default' END,
 		       nullif(m.unit_id, 0), nullif(m.official_id, 0), nullif(m.chat_id, 0), m.dedupe_key, m.kind,
 		       nullif(m.occurrence_id, 0), nullif(m.target_id, 0), p.payload::jsonb,
 		       'epoch'::timestamptz + m.at * interval '1 microsecond',
@@ -129,7 +133,6 @@ func fanOutChunkOf(ctx context.Context, wr Writer, msgs []OutMessage, ranks pq.I
 		     WITH ORDINALITY AS m(unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
 		                          target_id, at, priority, chat_rank, channel, n)
 		JOIN string_to_table($8::text, E'\n') WITH ORDINALITY AS p(payload, n) ON p.n = m.n
-		LEFT JOIN officials f ON f.id = m.official_id AND m.channel = 'telegram'
 		ORDER BY m.n
 		ON CONFLICT (channel, dedupe_key) DO NOTHING
 		RETURNING channel, dedupe_key`,
