@@ -32,7 +32,8 @@ func BenchmarkRemindTick(b *testing.B) {
 	}
 	undo := func() {
 		_, err := st.DB().ExecContext(ctx, `
-			WITH j AS (DELETE FROM job_runs WHERE scheduled_at >= $1)
+			WITH j AS (DELETE FROM job_runs WHERE scheduled_at >= $1),
+			     b AS (DELETE FROM remind_batches WHERE run_at >= $1)
 			DELETE FROM outbox WHERE created_at >= $1`, at)
 		if err != nil {
 			b.Fatal(err)
