@@ -168,7 +168,7 @@ type outboxKey struct {
 // AnalyzeOutboxClaim refreshes the planner's statistics of the outbox
 // columns the delivery claim filters and orders by, after the fan-out
 // enqueued many rows at once: the claim's plan depends on how many rows
-// are pending (see AnalyzeOutbox). It samples the same rows as a whole
+// are pending. It samples the same rows as a whole
 // ANALYZE but skips the statistics of the payloads and dedupe keys, a
 // third to a half of its time on a large outbox; autovacuum keeps those.
 func (s *Store) AnalyzeOutboxClaim(ctx context.Context) error {

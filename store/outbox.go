@@ -326,13 +326,3 @@ func idOrZero(v *int64) int64 {
 	}
 	return *v
 }
-
-// AnalyzeOutbox refreshes the planner's statistics of the outbox. The
-// delivery claim's plan depends on how many rows are pending: run it after
-// enqueuing many at once.
-func (s *Store) AnalyzeOutbox(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `ANALYZE outbox`); err != nil {
-		return fmt.Errorf("store: analyze outbox: %w", err)
-	}
-	return nil
-}
