@@ -332,3 +332,49 @@ func TestTwoBotsClaimAUnit(t *testing.T) {
 		t.Errorf("Validate = %v", err)
 	}
 }
+
+// TestBotsWebhooks: in webhook mode every bot registers its own path under
+// telegram.webhook_url on the one telegram.webhook_listen, and an update
+// posted to a bot's path is handled (and answered) by that bot.
+func TestBotsWebhooks(t *testing.T) {
+	w := newBotsWorld(t)
+	listen := freeAddr(t)
+	const secret = "0123456789abcdef0123456789abcdef"
+	w.a.Cfg.Telegram.Mode = "webhook"
+	w.a.Cfg.Telegram.WebhookURL = "https://nhacviec.example.gov.vn/telegram"
+	w.a.Cfg.Telegram.WebhookListen = listen
+	w.a.Cfg.Telegram.WebhookSecret = secret
+	w.serve(config.Bot{Name: "hanoi", Token: hanoiToken, Units: []string{"ba-dinh"}})
+	w.def.WaitFor(t, "the default bot's webhook", func() bool { return w.def.Webhook() == "https://nhacviec.example.gov.vn/telegram" })
+	w.hn.WaitFor(t, "the Hà Nội bot's webhook", func() bool { return w.hn.Webhook() == "https://nhacviec.example.gov.vn/telegram/hanoi" })
+
+	post := func(path string, updateID, chat int64, text string) int {
+		t.Helper()
+		body := fmt.Sprintf(`{"update_id":%d,"message":{"message_id":1,"date":1773619200,"chat":{"id":%d,"type":"private"},"from":{"id":%d,"is_bot":false,"first_name":"Cán bộ"},"text":%q,"entities":[{"type":"bot_command","offset":0,"length":6}]}}`,
+			updateID, chat, chat, text)
+		req, err := http.NewRequest(http.MethodPost, "http://"+listen+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	// The same update id on both bots: each bot numbers its own.
+	if code := post("/telegram/hanoi", 7, 301, "/trogiup"); code != http.StatusOK {
+		t.Fatalf("the Hà Nội bot's webhook answered %d", code)
+	}
+	if code := post("/telegram", 7, 302, "/trogiup"); code != http.StatusOK {
+		t.Fatalf("the default bot's webhook answered %d", code)
+	}
+	w.hn.WaitSentTo(t, 301, 1)
+	w.def.WaitSentTo(t, 302, 1)
+	if len(w.def.SentTo(301)) != 0 || len(w.hn.SentTo(302)) != 0 {
+		t.Error("an update was answered by the other bot")
+	}
+}
