@@ -236,7 +236,7 @@ func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int6
 			return rep, err
 		}
 	}
-	inserted, err := store.EnqueueFanOut(ctx, tx, msgs)
+	inserted, err := store.EnqueueManyIndexed(ctx, tx, msgs)
 	if err != nil {
 		return rep, err
 	}

@@ -12,22 +12,28 @@ import (
 	"github.com/lib/pq"
 )
 
-// fanOutChunk is the number of rows EnqueueFanOut inserts per statement:
+// fanOutChunk is the number of rows EnqueueManyIndexed inserts per statement:
 // lib/pq copies each statement's parameters into one buffer, grown by
 // doubling, so a statement of a few thousand payloads allocates megabytes.
 const fanOutChunk = 2000
 
-// EnqueueFanOut is EnqueueManyIndexed for the reminder fan-out, whose
-// transactions write thousands of messages each: it inserts msgs into the
-// outbox through wr, in order, skips those whose dedupe key already exists
-// (or repeats an earlier one of msgs), signals the WakeChannel of each
-// channel that received a row, and returns the indexes in msgs of the
-// messages inserted, in increasing order. Each message is ranked among
-// those of msgs to its chat, as EnqueueManyIndexed ranks them. A Telegram
-// row is sent by the bot its official started (officials.telegram_bot),
-// any other row by the default bot (looked up row by row, by primary key:
-// as a join, the planner may hash every official of the installation for
-// a statement of a few thousand rows).
+// EnqueueManyIndexed inserts msgs into the outbox through wr (the
+// transaction of the decisions that caused them; the reminder fan-out's
+// write thousands each), in order, skips those whose dedupe key already
+// exists (or repeats an earlier one of msgs), signals the WakeChannel of
+// each channel that received a row, and returns the indexes in msgs of the
+// messages inserted, in increasing order.
+//
+// Each message is ranked among those of msgs to its chat (0 for the
+// first): the delivery worker claims every chat's first message before any
+// chat's second, so that a long run's backlog is claimed without scanning
+// past the later messages of the chats it just sent to (see ClaimOutbox).
+// A Telegram row is sent by its OutMessage.Bot, else by the bot its
+// official linked on (officials.telegram_bot), else by that of its chat's
+// official, else by the default bot (looked up row by row, by primary or
+// unique key: as a join, the planner may hash every official of the
+// installation for a statement of a few thousand rows); any other row by
+// the default bot.
 //
 // What it saves over EnqueueManyIndexed, per message: the payloads travel
 // as one text, one JSON document a line (encoding/json escapes every
@@ -36,7 +42,7 @@ const fanOutChunk = 2000
 // array parsed whole and then split; the instants travel as microseconds
 // rather than as text; and the rows inserted are named by RETURNING
 // rather than by a join, a sort and a grouping in SQL.
-func EnqueueFanOut(ctx context.Context, wr Writer, msgs []OutMessage) ([]int, error) {
+func EnqueueManyIndexed(ctx context.Context, wr Writer, msgs []OutMessage) ([]int, error) {
 	q := wr.execer()
 	type chat struct {
 		channel string
@@ -87,6 +93,7 @@ func fanOutChunkOf(ctx context.Context, wr Writer, msgs []OutMessage, ranks pq.I
 		targets  = make(pq.Int64Array, len(msgs))
 		ats      = make(pq.Int64Array, len(msgs)) // microseconds since the Unix epoch
 		prios    = make(pq.Int64Array, len(msgs))
+		bots     = make(pq.StringArray, len(msgs))
 		payloads bytes.Buffer
 	)
 	payloads.Grow(len(msgs) * 1024)
@@ -113,6 +120,7 @@ func fanOutChunkOf(ctx context.Context, wr Writer, msgs []OutMessage, ranks pq.I
 		targets[i] = idOrZero(m.TargetID)
 		ats[i] = m.NotBefore.Round(time.Microsecond).UnixMicro() // as PostgreSQL rounds a text instant
 		prios[i] = int64(priorityOf(m.Kind))
+		bots[i] = m.Bot
 		if _, ok := first[outboxKey{channels[i], m.DedupeKey}]; !ok {
 			first[outboxKey{channels[i], m.DedupeKey}] = i
 		}
@@ -121,22 +129,25 @@ func fanOutChunkOf(ctx context.Context, wr Writer, msgs []OutMessage, ranks pq.I
 		INSERT INTO outbox (channel, bot, unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
 		                    target_id, payload, next_attempt_at, created_at, priority, chat_rank)
 		SELECT m.channel,
-		       CASE WHEN m.channel = 'telegram'
-		            THEN COALESCE((SELECT f.telegram_bot FROM officials f WHERE f.id = m.official_id), 'default')
-		            ELSE 'default' END,
+		       CASE WHEN m.channel <> 'telegram' THEN 'default'
+		            WHEN m.bot <> '' THEN m.bot
+		            ELSE COALESCE((SELECT f.telegram_bot FROM officials f WHERE f.id = m.official_id),
+		                          (SELECT f.telegram_bot FROM officials f WHERE f.telegram_chat_id = m.chat_id),
+		                          'default') END,
 		       nullif(m.unit_id, 0), nullif(m.official_id, 0), nullif(m.chat_id, 0), m.dedupe_key, m.kind,
 		       nullif(m.occurrence_id, 0), nullif(m.target_id, 0), p.payload::jsonb,
 		       'epoch'::timestamptz + m.at * interval '1 microsecond',
 		       'epoch'::timestamptz + m.at * interval '1 microsecond', m.priority, m.chat_rank
 		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],
-		            $6::bigint[], $7::bigint[], $9::bigint[], $10::smallint[], $11::integer[], $12::text[])
+		            $6::bigint[], $7::bigint[], $9::bigint[], $10::smallint[], $11::integer[], $12::text[],
+		            $13::text[])
 		     WITH ORDINALITY AS m(unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
-		                          target_id, at, priority, chat_rank, channel, n)
+		                          target_id, at, priority, chat_rank, channel, bot, n)
 		JOIN string_to_table($8::text, E'\n') WITH ORDINALITY AS p(payload, n) ON p.n = m.n
 		ORDER BY m.n
 		ON CONFLICT (channel, dedupe_key) DO NOTHING
 		RETURNING channel, dedupe_key`,
-		units, offs, chats, keys, kinds, occs, targets, payloads.Bytes(), ats, prios, ranks, channels)
+		units, offs, chats, keys, kinds, occs, targets, payloads.Bytes(), ats, prios, ranks, channels, bots)
 	if err != nil {
 		return nil, fmt.Errorf("store: enqueue %d messages (first %s): %w", len(msgs), msgs[0].DedupeKey, err)
 	}

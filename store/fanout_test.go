@@ -13,14 +13,14 @@ import (
 	"github.com/nhacviec/nhacviec/store/storetest"
 )
 
-// TestEnqueueFanOut checks the fan-out's enqueue against EnqueueMany's
+// TestEnqueueManyIndexed checks the fan-out's enqueue against EnqueueMany's
 // contract: rows in the order given, known and repeated dedupe keys
 // skipped (the indexes returned are those of the rows inserted), payloads
 // stored as given (HTML, line breaks, quotes, non-ASCII), instants to the
 // microsecond, ranks per chat, NULL for absent ids, a notification per
 // channel; and the bot: a Telegram row's is its official's, any other
 // row's the default one.
-func TestEnqueueFanOut(t *testing.T) {
+func TestEnqueueManyIndexed(t *testing.T) {
 	s := storetest.New(t)
 	f := newFixture(t, s)
 	ctx := t.Context()
@@ -71,14 +71,14 @@ func TestEnqueueFanOut(t *testing.T) {
 		var got []int
 		err := s.Tx(ctx, func(tx *store.Tx) error {
 			var err error
-			got, err = store.EnqueueFanOut(ctx, tx, tt.msgs)
+			got, err = store.EnqueueManyIndexed(ctx, tx, tt.msgs)
 			return err
 		})
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
 		if !slices.Equal(got, tt.want) {
-			t.Errorf("%s: EnqueueFanOut = %v; want %v", tt.name, got, tt.want)
+			t.Errorf("%s: EnqueueManyIndexed = %v; want %v", tt.name, got, tt.want)
 		}
 	}
 
@@ -144,10 +144,10 @@ func TestEnqueueFanOut(t *testing.T) {
 			t.Errorf("notification %+v; want one on %s", n, store.OutboxChannel)
 		}
 	case <-time.After(10 * time.Second):
-		t.Error("no notification on the outbox channel after a committed EnqueueFanOut")
+		t.Error("no notification on the outbox channel after a committed EnqueueManyIndexed")
 	}
 
-	if _, err := store.EnqueueFanOut(ctx, s, []store.OutMessage{msg("d", &f.member, 1001), {ChatID: 1, Kind: "notice"}}); err == nil {
-		t.Error("EnqueueFanOut accepted an empty dedupe key")
+	if _, err := store.EnqueueManyIndexed(ctx, s, []store.OutMessage{msg("d", &f.member, 1001), {ChatID: 1, Kind: "notice"}}); err == nil {
+		t.Error("EnqueueManyIndexed accepted an empty dedupe key")
 	}
 }

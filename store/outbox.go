@@ -1,14 +1,11 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 )
 
 // The channels of outbox rows (the outbox's channel column): package
@@ -178,145 +175,13 @@ func channelOf(m OutMessage) string {
 	return m.Channel
 }
 
-// enqueueChunk is the number of rows EnqueueMany inserts per statement.
-const enqueueChunk = 2000
-
 // EnqueueMany inserts msgs into the outbox through wr (the transaction of
-// the decisions that caused them), in order, with one INSERT per
-// enqueueChunk rows; a message whose dedupe key already exists is skipped,
-// which is not an error. It signals the WakeChannel of each channel once when any row was
-// inserted and returns the number of rows inserted.
+// the decisions that caused them), in order (EnqueueManyIndexed); a message
+// whose dedupe key already exists is skipped, which is not an error. It
+// returns the number of rows inserted.
 func EnqueueMany(ctx context.Context, wr Writer, msgs []OutMessage) (int, error) {
 	inserted, err := EnqueueManyIndexed(ctx, wr, msgs)
 	return len(inserted), err
-}
-
-// EnqueueManyIndexed is EnqueueMany, returning the indexes in msgs of the
-// messages inserted, in increasing order.
-//
-// Each message is ranked among those of msgs to its chat (0 for the
-// first): the delivery worker claims every chat's first message before any
-// chat's second, so that a long run's backlog is claimed without scanning
-// past the later messages of the chats it just sent to (see ClaimOutbox).
-func EnqueueManyIndexed(ctx context.Context, wr Writer, msgs []OutMessage) ([]int, error) {
-	q := wr.execer()
-	type chat struct {
-		channel string
-		id      int64
-	}
-	ranks := make(pq.Int64Array, len(msgs))
-	perChat := make(map[chat]int64, len(msgs))
-	for i, m := range msgs {
-		c := chat{channelOf(m), m.ChatID}
-		ranks[i] = perChat[c]
-		perChat[c]++
-	}
-	var inserted []int
-	for start := 0; start < len(msgs); start += enqueueChunk {
-		end := min(start+enqueueChunk, len(msgs))
-		idx, err := enqueueChunkOf(ctx, q, msgs[start:end], ranks[start:end])
-		if err != nil {
-			return inserted, err
-		}
-		for _, i := range idx {
-			inserted = append(inserted, start+i)
-		}
-	}
-	if len(inserted) == 0 {
-		return nil, nil
-	}
-	woken := make(map[string]bool)
-	for _, i := range inserted {
-		ch := WakeChannel(channelOf(msgs[i]))
-		if woken[ch] {
-			continue
-		}
-		woken[ch] = true
-		if _, err := q.ExecContext(ctx, `SELECT pg_notify($1, '')`, ch); err != nil {
-			return inserted, fmt.Errorf("store: enqueue %d messages: notify: %w", len(inserted), err)
-		}
-	}
-	return inserted, nil
-}
-
-// enqueueChunkOf inserts msgs, ranked ranks among the messages to their
-// chats, with one INSERT … SELECT FROM unnest(…) and returns the indexes in
-// msgs of the rows inserted, in increasing order.
-func enqueueChunkOf(ctx context.Context, q sqlx.ExtContext, msgs []OutMessage, ranks pq.Int64Array) ([]int, error) {
-	var (
-		// Optional ids travel as 0 (ids are positive) and become NULL
-		// again in SQL: an int64 array encodes much faster than a generic
-		// array of nullable values.
-		channels = make(pq.StringArray, len(msgs))
-		units    = make(pq.Int64Array, len(msgs))
-		offs     = make(pq.Int64Array, len(msgs))
-		chats    = make(pq.Int64Array, len(msgs))
-		keys     = make(pq.StringArray, len(msgs))
-		kinds    = make(pq.StringArray, len(msgs))
-		occs     = make(pq.Int64Array, len(msgs))
-		targets  = make(pq.Int64Array, len(msgs))
-		ats      = make(pq.StringArray, len(msgs))
-		prios    = make(pq.Int64Array, len(msgs))
-		bots     = make(pq.StringArray, len(msgs))
-		payloads bytes.Buffer // a JSON array: no text[] quoting of the JSON
-	)
-	payloads.WriteByte('[')
-	for i, m := range msgs {
-		if m.DedupeKey == "" {
-			return nil, fmt.Errorf("store: enqueue %s: empty dedupe key", m.Kind)
-		}
-		payload, err := json.Marshal(m.Payload)
-		if err != nil {
-			return nil, fmt.Errorf("store: enqueue %s: encode payload: %w", m.DedupeKey, err)
-		}
-		channels[i] = channelOf(m)
-		units[i] = idOrZero(m.UnitID)
-		offs[i] = idOrZero(m.OfficialID)
-		chats[i] = m.ChatID
-		keys[i] = m.DedupeKey
-		kinds[i] = m.Kind
-		occs[i] = idOrZero(m.OccurrenceID)
-		targets[i] = idOrZero(m.TargetID)
-		if i > 0 {
-			payloads.WriteByte(',')
-		}
-		payloads.Write(payload)
-		ats[i] = m.NotBefore.Format(time.RFC3339Nano)
-		prios[i] = int64(priorityOf(m.Kind))
-		bots[i] = m.Bot
-	}
-	payloads.WriteByte(']')
-	var ordinals []int
-	err := sqlx.SelectContext(ctx, q, &ordinals, `
-		WITH ins AS (
-			INSERT INTO outbox (channel, unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
-			                    target_id, payload, next_attempt_at, created_at, priority, chat_rank, bot)
-			SELECT m.channel, nullif(m.unit_id, 0), nullif(m.official_id, 0), nullif(m.chat_id, 0), m.dedupe_key, m.kind,
-			       nullif(m.occurrence_id, 0), nullif(m.target_id, 0), p.payload, m.at, m.at, m.priority,
-			       m.chat_rank,
-			       CASE WHEN m.bot <> '' THEN m.bot
-			            WHEN m.channel = 'telegram' THEN coalesce(ob.telegram_bot, 'default')
-			            ELSE 'default' END
-			FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],
-			            $6::bigint[], $7::bigint[], $9::timestamptz[], $10::smallint[], $11::integer[], $12::text[],
-			            $13::text[])
-			     WITH ORDINALITY AS m(unit_id, official_id, chat_id, dedupe_key, kind, occurrence_id,
-			                          target_id, at, priority, chat_rank, channel, bot, n)
-			JOIN jsonb_array_elements($8::jsonb) WITH ORDINALITY AS p(payload, n) ON p.n = m.n
-			LEFT JOIN officials ob ON ob.telegram_chat_id = m.chat_id AND m.channel = 'telegram' AND m.bot = ''
-			ORDER BY m.n
-			ON CONFLICT (channel, dedupe_key) DO NOTHING
-			RETURNING channel, dedupe_key)
-		SELECT min(m.n) - 1
-		FROM ins JOIN unnest($12::text[], $4::text[]) WITH ORDINALITY AS m(channel, dedupe_key, n)
-		  ON m.channel = ins.channel AND m.dedupe_key = ins.dedupe_key
-		GROUP BY ins.channel, ins.dedupe_key
-		ORDER BY 1`,
-		units, offs, chats, keys, kinds, occs, targets, payloads.String(), ats, prios, ranks, channels, bots)
-	if err != nil {
-		return nil, fmt.Errorf("store: enqueue %d messages (first %s): %w", len(msgs), msgs[0].DedupeKey, err)
-	}
-	return ordinals, nil
 }
 
 // idOrZero returns the optional id v, or 0 for none.
