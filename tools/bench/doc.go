@@ -206,17 +206,30 @@ func (r *reportDoc) markdown() string {
 	w("The period report (`wardreport.Compile`: the digest, the next period's digest and the ward's activity; then the .docx): one ward, median of %d runs %s; the town of %d wards %s.\n\n",
 		r.Digest.ReportReps, ms(r.Digest.Report), r.Digest.TownSize, ms(r.Digest.TownReport))
 
-	w("## Memory\n\n")
-	if r.Serve.Skipped != "" {
-		w("Not measured: %s.\n\n", r.Serve.Skipped)
-	} else {
-		w("`nhacviec serve` built from ./cmd/nhacviec, on bench_full, Telegram API pointed at the fake server. VmRSS 15 s after start (start-up and catch-up done): **%.1f MiB**. Then %d messages enqueued at once: highest VmRSS sampled every 100 ms over 20 s: **%.1f MiB** (%d messages delivered meanwhile, the catch-up's reminders first; %d pending at the end). The catch-up (the missed runs of the last 24 hours of the wall clock, a year after the generated history: materializing a year of occurrences and reminding a year of overdue ones for every unit) was still running on both cores; it finished %s later, and then serve delivered **%.1f messages/s** over 10 s (Telegram's ceiling: 30).\n\n",
-			float64(r.Serve.IdleKB)/1024, r.Serve.Burst, float64(r.Serve.BurstKB)/1024, r.Serve.Delivered, r.Serve.Pending,
-			r.Serve.FanOutLeft.Round(time.Second), r.Serve.RateAfter)
-	}
+	w("## Memory\n\n%s", r.Serve.markdown())
 
 	w("## Commands\n\n```\nmake bench                          # go run ./tools/bench: the full run, writes this file\ngo run ./tools/bench -quick         # 100 units, a few minutes\ngo run ./tools/bench -url postgres://…/postgres   # on an existing server (or TEST_DATABASE_URL)\ngo run ./tools/gen -units 3300 -url postgres://…/nhacviec   # the data alone\ngo test -run '^$' -bench . ./jobs ./report ./delivery ./wardreport   # the testing.B benchmarks\n```\n\n")
 	w("## Findings\n\n%s", findings)
+	return b.String()
+}
+
+// markdown is the Memory section's text.
+func (s serveResult) markdown() string {
+	if s.Skipped != "" {
+		return fmt.Sprintf("Not measured: %s.\n\n", s.Skipped)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "`nhacviec serve` built from ./cmd/nhacviec, on bench_full, Telegram API pointed at the fake server. VmRSS 15 s after start (start-up and catch-up done): **%.1f MiB**. Then %d messages enqueued at once: highest VmRSS sampled every 100 ms over 20 s: **%.1f MiB** (%d messages delivered meanwhile, the catch-up's reminders first; %d pending at the end). The catch-up (the missed runs of the last 24 hours of the wall clock, a year after the generated history: materializing a year of occurrences and reminding a year of overdue ones for every unit) was still running on both cores; it finished %s later, and then serve delivered **%.1f messages/s** over 10 s (Telegram's ceiling: 30).\n\n",
+		float64(s.IdleKB)/1024, s.Burst, float64(s.BurstKB)/1024, s.Delivered, s.Pending,
+		s.FanOutLeft.Round(time.Second), s.RateAfter)
+	prof := func(what, file string, t heapTop) {
+		if file == "" {
+			return
+		}
+		fmt.Fprintf(&b, "Heap profile %s (`/debug/pprof/heap` with `NHACVIEC_PPROF=1`, as of the last collection), `go tool pprof -top`:\n\n```\n# -sample_index=inuse_space\n%s\n\n# -sample_index=alloc_space (since start)\n%s\n```\n\n", what, t.Inuse, t.Alloc)
+	}
+	prof("idle", s.IdleProfile, s.IdleTop)
+	prof(fmt.Sprintf("at the burst's highest VmRSS (%.1f MiB when taken)", float64(s.PeakProfileKB)/1024), s.PeakProfile, s.PeakTop)
 	return b.String()
 }
 

@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/nhacviec/nhacviec/metrics"
 	"github.com/nhacviec/nhacviec/store"
 	"github.com/nhacviec/nhacviec/telegramtest"
 )
@@ -27,12 +31,29 @@ type serveResult struct {
 
 	FanOutLeft time.Duration // how long the catch-up (its runs and fan-out) went on after the burst window
 	RateAfter  float64       // messages delivered per second after it, over 10 s
+
+	// Heap profiles (with -profiles): taken idle and at the highest VmRSS
+	// sampled under the burst, and their top entries.
+	IdleProfile, PeakProfile string // files
+	PeakProfileKB            int64  // VmRSS when the peak profile was taken
+	IdleTop, PeakTop         heapTop
+}
+
+// heapTop is `go tool pprof -top` of one heap profile, by live and by
+// allocated bytes.
+type heapTop struct {
+	Inuse, Alloc string
 }
 
 // measureServe builds cmd/nhacviec, runs `serve` against st's database and
 // an in-process fake Telegram server, reads VmRSS when idle, then enqueues
 // burst messages and samples VmRSS while they are delivered.
-func measureServe(ctx context.Context, st *store.Store, burst int, log *slog.Logger) serveResult {
+//
+// With profDir set, serve runs with metrics.PprofEnv and its operational
+// endpoints on a local port, and the heap profiles idle and at the burst's
+// highest VmRSS are written to profDir (idle.pb.gz, peak.pb.gz, with the
+// binary beside them as nhacviec for `go tool pprof`).
+func measureServe(ctx context.Context, st *store.Store, burst int, profDir string, log *slog.Logger) serveResult {
 	res := serveResult{Burst: burst}
 	dir, err := os.MkdirTemp("", "nhacviec-serve-")
 	if err != nil {
@@ -41,6 +62,13 @@ func measureServe(ctx context.Context, st *store.Store, burst int, log *slog.Log
 	}
 	defer os.RemoveAll(dir)
 	bin := filepath.Join(dir, "nhacviec")
+	if profDir != "" {
+		if err := os.MkdirAll(profDir, 0o755); err != nil {
+			res.Skipped = err.Error()
+			return res
+		}
+		bin = filepath.Join(profDir, "nhacviec")
+	}
 	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/nhacviec")
 	if out, err := build.CombinedOutput(); err != nil {
 		res.Skipped = "`go build ./cmd/nhacviec` failed: " + firstLine(string(out))
@@ -63,6 +91,14 @@ telegram:
 log:
   level: warn
 `, st.URL(), fake.Token(), fake.URL())
+	opsAddr := ""
+	if profDir != "" {
+		if opsAddr, err = freeAddr(); err != nil {
+			res.Skipped = err.Error()
+			return res
+		}
+		cfg += fmt.Sprintf("http:\n  listen: %q\n", opsAddr)
+	}
 	cfgPath := filepath.Join(dir, "config.yaml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		res.Skipped = err.Error()
@@ -70,6 +106,9 @@ log:
 	}
 	cmd := exec.Command(bin, "serve", "--config", cfgPath)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if profDir != "" {
+		cmd.Env = append(os.Environ(), metrics.PprofEnv+"=1")
+	}
 	if err := cmd.Start(); err != nil {
 		res.Skipped = "start serve: " + err.Error()
 		return res
@@ -95,6 +134,13 @@ log:
 	}
 	res.IdleKB = rss(cmd.Process.Pid)
 	log.Info("serve idle", "rss_kb", res.IdleKB)
+	if profDir != "" {
+		res.IdleProfile = filepath.Join(profDir, "idle.pb.gz")
+		if err := heapProfile(ctx, opsAddr, res.IdleProfile); err != nil {
+			log.Warn("idle heap profile", "err", err)
+			res.IdleProfile = ""
+		}
+	}
 
 	// Burst: many messages enqueued at once, to distinct chats.
 	now := time.Now()
@@ -116,8 +162,25 @@ log:
 	}
 	res.BurstKB = res.IdleKB
 	sampling := time.Now()
+	peakTmp := filepath.Join(profDir, "peak.tmp")
+	var lastProfile time.Time
 	for end := sampling.Add(20 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
-		res.BurstKB = max(res.BurstKB, rss(cmd.Process.Pid))
+		kb := rss(cmd.Process.Pid)
+		res.BurstKB = max(res.BurstKB, kb)
+		// A profile at each new height of VmRSS, 1 MiB above the last
+		// one's and at most every 500 ms: the last is the peak's.
+		if profDir != "" && kb > res.PeakProfileKB+1024 && time.Since(lastProfile) >= 500*time.Millisecond {
+			lastProfile = time.Now()
+			if err := heapProfile(ctx, opsAddr, peakTmp); err != nil {
+				log.Warn("peak heap profile", "err", err)
+				continue
+			}
+			res.PeakProfileKB = kb
+			res.PeakProfile = filepath.Join(profDir, "peak.pb.gz")
+			if err := os.Rename(peakTmp, res.PeakProfile); err != nil {
+				log.Warn("peak heap profile", "err", err)
+			}
+		}
 	}
 	// Messages the catch-up decided (its reminders over a year of overdue
 	// occurrences) are ahead of the burst in the queue: count every
@@ -144,7 +207,69 @@ log:
 	var sent int
 	_ = st.DB().GetContext(ctx, &sent, `SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at >= $1`, window)
 	res.RateAfter = float64(sent) / time.Since(window).Seconds()
+	if res.IdleProfile != "" {
+		res.IdleTop = pprofTop(ctx, bin, res.IdleProfile)
+	}
+	if res.PeakProfile != "" {
+		res.PeakTop = pprofTop(ctx, bin, res.PeakProfile)
+	}
 	return res
+}
+
+// freeAddr returns a free local TCP address.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("free port: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// heapProfile writes serve's heap profile (its /debug/pprof/heap on addr)
+// to path. It forces no collection: the live figures are those of the
+// last one, as the runtime left them.
+func heapProfile(ctx context.Context, addr, path string) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/debug/pprof/heap", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("heap profile: %s", resp.Status)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	return os.WriteFile(path, b, 0o644)
+}
+
+// pprofTop is the first entries of `go tool pprof -top` of the heap
+// profile at path, by inuse_space and by alloc_space.
+func pprofTop(ctx context.Context, bin, path string) heapTop {
+	top := func(index string) string {
+		out, err := exec.CommandContext(ctx, "go", "tool", "pprof", "-top", "-nodecount=12",
+			"-sample_index="+index, bin, path).Output()
+		if err != nil {
+			return "go tool pprof: " + err.Error()
+		}
+		// Keep the totals line and the table, not the file's header.
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		for i, l := range lines {
+			if strings.HasPrefix(l, "Showing nodes") {
+				return strings.Join(lines[i:], "\n")
+			}
+		}
+		return strings.Join(lines, "\n")
+	}
+	return heapTop{Inuse: top("inuse_space"), Alloc: top("alloc_space")}
 }
 
 // rss reads VmRSS, in kB, of process pid.
@@ -172,3 +297,6 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// text is the figures of a -serve-only run.
+func (s serveResult) text() string { return s.markdown() }
