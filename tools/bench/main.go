@@ -150,7 +150,7 @@ func run() error {
 		}
 		defer full.Close()
 		s := measureServe(ctx, full, p.BurstMsgs, *profDir, log)
-		fmt.Print(s.text())
+		fmt.Print(s.text(p.Units))
 		return nil
 	}
 
@@ -176,7 +176,7 @@ func run() error {
 	}
 	if *onlyMem {
 		s := measureServe(ctx, full, p.BurstMsgs, *profDir, log)
-		fmt.Print(s.text())
+		fmt.Print(s.text(p.Units))
 		return nil
 	}
 	log.Info("measuring the remind tick", "units", p.Units)

@@ -37,6 +37,109 @@ type serveResult struct {
 	IdleProfile, PeakProfile string // files
 	PeakProfileKB            int64  // VmRSS when the peak profile was taken
 	IdleTop, PeakTop         heapTop
+
+	// The morning, after the burst: the runs of `nhacviec tick --at` and
+	// serve's heap profile at its highest VmRSS meanwhile.
+	Morning          []morningRun
+	MorningProfile   string
+	MorningProfileKB int64
+	MorningTop       heapTop
+}
+
+// morningRun is one instant of the morning's jobs, run by `nhacviec tick
+// --at` beside serve.
+type morningRun struct {
+	At      time.Time
+	Summary string        // tick's summary line
+	Err     string        // why it failed, "" when it did not
+	Took    time.Duration // the tick's wall-clock time
+	TickKB  int64         // the tick process's highest RSS (getrusage)
+	ServeKB int64         // serve's highest VmRSS during the tick and the 20 s after
+}
+
+// morningInstants are the morning's instants on the generated data: the
+// reminder run of the working Friday of measureTick, then the weekly
+// digest of the Monday after it.
+func morningInstants() []time.Time {
+	fri := tickInstant()
+	mon := fri.AddDate(0, 0, (8-int(fri.Weekday()))%7)
+	return []time.Time{fri, time.Date(mon.Year(), mon.Month(), mon.Day(), 7, 30, 0, 0, fri.Location())}
+}
+
+// run runs `nhacviec tick --at m.At` with serve's configuration, sampling
+// serve's VmRSS with peak while it runs and for 20 s after.
+func (m *morningRun) run(ctx context.Context, bin, cfgPath string, peak *peakSampler) {
+	var out strings.Builder
+	cmd := exec.CommandContext(ctx, bin, "tick", "--config", cfgPath, "--at", m.At.Format(time.RFC3339))
+	cmd.Stdout, cmd.Stderr = &out, os.Stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		m.Err = err.Error()
+		return
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	peak.kb = 0
+	var err error
+	for running := true; running; {
+		select {
+		case err = <-done:
+			running = false
+		case <-time.After(100 * time.Millisecond):
+			peak.sample(ctx)
+		}
+	}
+	m.Took = time.Since(start)
+	if err != nil {
+		m.Err = err.Error()
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		m.TickKB = ru.Maxrss // kB on Linux
+	}
+	var runs []string
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if !strings.HasPrefix(l, "jobs:") {
+			runs = append(runs, strings.Join(strings.Fields(l), " "))
+		}
+	}
+	m.Summary = strings.Join(runs, "; ")
+	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		peak.sample(ctx)
+	}
+	m.ServeKB = peak.kb
+}
+
+// peakSampler follows serve's highest VmRSS and, with file set, takes its
+// heap profile at each new height: the last one is the peak's.
+type peakSampler struct {
+	pid        int
+	addr       string // serve's operational endpoints
+	file       string // where the profile goes; "" for none
+	log        *slog.Logger
+	kb         int64 // the highest VmRSS sampled
+	profiledKB int64 // VmRSS when the profile in file was taken
+	last       time.Time
+}
+
+// sample reads VmRSS once and, at a new height 1 MiB above the last
+// profile's and at most every 500 ms, takes a profile.
+func (p *peakSampler) sample(ctx context.Context) {
+	kb := rss(p.pid)
+	p.kb = max(p.kb, kb)
+	if p.file == "" || kb <= p.profiledKB+1024 || time.Since(p.last) < 500*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	tmp := p.file + ".tmp"
+	if err := heapProfile(ctx, p.addr, tmp); err != nil {
+		p.log.Warn("heap profile", "err", err)
+		return
+	}
+	if err := os.Rename(tmp, p.file); err != nil {
+		p.log.Warn("heap profile", "err", err)
+		return
+	}
+	p.profiledKB = kb
 }
 
 // heapTop is `go tool pprof -top` of one heap profile, by live and by
@@ -160,27 +263,17 @@ log:
 		res.Skipped = err.Error()
 		return res
 	}
-	res.BurstKB = res.IdleKB
 	sampling := time.Now()
-	peakTmp := filepath.Join(profDir, "peak.tmp")
-	var lastProfile time.Time
+	burstPeak := &peakSampler{pid: cmd.Process.Pid, addr: opsAddr, log: log, kb: res.IdleKB}
+	if profDir != "" {
+		burstPeak.file = filepath.Join(profDir, "peak.pb.gz")
+	}
 	for end := sampling.Add(20 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
-		kb := rss(cmd.Process.Pid)
-		res.BurstKB = max(res.BurstKB, kb)
-		// A profile at each new height of VmRSS, 1 MiB above the last
-		// one's and at most every 500 ms: the last is the peak's.
-		if profDir != "" && kb > res.PeakProfileKB+1024 && time.Since(lastProfile) >= 500*time.Millisecond {
-			lastProfile = time.Now()
-			if err := heapProfile(ctx, opsAddr, peakTmp); err != nil {
-				log.Warn("peak heap profile", "err", err)
-				continue
-			}
-			res.PeakProfileKB = kb
-			res.PeakProfile = filepath.Join(profDir, "peak.pb.gz")
-			if err := os.Rename(peakTmp, res.PeakProfile); err != nil {
-				log.Warn("peak heap profile", "err", err)
-			}
-		}
+		burstPeak.sample(ctx)
+	}
+	res.BurstKB, res.PeakProfileKB = burstPeak.kb, burstPeak.profiledKB
+	if burstPeak.profiledKB > 0 {
+		res.PeakProfile = burstPeak.file
 	}
 	// Messages the catch-up decided (its reminders over a year of overdue
 	// occurrences) are ahead of the burst in the queue: count every
@@ -207,6 +300,26 @@ log:
 	var sent int
 	_ = st.DB().GetContext(ctx, &sent, `SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at >= $1`, window)
 	res.RateAfter = float64(sent) / time.Since(window).Seconds()
+
+	// The morning: the reminder run of a working day, then a Monday's
+	// weekly digest, each by `nhacviec tick --at` on the same database
+	// (the code serve's scheduler runs at those instants) while serve
+	// delivers what they enqueue.
+	morningPeak := &peakSampler{pid: cmd.Process.Pid, addr: opsAddr, log: log}
+	if profDir != "" {
+		morningPeak.file = filepath.Join(profDir, "morning.pb.gz")
+	}
+	for _, at := range morningInstants() {
+		m := morningRun{At: at}
+		log.Info("serve: the morning", "tick", at.Format(time.RFC3339))
+		m.run(ctx, bin, cfgPath, morningPeak)
+		log.Info("serve: the morning", "tick", at.Format(time.RFC3339), "tick_rss_kb", m.TickKB, "serve_rss_kb", m.ServeKB, "took", m.Took.Round(time.Second))
+		res.Morning = append(res.Morning, m)
+	}
+	if morningPeak.profiledKB > 0 {
+		res.MorningProfile, res.MorningProfileKB = morningPeak.file, morningPeak.profiledKB
+		res.MorningTop = pprofTop(ctx, bin, res.MorningProfile)
+	}
 	if res.IdleProfile != "" {
 		res.IdleTop = pprofTop(ctx, bin, res.IdleProfile)
 	}
@@ -299,4 +412,14 @@ func firstLine(s string) string {
 }
 
 // text is the figures of a -serve-only run.
-func (s serveResult) text() string { return s.markdown() }
+func (s serveResult) text(units int) string {
+	var b strings.Builder
+	for _, v := range s.verdicts(units) {
+		mark := "pass"
+		if !v.pass() {
+			mark = "MISS"
+		}
+		fmt.Fprintf(&b, "%s: %s (limit %s, ratio %.2f) %s\n", v.what, v.value, v.limit, v.ratio, mark)
+	}
+	return b.String() + "\n" + s.markdown()
+}
