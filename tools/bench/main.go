@@ -11,7 +11,11 @@
 // creates its own databases bench_full, bench_hist1 and bench_hist10. It
 // fills them with tools/gen/gen, then measures the remind job, the
 // delivery worker against the fake Telegram server, digest compilation and
-// the memory of `nhacviec serve`.
+// the memory of `nhacviec serve`: idle, under a burst, and while a
+// morning's jobs (`nhacviec tick --at`, the reminder run and a weekly
+// digest of every unit, some ten minutes) run beside it.
+//
+//	go run ./tools/bench -serve-only -reuse -profiles /tmp/prof -url …   # serve's memory alone, with heap profiles
 package main
 
 import (
