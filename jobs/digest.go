@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,52 +38,89 @@ const historyPeriods = 6
 // email.digest_to: the text digest with the workbook and the report attached (dedupe key
 // digest:<unit>:<period>).
 //
-// The job is prepared before its run is claimed: every unit's digest is
-// compiled (report.Compile, in its own read-only snapshot) and rendered,
-// chart and workbook included, outside any transaction; the returned
-// function then runs in the claim's transaction and only enqueues the
-// rendered messages. Claim and messages commit together, as for every job,
-// so a crash cannot lose a digest: before the commit the run stays
-// unclaimed and the next catch-up prepares it again; after it, the
-// messages are in the outbox. The reminder run needs remind_batches, a
-// ledger of decisions fanned out after the claim, because its messages
-// grow with the country; a digest run sends a few messages per unit, so
-// holding them rendered until the claim costs memory (every unit's digest,
-// chart and workbook at once) but no second ledger. A concurrent claimant
-// prepares in vain and finds the run taken.
+// The job is prepared before its run is claimed, digestUnits units at a
+// time: their digests are compiled (report.Compile, in its own read-only
+// snapshot) and rendered, chart and workbook included, outside any
+// transaction, then enqueued in one short transaction of their own, and
+// dropped. The returned function runs in the claim's transaction and only
+// records the counts. A crash cannot lose a digest and cannot send one
+// twice: before the claim commits the run stays unclaimed, and the next
+// catch-up prepares it again, the dedupe keys skipping what an earlier
+// attempt enqueued; after it, every message is in the outbox. Holding
+// every unit's rendered digest until the claim, as the job once did, took
+// 1.3 GB at 3,300 units for a weekly digest (docs/BENCHMARKS.md). A
+// concurrent claimant prepares in vain, enqueues nothing new and finds
+// the run taken.
 func (s *Scheduler) digest(kind plan.PeriodKind) func(context.Context, time.Time, time.Time) (func(context.Context, *runState) error, error) {
 	return func(ctx context.Context, at, now time.Time) (func(context.Context, *runState) error, error) {
 		units, err := s.units(ctx)
 		if err != nil {
 			return nil, err
 		}
-		var digests []unitDigest
-		for _, u := range units {
-			day := plan.DateIn(at, u.loc)
-			p := plan.PeriodContaining(kind, day, s.cutoff).Prev()
-			d, err := s.composeDigest(ctx, u, p, at, now, kind == plan.Month || kind == plan.Quarter, kind != plan.Week)
+		var messages, unlinked int
+		digests := make([]unitDigest, 0, digestUnits)
+		for chunk := range slices.Chunk(units, digestUnits) {
+			digests = digests[:0]
+			for _, u := range chunk {
+				day := plan.DateIn(at, u.loc)
+				p := plan.PeriodContaining(kind, day, s.cutoff).Prev()
+				d, err := s.composeDigest(ctx, u, p, at, now, kind == plan.Month || kind == plan.Quarter, kind != plan.Week)
+				if err != nil {
+					return nil, err
+				}
+				digests = append(digests, d)
+				unlinked += d.unlinked
+			}
+			n, err := s.enqueueDigests(ctx, digests, now)
 			if err != nil {
 				return nil, err
 			}
-			digests = append(digests, d)
+			messages += n
+			clear(digests) // let the rendered files go before the next chunk's
 		}
 		return func(ctx context.Context, r *runState) error {
-			for _, d := range digests {
-				r.unlinked += d.unlinked
-				for _, m := range d.messages {
-					if err := r.send(ctx, m); err != nil {
-						return err
-					}
-				}
-				if d.email != nil {
-					if _, err := store.EnqueueEmail(ctx, r.tx, *d.email); err != nil {
-						return err
-					}
-				}
-			}
+			r.messages += messages
+			r.unlinked += unlinked
 			return nil
 		}, nil
 	}
+}
+
+// digestUnits is how many units' digests a digest run renders before it
+// enqueues them: a unit's rendered digest (texts, chart, workbook, report)
+// is some hundreds of kilobytes.
+const digestUnits = 20
+
+// enqueueDigests enqueues the rendered digests in one transaction, with
+// now as the messages' NotBefore, and returns how many Telegram messages
+// were new (those of an earlier, interrupted attempt are kept as they are).
+func (s *Scheduler) enqueueDigests(ctx context.Context, digests []unitDigest, now time.Time) (int, error) {
+	var n int
+	err := s.st.Tx(ctx, func(tx *store.Tx) error {
+		n = 0
+		for _, d := range digests {
+			for _, m := range d.messages {
+				m.NotBefore = now
+				ok, err := store.Enqueue(ctx, tx, m)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n++
+				}
+			}
+			if d.email != nil {
+				if _, err := store.EnqueueEmail(ctx, tx, *d.email); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("enqueue digests: %w", err)
+	}
+	return n, nil
 }
 
 // unitDigest is the rendered digest of one unit, ready to enqueue.

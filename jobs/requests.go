@@ -196,11 +196,27 @@ func (s *Scheduler) requestChunk(ctx context.Context, r *runState, weeks []unitW
 // last working day, or on the first run after it within readingGraceDays
 // when that day had none, unless a reading for the period exists. The
 // dedupe key asks once per target, period and owner.
+//
+// Units are taken requestUnits at a time: the plans, targets and
+// officials of the whole country read at once held some 30 MB live, the
+// largest heap of a morning's runs (docs/BENCHMARKS.md).
 func (s *Scheduler) targetReadings(ctx context.Context, r *runState) error {
 	units, err := s.units(ctx)
 	if err != nil {
 		return err
 	}
+	var msgs []store.OutMessage
+	for chunk := range slices.Chunk(units, requestUnits) {
+		if msgs, err = s.readingChunk(ctx, r, chunk, msgs); err != nil {
+			return err
+		}
+	}
+	return r.sendAll(ctx, msgs)
+}
+
+// readingChunk appends to msgs the reading requests of units, enqueueing
+// every sendBatch messages, and returns what is left to enqueue.
+func (s *Scheduler) readingChunk(ctx context.Context, r *runState, units []unitZone, msgs []store.OutMessage) ([]store.OutMessage, error) {
 	// The plan of each unit for the year of its local date: units are
 	// grouped by that year (one group but around New Year) and each group's
 	// plans, targets and officials are read in one query each.
@@ -221,7 +237,7 @@ func (s *Scheduler) targetReadings(ctx context.Context, r *runState) error {
 		}
 		ps, err := store.PlansFor(ctx, r.tx, ids, y)
 		if err != nil {
-			return err
+			return msgs, err
 		}
 		maps.Copy(plans, ps)
 	}
@@ -233,15 +249,15 @@ func (s *Scheduler) targetReadings(ctx context.Context, r *runState) error {
 		}
 	}
 	if len(planIDs) == 0 {
-		return nil
+		return msgs, nil
 	}
 	targets, err := store.TargetsOfPlans(ctx, r.tx, planIDs)
 	if err != nil {
-		return err
+		return msgs, err
 	}
 	officials, err := store.ActiveOfficialsIn(ctx, r.tx, unitIDs)
 	if err != nil {
-		return err
+		return msgs, err
 	}
 	byID := make(map[int64]plan.Official, len(officials))
 	for _, o := range officials {
@@ -281,9 +297,8 @@ func (s *Scheduler) targetReadings(ctx context.Context, r *runState) error {
 	}
 	have, err := store.HaveReadings(ctx, r.tx, pairs)
 	if err != nil {
-		return err
+		return msgs, err
 	}
-	var msgs []store.OutMessage
 	for _, a := range asks {
 		if have[store.TargetPeriod{TargetID: a.target.ID, PeriodKey: a.period.Key}] {
 			continue
@@ -299,12 +314,12 @@ func (s *Scheduler) targetReadings(ctx context.Context, r *runState) error {
 		msgs = append(msgs, s.askReading(a.u, a.target, a.period, owner))
 		if len(msgs) >= sendBatch {
 			if err := r.sendAll(ctx, msgs); err != nil {
-				return err
+				return msgs, err
 			}
 			msgs = msgs[:0]
 		}
 	}
-	return r.sendAll(ctx, msgs)
+	return msgs, nil
 }
 
 // askReading builds the request for the reading of target t for period p

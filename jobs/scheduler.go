@@ -17,10 +17,11 @@
 // next attempt. Outbox dedupe keys make each message unique as well.
 //
 // The digest jobs compile and render their digests before they claim the
-// run, outside any transaction (job.prepare); their claim's transaction
-// only enqueues what was rendered, so it holds no rendering and a crash
-// can come only before the claim (the run is done again) or after the
-// commit (claim and messages are there).
+// run, outside any transaction (job.prepare), and enqueue them a few
+// units at a time in short transactions of their own; their claim's
+// transaction only records the run. A crash before the claim commits
+// leaves the run to be done again, and the dedupe keys skip the messages
+// an earlier attempt enqueued; after it, claim and messages are there.
 //
 // The retention job deletes old machinery rows (store.Sweep) after its
 // claim commits; the job ledger itself is kept, so a past instant stays
@@ -569,19 +570,6 @@ func (s *Scheduler) printer(o plan.Official) *i18n.Printer {
 		lang = s.lang
 	}
 	return s.printers[lang]
-}
-
-// send enqueues m in the run's transaction, counting it when new.
-func (r *runState) send(ctx context.Context, m store.OutMessage) error {
-	m.NotBefore = r.now
-	ok, err := store.Enqueue(ctx, r.tx, m)
-	if err != nil {
-		return err
-	}
-	if ok {
-		r.messages++
-	}
-	return nil
 }
 
 // sendBatch is how many messages a job builds before it enqueues them:

@@ -14,6 +14,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -309,11 +311,25 @@ func NewRegistry(src Sources) *prometheus.Registry {
 	return reg
 }
 
+// PprofEnv is the environment variable that, set to 1, adds the Go
+// runtime's profiles (net/http/pprof: /debug/pprof/heap, /profile, …) to
+// the operational endpoints. It is off by default: a profile shows the
+// process's code paths and takes CPU to produce. The benchmark of serve
+// sets it to take heap profiles idle and under the morning burst.
+const PprofEnv = "NHACVIEC_PPROF"
+
 // Handler returns the mux of the operational endpoints: /metrics for reg
-// and /healthz for health.
+// and /healthz for health, and /debug/pprof/ when PprofEnv is 1.
 func Handler(reg *prometheus.Registry, health http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError}))
 	mux.Handle("GET /healthz", health)
+	if os.Getenv(PprofEnv) == "1" {
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	}
 	return mux
 }

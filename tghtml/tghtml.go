@@ -65,8 +65,10 @@ func Escape(s string) string {
 func Len(s string) int {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	n := 0
-	for _, t := range tokenize(s) {
+	for i := 0; i < len(s); {
+		t := next(s, i)
 		n += int(t.units)
+		i = t.end
 	}
 	return n
 }
@@ -78,7 +80,9 @@ func StripTags(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, t := range tokenize(s) {
+	for i := 0; i < len(s); {
+		t := next(s, i)
+		i = t.end
 		switch t.kind {
 		case kindOpen, kindClose:
 		case kindEntity:

@@ -421,3 +421,19 @@ func TestMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestLenAllocatesNothing: Len reads the message token by token. The
+// reminder briefs call it once per item on the text so far, and a token
+// slice per call (24 bytes a character) was the largest transient
+// allocation of a morning's fan-out.
+func TestLenAllocatesNothing(t *testing.T) {
+	s := strings.Repeat("<b>Việc</b> &amp; báo cáo 😀\n", 200)
+	want := Len(s)
+	var got int
+	if n := testing.AllocsPerRun(20, func() { got = Len(s) }); n != 0 {
+		t.Errorf("Len allocates %.0f times a call, want none", n)
+	}
+	if got != want || want != 200*(len([]rune("Việc & báo cáo \n"))+2) {
+		t.Errorf("Len = %d (first %d), want %d", got, want, 200*(len([]rune("Việc & báo cáo \n"))+2))
+	}
+}

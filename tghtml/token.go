@@ -37,33 +37,35 @@ func (t token) isSpace() bool { return t.kind == kindSpace || t.kind == kindNewl
 func tokenize(s string) []token {
 	toks := make([]token, 0, utf8.RuneCountInString(s))
 	for i := 0; i < len(s); {
-		switch c := s[i]; c {
-		case '<':
-			if end, k := scanTag(s, i); end > 0 {
-				toks = append(toks, token{start: i, end: end, kind: k})
-				i = end
-				continue
-			}
-		case '&':
-			if end, r := scanEntity(s, i); end > 0 {
-				toks = append(toks, token{start: i, end: end, units: utf16Len(r), kind: kindEntity, r: r})
-				i = end
-				continue
-			}
-		case '\n':
-			toks = append(toks, token{start: i, end: i + 1, units: 1, kind: kindNewline})
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		k := kindChar
-		if isBreakingSpace(r) {
-			k = kindSpace
-		}
-		toks = append(toks, token{start: i, end: i + size, units: utf16Len(r), kind: k})
-		i += size
+		t := next(s, i)
+		toks = append(toks, t)
+		i = t.end
 	}
 	return toks
+}
+
+// next returns the token of the valid UTF-8 message s that starts at byte
+// i (< len(s)). Reading a message token by token with it, as Len and
+// StripTags do, allocates nothing; tokenize keeps them all.
+func next(s string, i int) token {
+	switch c := s[i]; c {
+	case '<':
+		if end, k := scanTag(s, i); end > 0 {
+			return token{start: i, end: end, kind: k}
+		}
+	case '&':
+		if end, r := scanEntity(s, i); end > 0 {
+			return token{start: i, end: end, units: utf16Len(r), kind: kindEntity, r: r}
+		}
+	case '\n':
+		return token{start: i, end: i + 1, units: 1, kind: kindNewline}
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	k := kindChar
+	if isBreakingSpace(r) {
+		k = kindSpace
+	}
+	return token{start: i, end: i + size, units: utf16Len(r), kind: k}
 }
 
 // isBreakingSpace reports whether r is whitespace a line may be cut at:

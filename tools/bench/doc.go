@@ -85,7 +85,7 @@ func (r *reportDoc) verdicts() []verdict {
 	h1, h10 := r.TickHist[0].TotalMedian(), r.TickHist[1].TotalMedian()
 	growth := float64(h10) / float64(h1)
 	overhead := r.Free.Rate / r.Free.Bare
-	return []verdict{
+	vs := []verdict{
 		{what: fmt.Sprintf("remind tick, %d units: the run's transaction, claim and decisions (median of %d)", r.Params.Units, len(r.TickFull.Times)),
 			value: ms(tick), limit: "< 1 s", ratio: tick.Seconds() / 1},
 		{what: fmt.Sprintf("remind tick with its fan-out, %d× history / 1× (%d units, median of %d)", r.Params.HistoryX, r.Params.HistUnits, len(r.TickHist[0].Times)),
@@ -113,6 +113,31 @@ func (r *reportDoc) verdicts() []verdict {
 		{what: fmt.Sprintf("calendar change: longest single-row write on the same table meanwhile (%d writes)", r.Calendar.Writes),
 			value: ms(r.Calendar.WriteMax), limit: "< 1 s", ratio: r.Calendar.WriteMax.Seconds() / 1},
 	}
+	return append(vs, r.Serve.verdicts(r.Params.Units)...)
+}
+
+// verdicts holds serve's memory to its limits: under 50 MiB idle, under
+// 100 MiB during the morning (the burst after the catch-up, the morning's
+// jobs, the delivery of what they enqueued).
+func (s serveResult) verdicts(units int) []verdict {
+	if s.Skipped != "" {
+		return nil
+	}
+	mib := func(kb int64) float64 { return float64(kb) / 1024 }
+	vs := []verdict{
+		{what: fmt.Sprintf("`nhacviec serve`, %d units: VmRSS idle (15 s after start)", units),
+			value: fmt.Sprintf("%.1f MiB", mib(s.IdleKB)), limit: "< 50 MiB", ratio: mib(s.IdleKB) / 50},
+		{what: fmt.Sprintf("`nhacviec serve`: highest VmRSS under the burst (catch-up, %d messages enqueued at once)", s.Burst),
+			value: fmt.Sprintf("%.1f MiB", mib(s.BurstKB)), limit: "< 100 MiB", ratio: mib(s.BurstKB) / 100},
+	}
+	for _, m := range s.Morning {
+		vs = append(vs,
+			verdict{what: fmt.Sprintf("the morning at %s: the jobs' process (`nhacviec tick`), highest RSS", m.At.Format("Mon 2006-01-02 15:04")),
+				value: fmt.Sprintf("%.1f MiB", mib(m.TickKB)), limit: "< 100 MiB", ratio: mib(m.TickKB) / 100},
+			verdict{what: fmt.Sprintf("the morning at %s: `nhacviec serve` delivering it, highest VmRSS", m.At.Format("Mon 2006-01-02 15:04")),
+				value: fmt.Sprintf("%.1f MiB", mib(m.ServeKB)), limit: "< 100 MiB", ratio: mib(m.ServeKB) / 100})
+	}
+	return vs
 }
 
 func boolRatio(ok bool) float64 {
@@ -206,17 +231,44 @@ func (r *reportDoc) markdown() string {
 	w("The period report (`wardreport.Compile`: the digest, the next period's digest and the ward's activity; then the .docx): one ward, median of %d runs %s; the town of %d wards %s.\n\n",
 		r.Digest.ReportReps, ms(r.Digest.Report), r.Digest.TownSize, ms(r.Digest.TownReport))
 
-	w("## Memory\n\n")
-	if r.Serve.Skipped != "" {
-		w("Not measured: %s.\n\n", r.Serve.Skipped)
-	} else {
-		w("`nhacviec serve` built from ./cmd/nhacviec, on bench_full, Telegram API pointed at the fake server. VmRSS 15 s after start (start-up and catch-up done): **%.1f MiB**. Then %d messages enqueued at once: highest VmRSS sampled every 100 ms over 20 s: **%.1f MiB** (%d messages delivered meanwhile, the catch-up's reminders first; %d pending at the end). The catch-up (the missed runs of the last 24 hours of the wall clock, a year after the generated history: materializing a year of occurrences and reminding a year of overdue ones for every unit) was still running on both cores; it finished %s later, and then serve delivered **%.1f messages/s** over 10 s (Telegram's ceiling: 30).\n\n",
-			float64(r.Serve.IdleKB)/1024, r.Serve.Burst, float64(r.Serve.BurstKB)/1024, r.Serve.Delivered, r.Serve.Pending,
-			r.Serve.FanOutLeft.Round(time.Second), r.Serve.RateAfter)
-	}
+	w("## Memory\n\n%s", r.Serve.markdown())
 
-	w("## Commands\n\n```\nmake bench                          # go run ./tools/bench: the full run, writes this file\ngo run ./tools/bench -quick         # 100 units, a few minutes\ngo run ./tools/bench -url postgres://…/postgres   # on an existing server (or TEST_DATABASE_URL)\ngo run ./tools/gen -units 3300 -url postgres://…/nhacviec   # the data alone\ngo test -run '^$' -bench . ./jobs ./report ./delivery ./wardreport   # the testing.B benchmarks\n```\n\n")
+	w("## Commands\n\n```\nmake bench                          # go run ./tools/bench: the full run, writes this file\ngo run ./tools/bench -quick         # 100 units, a few minutes\ngo run ./tools/bench -url postgres://…/postgres   # on an existing server (or TEST_DATABASE_URL)\ngo run ./tools/bench -serve-only -reuse -profiles DIR -url postgres://…/postgres   # serve's memory alone, with heap profiles\ngo run ./tools/gen -units 3300 -url postgres://…/nhacviec   # the data alone\ngo test -run '^$' -bench . ./jobs ./report ./delivery ./wardreport   # the testing.B benchmarks\n```\n\n")
 	w("## Findings\n\n%s", findings)
+	return b.String()
+}
+
+// markdown is the Memory section's text.
+func (s serveResult) markdown() string {
+	if s.Skipped != "" {
+		return fmt.Sprintf("Not measured: %s.\n\n", s.Skipped)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "`nhacviec serve` built from ./cmd/nhacviec, on bench_full, Telegram API pointed at the fake server. VmRSS 15 s after start (start-up and catch-up done): **%.1f MiB**. Then %d messages enqueued at once: highest VmRSS sampled every 100 ms over 20 s: **%.1f MiB** (%d messages delivered meanwhile, the catch-up's reminders first; %d pending at the end). The catch-up (the missed runs of the last 24 hours of the wall clock, a year after the generated history: materializing a year of occurrences and reminding a year of overdue ones for every unit) was still running on both cores; it finished %s later, and then serve delivered **%.1f messages/s** over 10 s (Telegram's ceiling: 30).\n\n",
+		float64(s.IdleKB)/1024, s.Burst, float64(s.BurstKB)/1024, s.Delivered, s.Pending,
+		s.FanOutLeft.Round(time.Second), s.RateAfter)
+	prof := func(what, file string, t heapTop) {
+		if file == "" {
+			return
+		}
+		fmt.Fprintf(&b, "Heap profile %s (`/debug/pprof/heap` with `NHACVIEC_PPROF=1`, as of the last collection), `go tool pprof -top`:\n\n```\n# -sample_index=inuse_space\n%s\n\n# -sample_index=alloc_space (since start)\n%s\n```\n\n", what, t.Inuse, t.Alloc)
+	}
+	prof("idle", s.IdleProfile, s.IdleTop)
+	prof(fmt.Sprintf("at the burst's highest VmRSS (%.1f MiB when taken)", float64(s.PeakProfileKB)/1024), s.PeakProfile, s.PeakTop)
+	if len(s.Morning) > 0 {
+		fmt.Fprintf(&b, "The morning, after that: `nhacviec tick --at` on the same database, at each instant below, the code serve's scheduler runs then, while serve delivers what it enqueues; the tick process's highest RSS (getrusage) and serve's highest VmRSS during the tick and the 20 s after.\n\n")
+		fmt.Fprintf(&b, "| instant | tick | took | tick's highest RSS | serve's highest VmRSS |\n|---|---|---|---|---|\n")
+		for _, m := range s.Morning {
+			sum := m.Summary
+			if m.Err != "" {
+				sum += " (" + m.Err + ")"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %.1f MiB | %.1f MiB |\n", m.At.Format(time.RFC3339), strings.ReplaceAll(sum, "|", "/"),
+				m.Took.Round(time.Second), float64(m.TickKB)/1024, float64(m.ServeKB)/1024)
+		}
+		b.WriteString("\n")
+		prof(fmt.Sprintf("of serve at its highest VmRSS during the morning (%.1f MiB when taken)", float64(s.MorningProfileKB)/1024), s.MorningProfile, s.MorningTop)
+	}
 	return b.String()
 }
 

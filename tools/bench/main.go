@@ -12,7 +12,11 @@
 // creates its own databases bench_full, bench_hist1 and bench_hist10. It
 // fills them with tools/gen/gen, then measures the remind job, the
 // delivery worker against the fake Telegram server, digest compilation and
-// the memory of `nhacviec serve`.
+// the memory of `nhacviec serve`: idle, under a burst, and while a
+// morning's jobs (`nhacviec tick --at`, the reminder run and a weekly
+// digest of every unit, some ten minutes) run beside it.
+//
+//	go run ./tools/bench -serve-only -reuse -profiles /tmp/prof -url …   # serve's memory alone, with heap profiles
 package main
 
 import (
@@ -65,6 +69,9 @@ func run() error {
 		dbURL   = flag.String("url", os.Getenv("TEST_DATABASE_URL"), "PostgreSQL server to use (default $TEST_DATABASE_URL; empty: start a throwaway one)")
 		durable = flag.Bool("durable", false, "with the throwaway server: keep fsync and synchronous commit on")
 		noServe = flag.Bool("no-serve", false, "skip the memory measurement of nhacviec serve")
+		onlyMem = flag.Bool("serve-only", false, "only the main database and the memory of nhacviec serve; prints the figures, writes no report")
+		reuse   = flag.Bool("reuse", false, "with -serve-only and a server kept between runs (-url): generate the main database once, as bench_full_seed_<units>, and copy it for each run")
+		profDir = flag.String("profiles", "", "write serve's heap profiles, idle and at the burst's peak, to this directory (and their top entries to the report)")
 		styles  = flag.Bool("styles", false, "only the reminder run and its fan-out on the main database, with reminders.style each then brief; prints the figures, writes no report")
 		zaloRun = flag.Bool("zalo", false, "only the Zalo delivery runs (about 2.5 minutes): rewrites the Zalo section of the report file, which the full run keeps")
 		zaloN   = flag.Int("zalo-messages", 500, "messages of the Zalo delivery run")
@@ -152,6 +159,17 @@ func run() error {
 		return runZalo(ctx, open, *out, zaloParams{Messages: *zaloN, Chats: *zaloC, Rate: 5, ChatEvery: time.Second, LaneRate: zalo.LaneRate(5)}, rep, log)
 	}
 
+	if *onlyMem && *reuse {
+		full, err := seededCopy(ctx, server, open, p.Units, log)
+		if err != nil {
+			return err
+		}
+		defer full.Close()
+		s := measureServe(ctx, full, p.BurstMsgs, *profDir, log)
+		fmt.Print(s.text(p.Units))
+		return nil
+	}
+
 	// 1. The main database: every unit of the country, one year.
 	full, err := open("bench_full")
 	if err != nil {
@@ -171,6 +189,11 @@ func run() error {
 
 	if *styles {
 		return measureStyles(ctx, full, p, log)
+	}
+	if *onlyMem {
+		s := measureServe(ctx, full, p.BurstMsgs, *profDir, log)
+		fmt.Print(s.text(p.Units))
+		return nil
 	}
 	log.Info("measuring the remind tick", "units", p.Units)
 	if rep.TickFull, err = measureTick(ctx, full, p.TickReps); err != nil {
@@ -223,7 +246,7 @@ func run() error {
 		rep.Serve.Skipped = "skipped (-no-serve)"
 	} else {
 		log.Info("measuring serve")
-		rep.Serve = measureServe(ctx, full, p.BurstMsgs, log)
+		rep.Serve = measureServe(ctx, full, p.BurstMsgs, *profDir, log)
 	}
 
 	// 6. The calendar: a year computed, and re-dating the open
@@ -293,6 +316,53 @@ func freshDatabase(ctx context.Context, serverURL, name string) (string, error) 
 	}
 	u.Path = "/" + name
 	return u.String(), nil
+}
+
+// seededCopy returns bench_full as a copy of bench_full_seed_<units>,
+// which it generates first when the server has none.
+func seededCopy(ctx context.Context, server string, open func(string) (*store.Store, error), units int, log *slog.Logger) (*store.Store, error) {
+	seed := fmt.Sprintf("bench_full_seed_%d", units)
+	admin, err := store.Open(ctx, server)
+	if err != nil {
+		return nil, err
+	}
+	defer admin.Close()
+	var have bool
+	if err := admin.DB().GetContext(ctx, &have, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, seed); err != nil {
+		return nil, fmt.Errorf("look for %s: %w", seed, err)
+	}
+	if !have {
+		st, err := open(seed)
+		if err != nil {
+			return nil, err
+		}
+		log.Info("generating", "units", units, "database", seed)
+		_, err = gen.Generate(ctx, st, gen.Options{Units: units, Log: log})
+		st.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	if _, err := admin.DB().ExecContext(ctx, `DROP DATABASE IF EXISTS bench_full WITH (FORCE)`); err != nil {
+		return nil, fmt.Errorf("drop bench_full: %w", err)
+	}
+	if _, err := admin.DB().ExecContext(ctx, `CREATE DATABASE bench_full TEMPLATE `+pq.QuoteIdentifier(seed)); err != nil {
+		return nil, fmt.Errorf("copy %s: %w", seed, err)
+	}
+	u, err := url.Parse(server)
+	if err != nil {
+		return nil, fmt.Errorf("database URL: %w", err)
+	}
+	u.Path = "/bench_full"
+	st, err := store.Open(ctx, u.String())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // dbSize is the size of the database of st, pretty-printed.
