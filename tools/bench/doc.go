@@ -233,7 +233,7 @@ func (r *reportDoc) markdown() string {
 
 	w("## Memory\n\n%s", r.Serve.markdown())
 
-	w("## Commands\n\n```\nmake bench                          # go run ./tools/bench: the full run, writes this file\ngo run ./tools/bench -quick         # 100 units, a few minutes\ngo run ./tools/bench -url postgres://…/postgres   # on an existing server (or TEST_DATABASE_URL)\ngo run ./tools/bench -serve-only -reuse -profiles DIR -url postgres://…/postgres   # serve's memory alone, with heap profiles\ngo run ./tools/gen -units 3300 -url postgres://…/nhacviec   # the data alone\ngo test -run '^$' -bench . ./jobs ./report ./delivery ./wardreport   # the testing.B benchmarks\n```\n\n")
+	w("## Commands\n\n```\nmake bench                          # go run ./tools/bench: the full run, writes this file\ngo run ./tools/bench -quick         # 100 units, a few minutes\ngo run ./tools/bench -country       # the country's morning, a bot per province, then one bot (its section)\ngo run ./tools/bench -url postgres://…/postgres   # on an existing server (or TEST_DATABASE_URL)\ngo run ./tools/bench -serve-only -reuse -profiles DIR -url postgres://…/postgres   # serve's memory alone, with heap profiles\ngo run ./tools/gen -units 3300 -url postgres://…/nhacviec   # the data alone\ngo test -run '^$' -bench . ./jobs ./report ./delivery ./wardreport   # the testing.B benchmarks\n```\n\n")
 	w("## Findings\n\n%s", findings)
 	return b.String()
 }
