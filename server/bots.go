@@ -186,10 +186,11 @@ func (s *Server) runTelegram(ctx context.Context, b *tgBot) error {
 		log.Error("telegram: move the officials of the bot's units to it", "err", err)
 	}
 	if cfg.Telegram.Mode == "webhook" {
+		// The handler first: Telegram may post as soon as the webhook is set.
+		s.hooks.set(b.webhookPath, recv.WebhookHandler(tb.HandleUpdate))
 		if err := recv.SetWebhook(ctx, b.webhookURL); err != nil {
 			return err
 		}
-		s.hooks.set(b.webhookPath, recv.WebhookHandler(tb.HandleUpdate))
 		log.Info("telegram webhook registered", "path", b.webhookPath)
 		<-ctx.Done()
 		return nil
@@ -216,6 +217,16 @@ type webhooks struct {
 	mu       sync.Mutex
 	handlers map[string]http.Handler // by path; "" the default bot
 	defPath  string
+	named    map[string]bool // the paths of the bots of telegram.bots
+}
+
+// newWebhooks returns the router of bots, the default bot first.
+func newWebhooks(bots []*tgBot) *webhooks {
+	w := &webhooks{defPath: bots[0].webhookPath, named: make(map[string]bool)}
+	for _, b := range bots[1:] {
+		w.named[b.webhookPath] = true
+	}
+	return w
 }
 
 // set registers h, the webhook handler of the bot at path.
@@ -235,7 +246,7 @@ func (w *webhooks) set(path string, h http.Handler) {
 func (w *webhooks) ServeHTTP(rw http.ResponseWriter, req *http.Request) {
 	w.mu.Lock()
 	h, ok := w.handlers[req.URL.Path]
-	if !ok {
+	if !ok && !w.named[req.URL.Path] {
 		h = w.handlers[""]
 	}
 	w.mu.Unlock()

@@ -122,7 +122,7 @@ func New(ctx context.Context, a *app.App, opts Options) (*Server, error) {
 			return nil, err
 		}
 		s.signer = signer
-		s.hooks = &webhooks{defPath: s.bots[0].webhookPath}
+		s.hooks = newWebhooks(s.bots)
 	}
 	var lanes []*delivery.Lane
 	for _, b := range s.bots {
