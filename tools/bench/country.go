@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"os"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -27,6 +29,9 @@ type countryParams struct {
 	ChatEvery time.Duration // the fake's least gap per chat (Telegram's 1 s)
 	OneBotFor time.Duration // how long the one-bot comparison runs before its rate is taken
 	ProbeEach time.Duration // how often an official writes to their bot during the burst
+	// CPUProfile, when set, is the file a CPU profile of the morning with a
+	// bot per province is written to.
+	CPUProfile string
 }
 
 // countryRun is one morning measured: with a bot per province, or one bot.
@@ -207,6 +212,17 @@ func measureCountry(ctx context.Context, st *store.Store, p countryParams, provi
 		mode = "a bot per province"
 	}
 	log.Info("the morning", "mode", mode, "bots", len(fakes))
+	if perProvince && p.CPUProfile != "" {
+		f, err := os.Create(p.CPUProfile)
+		if err != nil {
+			return countryRun{}, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return countryRun{}, err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	var (
 		wg      sync.WaitGroup

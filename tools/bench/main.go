@@ -76,6 +76,7 @@ func run() error {
 		zaloRun = flag.Bool("zalo", false, "only the Zalo delivery runs (about 2.5 minutes): rewrites the Zalo section of the report file, which the full run keeps")
 		zaloN   = flag.Int("zalo-messages", 500, "messages of the Zalo delivery run")
 		zaloC   = flag.Int("zalo-chats", 200, "Zalo chats of the Zalo delivery run")
+		cpuProf = flag.String("cpuprofile", "", "with -country: write a CPU profile of the morning with a bot per province to this file")
 		country = flag.Bool("country", false, "only the country's morning (about 10 minutes): a bot per province, then one bot; rewrites the country section of the report file, which the full run keeps")
 	)
 	flag.Parse()
@@ -146,7 +147,7 @@ func run() error {
 	}
 
 	if *country {
-		cp := countryParams{Units: 3300, Provinces: 34, PerToken: 30, ChatEvery: time.Second, OneBotFor: time.Minute, ProbeEach: 2 * time.Second}
+		cp := countryParams{Units: 3300, Provinces: 34, PerToken: 30, ChatEvery: time.Second, OneBotFor: time.Minute, ProbeEach: 2 * time.Second, CPUProfile: *cpuProf}
 		if *quick {
 			cp.Units, cp.Provinces = 100, 4
 		}
