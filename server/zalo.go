@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/nhacviec/nhacviec/bot"
@@ -157,28 +156,17 @@ func (s *Server) tellOfficeZaloRefused(ctx context.Context, cause error) error {
 			if err != nil {
 				return err
 			}
+			reachable := office[:0]
 			for _, o := range office {
-				if store.ChatChannel(*o.TelegramChatID) == store.ChannelZalo {
-					continue // it could not arrive
+				if store.ChatChannel(*o.TelegramChatID) != store.ChannelZalo { // else it could not arrive
+					reachable = append(reachable, o)
 				}
-				lang := i18n.Lang(o.Language)
-				if lang == "" {
-					lang, _ = i18n.ParseLang(a.Cfg.Language)
-				}
-				text := i18n.New(lang).T("server.zalo_refused", tghtml.Escape(cause.Error()), onZalo)
-				unitID, id := unit, o.ID
-				_, err := store.Enqueue(ctx, tx, store.OutMessage{
-					UnitID:     &unitID,
-					OfficialID: &id,
-					ChatID:     *o.TelegramChatID,
-					DedupeKey:  "zalo-refused:" + day + ":" + strconv.FormatInt(o.ID, 10),
-					Kind:       "notice",
-					Payload:    store.Payload{Text: text},
-					NotBefore:  now,
-				})
-				if err != nil {
-					return err
-				}
+			}
+			err = s.notify(ctx, tx, reachable, unit, "zalo-refused:"+day, func(p *i18n.Printer) string {
+				return p.T("server.zalo_refused", tghtml.Escape(cause.Error()), onZalo)
+			})
+			if err != nil {
+				return err
 			}
 		}
 		return nil
