@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -130,5 +132,47 @@ func TestInviteTellsHowToFindTheZaloBot(t *testing.T) {
 	}
 	if !strings.Contains(list, "(Telegram 0, Zalo 1)") {
 		t.Errorf("officials summary lacks the count per channel:\n%s", list)
+	}
+}
+
+// TestInviteNamesTheUnitsBot: with telegram.bots, a code's link opens the
+// bot of the official's unit: its configured username, else the one serve
+// recorded from getMe; the other units' the default bot's.
+func TestInviteNamesTheUnitsBot(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("import", examplePlan)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "nhacviec.yaml")
+	write := func(units string) {
+		t.Helper()
+		if err := os.WriteFile(cfg, []byte(`
+telegram:
+  bot_username: nhacviec_bot
+  bots:
+    - name: ha-tinh
+      token: "7000000002:AAHaTinhBotToken"
+      units: [`+units+`]
+`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	linkOf := func() string {
+		t.Helper()
+		f := strings.Split(strings.TrimSpace(c.mustRun("invite", "tu-phap", "--config", cfg)), "\t")
+		if len(f) != 3 {
+			t.Fatalf("invite: %q", f)
+		}
+		return f[2]
+	}
+	if _, err := c.store().DB().Exec(`INSERT INTO telegram_bots (name, username, updated_at) VALUES ('ha-tinh', 'ha_tinh_nhacviec_bot', now())`); err != nil {
+		t.Fatal(err)
+	}
+	write("pdp")
+	if link := linkOf(); !strings.HasPrefix(link, "https://t.me/ha_tinh_nhacviec_bot?start=") {
+		t.Errorf("link of an official of a unit of bot ha-tinh = %q", link)
+	}
+	write("another-unit")
+	if link := linkOf(); !strings.HasPrefix(link, "https://t.me/nhacviec_bot?start=") {
+		t.Errorf("link once the unit is back on the default bot = %q", link)
 	}
 }
