@@ -19,6 +19,14 @@ import (
 // transactions at 3,300 units.
 const fanOutUnits = 200
 
+// fanOutDecisions bounds the decisions (items to remind of) one fan-out
+// transaction takes, whatever its units: an ordinary morning has about 10
+// a unit, so 200 units take some 2,000; a morning after a month of
+// unreported work has many more a unit, and its transactions take fewer
+// units, so that the messages held until the transaction's insert stay
+// about the same (serve under 100 MiB; docs/BENCHMARKS.md).
+const fanOutDecisions = 2000
+
 // analyzeAfter is how many messages a FanOut enqueues before it refreshes
 // the outbox's statistics.
 const analyzeAfter = 10000
@@ -110,10 +118,11 @@ func (s *Scheduler) FanOut(ctx context.Context) (FanOutReport, error) {
 	return total, ctx.Err()
 }
 
-// fanOutOnce fans out, in tx, up to fanOutUnits remind batches.
+// fanOutOnce fans out, in tx, up to fanOutUnits remind batches holding up
+// to about fanOutDecisions decisions.
 func (s *Scheduler) fanOutOnce(ctx context.Context, tx *store.Tx, units map[int64]unitZone, signer *callback.Signer) (FanOutReport, error) {
 	rep := FanOutReport{ByRun: make(map[int64]FanOutCounts)}
-	batches, err := store.ClaimRemindBatches(ctx, tx, fanOutUnits)
+	batches, err := store.ClaimRemindBatches(ctx, tx, fanOutUnits, fanOutDecisions)
 	if err != nil || len(batches) == 0 {
 		return rep, err
 	}

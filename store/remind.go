@@ -168,8 +168,12 @@ func InsertRemindBatches(ctx context.Context, wr Writer, jobRunID int64, batches
 
 // ClaimRemindBatches locks, through stx, up to limit batches not yet fanned
 // out, oldest first, skipping those another transaction holds, and returns
-// them.
-func ClaimRemindBatches(ctx context.Context, stx *Tx, limit int) ([]RemindBatch, error) {
+// them; but it stops once the batches returned hold maxDecisions decisions
+// or more (at least one batch is returned), so that a morning when every
+// unit has many items (a month of unreported work) fans out fewer units a
+// transaction and holds no more in memory than an ordinary one. The
+// batches locked but not returned are left to the next transaction.
+func ClaimRemindBatches(ctx context.Context, stx *Tx, limit, maxDecisions int) ([]RemindBatch, error) {
 	tx := stx.tx
 	rows, err := tx.QueryxContext(ctx, `
 		SELECT id, job_run_id, unit_id, run_at, decided_at, day, decisions
@@ -182,7 +186,10 @@ func ClaimRemindBatches(ctx context.Context, stx *Tx, limit int) ([]RemindBatch,
 		return nil, fmt.Errorf("store: claim remind batches: %w", err)
 	}
 	defer rows.Close()
-	var out []RemindBatch
+	var (
+		out       []RemindBatch
+		decisions int
+	)
 	for rows.Next() {
 		var b RemindBatch
 		var doc []byte
@@ -193,6 +200,9 @@ func ClaimRemindBatches(ctx context.Context, stx *Tx, limit int) ([]RemindBatch,
 			return nil, fmt.Errorf("store: remind batch %d: decisions: %w", b.ID, err)
 		}
 		out = append(out, b)
+		if decisions += len(b.Decisions); decisions >= maxDecisions {
+			break
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: claim remind batches: %w", err)
