@@ -182,25 +182,21 @@ func measureCountry(ctx context.Context, st *store.Store, p countryParams, provi
 	// Officials who will write to their bot during the burst, one per
 	// bot in turn.
 	var probes []struct {
-		Chat int64
-		Bot  int
+		Chat int64  `db:"chat"`
+		Bot  string `db:"bot"`
 	}
 	if err := st.DB().SelectContext(ctx, &probes, `
-		SELECT DISTINCT ON (u.telegram_bot) o.telegram_chat_id AS chat, 0 AS bot
-		FROM officials o JOIN units u ON u.id = o.unit_id
+		SELECT DISTINCT ON (o.telegram_bot) o.telegram_chat_id AS chat, o.telegram_bot AS bot
+		FROM officials o
 		WHERE o.telegram_chat_id IS NOT NULL AND 'member' = ANY(o.roles)
-		ORDER BY u.telegram_bot, o.id`); err != nil {
+		ORDER BY o.telegram_bot, o.id`); err != nil {
 		return countryRun{}, err
 	}
 	fakeOf := make(map[int64]*telegramtest.Server)
 	for _, pr := range probes {
-		var bot string
-		if err := st.DB().GetContext(ctx, &bot, `SELECT telegram_bot FROM officials WHERE telegram_chat_id = $1`, pr.Chat); err != nil {
-			return countryRun{}, err
-		}
 		fakeOf[pr.Chat] = fakes[0]
 		for i, b := range cfg.Telegram.Bots {
-			if b.Name == bot {
+			if b.Name == pr.Bot {
 				fakeOf[pr.Chat] = fakes[i+1]
 			}
 		}
