@@ -357,18 +357,23 @@ func (s *Server) moveToBot(ctx context.Context, b *tgBot) error {
 	}
 	for _, unit := range units {
 		ms := byUnit[unit]
-		a.Log.Warn("telegram: officials of a unit moved to another bot must start it; their messages go through their old bot meanwhile (or wait, if it is no longer configured)",
-			"unit", unit, "bot", b.name, "officials", len(ms), "from", ms[0].From)
-		if err := s.tellOfficeRelink(ctx, b, unit, ms); err != nil {
+		news, err := s.tellOfficeRelink(ctx, b, unit, ms)
+		if err != nil {
 			return err
+		}
+		if news { // not again every reassignEvery for the same officials
+			a.Log.Warn("telegram: officials of a unit moved to another bot must start it; their messages go through their old bot meanwhile (or wait, if it is no longer configured)",
+				"unit", unit, "bot", b.name, "officials", len(ms), "from", ms[0].From)
 		}
 	}
 	return nil
 }
 
 // tellOfficeRelink enqueues, to the office officials of unit, the list of
-// its officials who must start bot b.
-func (s *Server) tellOfficeRelink(ctx context.Context, b *tgBot, unit int64, waiting []store.BotMove) error {
+// its officials who must start bot b. It reports whether that is news: a
+// notice enqueued for the first time for these officials, or no office
+// official to tell.
+func (s *Server) tellOfficeRelink(ctx context.Context, b *tgBot, unit int64, waiting []store.BotMove) (news bool, err error) {
 	a := s.app
 	names := make([]string, len(waiting))
 	h := sha256.New()
@@ -378,7 +383,7 @@ func (s *Server) tellOfficeRelink(ctx context.Context, b *tgBot, unit int64, wai
 	}
 	key := "bot-relink:" + b.name + ":" + strconv.FormatInt(unit, 10) + ":" + hex.EncodeToString(h.Sum(nil))[:16]
 	ref := message.BotRef(b.state.username(), b.name)
-	return a.Store.Tx(ctx, func(tx *store.Tx) error {
+	err = a.Store.Tx(ctx, func(tx *store.Tx) error {
 		u, err := store.UnitOf(ctx, tx, unit)
 		if err != nil {
 			return err
@@ -387,10 +392,13 @@ func (s *Server) tellOfficeRelink(ctx context.Context, b *tgBot, unit int64, wai
 		if err != nil {
 			return err
 		}
-		return s.notify(ctx, tx, office, unit, key, func(p *i18n.Printer) string {
+		n, err := s.notify(ctx, tx, office, unit, key, func(p *i18n.Printer) string {
 			return message.Say(p, "server.bot_relink", u.Name, ref, len(names), strings.Join(names, ", "))
 		})
+		news = n > 0 || len(office) == 0
+		return err
 	})
+	return news, err
 }
 
 // telegramRefused records that Telegram refused b's token and, the first
@@ -416,9 +424,10 @@ func (s *Server) telegramRefused(ctx context.Context, b *tgBot, cause error) {
 		if err != nil {
 			return err
 		}
-		return s.notify(ctx, tx, office, 0, "telegram-refused:"+b.name+":"+day, func(p *i18n.Printer) string {
+		_, err = s.notify(ctx, tx, office, 0, "telegram-refused:"+b.name+":"+day, func(p *i18n.Printer) string {
 			return message.Say(p, "server.telegram_refused", b.name, ref, cause.Error(), b.tokenEnv)
 		})
+		return err
 	})
 	if err != nil {
 		a.Log.Error("telegram: tell the office that the bot's token was refused", "bot", b.name, "err", err)
@@ -428,9 +437,11 @@ func (s *Server) telegramRefused(ctx context.Context, b *tgBot, cause error) {
 // notify enqueues, in tx, a notice to each of officials (each through its
 // own channel and bot), written by text in the official's language, else
 // the configured one; its dedupe key is key with the official's id. unit,
-// when not 0, is the unit the notice is about, else each official's.
-func (s *Server) notify(ctx context.Context, tx *store.Tx, officials []plan.Official, unit int64, key string, text func(*i18n.Printer) string) error {
+// when not 0, is the unit the notice is about, else each official's. It
+// returns how many notices it enqueued (not those enqueued before).
+func (s *Server) notify(ctx context.Context, tx *store.Tx, officials []plan.Official, unit int64, key string, text func(*i18n.Printer) string) (int, error) {
 	now := s.app.Clock.Now()
+	inserted := 0
 	for _, o := range officials {
 		if o.TelegramChatID == nil {
 			continue
@@ -443,7 +454,7 @@ func (s *Server) notify(ctx context.Context, tx *store.Tx, officials []plan.Offi
 		if unitID == 0 {
 			unitID = o.UnitID
 		}
-		_, err := store.Enqueue(ctx, tx, store.OutMessage{
+		ok, err := store.Enqueue(ctx, tx, store.OutMessage{
 			UnitID:     &unitID,
 			OfficialID: &id,
 			ChatID:     *o.TelegramChatID,
@@ -453,10 +464,13 @@ func (s *Server) notify(ctx context.Context, tx *store.Tx, officials []plan.Offi
 			NotBefore:  now,
 		})
 		if err != nil {
-			return err
+			return inserted, err
+		}
+		if ok {
+			inserted++
 		}
 	}
-	return nil
+	return inserted, nil
 }
 
 // telegramChecks are the /healthz checks of the Telegram bots: "telegram"

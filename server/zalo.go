@@ -162,7 +162,7 @@ func (s *Server) tellOfficeZaloRefused(ctx context.Context, cause error) error {
 					reachable = append(reachable, o)
 				}
 			}
-			err = s.notify(ctx, tx, reachable, unit, "zalo-refused:"+day, func(p *i18n.Printer) string {
+			_, err = s.notify(ctx, tx, reachable, unit, "zalo-refused:"+day, func(p *i18n.Printer) string {
 				return p.T("server.zalo_refused", tghtml.Escape(cause.Error()), onZalo)
 			})
 			if err != nil {
