@@ -3,8 +3,10 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/lib/pq"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
@@ -97,5 +99,104 @@ func TestExplainMetricsCounts(t *testing.T) {
 	}
 	if plan := strings.Join(lines, "\n"); !strings.Contains(plan, "outbox") || !strings.Contains(plan, "Execution Time") {
 		t.Errorf("not an EXPLAIN ANALYZE of the metrics counts:\n%s", plan)
+	}
+}
+
+// TestOfficialOccurrencesStartsFromTheirTasks checks that an official's open
+// items are found from the official's tasks (each way in by an index on the
+// official, the lead's included) and their occurrences read by task, not by
+// reading every open occurrence and testing who it belongs to. As in
+// TestOpenDueThroughUsesIndexOnlyScan, sequential and bitmap scans are off
+// for the transaction: the few rows of a test database would rightly be
+// read whole.
+func TestOfficialOccurrencesStartsFromTheirTasks(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.New(t)
+	tx, err := st.DB().BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	var doc []byte
+	if err := tx.GetContext(ctx, &doc, `EXPLAIN (FORMAT JSON) `+store.OfficialOccurrencesSQL, 7, "2025-03-14", 50); err != nil {
+		t.Fatal(err)
+	}
+	var explained []struct {
+		Plan planNode `json:"Plan"`
+	}
+	if err := json.Unmarshal(doc, &explained); err != nil || len(explained) != 1 {
+		t.Fatalf("EXPLAIN (FORMAT JSON) gave %s (%v)", doc, err)
+	}
+	var occScans []planNode
+	leadIndex := false
+	explained[0].Plan.walk(func(n planNode) {
+		if n.RelationName == "occurrences" {
+			occScans = append(occScans, n)
+		}
+		if n.IndexName == "tasks_lead_idx" && strings.Contains(n.IndexCond, "lead_id") {
+			leadIndex = true
+		}
+	})
+	if !leadIndex {
+		t.Errorf("the tasks an official leads are not found through tasks_lead_idx:\n%s", doc)
+	}
+	if len(occScans) != 1 || !strings.Contains(occScans[0].IndexCond, "task_id") {
+		t.Errorf("occurrences are not read by task (one scan, an index condition on task_id):\n%s", doc)
+	}
+}
+
+// TestMarkSentFindsRowsByID checks that marking a delivered row sent finds
+// it by its primary key whatever the planner's statistics say about the
+// pending rows. The usual state of the outbox is almost nothing pending;
+// a morning's fan-out then enqueues thousands of rows, and until the next
+// ANALYZE the statistics still say that almost nothing is pending. With
+// those statistics the planner answered "row id, if pending" from the
+// partial index of pending rows, reading every pending row's entries for
+// each row marked: 156 ms and 9,000 blocks a mark, the bottleneck of the
+// country's morning. The test builds that state: many sent rows analyzed,
+// then many pending rows the statistics have not seen.
+func TestMarkSentFindsRowsByID(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.New(t)
+	db := st.DB()
+	if _, err := db.ExecContext(ctx, `
+		INSERT INTO outbox (channel, chat_id, dedupe_key, kind, payload, status, next_attempt_at, created_at, sent_at)
+		SELECT 'telegram', 1000 + g % 500, 'old:' || g, 'reminder', '{}', 'sent', now(), now(), now()
+		FROM generate_series(1, 20000) g`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `ANALYZE outbox`); err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	if err := db.SelectContext(ctx, &ids, `
+		INSERT INTO outbox (channel, chat_id, dedupe_key, kind, payload, next_attempt_at, created_at)
+		SELECT 'telegram', 1000 + g % 500, 'new:' || g, 'reminder', '{}', now(), now()
+		FROM generate_series(1, 20000) g
+		RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	var doc []byte
+	if err := db.GetContext(ctx, &doc, `EXPLAIN (FORMAT JSON) `+store.MarkSentSQL,
+		pq.Array(ids[len(ids)/2:len(ids)/2+1]), pq.Array([]int64{42}), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var explained []struct {
+		Plan planNode `json:"Plan"`
+	}
+	if err := json.Unmarshal(doc, &explained); err != nil || len(explained) != 1 {
+		t.Fatalf("EXPLAIN (FORMAT JSON) gave %s (%v)", doc, err)
+	}
+	var scans []planNode
+	explained[0].Plan.walk(func(n planNode) {
+		if n.RelationName == "outbox" && n.NodeType != "ModifyTable" {
+			scans = append(scans, n)
+		}
+	})
+	if len(scans) != 1 || scans[0].IndexName != "outbox_pkey" || !strings.Contains(scans[0].IndexCond, "id =") {
+		t.Fatalf("the sent mark does not find its row by outbox_pkey:\n%s", doc)
 	}
 }

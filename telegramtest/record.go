@@ -135,6 +135,14 @@ func (s *Server) Sent() []SentMessage {
 	return slices.Clone(s.sent)
 }
 
+// SentCount is len(Sent()) without the copy: a benchmark polling for its
+// last message calls it often.
+func (s *Server) SentCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sent)
+}
+
 // SentTo returns the messages the bot sent successfully to chatID, in
 // order.
 func (s *Server) SentTo(chatID int64) []SentMessage {

@@ -283,12 +283,22 @@ func measureCountry(ctx context.Context, st *store.Store, p countryParams, provi
 		deadline = start.Add(p.OneBotFor)
 	}
 	for {
-		var pending int
-		if err := st.DB().GetContext(ctx, &pending, `SELECT count(*) FROM outbox WHERE channel = 'telegram' AND status = 'pending' AND kind <> 'reply'`); err != nil {
-			return res, err
+		// The fakes' counts first: the database is asked (a count of the
+		// pending rows, which reads the heap) only once they have
+		// accepted as many messages as the run enqueued, so that the
+		// measurement does not load the database it measures.
+		accepted := 0
+		for _, f := range fakes {
+			accepted += f.SentCount()
 		}
-		if pending == 0 {
-			break
+		if accepted >= res.Messages {
+			var pending int
+			if err := st.DB().GetContext(ctx, &pending, `SELECT count(*) FROM outbox WHERE channel = 'telegram' AND status = 'pending' AND kind <> 'reply'`); err != nil {
+				return res, err
+			}
+			if pending == 0 {
+				break
+			}
 		}
 		if !time.Now().Before(deadline) {
 			res.Partial = true
