@@ -43,8 +43,10 @@ type Sources struct {
 	// Clock times the cache; nil means the real clock.
 	Clock clock.Clock
 	// Telegram returns the counters of the delivery worker's Telegram
-	// lane; nil when this process does not deliver.
-	Telegram func() delivery.StatsSnapshot
+	// lanes, one per bot (config telegram.bots; DefaultBot is
+	// telegram.token's), reported under the label bot; nil when this
+	// process does not deliver.
+	Telegram func() []BotStats
 	// Email returns the counters of its e-mail lane; nil when e-mail is
 	// off.
 	Email func() delivery.StatsSnapshot
@@ -52,6 +54,12 @@ type Sources struct {
 	Zalo func() delivery.StatsSnapshot
 	// Log receives scrape-time query failures.
 	Log *slog.Logger
+}
+
+// BotStats are the counters of one Telegram bot's delivery lane.
+type BotStats struct {
+	Bot   string // the bot's name in telegram.bots, or store.DefaultBot
+	Stats delivery.StatsSnapshot
 }
 
 // queryTimeout bounds the database queries of one scrape.
@@ -117,14 +125,14 @@ func NewCollector(src Sources) *Collector {
 		jobMessages:   d("job_messages_total", "Messages enqueued by finished job runs, by job.", "job"),
 		jobLast:       d("job_last_success_timestamp_seconds", "When each job last finished successfully (Unix time).", "job"),
 		updates:       d("telegram_updates_processed_total", "Inbound Telegram updates whose effects are committed."),
-		tgSent:        d("telegram_messages_sent_total", "Messages this process delivered to Telegram."),
-		tgFailed:      d("telegram_send_failures_total", "Failed Telegram send attempts of this process (any reason)."),
-		tgDead:        d("telegram_messages_dead_total", "Messages this process gave up on."),
-		tgRetried:     d("telegram_messages_retried_total", "Messages this process rescheduled after a transient failure."),
-		tgRateLimited: d("telegram_rate_limited_total", "429 Too Many Requests answers from Telegram."),
-		tgUnreachable: d("telegram_unreachable_total", "403 answers: the user blocked the bot."),
-		tgLatency:     d("telegram_send_duration_seconds", "Time spent in successful Telegram sends."),
-		tgDown:        d("telegram_down", "1 while Telegram as a whole does not answer this process (a send and getMe failed): messages wait, none is given up; 0 once a send goes through."),
+		tgSent:        d("telegram_messages_sent_total", "Messages this process delivered to Telegram, by bot (telegram.bots; default is telegram.token's).", "bot"),
+		tgFailed:      d("telegram_send_failures_total", "Failed Telegram send attempts of this process (any reason).", "bot"),
+		tgDead:        d("telegram_messages_dead_total", "Messages this process gave up on.", "bot"),
+		tgRetried:     d("telegram_messages_retried_total", "Messages this process rescheduled after a transient failure.", "bot"),
+		tgRateLimited: d("telegram_rate_limited_total", "429 Too Many Requests answers from Telegram.", "bot"),
+		tgUnreachable: d("telegram_unreachable_total", "403 answers: the user blocked the bot.", "bot"),
+		tgLatency:     d("telegram_send_duration_seconds", "Time spent in successful Telegram sends.", "bot"),
+		tgDown:        d("telegram_down", "1 while Telegram does not answer this process for the bot (a send and getMe failed, or the token is refused): its messages wait, none is given up; 0 once a send goes through.", "bot"),
 		mailSent:      d("email_sent_total", "E-mails this process handed to the SMTP server."),
 		mailFailed:    d("email_send_failures_total", "Failed SMTP send attempts of this process."),
 		mailDead:      d("email_dead_total", "E-mails this process gave up on."),
@@ -183,7 +191,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	if c.src.Telegram != nil {
-		collectLane(ch, c.src.Telegram(), laneDescs{c.tgSent, c.tgFailed, c.tgDead, c.tgRetried, c.tgRateLimited, c.tgUnreachable, c.tgDown, c.tgLatency})
+		for _, b := range c.src.Telegram() {
+			collectLane(ch, b.Stats, laneDescs{c.tgSent, c.tgFailed, c.tgDead, c.tgRetried, c.tgRateLimited, c.tgUnreachable, c.tgDown, c.tgLatency}, b.Bot)
+		}
 	}
 	if c.src.Zalo != nil {
 		collectLane(ch, c.src.Zalo(), laneDescs{c.zaloSent, c.zaloFailed, c.zaloDead, c.zaloRetried, c.zaloLimited, nil, c.zaloDown, c.zaloLatency})
@@ -203,10 +213,11 @@ type laneDescs struct {
 	sent, failed, dead, retried, limited, unreachable, down, latency *prometheus.Desc
 }
 
-// collectLane emits a messenger lane's counters.
-func collectLane(ch chan<- prometheus.Metric, s delivery.StatsSnapshot, d laneDescs) {
+// collectLane emits a messenger lane's counters, with the values of the
+// descriptors' labels (a Telegram lane's bot).
+func collectLane(ch chan<- prometheus.Metric, s delivery.StatsSnapshot, d laneDescs, labels ...string) {
 	counter := func(desc *prometheus.Desc, v int64) {
-		ch <- prometheus.MustNewConstMetric(desc, prometheus.CounterValue, float64(v))
+		ch <- prometheus.MustNewConstMetric(desc, prometheus.CounterValue, float64(v), labels...)
 	}
 	counter(d.sent, s.Sent)
 	counter(d.failed, s.Failed)
@@ -220,8 +231,8 @@ func collectLane(ch chan<- prometheus.Metric, s delivery.StatsSnapshot, d laneDe
 	if s.Down {
 		down = 1
 	}
-	ch <- prometheus.MustNewConstMetric(d.down, prometheus.GaugeValue, down)
-	ch <- prometheus.MustNewConstSummary(d.latency, uint64(s.Sent), s.SendLatency.Seconds(), nil)
+	ch <- prometheus.MustNewConstMetric(d.down, prometheus.GaugeValue, down, labels...)
+	ch <- prometheus.MustNewConstSummary(d.latency, uint64(s.Sent), s.SendLatency.Seconds(), nil, labels...)
 }
 
 // collectStore emits the counts kept in the database; it emits nothing

@@ -134,8 +134,11 @@ func TestMetrics(t *testing.T) {
 	src := metrics.Sources{
 		Store: st,
 		Clock: clk,
-		Telegram: func() delivery.StatsSnapshot {
-			return delivery.StatsSnapshot{Sent: 7, Failed: 2, Dead: 1, Retried: 1, TooManyRequests: 1, SendLatency: 1400 * time.Millisecond, Down: true}
+		Telegram: func() []metrics.BotStats {
+			return []metrics.BotStats{
+				{Bot: "default", Stats: delivery.StatsSnapshot{Sent: 7, Failed: 2, Dead: 1, Retried: 1, TooManyRequests: 1, SendLatency: 1400 * time.Millisecond, Down: true}},
+				{Bot: "tinh-01", Stats: delivery.StatsSnapshot{Sent: 3, SendLatency: 600 * time.Millisecond}},
+			}
 		},
 		Email: func() delivery.StatsSnapshot {
 			return delivery.StatsSnapshot{Sent: 1, SendLatency: 300 * time.Millisecond}
@@ -161,12 +164,17 @@ func TestMetrics(t *testing.T) {
 		{"nhacviec_job_messages_total", map[string]string{"job": "remind"}, 3},
 		{"nhacviec_job_last_success_timestamp_seconds", map[string]string{"job": "remind"}, float64(t0.Unix())},
 		{"nhacviec_telegram_updates_processed_total", nil, 2},
-		{"nhacviec_telegram_messages_sent_total", nil, 7},
-		{"nhacviec_telegram_send_failures_total", nil, 2},
-		{"nhacviec_telegram_messages_dead_total", nil, 1},
-		{"nhacviec_telegram_rate_limited_total", nil, 1},
-		{"nhacviec_telegram_down", nil, 1},
-		{"nhacviec_telegram_send_duration_seconds", nil, 7},
+		{"nhacviec_telegram_messages_sent_total", map[string]string{"bot": "default"}, 7},
+		{"nhacviec_telegram_send_failures_total", map[string]string{"bot": "default"}, 2},
+		{"nhacviec_telegram_messages_dead_total", map[string]string{"bot": "default"}, 1},
+		{"nhacviec_telegram_rate_limited_total", map[string]string{"bot": "default"}, 1},
+		{"nhacviec_telegram_down", map[string]string{"bot": "default"}, 1},
+		{"nhacviec_telegram_send_duration_seconds", map[string]string{"bot": "default"}, 7},
+		// Each bot's lane is a series of its own.
+		{"nhacviec_telegram_messages_sent_total", map[string]string{"bot": "tinh-01"}, 3},
+		{"nhacviec_telegram_send_failures_total", map[string]string{"bot": "tinh-01"}, 0},
+		{"nhacviec_telegram_down", map[string]string{"bot": "tinh-01"}, 0},
+		{"nhacviec_telegram_send_duration_seconds", map[string]string{"bot": "tinh-01"}, 3},
 		{"nhacviec_email_sent_total", nil, 1},
 		{"nhacviec_email_send_duration_seconds", nil, 1},
 	}
@@ -195,7 +203,7 @@ func TestMetrics(t *testing.T) {
 	if got, _ := value(families, "nhacviec_database_up", nil); got != 0 {
 		t.Errorf("database_up after close = %v, want 0", got)
 	}
-	if got, _ := value(families, "nhacviec_telegram_messages_sent_total", nil); got != 7 {
+	if got, _ := value(families, "nhacviec_telegram_messages_sent_total", map[string]string{"bot": "default"}); got != 7 {
 		t.Errorf("telegram sent after close = %v, want 7", got)
 	}
 }

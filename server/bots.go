@@ -517,23 +517,14 @@ func (s *Server) telegramChecks() []metrics.Check {
 	return checks
 }
 
-// telegramStats sums the counters of the Telegram bots' lanes for
-// /metrics: Down when any bot's channel is down.
-func (s *Server) telegramStats() delivery.StatsSnapshot {
-	var sum delivery.StatsSnapshot
+// telegramStats returns the counters of the Telegram bots' lanes for
+// /metrics, one per bot, in the order of s.bots.
+func (s *Server) telegramStats() []metrics.BotStats {
+	out := make([]metrics.BotStats, 0, len(s.bots))
 	for _, b := range s.bots {
-		c := b.lane.Stats().Snapshot()
-		sum.Sent += c.Sent
-		sum.Failed += c.Failed
-		sum.Dead += c.Dead
-		sum.Retried += c.Retried
-		sum.TooManyRequests += c.TooManyRequests
-		sum.Migrated += c.Migrated
-		sum.Unreachable += c.Unreachable
-		sum.SendLatency += c.SendLatency
-		sum.Down = sum.Down || c.Down
+		out = append(out, metrics.BotStats{Bot: b.name, Stats: b.lane.Stats().Snapshot()})
 	}
-	return sum
+	return out
 }
 
 // holdTelegram makes each bot's lane wait for its bot's first answer.

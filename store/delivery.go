@@ -57,7 +57,7 @@ func killRow(ctx context.Context, ex sqlx.ExecerContext, id int64, errText strin
 	_, err := ex.ExecContext(ctx, `
 		UPDATE outbox
 		SET status = 'dead', last_error = $2
-		WHERE id = $1 AND ` + rowPending, id, errText)
+		WHERE id = $1 AND `+rowPending, id, errText)
 	if err != nil {
 		return fmt.Errorf("kill outbox row %d: %w", id, err)
 	}
@@ -264,7 +264,7 @@ func (s *Store) RetryOutbox(ctx context.Context, id int64, next time.Time, errTe
 		UPDATE outbox
 		SET next_attempt_at = $2, last_error = $3,
 		    attempts = CASE WHEN $4 THEN attempts ELSE greatest(attempts - 1, 0) END
-		WHERE id = $1 AND ` + rowPending, id, next, errText, countAttempt)
+		WHERE id = $1 AND `+rowPending, id, next, errText, countAttempt)
 	if err != nil {
 		return fmt.Errorf("store: retry outbox row %d: %w", id, err)
 	}
@@ -343,7 +343,7 @@ func (s *Store) RecordTooManyRequests(ctx context.Context, t TooMany) (TooManyOu
 			SET next_attempt_at = $2, last_error = $3,
 			    attempts = CASE WHEN $4 THEN attempts ELSE greatest(attempts - 1, 0) END,
 			    status = CASE WHEN $4 AND attempts >= $5 THEN 'dead' ELSE status END
-			WHERE id = $1 AND ` + rowPending + `
+			WHERE id = $1 AND `+rowPending+`
 			RETURNING status`, t.ID, out.NotBefore, t.Error, out.Counted, t.MaxAttempts)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // no longer pending: nothing to reschedule
@@ -497,7 +497,7 @@ func (s *Store) MigrateChat(ctx context.Context, id, from, to int64, now time.Ti
 		if id != 0 {
 			if _, err := tx.ExecContext(ctx, `
 				UPDATE outbox SET next_attempt_at = $2, attempts = greatest(attempts - 1, 0)
-				WHERE id = $1 AND ` + rowPending, id, now); err != nil {
+				WHERE id = $1 AND `+rowPending, id, now); err != nil {
 				return fmt.Errorf("reschedule row %d: %w", id, err)
 			}
 		}

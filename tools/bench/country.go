@@ -180,16 +180,17 @@ func measureCountry(ctx context.Context, st *store.Store, p countryParams, provi
 		}
 	}
 	// Officials who will write to their bot during the burst, one per
-	// bot in turn.
+	// province in turn (so, with a bot per province, one per bot; with one
+	// bot, as many chats as then, not one chat asked over and over).
 	var probes []struct {
 		Chat int64  `db:"chat"`
 		Bot  string `db:"bot"`
 	}
 	if err := st.DB().SelectContext(ctx, &probes, `
-		SELECT DISTINCT ON (o.telegram_bot) o.telegram_chat_id AS chat, o.telegram_bot AS bot
-		FROM officials o
-		WHERE o.telegram_chat_id IS NOT NULL AND 'member' = ANY(o.roles)
-		ORDER BY o.telegram_bot, o.id`); err != nil {
+		SELECT DISTINCT ON (u.parent_id) o.telegram_chat_id AS chat, o.telegram_bot AS bot
+		FROM officials o JOIN units u ON u.id = o.unit_id
+		WHERE o.telegram_chat_id IS NOT NULL AND 'member' = ANY(o.roles) AND u.parent_id IS NOT NULL
+		ORDER BY u.parent_id, o.id`); err != nil {
 		return countryRun{}, err
 	}
 	fakeOf := make(map[int64]*telegramtest.Server)
@@ -385,7 +386,7 @@ func countryMarkdown(runs []countryRun, p countryParams, g gen.Stats, provinces 
 	w("The generated country (%s) with its %d units under %d provinces (`gen.Options.TownSize`), on real PostgreSQL. ", g.String(), p.Units, provinces)
 	w("One `serve` (`server.Server` in the benchmark's process: the scheduler's reminder run, every bot's polling loop and delivery lane) with the default bot and one bot per province (`telegram.bots`, each listing its province), against a fake Bot API per bot (`telegramtest`) under one URL (`telegramtest.Mux`), each answering 429 past %g messages a second to its token or a second message to a chat within %s (`telegramtest.WithRateLimits`), as Telegram does. ", p.PerToken, p.ChatEvery)
 	w("The officials are linked through the bot of their province. The reminder run at its instant (reminders.style %s, the default) decides the morning; the time runs from the run's start to the last message a fake accepted. ", config.Default().Reminders.Style)
-	w("Meanwhile, every %s, an official of another bot sends `/viec` to their bot: the reply latency is from the update's arrival at the fake to the answer's acceptance.\n\n", p.ProbeEach)
+	w("Meanwhile, every %s, an official of the next province (%d in turn) sends `/viec` to their bot: the reply latency is from the update's arrival at the fake to the answer's acceptance.\n\n", p.ProbeEach, provinces)
 	w("| bots | messages | decision (fan-out) | to the last accepted (limit 2 min) | rate, first to last accepted | 429 answers (must be 0) | accepted; dead | replies during the burst: median, p95, max (n) |\n|---|---|---|---|---|---|---|---|\n")
 	for _, r := range runs {
 		toLast := fmt.Sprintf("**%s**", r.ToLast.Round(100*time.Millisecond))
