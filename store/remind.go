@@ -127,14 +127,37 @@ type RemindBatch struct {
 	Decisions []RemindDecision
 }
 
+// remindBatchChunk is how many decisions an INSERT of InsertRemindBatches
+// carries at most (a batch is never split): the decisions travel as one
+// text that lib/pq copies again into its buffer, so a statement of a
+// month-overdue morning's 60,000 decisions held some 15 MB at once, half
+// the run's heap.
+const remindBatchChunk = 8000
+
 // InsertRemindBatches writes batches, which belong to the job run jobRunID,
-// through wr (the run's transaction) with one statement, and returns how
-// many it wrote.
+// through wr (the run's transaction), a statement per remindBatchChunk
+// decisions, and returns how many it wrote.
 func InsertRemindBatches(ctx context.Context, wr Writer, jobRunID int64, batches []RemindBatch) (int, error) {
-	q := wr.execer()
-	if len(batches) == 0 {
-		return 0, nil
+	written := 0
+	for len(batches) > 0 {
+		end, decisions := 0, 0
+		for end < len(batches) && (end == 0 || decisions+len(batches[end].Decisions) <= remindBatchChunk) {
+			decisions += len(batches[end].Decisions)
+			end++
+		}
+		n, err := insertRemindBatches(ctx, wr, jobRunID, batches[:end])
+		written += n
+		if err != nil {
+			return written, err
+		}
+		batches = batches[end:]
 	}
+	return written, nil
+}
+
+// insertRemindBatches writes batches with one statement.
+func insertRemindBatches(ctx context.Context, wr Writer, jobRunID int64, batches []RemindBatch) (int, error) {
+	q := wr.execer()
 	units := make(pq.Int64Array, len(batches))
 	days := make(pq.StringArray, len(batches))
 	// The decisions travel as one text, a JSON document a line
@@ -157,7 +180,7 @@ func InsertRemindBatches(ctx context.Context, wr Writer, jobRunID int64, batches
 		ORDER BY b.n`,
 		jobRunID, batches[0].RunAt, batches[0].DecidedAt, units, days, docs.String())
 	if err != nil {
-		return 0, fmt.Errorf("store: insert %d remind batches: %w", len(batches), err)
+		return 0, fmt.Errorf("store: insert %d remind batches (first of unit %d): %w", len(batches), batches[0].UnitID, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
