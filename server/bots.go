@@ -355,6 +355,9 @@ func (s *Server) moveToBot(ctx context.Context, b *tgBot) error {
 		}
 		byUnit[m.UnitID] = append(byUnit[m.UnitID], m)
 	}
+	if err := s.tellMoved(ctx, b, waiting); err != nil {
+		return err
+	}
 	for _, unit := range units {
 		ms := byUnit[unit]
 		news, err := s.tellOfficeRelink(ctx, b, unit, ms)
@@ -367,6 +370,42 @@ func (s *Server) moveToBot(ctx context.Context, b *tgBot) error {
 		}
 	}
 	return nil
+}
+
+// tellMoved enqueues, to each official of waiting, through the bot they
+// are reached by, the note naming their unit's bot b and asking them to
+// start it (bot.use_unit_bot, as after linking through another bot's
+// invite), once per official and bot. An official whose bot is no longer
+// configured cannot be written to before they start b: the office's
+// notice (tellOfficeRelink) names them.
+func (s *Server) tellMoved(ctx context.Context, b *tgBot, waiting []store.BotMove) error {
+	a := s.app
+	now := a.Clock.Now()
+	return a.Store.Tx(ctx, func(tx *store.Tx) error {
+		for _, m := range waiting {
+			if s.BotLane(m.From) == nil {
+				continue
+			}
+			lang := i18n.Lang(m.Language)
+			if lang == "" {
+				lang, _ = i18n.ParseLang(a.Cfg.Language)
+			}
+			unitID, id := m.UnitID, m.OfficialID
+			if _, err := store.Enqueue(ctx, tx, store.OutMessage{
+				UnitID:     &unitID,
+				OfficialID: &id,
+				ChatID:     m.ChatID,
+				Bot:        m.From,
+				DedupeKey:  "bot-move:" + b.name + ":" + strconv.FormatInt(id, 10),
+				Kind:       "notice",
+				Payload:    store.Payload{Text: message.UseUnitBot(i18n.New(lang), b.state.username(), b.name)},
+				NotBefore:  now,
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // tellOfficeRelink enqueues, to the office officials of unit, the list of

@@ -251,6 +251,9 @@ func TestSeveralBots(t *testing.T) {
 	waitfor.Until(t, "the log to name the messages waiting for the retired bot", nil, func() (bool, string) {
 		return strings.Contains(w.logs.String(), "no longer configured") && strings.Contains(w.logs.String(), "bot=hanoi"), ""
 	})
+	// The official still reached through the default bot is asked, there,
+	// to start Huế's; those of the retired bot cannot be written to.
+	says(t, w.def, bdOther, "@hue_nhacviec_bot")
 	// The office starts Huế's bot: moved, with what waited for it — the
 	// list of who else must start it.
 	w.hue.WaitProcessed(t, w.hue.SendCommand(bdOffice, bdOffice, "start", ""))

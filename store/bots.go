@@ -113,6 +113,7 @@ type BotMove struct {
 	UnitID     int64  `db:"unit_id"`
 	Name       string `db:"name"`
 	ChatID     int64  `db:"chat_id"`
+	Language   string `db:"language"` // the official's own language, "" for the configured one
 	From       string `db:"from_bot"` // the bot the official is linked through
 	To         string `db:"to_bot"`   // the bot serving the official's unit
 }
@@ -129,7 +130,7 @@ func (s *Store) MoveToBot(ctx context.Context, bot string) (moved, waiting []Bot
 			Started bool `db:"started"`
 		}
 		err := tx.tx.SelectContext(ctx, &all, `
-			SELECT o.id, o.unit_id, o.name, o.telegram_chat_id AS chat_id, o.telegram_bot AS from_bot,
+			SELECT o.id, o.unit_id, o.name, o.telegram_chat_id AS chat_id, o.language, o.telegram_bot AS from_bot,
 			       u.telegram_bot AS to_bot,
 			       EXISTS (SELECT 1 FROM bot_starts b WHERE b.bot = u.telegram_bot AND b.chat_id = o.telegram_chat_id) AS started
 			FROM officials o JOIN units u ON u.id = o.unit_id
