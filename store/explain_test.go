@@ -105,7 +105,9 @@ func TestExplainMetricsCounts(t *testing.T) {
 // TestOfficialOccurrencesStartsFromTheirTasks checks that an official's open
 // items are found from the official's tasks (each way in by an index on the
 // official, the lead's included) and their occurrences read by task, not by
-// reading every open occurrence and testing who it belongs to. As in
+// reading every open occurrence and testing who it belongs to; and that the
+// other query of every /viec, the unassigned tasks of the departments the
+// official heads, finds those departments by their head. As in
 // TestOpenDueThroughUsesIndexOnlyScan, sequential and bitmap scans are off
 // for the transaction: the few rows of a test database would rightly be
 // read whole.
@@ -145,6 +147,26 @@ func TestOfficialOccurrencesStartsFromTheirTasks(t *testing.T) {
 	}
 	if len(occScans) != 1 || !strings.Contains(occScans[0].IndexCond, "task_id") {
 		t.Errorf("occurrences are not read by task (one scan, an index condition on task_id):\n%s", doc)
+	}
+
+	// The other half of /viec: the tasks of the departments the official
+	// heads, found by the head.
+	doc = nil
+	if err := tx.GetContext(ctx, &doc, `EXPLAIN (FORMAT JSON) `+store.UnassignedOfHeadSQL, 7, 50); err != nil {
+		t.Fatal(err)
+	}
+	headIndex := false
+	explained = nil
+	if err := json.Unmarshal(doc, &explained); err != nil || len(explained) != 1 {
+		t.Fatalf("EXPLAIN (FORMAT JSON) gave %s (%v)", doc, err)
+	}
+	explained[0].Plan.walk(func(n planNode) {
+		if n.IndexName == "departments_head_idx" && strings.Contains(n.IndexCond, "head_id") {
+			headIndex = true
+		}
+	})
+	if !headIndex {
+		t.Errorf("the departments an official heads are not found through departments_head_idx:\n%s", doc)
 	}
 }
 

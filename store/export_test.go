@@ -17,3 +17,7 @@ const OfficialOccurrencesSQL = officialOccurrencesSQL
 // MarkSentSQL exposes the statement of MarkOutboxSentMany to the external
 // tests of its plan.
 const MarkSentSQL = markSentSQL
+
+// UnassignedOfHeadSQL exposes the query of UnassignedOfHead to the external
+// tests of its plan.
+const UnassignedOfHeadSQL = unassignedOfHeadSQL

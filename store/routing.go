@@ -187,19 +187,24 @@ const reporterIDsSelect = `
 	           JOIN departments d ON d.id = sd.department_id AND d.archived_at IS NULL
 	           WHERE sd.task_id = t.id) x), '{}') AS reporter_ids`
 
-// UnassignedOfHead returns the open occurrences (not done, not archived,
-// nor their task) of the tasks led by a department whose head is headID
-// and assigned to nobody, ordered by due date, at most limit of them.
-func UnassignedOfHead(ctx context.Context, rd Reader, headID int64, limit int) ([]ReportableOccurrence, error) {
-	var occs []ReportableOccurrence
-	err := sqlx.SelectContext(ctx, rd.queryer(), &occs, occurrenceInfoQuery+`
+// unassignedOfHeadSQL is the query of UnassignedOfHead: head $1, at most
+// $2 occurrences. The departments the official heads are found by
+// departments_head_idx; every official's /viec asks.
+const unassignedOfHeadSQL = occurrenceInfoQuery + `
 		WHERE o.done_at IS NULL AND o.archived_at IS NULL AND t.archived_at IS NULL
 		  AND t.assignee_id IS NULL
 		  AND t.id IN (SELECT tl.task_id FROM departments d
 		               JOIN task_leads tl ON tl.department_id = d.id
 		               WHERE d.head_id = $1 AND d.archived_at IS NULL)
 		ORDER BY o.due, t.position, t.key, o.key
-		LIMIT $2`, headID, limit)
+		LIMIT $2`
+
+// UnassignedOfHead returns the open occurrences (not done, not archived,
+// nor their task) of the tasks led by a department whose head is headID
+// and assigned to nobody, ordered by due date, at most limit of them.
+func UnassignedOfHead(ctx context.Context, rd Reader, headID int64, limit int) ([]ReportableOccurrence, error) {
+	var occs []ReportableOccurrence
+	err := sqlx.SelectContext(ctx, rd.queryer(), &occs, unassignedOfHeadSQL, headID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unassigned occurrences of head %d: %w", headID, err)
 	}
