@@ -89,8 +89,9 @@ func list(pr *i18n.Printer, header string, total int, line func(i int) string, f
 	if footer != "" {
 		footer = "\n\n" + footer
 	}
-	var b strings.Builder
+	var b tghtml.Builder
 	b.WriteString(header)
+	room := tghtml.MaxMessage - tghtml.Len(footer) // the footer always follows
 	n := 0
 	for ; n < total && n < maxListed; n++ {
 		next := "\n" + line(n)
@@ -98,10 +99,9 @@ func list(pr *i18n.Printer, header string, total int, line func(i int) string, f
 		if n+1 < total {
 			rest = "\n" + pr.T("bot.tasks_more", total-n-1)
 		}
-		if tghtml.Len(b.String()+next+rest+footer) > tghtml.MaxMessage {
+		if !b.Append(room, next, rest) {
 			break
 		}
-		b.WriteString(next)
 	}
 	if n < total {
 		b.WriteString("\n" + pr.T("bot.tasks_more", total-n))

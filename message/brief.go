@@ -62,9 +62,10 @@ func brief(pr *i18n.Printer, items []BriefItem, limit int, hintKey i18n.Key) (te
 	if limit <= 0 {
 		limit = tghtml.MaxMessage
 	}
-	var b strings.Builder
+	var b tghtml.Builder
 	b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.brief.head", len(items))) + "</b>\n")
 	hint := "<i>" + tghtml.Escape(pr.T(hintKey)) + "</i>"
+	room := limit - tghtml.Len("\n"+hint) // the closing line always follows
 	group := BriefGroup(-1)
 	for i, it := range items {
 		var part strings.Builder
@@ -73,11 +74,10 @@ func brief(pr *i18n.Printer, items []BriefItem, limit int, hintKey i18n.Key) (te
 		}
 		part.WriteString(briefLine(pr, i+1, it))
 		more := "\n" + tghtml.Escape(pr.T("jobs.brief.more", len(items)-i)) + "\n"
-		if tghtml.Len(b.String()+part.String()+more+"\n"+hint) > limit {
+		if !b.Append(room, part.String(), more) {
 			b.WriteString(more)
 			break
 		}
-		b.WriteString(part.String())
 		group = it.Group()
 		shown++
 	}
@@ -152,7 +152,7 @@ func EscalationBrief(pr *i18n.Printer, items []EscalationItem, supervisor bool, 
 	if supervisor {
 		head = "jobs.brief.escalate_head_supervisor"
 	}
-	var b strings.Builder
+	var b tghtml.Builder
 	b.WriteString("<b>" + tghtml.Escape(pr.T(head, len(items))) + "</b>\n")
 	for i, it := range items {
 		t := it.Task
@@ -170,11 +170,10 @@ func EscalationBrief(pr *i18n.Printer, items []EscalationItem, supervisor bool, 
 			part += "    " + it.OnBehalf + "\n"
 		}
 		more := tghtml.Escape(pr.T("jobs.brief.more", len(items)-i))
-		if tghtml.Len(b.String()+part+more) > limit {
+		if !b.Append(limit, part, more) {
 			b.WriteString(more)
 			return b.String(), shown
 		}
-		b.WriteString(part)
 		shown++
 	}
 	return strings.TrimSuffix(b.String(), "\n"), shown

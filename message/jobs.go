@@ -194,10 +194,11 @@ type ProgressItem struct {
 // message, then a count of the rest. shown is how many items it lists,
 // the first ones.
 func ProgressRequest(pr *i18n.Printer, week plan.Period, items []ProgressItem) (text string, shown int) {
-	var b strings.Builder
+	var b tghtml.Builder
 	b.WriteString("<b>" + tghtml.Escape(pr.T("jobs.progress.head", PeriodLabel(week, pr))) + "</b>\n")
 	b.WriteString(tghtml.Escape(pr.T("jobs.progress.intro", len(items))) + "\n")
 	hint := "<i>" + tghtml.Escape(pr.T("jobs.progress.hint")) + "</i>"
+	room := tghtml.MaxMessage - tghtml.Len(hint) // the closing line always follows
 	for i, it := range items {
 		item := i18n.Key("jobs.progress.item")
 		if it.Overdue {
@@ -208,11 +209,10 @@ func ProgressRequest(pr *i18n.Printer, week plan.Period, items []ProgressItem) (
 			line = tghtml.Escape(pr.T("jobs.progress.item_ongoing", i+1, Shorten(it.Title, MaxText), it.Percent)) + "\n"
 		}
 		more := tghtml.Escape(pr.T("jobs.progress.more", len(items)-i)) + "\n"
-		if tghtml.Len(b.String()+line+more+hint) > tghtml.MaxMessage {
+		if !b.Append(room, line, more) {
 			b.WriteString(more)
 			break
 		}
-		b.WriteString(line)
 		shown++
 	}
 	b.WriteString(hint)
