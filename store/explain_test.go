@@ -3,10 +3,12 @@ package store_test
 import (
 	"context"
 	"encoding/json"
-	"github.com/lib/pq"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/nhacviec/nhacviec/plan"
 	"github.com/nhacviec/nhacviec/store"
@@ -36,28 +38,10 @@ func TestExplainOpenDueThrough(t *testing.T) {
 // column added to the query but not to the index, or a condition the
 // partial index does not imply, makes it fail.
 func TestOpenDueThroughUsesIndexOnlyScan(t *testing.T) {
-	ctx := context.Background()
 	st := storetest.New(t)
-	tx, err := st.DB().BeginTxx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off`); err != nil {
-		t.Fatal(err)
-	}
-	var doc []byte
-	if err := tx.GetContext(ctx, &doc, `EXPLAIN (FORMAT JSON) `+store.OpenDueThroughSQL, "2025-03-14"); err != nil {
-		t.Fatal(err)
-	}
-	var explained []struct {
-		Plan planNode `json:"Plan"`
-	}
-	if err := json.Unmarshal(doc, &explained); err != nil || len(explained) != 1 {
-		t.Fatalf("EXPLAIN (FORMAT JSON) gave %s (%v)", doc, err)
-	}
+	root, doc := explain(t, indexScansOnly(t, st), store.OpenDueThroughSQL, "2025-03-14")
 	var scans []planNode
-	explained[0].Plan.walk(func(n planNode) {
+	root.walk(func(n planNode) {
 		if n.RelationName == "occurrences" {
 			scans = append(scans, n)
 		}
@@ -91,6 +75,41 @@ func (n planNode) walk(f func(planNode)) {
 	}
 }
 
+// indexScansOnly begins a transaction of st with sequential and bitmap
+// scans off, rolled back when the test ends: on the few rows of a test
+// database the planner rightly reads tables whole, so a test of which
+// index a query can use leaves it index scans alone to choose from.
+func indexScansOnly(t *testing.T, st *store.Store) *sqlx.Tx {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := st.DB().BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tx.Rollback() })
+	if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	return tx
+}
+
+// explain returns the plan of query with args through q, and the
+// EXPLAIN (FORMAT JSON) document for messages.
+func explain(t *testing.T, q sqlx.QueryerContext, query string, args ...any) (planNode, []byte) {
+	t.Helper()
+	var doc []byte
+	if err := sqlx.GetContext(context.Background(), q, &doc, `EXPLAIN (FORMAT JSON) `+query, args...); err != nil {
+		t.Fatal(err)
+	}
+	var explained []struct {
+		Plan planNode `json:"Plan"`
+	}
+	if err := json.Unmarshal(doc, &explained); err != nil || len(explained) != 1 {
+		t.Fatalf("EXPLAIN (FORMAT JSON) gave %s (%v)", doc, err)
+	}
+	return explained[0].Plan, doc
+}
+
 func TestExplainMetricsCounts(t *testing.T) {
 	st := storetest.New(t)
 	lines, err := store.ExplainMetricsCounts(context.Background(), st)
@@ -112,29 +131,12 @@ func TestExplainMetricsCounts(t *testing.T) {
 // for the transaction: the few rows of a test database would rightly be
 // read whole.
 func TestOfficialOccurrencesStartsFromTheirTasks(t *testing.T) {
-	ctx := context.Background()
 	st := storetest.New(t)
-	tx, err := st.DB().BeginTxx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off`); err != nil {
-		t.Fatal(err)
-	}
-	var doc []byte
-	if err := tx.GetContext(ctx, &doc, `EXPLAIN (FORMAT JSON) `+store.OfficialOccurrencesSQL, 7, "2025-03-14", 50); err != nil {
-		t.Fatal(err)
-	}
-	var explained []struct {
-		Plan planNode `json:"Plan"`
-	}
-	if err := json.Unmarshal(doc, &explained); err != nil || len(explained) != 1 {
-		t.Fatalf("EXPLAIN (FORMAT JSON) gave %s (%v)", doc, err)
-	}
+	tx := indexScansOnly(t, st)
+	root, doc := explain(t, tx, store.OfficialOccurrencesSQL, 7, "2025-03-14", 50)
 	var occScans []planNode
 	leadIndex := false
-	explained[0].Plan.walk(func(n planNode) {
+	root.walk(func(n planNode) {
 		if n.RelationName == "occurrences" {
 			occScans = append(occScans, n)
 		}
@@ -151,16 +153,9 @@ func TestOfficialOccurrencesStartsFromTheirTasks(t *testing.T) {
 
 	// The other half of /viec: the tasks of the departments the official
 	// heads, found by the head.
-	doc = nil
-	if err := tx.GetContext(ctx, &doc, `EXPLAIN (FORMAT JSON) `+store.UnassignedOfHeadSQL, 7, 50); err != nil {
-		t.Fatal(err)
-	}
+	root, doc = explain(t, tx, store.UnassignedOfHeadSQL, 7, 50)
 	headIndex := false
-	explained = nil
-	if err := json.Unmarshal(doc, &explained); err != nil || len(explained) != 1 {
-		t.Fatalf("EXPLAIN (FORMAT JSON) gave %s (%v)", doc, err)
-	}
-	explained[0].Plan.walk(func(n planNode) {
+	root.walk(func(n planNode) {
 		if n.IndexName == "departments_head_idx" && strings.Contains(n.IndexCond, "head_id") {
 			headIndex = true
 		}
@@ -201,19 +196,9 @@ func TestMarkSentFindsRowsByID(t *testing.T) {
 		RETURNING id`); err != nil {
 		t.Fatal(err)
 	}
-	var doc []byte
-	if err := db.GetContext(ctx, &doc, `EXPLAIN (FORMAT JSON) `+store.MarkSentSQL,
-		pq.Array(ids[len(ids)/2:len(ids)/2+1]), pq.Array([]int64{42}), time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	var explained []struct {
-		Plan planNode `json:"Plan"`
-	}
-	if err := json.Unmarshal(doc, &explained); err != nil || len(explained) != 1 {
-		t.Fatalf("EXPLAIN (FORMAT JSON) gave %s (%v)", doc, err)
-	}
+	root, doc := explain(t, db, store.MarkSentSQL, pq.Array(ids[len(ids)/2:len(ids)/2+1]), pq.Array([]int64{42}), time.Now())
 	var scans []planNode
-	explained[0].Plan.walk(func(n planNode) {
+	root.walk(func(n planNode) {
 		if n.RelationName == "outbox" && n.NodeType != "ModifyTable" {
 			scans = append(scans, n)
 		}
