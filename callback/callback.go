@@ -28,8 +28,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nhacviec/nhacviec/clock"
@@ -169,6 +171,10 @@ type Signer struct {
 	clk    clock.Clock
 	maxAge time.Duration
 	source KeySource // nil: keys are fixed
+	// macs holds HMACs keyed with keys[0], reset between buttons: the
+	// morning signs tens of thousands of buttons, and hmac.New hashes the
+	// key anew for each.
+	macs sync.Pool
 }
 
 // KeySource holds the signing keys: *store.Store.
@@ -188,7 +194,10 @@ func NewSigner(keys []store.SigningKey, clk clock.Clock, maxAge time.Duration) *
 			panic(fmt.Sprintf("callback: NewSigner: key ids %d..%d, newest first, required", 0, maxKeyID))
 		}
 	}
-	return &Signer{keys: append([]store.SigningKey(nil), keys...), clk: clk, maxAge: maxAge}
+	s := &Signer{keys: append([]store.SigningKey(nil), keys...), clk: clk, maxAge: maxAge}
+	secret := s.keys[0].Secret
+	s.macs.New = func() any { return hmac.New(sha256.New, secret) }
+	return s
 }
 
 // Load returns a Signer over the keys of src (creating the first key of
@@ -218,10 +227,31 @@ func (s *Signer) key(id int) (store.SigningKey, bool) {
 }
 
 // tag computes the truncated HMAC of a in chat chatID, signed with key at
-// issued (minutes since 1970).
-func tag(key store.SigningKey, a Action, chatID, issued int64) []byte {
-	m := hmac.New(sha256.New, key.Secret)
-	fmt.Fprintf(m, "v1|%s|%d|%d|%d|%d|%d", a.Kind, a.OccurrenceID, a.Value, chatID, key.ID, issued)
+// issued (minutes since 1970): of "v1|<kind>|<occurrence>|<value>|<chat>|<key
+// id>|<issued>", in decimal.
+func (s *Signer) tag(key store.SigningKey, a Action, chatID, issued int64) []byte {
+	var m hash.Hash
+	if key.ID == s.keys[0].ID {
+		m = s.macs.Get().(hash.Hash)
+		defer s.macs.Put(m)
+		m.Reset()
+	} else {
+		m = hmac.New(sha256.New, key.Secret)
+	}
+	var buf [96]byte
+	b := append(buf[:0], "v1|"...)
+	b = append(b, a.Kind...)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, a.OccurrenceID, 10)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, int64(a.Value), 10)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, chatID, 10)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, int64(key.ID), 10)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, issued, 10)
+	m.Write(b)
 	return m.Sum(nil)[:tagBytes]
 }
 
@@ -241,11 +271,11 @@ func (s *Signer) Encode(a Action, chatID int64) string {
 		panic(err)
 	}
 	issued := max(s.clk.Now().Unix()/60, 0)
-	return encode(s.keys[0], a, chatID, issued)
+	return s.encode(s.keys[0], a, chatID, issued)
 }
 
 // encode writes the wire form.
-func encode(key store.SigningKey, a Action, chatID, issued int64) string {
+func (s *Signer) encode(key store.SigningKey, a Action, chatID, issued int64) string {
 	letter, _ := kindLetter(a.Kind)
 	var b strings.Builder
 	b.Grow(MaxData)
@@ -258,7 +288,7 @@ func encode(key store.SigningKey, a Action, chatID, issued int64) string {
 	b.WriteByte('.')
 	b.WriteString(strconv.FormatInt(issued, 36))
 	b.WriteByte('.')
-	b.WriteString(base64.RawURLEncoding.EncodeToString(tag(key, a, chatID, issued)))
+	b.WriteString(base64.RawURLEncoding.EncodeToString(s.tag(key, a, chatID, issued)))
 	return b.String()
 }
 
@@ -337,7 +367,7 @@ func (s *Signer) Decode(data string, chatID int64) (Action, error) {
 		if !ok {
 			return Action{}, ErrInvalid
 		}
-		key, issued, want = k, time.Unix(minutes*60, 0), encode(k, a, chatID, minutes)
+		key, issued, want = k, time.Unix(minutes*60, 0), s.encode(k, a, chatID, minutes)
 	}
 	// The whole canonical form is compared in constant time: the tag and
 	// the spelling (no "+5", "007", upper-case base 36 or non-canonical
