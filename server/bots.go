@@ -386,10 +386,6 @@ func (s *Server) tellMoved(ctx context.Context, b *tgBot, waiting []store.BotMov
 			if s.BotLane(m.From) == nil {
 				continue
 			}
-			lang := i18n.Lang(m.Language)
-			if lang == "" {
-				lang, _ = i18n.ParseLang(a.Cfg.Language)
-			}
 			unitID, id := m.UnitID, m.OfficialID
 			if _, err := store.Enqueue(ctx, tx, store.OutMessage{
 				UnitID:     &unitID,
@@ -398,7 +394,7 @@ func (s *Server) tellMoved(ctx context.Context, b *tgBot, waiting []store.BotMov
 				Bot:        m.From,
 				DedupeKey:  "bot-move:" + b.name + ":" + strconv.FormatInt(id, 10),
 				Kind:       "notice",
-				Payload:    store.Payload{Text: message.UseUnitBot(i18n.New(lang), b.state.username(), b.name)},
+				Payload:    store.Payload{Text: message.UseUnitBot(s.printerFor(m.Language), b.state.username(), b.name)},
 				NotBefore:  now,
 			}); err != nil {
 				return err
@@ -485,10 +481,6 @@ func (s *Server) notify(ctx context.Context, tx *store.Tx, officials []plan.Offi
 		if o.TelegramChatID == nil {
 			continue
 		}
-		lang := i18n.Lang(o.Language)
-		if lang == "" {
-			lang, _ = i18n.ParseLang(s.app.Cfg.Language)
-		}
 		unitID, id := unit, o.ID
 		if unitID == 0 {
 			unitID = o.UnitID
@@ -499,7 +491,7 @@ func (s *Server) notify(ctx context.Context, tx *store.Tx, officials []plan.Offi
 			ChatID:     *o.TelegramChatID,
 			DedupeKey:  key + ":" + strconv.FormatInt(o.ID, 10),
 			Kind:       "notice",
-			Payload:    store.Payload{Text: text(i18n.New(lang))},
+			Payload:    store.Payload{Text: text(s.printerFor(o.Language))},
 			NotBefore:  now,
 		})
 		if err != nil {
@@ -510,6 +502,16 @@ func (s *Server) notify(ctx context.Context, tx *store.Tx, officials []plan.Offi
 		}
 	}
 	return inserted, nil
+}
+
+// printerFor is the printer of an official whose own language is language
+// ("" for none): theirs, else the configured one.
+func (s *Server) printerFor(language string) *i18n.Printer {
+	lang := i18n.Lang(language)
+	if lang == "" {
+		lang, _ = i18n.ParseLang(s.app.Cfg.Language)
+	}
+	return i18n.New(lang)
 }
 
 // telegramChecks are the /healthz checks of the Telegram bots: "telegram"
